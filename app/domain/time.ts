@@ -1,0 +1,47 @@
+/**
+ * Dates in the domain are Beijing time (UTC+8, no daylight saving), explicitly:
+ * a "date" is a YYYY-MM-DD string of the Beijing calendar.
+ */
+
+export const BEIJING_OFFSET_MINUTES = 8 * 60
+
+/** The Beijing calendar date of an instant. */
+export function beijingDate(instant: Date): string {
+  return new Date(instant.getTime() + BEIJING_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10)
+}
+
+/** The instant at which a Beijing calendar date begins. */
+export function startOfBeijingDay(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`)
+}
+
+/** YYYY-MM-DD + n years, clamping 29 Feb to 28 Feb. */
+export function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const target = new Date(Date.UTC(y + years, m - 1, d))
+  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0)
+  return target.toISOString().slice(0, 10)
+}
+
+/** Whole years between a birth date and a date (both YYYY-MM-DD). */
+export function ageOn(birthDate: string, date: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number]
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0)
+}
+
+/** 2026-11-24 → 2026年11月24日 (zh) or 2026-11-24 (en). */
+export function formatDate(date: string, locale: 'zh-CN' | 'en'): string {
+  if (locale !== 'zh-CN') return date
+  const [y, m, d] = date.split('-').map(Number)
+  return `${y}年${m}月${d}日`
+}
+
+/** An instant shown in Beijing time: 2026年11月24日 14:05 */
+export function formatInstant(instant: Date, locale: 'zh-CN' | 'en'): string {
+  const shifted = new Date(instant.getTime() + BEIJING_OFFSET_MINUTES * 60_000).toISOString()
+  const time = shifted.slice(11, 16)
+  return `${formatDate(shifted.slice(0, 10), locale)} ${time}`
+}
+
+export const isIsoDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))
