@@ -1,0 +1,183 @@
+/**
+ * The one place that decides access: role + scope, on the server. Every
+ * loader and action calls one of the require* helpers; an id outside the
+ * caller's scope answers 404, exactly like an id that does not exist.
+ */
+import { redirect } from '@remix-run/node'
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import type { Role } from '#app/generated/prisma/enums.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { readSessionToken } from './cookie.server.ts'
+import { validateSessionToken } from './session.server.ts'
+
+export type Scope =
+  | { kind: 'all' }
+  | { kind: 'region'; regionId: string; code: string; name: string; path: string }
+  | { kind: 'organization'; organizationId: string; name: string; regionPath: string }
+
+export type Grant = { role: Role; scope: Scope; canVerifyGraduation: boolean }
+
+export type CurrentUser = {
+  id: string
+  username: string
+  displayName: string
+  personId: string | null
+  locale: string | null
+  mustChangePassword: boolean
+  sessionId: string
+  grants: Grant[]
+}
+
+const ROLE_RANK: Role[] = ['admin', 'bureau', 'coordinator', 'teacher', 'learner']
+
+export function primaryRole(user: Pick<CurrentUser, 'grants'>): Role | null {
+  return ROLE_RANK.find((r) => user.grants.some((g) => g.role === r)) ?? null
+}
+
+export function homePath(user: Pick<CurrentUser, 'grants'>): string {
+  switch (primaryRole(user)) {
+    case 'admin':
+      return '/admin'
+    case 'bureau':
+      return '/bureau'
+    case 'coordinator':
+      return '/coordinator'
+    case 'teacher':
+    case 'learner':
+      return '/me'
+    default:
+      return '/login'
+  }
+}
+
+const cache = new WeakMap<Request, Promise<CurrentUser | null>>()
+
+async function loadCurrentUser(request: Request): Promise<CurrentUser | null> {
+  const token = readSessionToken(request)
+  if (!token) return null
+  const db = getDb()
+  const session = await validateSessionToken(db, token)
+  if (!session) return null
+  const user = await db.user.findUnique({
+    where: { id: session.userId },
+    include: { roles: { include: { scopeRegion: true, scopeOrganization: { include: { region: true } } } } },
+  })
+  if (!user || user.disabled) return null
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    personId: user.personId,
+    locale: user.locale,
+    mustChangePassword: user.mustChangePassword,
+    sessionId: session.id,
+    grants: user.roles.map((r) => ({
+      role: r.role,
+      canVerifyGraduation: r.canVerifyGraduation,
+      scope: r.scopeRegion
+        ? { kind: 'region', regionId: r.scopeRegion.id, code: r.scopeRegion.code, name: r.scopeRegion.name, path: r.scopeRegion.path }
+        : r.scopeOrganization
+          ? {
+              kind: 'organization',
+              organizationId: r.scopeOrganization.id,
+              name: r.scopeOrganization.name,
+              regionPath: r.scopeOrganization.region.path,
+            }
+          : r.role === 'admin'
+            ? { kind: 'all' }
+            : // A staff grant without a scope sees nothing rather than everything.
+              { kind: 'region', regionId: '', code: '', name: '', path: '/__none__/' },
+    })),
+  }
+}
+
+export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
+  let pending = cache.get(request)
+  if (!pending) {
+    pending = loadCurrentUser(request)
+    cache.set(request, pending)
+  }
+  return pending
+}
+
+export async function requireUser(request: Request, { allowPasswordChange = false } = {}): Promise<CurrentUser> {
+  const user = await getCurrentUser(request)
+  const url = new URL(request.url)
+  if (!user) {
+    const redirectTo = `${url.pathname}${url.search}`
+    throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`)
+  }
+  if (user.mustChangePassword && !allowPasswordChange) throw redirect('/password')
+  return user
+}
+
+export function forbidden(): Response {
+  return new Response('forbidden', { status: 403 })
+}
+
+export function notFound(): Response {
+  return new Response('not_found', { status: 404 })
+}
+
+/** The user, when they hold one of `roles`; otherwise a 403 page. */
+export async function requireRole(request: Request, roles: readonly Role[]): Promise<CurrentUser> {
+  const user = await requireUser(request)
+  if (!user.grants.some((g) => roles.includes(g.role))) throw forbidden()
+  return user
+}
+
+export function scopesFor(user: CurrentUser, roles: readonly Role[]): Scope[] {
+  return user.grants.filter((g) => roles.includes(g.role)).map((g) => g.scope)
+}
+
+/** Prisma filter: people inside any of the scopes. */
+export function personScopeWhere(scopes: Scope[]): Prisma.PersonWhereInput {
+  if (scopes.some((s) => s.kind === 'all')) return {}
+  return {
+    OR: scopes.map((s): Prisma.PersonWhereInput =>
+      s.kind === 'region'
+        ? { region: { path: { startsWith: s.path } } }
+        : s.kind === 'organization'
+          ? { OR: [{ organizationId: s.organizationId }, { enrollments: { some: { group: { organizationId: s.organizationId } } } }] }
+          : {},
+    ),
+  }
+}
+
+/** Prisma filter: classes and rounds inside any of the scopes. */
+export function groupScopeWhere(scopes: Scope[]): Prisma.GroupWhereInput {
+  if (scopes.some((s) => s.kind === 'all')) return {}
+  return {
+    OR: scopes.map((s): Prisma.GroupWhereInput =>
+      s.kind === 'region'
+        ? { region: { path: { startsWith: s.path } } }
+        : s.kind === 'organization'
+          ? { organizationId: s.organizationId }
+          : {},
+    ),
+  }
+}
+
+/** Prisma filter: regions at or below any of the scopes (for pickers). */
+export function regionScopeWhere(scopes: Scope[]): Prisma.RegionWhereInput {
+  if (scopes.some((s) => s.kind === 'all')) return {}
+  return {
+    OR: scopes.map((s): Prisma.RegionWhereInput =>
+      s.kind === 'region' ? { path: { startsWith: s.path } } : s.kind === 'organization' ? { path: s.regionPath } : {},
+    ),
+  }
+}
+
+export const STAFF_PEOPLE_ROLES: readonly Role[] = ['coordinator', 'admin']
+
+/** A person the caller may see with one of `roles`; 404 otherwise. */
+export async function requirePersonInScope(user: CurrentUser, personId: string, roles: readonly Role[] = STAFF_PEOPLE_ROLES) {
+  const scopes = scopesFor(user, roles)
+  if (scopes.length === 0) throw forbidden()
+  const person = await getDb().person.findFirst({
+    where: { AND: [{ id: personId }, personScopeWhere(scopes)] },
+    include: { region: true, organization: true, user: { select: { id: true, username: true } } },
+  })
+  if (!person) throw notFound()
+  return person
+}

@@ -1,0 +1,105 @@
+/**
+ * Sessions after Lucia's guide (lucia-auth.com, "auth_session.ts"): the token
+ * is "<id>.<secret>", the id a 120-bit and the secret a 256-bit random value;
+ * only SHA-256(secret) is stored and it is compared in constant time. Idle and
+ * absolute lifetimes depend on the user's roles (DESIGN.md §8).
+ */
+import { sha256 } from '@oslojs/crypto/sha2'
+import { constantTimeEqual } from '@oslojs/crypto/subtle'
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
+import type { Role } from '#app/generated/prisma/enums.ts'
+import type { Db, Tx } from '#app/utils/db.server.ts'
+
+export const STAFF_ROLES: readonly Role[] = ['coordinator', 'bureau', 'admin']
+
+export function sessionLifetime(roles: readonly Role[]) {
+  const staff = roles.some((r) => STAFF_ROLES.includes(r))
+  return staff
+    ? { idleSeconds: 30 * 60, absoluteSeconds: 12 * 3600 }
+    : { idleSeconds: 10 * 86400, absoluteSeconds: 30 * 86400 }
+}
+
+function randomString(bytes: number): string {
+  return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)))
+}
+
+function hashSecret(secret: string): Uint8Array {
+  return sha256(new TextEncoder().encode(secret))
+}
+
+export type SessionRecord = {
+  id: string
+  userId: string
+  createdAt: Date
+  lastVerifiedAt: Date
+  expiresAt: Date
+  idleSeconds: number
+}
+
+export async function createSession(
+  db: Db | Tx,
+  opts: { userId: string; roles: readonly Role[]; ip?: string | null; userAgent?: string | null; now?: Date },
+): Promise<{ token: string; session: SessionRecord }> {
+  const now = opts.now ?? new Date()
+  const id = randomString(15)
+  const secret = randomString(32)
+  const { idleSeconds, absoluteSeconds } = sessionLifetime(opts.roles)
+  const session = {
+    id,
+    userId: opts.userId,
+    createdAt: now,
+    lastVerifiedAt: now,
+    expiresAt: new Date(now.getTime() + absoluteSeconds * 1000),
+    idleSeconds,
+  }
+  await db.session.create({
+    data: {
+      ...session,
+      secretHash: Buffer.from(hashSecret(secret)),
+      ip: opts.ip ?? null,
+      userAgent: opts.userAgent?.slice(0, 300) ?? null,
+    },
+  })
+  return { token: `${id}.${secret}`, session }
+}
+
+/**
+ * Returns the session for a token, or null when the token is malformed,
+ * unknown, wrong, idle too long or past its absolute expiry. Refreshes
+ * `lastVerifiedAt` at most once a minute.
+ */
+export async function validateSessionToken(db: Db, token: string, now = new Date()): Promise<SessionRecord | null> {
+  const parts = token.split('.')
+  if (parts.length !== 2) return null
+  const [id, secret] = parts as [string, string]
+  if (!/^[a-z2-7]{24}$/.test(id) || !/^[a-z2-7]{52}$/.test(secret)) return null
+  const row = await db.session.findUnique({ where: { id } })
+  if (!row) return null
+  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null
+  const idleDeadline = row.lastVerifiedAt.getTime() + row.idleSeconds * 1000
+  if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleDeadline) {
+    await db.session.deleteMany({ where: { id } })
+    return null
+  }
+  if (now.getTime() - row.lastVerifiedAt.getTime() >= 60_000) {
+    await db.session.update({ where: { id }, data: { lastVerifiedAt: now } })
+    row.lastVerifiedAt = now
+  }
+  return {
+    id: row.id,
+    userId: row.userId,
+    createdAt: row.createdAt,
+    lastVerifiedAt: row.lastVerifiedAt,
+    expiresAt: row.expiresAt,
+    idleSeconds: row.idleSeconds,
+  }
+}
+
+export async function invalidateSession(db: Db | Tx, sessionId: string) {
+  await db.session.deleteMany({ where: { id: sessionId } })
+}
+
+/** Ends every session of a user, except `keepSessionId` when given. */
+export async function invalidateUserSessions(db: Db | Tx, userId: string, keepSessionId?: string) {
+  await db.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } })
+}

@@ -1,0 +1,109 @@
+import { normalizePhone } from '#app/domain/names.ts'
+import {
+  ACCOUNT_FAILURE_MEMORY_SECONDS,
+  IP_WINDOW_SECONDS,
+  accountDelaySeconds,
+  ipBlockSeconds,
+  secondsUntil,
+} from '#app/domain/sign-in-throttle.ts'
+import { dummyPasswordHash, verifyPassword } from '#app/auth/password.server.ts'
+import { createSession, type SessionRecord } from '#app/auth/session.server.ts'
+import { lookupHmac } from '#app/utils/crypto.server.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { recordAudit } from './audit.server.ts'
+
+export type SignInResult =
+  | { ok: true; token: string; session: SessionRecord; userId: string; mustChangePassword: boolean }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number }
+
+async function findUser(db: Db, identifier: string) {
+  const username = identifier.trim().toLowerCase()
+  const byName = await db.user.findUnique({ where: { username }, include: { roles: true } })
+  if (byName) return byName
+  const phone = normalizePhone(identifier)
+  if (!phone) return null
+  return db.user.findUnique({ where: { phoneHmac: lookupHmac('phone', phone) }, include: { roles: true } })
+}
+
+async function lockedFor(db: Db, key: string, now: Date) {
+  const row = await db.loginThrottle.findUnique({ where: { key } })
+  return row ? secondsUntil(row.lockedUntil, now) : 0
+}
+
+/** Counts a failure atomically and sets the lock it earns. */
+async function countFailure(db: Db, key: string, memorySeconds: number, delayFor: (n: number) => number, now: Date) {
+  const rows = await db.$queryRaw<{ failures: number }[]>`
+    INSERT INTO "LoginThrottle" ("key", "failures", "updatedAt") VALUES (${key}, 1, ${now})
+    ON CONFLICT ("key") DO UPDATE SET
+      "failures" = CASE WHEN "LoginThrottle"."updatedAt" < ${new Date(now.getTime() - memorySeconds * 1000)}
+                        THEN 1 ELSE "LoginThrottle"."failures" + 1 END,
+      "updatedAt" = ${now}
+    RETURNING "failures"`
+  const failures = rows[0]?.failures ?? 1
+  const delay = delayFor(failures)
+  if (delay > 0) {
+    await db.loginThrottle.update({ where: { key }, data: { lockedUntil: new Date(now.getTime() + delay * 1000) } })
+  }
+  return delay
+}
+
+/**
+ * Signs in by username or phone number. A locked account or address is
+ * refused before the password is looked at, so the right password waits too.
+ */
+export async function signIn(
+  db: Db,
+  opts: { identifier: string; password: string; ip: string; userAgent?: string | null; now?: Date },
+): Promise<SignInResult> {
+  const now = opts.now ?? new Date()
+  const ipKey = `ip:${opts.ip}`
+  const user = await findUser(db, opts.identifier)
+  const accountKey = `account:${user ? user.id : opts.identifier.trim().toLowerCase()}`
+
+  const wait = Math.max(await lockedFor(db, ipKey, now), await lockedFor(db, accountKey, now))
+  if (wait > 0) {
+    await recordAudit(db, {
+      actorId: user?.id ?? null,
+      action: 'auth.sign_in_throttled',
+      entityType: 'User',
+      entityId: user?.id ?? null,
+      after: { identifier: opts.identifier.slice(0, 64), retryAfterSeconds: wait },
+      ip: opts.ip,
+    })
+    return { ok: false, reason: 'locked', retryAfterSeconds: wait }
+  }
+
+  const valid = user
+    ? !user.disabled && (await verifyPassword(user.passwordHash, opts.password))
+    : (await verifyPassword(await dummyPasswordHash(), opts.password)) && false
+
+  if (!user || !valid) {
+    const accountDelay = await countFailure(db, accountKey, ACCOUNT_FAILURE_MEMORY_SECONDS, accountDelaySeconds, now)
+    const ipDelay = await countFailure(db, ipKey, IP_WINDOW_SECONDS, ipBlockSeconds, now)
+    await recordAudit(db, {
+      actorId: user?.id ?? null,
+      action: 'auth.sign_in_failed',
+      entityType: 'User',
+      entityId: user?.id ?? null,
+      after: { identifier: opts.identifier.slice(0, 64), disabled: user?.disabled ?? undefined },
+      ip: opts.ip,
+    })
+    const delay = Math.max(accountDelay, ipDelay)
+    return delay > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: delay } : { ok: false, reason: 'invalid' }
+  }
+
+  const { token, session } = await db.$transaction(async (tx) => {
+    await tx.loginThrottle.deleteMany({ where: { key: accountKey } })
+    const created = await createSession(tx, {
+      userId: user.id,
+      roles: user.roles.map((r) => r.role),
+      ip: opts.ip,
+      userAgent: opts.userAgent,
+      now,
+    })
+    await recordAudit(tx, { actorId: user.id, action: 'auth.sign_in', entityType: 'User', entityId: user.id, ip: opts.ip })
+    return created
+  })
+  return { ok: true, token, session, userId: user.id, mustChangePassword: user.mustChangePassword }
+}

@@ -1,0 +1,73 @@
+/**
+ * The HTTP server: static assets, security headers, the CSRF gate, then Remix.
+ * Used by `npm start` (production build) and `npm run dev` (Vite middleware).
+ */
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import path from 'node:path'
+import { isCrossSiteRequestAllowed } from '#app/auth/csrf.server.ts'
+import { translate } from '#app/i18n/index.ts'
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    ip: string
+  }
+}
+
+export async function createHttpApp(opts: { root: string; dev: boolean; publicUrl?: string }) {
+  const app = express()
+  app.disable('x-powered-by')
+  if (process.env.XX_TRUST_PROXY) app.set('trust proxy', process.env.XX_TRUST_PROXY)
+  app.use(compression())
+
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Referrer-Policy', 'same-origin')
+    res.setHeader('X-Frame-Options', 'DENY')
+    res.setHeader('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()')
+    next()
+  })
+
+  let build: ServerBuild | (() => Promise<ServerBuild>)
+  if (opts.dev) {
+    const vite = await import('vite')
+    const server = await vite.createServer({ root: opts.root, server: { middlewareMode: true } })
+    app.use(server.middlewares)
+    build = () => server.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+  } else {
+    const client = path.join(opts.root, 'build/client')
+    app.use('/assets', express.static(path.join(client, 'assets'), { immutable: true, maxAge: '1y' }))
+    app.use(express.static(client, { maxAge: '1h' }))
+    build = (await import(path.join(opts.root, 'build/server/index.js'))) as ServerBuild
+  }
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true })
+  })
+
+  app.use((req, res, next) => {
+    const host = req.get('host') ?? ''
+    const expectedOrigins = [`${req.protocol}://${host}`, ...(opts.publicUrl ? [new URL(opts.publicUrl).origin] : [])]
+    const allowed = isCrossSiteRequestAllowed({
+      method: req.method,
+      path: req.path,
+      secFetchSite: req.get('sec-fetch-site'),
+      origin: req.get('origin'),
+      expectedOrigins,
+    })
+    if (allowed) return next()
+    res.status(403).type('text/plain; charset=utf-8').send(translate('zh-CN', 'error.csrf'))
+  })
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: opts.dev ? 'development' : 'production',
+      getLoadContext: (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
+    }),
+  )
+  return app
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm start`: everything a fresh machine needs, then the platform.
+ *  1. Prisma Client generated, production build made when missing or stale;
+ *  2. no DATABASE_URL → embedded PostgreSQL in .data/postgres;
+ *  3. migrations applied, demo county seeded once on an empty database;
+ *  4. Redis looked for (reminders need it);
+ *  5. served on PORT (default 3000), with the URL and demo accounts printed.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generatePrismaClient } from '#prisma/generate.ts'
+import { migrate } from '#prisma/migrate-runner.ts'
+import { startEmbeddedPostgres } from './embedded-postgres.server.ts'
+import { ensureKeys } from './keys.server.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const dev = process.argv.includes('--dev')
+const log = (line: string) => console.log(`[xiangxue] ${line}`)
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'generated' || entry.name.startsWith('.')) continue
+    const full = path.join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs)
+  }
+  return newest
+}
+
+function buildIfStale() {
+  const marker = path.join(root, 'build/server/index.js')
+  const sources = Math.max(
+    newestMtime(path.join(root, 'app')),
+    ...['vite.config.ts', 'remix.config.js', 'package-lock.json'].map((f) => statSync(path.join(root, f)).mtimeMs),
+  )
+  if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return
+  log('正在构建前端 (remix vite:build) …')
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  if (result.status !== 0) throw new Error('build failed')
+}
+
+async function redisReachable(url: string): Promise<boolean> {
+  const { Redis } = await import('ioredis')
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null })
+  try {
+    await client.connect()
+    await client.ping()
+    return true
+  } catch {
+    return false
+  } finally {
+    client.disconnect()
+  }
+}
+
+async function main() {
+  const dataDir = path.join(root, '.data')
+  process.env.NODE_ENV ??= dev ? 'development' : 'production'
+  generatePrismaClient()
+  if (!dev) buildIfStale()
+
+  ensureKeys(dataDir, log)
+  let stopDb: (() => Promise<void>) | undefined
+  if (!process.env.DATABASE_URL) {
+    const db = await startEmbeddedPostgres({
+      dataDir,
+      port: Number(process.env.XX_EMBEDDED_PG_PORT ?? 54329),
+      database: 'xiangxue',
+      log,
+    })
+    process.env.DATABASE_URL = db.url
+    stopDb = db.stop
+    log('使用内置 PostgreSQL（数据保存在 .data/postgres）')
+  } else {
+    log('使用 DATABASE_URL 指定的数据库')
+  }
+
+  const { applied } = await migrate({ connectionString: process.env.DATABASE_URL, log })
+  log(applied.length ? `已应用 ${applied.length} 个数据库迁移` : '数据库结构已是最新')
+
+  const { getDb } = await import('#app/utils/db.server.ts')
+  const { seedIfEmpty, SEED_ACCOUNTS, seedPassword } = await import('#prisma/seed.ts')
+  const seeded = await seedIfEmpty(getDb(), { log })
+  if (seeded) log('已创建演示数据：册亨县')
+
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  if (await redisReachable(redisUrl)) {
+    log(`Redis 可用 (${redisUrl})。`)
+  } else {
+    log(`未连接到 Redis (${redisUrl})：提醒和批量任务暂停。安装并启动 redis-server，或设置 REDIS_URL 后重新运行 npm start。`)
+  }
+
+  const { getEnv } = await import('#app/utils/env.server.ts')
+  const env = getEnv()
+  const { createHttpApp } = await import('./http.ts')
+  const app = await createHttpApp({ root, dev, publicUrl: env.XX_PUBLIC_URL })
+  const server = app.listen(env.PORT, () => {
+    const url = env.XX_PUBLIC_URL ?? `http://localhost:${env.PORT}`
+    console.log(`\n  乡学 XiangXue 已启动：${url}\n`)
+    console.log('  演示账号（密码均为 XX_SEED_PASSWORD，默认 ' + seedPassword() + '）：')
+    for (const a of SEED_ACCOUNTS) console.log(`    ${a.username.padEnd(18)} ${a.label}`)
+    console.log('')
+  })
+
+  const shutdown = async () => {
+    server.close()
+    await getDb().$disconnect().catch(() => {})
+    await stopDb?.().catch(() => {})
+    process.exit(0)
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+}
+
+main().catch((error) => {
+  console.error('[xiangxue] 启动失败：', error)
+  process.exit(1)
+})

@@ -1,0 +1,35 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
+import { getEnv } from './env.server.ts'
+
+/**
+ * Personal numbers at rest: AES-256-GCM ("v1.<iv>.<tag>.<ciphertext>", base64url)
+ * plus an HMAC-SHA-256 under a separate key for look-up and duplicate
+ * detection. A plain or salted hash of an 18-digit ID number is brute-forceable;
+ * an HMAC without the key is not.
+ */
+function dataKey() {
+  return Buffer.from(getEnv().XX_DATA_KEY, 'hex')
+}
+function hmacKey() {
+  return Buffer.from(getEnv().XX_HMAC_KEY, 'hex')
+}
+
+export function encryptField(plain: string): string {
+  const iv = randomBytes(12)
+  const cipher = createCipheriv('aes-256-gcm', dataKey(), iv)
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.')
+}
+
+export function decryptField(sealed: string): string {
+  const [version, iv, tag, body] = sealed.split('.')
+  if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unknown cipher format')
+  const decipher = createDecipheriv('aes-256-gcm', dataKey(), Buffer.from(iv, 'base64url'))
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
+}
+
+/** Domain-separated so an ID number and a phone number never share a digest. */
+export function lookupHmac(kind: 'id' | 'phone', value: string): string {
+  return createHmac('sha256', hmacKey()).update(`${kind}:${value}`).digest('base64url')
+}
