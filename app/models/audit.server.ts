@@ -9,6 +9,8 @@ export type AuditInput = {
   before?: unknown
   after?: unknown
   ip?: string | null
+  /** Region path of the record (see AuditEvent.scopePath). */
+  scopePath?: string | null
 }
 
 const json = (v: unknown) => (v === undefined || v === null ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue))
@@ -24,6 +26,7 @@ export async function recordAudit(db: Db | Tx, e: AuditInput) {
       before: json(e.before),
       after: json(e.after),
       ip: e.ip ?? null,
+      scopePath: e.scopePath ?? null,
     },
   })
 }

@@ -65,7 +65,7 @@ export async function createPerson(
   const row = personRow(opts.input, opts.today)
   try {
     return await db.$transaction(async (tx: Tx) => {
-      const person = await tx.person.create({ data: row })
+      const person = await tx.person.create({ data: row, include: { region: true } })
       await recordAudit(tx, {
         actorId: opts.actorId,
         action: 'person.create',
@@ -73,6 +73,7 @@ export async function createPerson(
         entityId: person.id,
         after: { name: person.name, idMasked: person.idMasked, regionId: person.regionId, kind: person.kind },
         ip: opts.ip,
+        scopePath: person.region.path,
       })
       return person
     })

@@ -19,11 +19,12 @@ export type SignInResult =
 
 async function findUser(db: Db, identifier: string) {
   const username = identifier.trim().toLowerCase()
-  const byName = await db.user.findUnique({ where: { username }, include: { roles: true } })
+  const include = { roles: { include: { scopeRegion: true } }, person: { include: { region: true } } } as const
+  const byName = await db.user.findUnique({ where: { username }, include })
   if (byName) return byName
   const phone = normalizePhone(identifier)
   if (!phone) return null
-  return db.user.findUnique({ where: { phoneHmac: lookupHmac('phone', phone) }, include: { roles: true } })
+  return db.user.findUnique({ where: { phoneHmac: lookupHmac('phone', phone) }, include })
 }
 
 async function lockedFor(db: Db, key: string, now: Date) {
@@ -60,6 +61,7 @@ export async function signIn(
   const ipKey = `ip:${opts.ip}`
   const user = await findUser(db, opts.identifier)
   const accountKey = `account:${user ? user.id : opts.identifier.trim().toLowerCase()}`
+  const scopePath = user?.roles.find((r) => r.scopeRegion)?.scopeRegion?.path ?? user?.person?.region.path ?? null
 
   const wait = Math.max(await lockedFor(db, ipKey, now), await lockedFor(db, accountKey, now))
   if (wait > 0) {
@@ -70,6 +72,7 @@ export async function signIn(
       entityId: user?.id ?? null,
       after: { identifier: opts.identifier.slice(0, 64), retryAfterSeconds: wait },
       ip: opts.ip,
+      scopePath,
     })
     return { ok: false, reason: 'locked', retryAfterSeconds: wait }
   }
@@ -88,6 +91,7 @@ export async function signIn(
       entityId: user?.id ?? null,
       after: { identifier: opts.identifier.slice(0, 64), disabled: user?.disabled ?? undefined },
       ip: opts.ip,
+      scopePath,
     })
     const delay = Math.max(accountDelay, ipDelay)
     return delay > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: delay } : { ok: false, reason: 'invalid' }
@@ -102,7 +106,7 @@ export async function signIn(
       userAgent: opts.userAgent,
       now,
     })
-    await recordAudit(tx, { actorId: user.id, action: 'auth.sign_in', entityType: 'User', entityId: user.id, ip: opts.ip })
+    await recordAudit(tx, { actorId: user.id, action: 'auth.sign_in', entityType: 'User', entityId: user.id, ip: opts.ip, scopePath })
     return created
   })
   return { ok: true, token, session, userId: user.id, mustChangePassword: user.mustChangePassword }

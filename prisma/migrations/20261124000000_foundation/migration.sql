@@ -108,6 +108,7 @@ CREATE TABLE "AuditEvent" (
     "before" JSONB,
     "after" JSONB,
     "ip" TEXT,
+    "scopePath" TEXT,
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "AuditEvent_pkey" PRIMARY KEY ("id")
 );
@@ -178,6 +179,7 @@ CREATE INDEX "Session_userId_idx" ON "Session"("userId");
 CREATE INDEX "AuditEvent_entityType_entityId_idx" ON "AuditEvent"("entityType", "entityId");
 CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
 CREATE INDEX "AuditEvent_actorId_idx" ON "AuditEvent"("actorId");
+CREATE INDEX "AuditEvent_scopePath_idx" ON "AuditEvent"("scopePath");
 CREATE UNIQUE INDEX "Program_code_key" ON "Program"("code");
 CREATE UNIQUE INDEX "Major_code_key" ON "Major"("code");
 CREATE UNIQUE INDEX "Group_code_key" ON "Group"("code");

@@ -1,0 +1,30 @@
+import type { Db } from '#app/utils/db.server.ts'
+
+export async function listUsers(db: Db) {
+  return db.user.findMany({
+    orderBy: { username: 'asc' },
+    select: {
+      id: true,
+      username: true,
+      displayName: true,
+      disabled: true,
+      mustChangePassword: true,
+      roles: {
+        select: {
+          role: true,
+          canVerifyGraduation: true,
+          scopeRegion: { select: { name: true, code: true } },
+          scopeOrganization: { select: { name: true } },
+        },
+      },
+    },
+  })
+}
+
+export async function listRegions(db: Db) {
+  return db.region.findMany({ orderBy: { path: 'asc' }, select: { id: true, code: true, name: true, level: true, path: true } })
+}
+
+export async function listOrganizations(db: Db) {
+  return db.organization.findMany({ orderBy: { code: 'asc' }, select: { id: true, code: true, name: true } })
+}

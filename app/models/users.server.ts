@@ -1,0 +1,159 @@
+import { Prisma } from '#app/generated/prisma/client.ts'
+import type { Role } from '#app/generated/prisma/enums.ts'
+import type { PasswordProblem } from '#app/domain/password-policy.ts'
+import { hashPassword, passwordProblem, randomInitialPassword, verifyPassword } from '#app/auth/password.server.ts'
+import { invalidateUserSessions } from '#app/auth/session.server.ts'
+import type { Db, Tx } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { recordAudit } from './audit.server.ts'
+
+export class UserError extends Error {
+  constructor(readonly code: 'wrong_current' | 'same_password' | 'username_taken' | 'not_found' | PasswordProblem) {
+    super(code)
+  }
+}
+
+export type GrantInput = {
+  role: Role
+  scopeRegionId?: string | null
+  scopeOrganizationId?: string | null
+  canVerifyGraduation?: boolean
+}
+
+const grantSnapshot = (g: GrantInput) => ({
+  role: g.role,
+  scopeRegionId: g.scopeRegionId ?? null,
+  scopeOrganizationId: g.scopeOrganizationId ?? null,
+  canVerifyGraduation: g.canVerifyGraduation ?? false,
+})
+
+/** The region path an account's events belong to: its scope, or its person's region. */
+async function userScopePath(tx: Tx, userId: string): Promise<string | null> {
+  const user = await tx.user.findUnique({
+    where: { id: userId },
+    include: {
+      roles: { include: { scopeRegion: true, scopeOrganization: { include: { region: true } } } },
+      person: { include: { region: true } },
+    },
+  })
+  const grant = user?.roles[0]
+  return grant?.scopeRegion?.path ?? grant?.scopeOrganization?.region.path ?? user?.person?.region.path ?? null
+}
+
+/** Changes one's own password; every other session of the user ends. */
+export async function changePassword(
+  db: Db,
+  opts: { userId: string; keepSessionId: string; current: string; next: string; ip?: string | null },
+) {
+  const user = await db.user.findUnique({ where: { id: opts.userId } })
+  if (!user) throw new UserError('not_found')
+  if (!(await verifyPassword(user.passwordHash, opts.current))) throw new UserError('wrong_current')
+  if (opts.current === opts.next) throw new UserError('same_password')
+  const problem = passwordProblem(opts.next)
+  if (problem) throw new UserError(problem)
+  const passwordHash = await hashPassword(opts.next)
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: false } })
+    await invalidateUserSessions(tx, user.id, opts.keepSessionId)
+    await recordAudit(tx, {
+      actorId: user.id, action: 'user.password_change', entityType: 'User', entityId: user.id, ip: opts.ip,
+      scopePath: await userScopePath(tx, user.id),
+    })
+  })
+}
+
+/** Creates an account for someone else, with a random initial password they must change. */
+export async function createUser(
+  db: Db,
+  opts: { actorId: string; username: string; displayName: string; grant: GrantInput; personId?: string | null; ip?: string | null },
+) {
+  const initialPassword = randomInitialPassword()
+  const passwordHash = await hashPassword(initialPassword)
+  try {
+    const user = await db.$transaction(async (tx) => {
+      const created = await tx.user.create({
+        data: {
+          id: newId(),
+          username: opts.username,
+          displayName: opts.displayName,
+          passwordHash,
+          personId: opts.personId ?? null,
+          mustChangePassword: true,
+          roles: { create: [{ id: newId(), ...grantSnapshot(opts.grant) }] },
+        },
+      })
+      await recordAudit(tx, {
+        actorId: opts.actorId,
+        action: 'user.create',
+        entityType: 'User',
+        entityId: created.id,
+        after: { username: created.username, displayName: created.displayName, grants: [grantSnapshot(opts.grant)] },
+        ip: opts.ip,
+        scopePath: await userScopePath(tx, created.id),
+      })
+      return created
+    })
+    return { user, initialPassword }
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new UserError('username_taken')
+    throw error
+  }
+}
+
+/** Replaces a user's role and scope; all of their sessions end. */
+export async function setUserGrant(db: Db, opts: { actorId: string; userId: string; grant: GrantInput; ip?: string | null }) {
+  await db.$transaction(async (tx) => {
+    const before = await tx.roleAssignment.findMany({ where: { userId: opts.userId } })
+    if (!(await tx.user.findUnique({ where: { id: opts.userId } }))) throw new UserError('not_found')
+    await tx.roleAssignment.deleteMany({ where: { userId: opts.userId } })
+    await tx.roleAssignment.create({ data: { id: newId(), userId: opts.userId, ...grantSnapshot(opts.grant) } })
+    await invalidateUserSessions(tx, opts.userId)
+    await recordAudit(tx, {
+      actorId: opts.actorId,
+      action: 'user.role_change',
+      entityType: 'User',
+      entityId: opts.userId,
+      before: { grants: before.map(grantSnapshot) },
+      after: { grants: [grantSnapshot(opts.grant)] },
+      ip: opts.ip,
+      scopePath: await userScopePath(tx, opts.userId),
+    })
+  })
+}
+
+/** Disables or enables an account; disabling ends all of its sessions. */
+export async function setUserDisabled(db: Db, opts: { actorId: string; userId: string; disabled: boolean; ip?: string | null }) {
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: opts.userId } })
+    if (!user) throw new UserError('not_found')
+    await tx.user.update({ where: { id: user.id }, data: { disabled: opts.disabled } })
+    if (opts.disabled) await invalidateUserSessions(tx, user.id)
+    await recordAudit(tx, {
+      actorId: opts.actorId,
+      action: opts.disabled ? 'user.disable' : 'user.enable',
+      entityType: 'User',
+      entityId: user.id,
+      before: { disabled: user.disabled },
+      after: { disabled: opts.disabled },
+      ip: opts.ip,
+      scopePath: await userScopePath(tx, user.id),
+    })
+  })
+}
+
+/** A new random password that must be changed; all sessions end. */
+export async function resetUserPassword(db: Db, opts: { actorId: string; userId: string; ip?: string | null }) {
+  const password = randomInitialPassword()
+  const passwordHash = await hashPassword(password)
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: opts.userId } })
+    if (!user) throw new UserError('not_found')
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: true } })
+    await invalidateUserSessions(tx, user.id)
+    await recordAudit(tx, {
+      actorId: opts.actorId, action: 'user.password_reset', entityType: 'User', entityId: user.id, ip: opts.ip,
+      scopePath: await userScopePath(tx, user.id),
+    })
+  })
+  return password
+}

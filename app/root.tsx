@@ -1,0 +1,138 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLoaderData,
+  useLocation,
+  useRouteError,
+} from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
+import { getLocale } from '#app/i18n/locale.server.ts'
+import { useLocale, useT } from '#app/utils/i18n.ts'
+import appCss from './styles/app.css?url'
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: appCss }]
+
+export const meta: MetaFunction = () => [{ title: '乡学 XiangXue' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getCurrentUser(request)
+  const locale = getLocale(request, user?.locale)
+  return {
+    locale,
+    user: user && !user.mustChangePassword
+      ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau') }
+      : user
+        ? { displayName: user.displayName, role: primaryRole(user), home: '/password', canAudit: false }
+        : null,
+  }
+}
+
+function TopBar() {
+  const data = useLoaderData<typeof loader>()
+  const t = useT()
+  const location = useLocation()
+  const user = data?.user
+  const back = `${location.pathname}${location.search}`
+  return (
+    <header className="topbar">
+      <div className="topbar-inner">
+        <Link to={user?.home ?? '/'} className="brand">
+          {t('app.name')}
+        </Link>
+        {user ? (
+          <span className="whoami">
+            {user.displayName}
+            {user.role ? ` · ${t(`role.${user.role}`)}` : ''}
+          </span>
+        ) : null}
+        {user?.canAudit ? (
+          <Link to="/audit" className="whoami">
+            {t('nav.audit')}
+          </Link>
+        ) : null}
+        <Form method="post" action="/locale" className="inline-form">
+          <input type="hidden" name="locale" value={data?.locale === 'en' ? 'zh-CN' : 'en'} />
+          <input type="hidden" name="redirectTo" value={back} />
+          <button type="submit" className="linkish" lang={data?.locale === 'en' ? 'zh-CN' : 'en'}>
+            {t('locale.switch')}
+          </button>
+        </Form>
+        {user ? (
+          <Form method="post" action="/logout" className="inline-form">
+            <button type="submit" className="linkish">
+              {t('nav.signOut')}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+    </header>
+  )
+}
+
+function Document({ children }: { children: ReactNode }) {
+  const locale = useLocale()
+  return (
+    <html lang={locale === 'en' ? 'en' : 'zh-CN'}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#1f6f50" />
+        <Meta />
+        <Links />
+      </head>
+      <body>{children}</body>
+    </html>
+  )
+}
+
+export default function App() {
+  const t = useT()
+  return (
+    <Document>
+      <a href="#main" className="skip">
+        {t('nav.skip')}
+      </a>
+      <TopBar />
+      <main id="main">
+        <Outlet />
+      </main>
+      <ScrollRestoration />
+      <Scripts />
+    </Document>
+  )
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const t = useT()
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const [title, body] =
+    status === 403
+      ? [t('error.forbidden.title'), t('error.forbidden.body')]
+      : status === 404
+        ? [t('error.notFound.title'), t('error.notFound.body')]
+        : [t('error.generic.title'), t('error.generic.body')]
+  if (status >= 500) console.error(error)
+  return (
+    <Document>
+      <main id="main">
+        <div className="card narrow" role="alert">
+          <h1>{title}</h1>
+          <p>{body}</p>
+          <a className="button" href="/">
+            {t('error.backHome')}
+          </a>
+        </div>
+      </main>
+      <Scripts />
+    </Document>
+  )
+}

@@ -1,0 +1,129 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { grantFields, grantScopeProblem, parseScope } from '#app/domain/grant-form.ts'
+import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { ScopeOptions } from '#app/components/scope-options.tsx'
+import { SelectField } from '#app/components/ui/field.tsx'
+import { serverT } from '#app/i18n/locale.server.ts'
+import { listOrganizations, listRegions } from '#app/models/admin.server.ts'
+import { resetUserPassword, setUserDisabled, setUserGrant } from '#app/models/users.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { useT } from '#app/utils/i18n.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'])
+  const db = getDb()
+  const user = await db.user.findUnique({
+    where: { id: params.userId ?? '' },
+    select: { id: true, username: true, displayName: true, disabled: true, roles: true },
+  })
+  if (!user) throw notFound()
+  const [regions, organizations] = await Promise.all([listRegions(db), listOrganizations(db)])
+  const grant = user.roles[0]
+  const scope = grant?.scopeRegionId ? `region:${grant.scopeRegionId}` : grant?.scopeOrganizationId ? `org:${grant.scopeOrganizationId}` : 'all'
+  return { user: { ...user, role: grant?.role ?? 'learner', scope, canVerifyGraduation: grant?.canVerifyGraduation ?? false }, regions, organizations }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const admin = await requireRole(request, ['admin'])
+  const t = serverT(request, admin.locale)
+  const db = getDb()
+  const userId = params.userId ?? ''
+  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true } })
+  if (!target) throw notFound()
+  const form = Object.fromEntries(await request.formData())
+  const Intent = z.discriminatedUnion('intent', [
+    z.object({ intent: z.literal('save-grant'), ...grantFields(t) }),
+    z.object({ intent: z.literal('disable') }),
+    z.object({ intent: z.literal('enable') }),
+    z.object({ intent: z.literal('reset-password') }),
+  ])
+  const parsed = Intent.safeParse(form)
+  if (!parsed.success) return data({ message: null, error: t('admin.scopeRequired') }, { status: 422 })
+  const v = parsed.data
+  switch (v.intent) {
+    case 'save-grant': {
+      if (grantScopeProblem(v.role, v.scope)) return data({ message: null, error: t('admin.scopeRequired') }, { status: 422 })
+      await setUserGrant(db, {
+        actorId: admin.id,
+        userId,
+        grant: { role: v.role, ...parseScope(v.scope), canVerifyGraduation: v.canVerifyGraduation === 'on' },
+        ip: context.ip,
+      })
+      return { message: t('admin.roleSaved'), error: null }
+    }
+    case 'disable':
+    case 'enable':
+      await setUserDisabled(db, { actorId: admin.id, userId, disabled: v.intent === 'disable', ip: context.ip })
+      return { message: t('admin.userStatusChanged'), error: null }
+    case 'reset-password': {
+      const password = await resetUserPassword(db, { actorId: admin.id, userId, ip: context.ip })
+      return { message: t('admin.passwordReset', { username: target.username, password }), error: null }
+    }
+  }
+}
+
+export default function EditUser() {
+  const { user, regions, organizations } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const t = useT()
+  return (
+    <div className="narrow">
+      <p>
+        <Link to="/admin">← {t('common.back')}</Link>
+      </p>
+      <h1>
+        {user.displayName} <span className="muted mono">{user.username}</span>
+      </h1>
+      {result?.message ? (
+        <p className="notice" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      <Form method="post" className="card">
+        <SelectField id="role" name="role" label={t('admin.role')} defaultValue={user.role}>
+          {(['coordinator', 'bureau', 'admin', 'teacher', 'learner'] as const).map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="scope" name="scope" label={t('admin.scope')} defaultValue={user.scope}>
+          <ScopeOptions regions={regions} organizations={organizations} t={t} />
+        </SelectField>
+        <div className="field">
+          <label>
+            <input type="checkbox" name="canVerifyGraduation" defaultChecked={user.canVerifyGraduation} /> {t('admin.canVerifyGraduation')}
+          </label>
+        </div>
+        <button type="submit" name="intent" value="save-grant">
+          {t('admin.saveRole')}
+        </button>
+      </Form>
+      <div className="card row">
+        <Form method="post">
+          <button type="submit" name="intent" value="reset-password" className="secondary">
+            {t('admin.resetPassword')}
+          </button>
+        </Form>
+        <Form method="post">
+          {user.disabled ? (
+            <button type="submit" name="intent" value="enable" className="secondary">
+              {t('admin.enable')}
+            </button>
+          ) : (
+            <button type="submit" name="intent" value="disable" className="danger">
+              {t('admin.disable')}
+            </button>
+          )}
+        </Form>
+      </div>
+    </div>
+  )
+}

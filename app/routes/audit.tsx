@@ -1,0 +1,91 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { formatInstant } from '#app/domain/time.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { useLocale, useT } from '#app/utils/i18n.ts'
+
+const ROLES = ['admin', 'bureau'] as const
+const PAGE = 100
+
+/** Read-only audit log: admin sees everything, a bureau its own jurisdiction. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const scopes = scopesFor(user, ROLES)
+  const before = new URL(request.url).searchParams.get('before')
+  const scopeWhere: Prisma.AuditEventWhereInput = scopes.some((s) => s.kind === 'all')
+    ? {}
+    : {
+        OR: scopes.map((s) => ({
+          scopePath: { startsWith: s.kind === 'region' ? s.path : s.kind === 'organization' ? s.regionPath : '/' },
+        })),
+      }
+  const db = getDb()
+  const events = await db.auditEvent.findMany({
+    where: { AND: [scopeWhere, before && /^\d+$/.test(before) ? { id: { lt: BigInt(before) } } : {}] },
+    orderBy: { id: 'desc' },
+    take: PAGE,
+  })
+  const actorIds = [...new Set(events.map((e) => e.actorId).filter((id): id is string => Boolean(id)))]
+  const actors = await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, username: true } })
+  const names = new Map(actors.map((a) => [a.id, a.username]))
+  return {
+    events: events.map((e) => ({
+      id: e.id.toString(),
+      at: e.at.toISOString(),
+      actor: e.actorId ? (names.get(e.actorId) ?? e.actorId) : '—',
+      action: e.action,
+      entity: `${e.entityType}${e.entityId ? ` ${e.entityId}` : ''}`,
+      ip: e.ip,
+      change: e.before || e.after ? JSON.stringify({ before: e.before ?? undefined, after: e.after ?? undefined }) : '',
+    })),
+    next: events.length === PAGE ? events[events.length - 1]!.id.toString() : null,
+  }
+}
+
+export default function AuditLog() {
+  const { events, next } = useLoaderData<typeof loader>()
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <>
+      <h1>{t('audit.title')}</h1>
+      <p className="muted">{t('audit.readOnly')}</p>
+      {events.length === 0 ? <p className="card">{t('audit.none')}</p> : null}
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('audit.at')}</th>
+              <th>{t('audit.actor')}</th>
+              <th>{t('audit.action')}</th>
+              <th>{t('audit.entity')}</th>
+              <th>{t('audit.ip')}</th>
+              <th>{t('audit.details')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.id}>
+                <td>{formatInstant(new Date(e.at), locale)}</td>
+                <td className="mono">{e.actor}</td>
+                <td className="mono">{e.action}</td>
+                <td className="mono">{e.entity}</td>
+                <td className="mono">{e.ip ?? '—'}</td>
+                <td className="mono" style={{ maxWidth: 360, wordBreak: 'break-all' }}>
+                  {e.change}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {next ? (
+        <p>
+          <Link to={`?before=${next}`}>{t('common.next')}</Link>
+        </p>
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { bureauOverview, scopeLabel } from '#app/models/directory.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { useT } from '#app/utils/i18n.ts'
+
+const ROLES = ['bureau', 'admin'] as const
+
+/** Bureau home: counts inside the bureau's jurisdiction (person-time dashboards come with the ledger). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const scopes = scopesFor(user, ROLES)
+  return { scope: scopeLabel(scopes, '全部'), overview: await bureauOverview(getDb(), { scopes }) }
+}
+
+export default function BureauHome() {
+  const { scope, overview } = useLoaderData<typeof loader>()
+  const t = useT()
+  const stats = [
+    [t('bureau.learners'), overview.learners],
+    [t('bureau.teachers'), overview.teachers],
+    [t('bureau.classes'), overview.classes],
+    [t('bureau.rounds'), overview.rounds],
+    [t('bureau.activeEnrollments'), overview.activeEnrollments],
+  ] as const
+  return (
+    <>
+      <h1>{t('bureau.title')}</h1>
+      <p className="muted">{t('bureau.scope', { scope })}</p>
+      <div className="stats">
+        {stats.map(([label, value]) => (
+          <div className="stat" key={label}>
+            <b>{value.toLocaleString('zh-CN')}</b>
+            <span>{label}</span>
+          </div>
+        ))}
+      </div>
+      <h2>{t('bureau.byTownship')}</h2>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('bureau.township')}</th>
+              <th>{t('bureau.learners')}</th>
+              <th>{t('bureau.teachers')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {overview.byTownship.map((row) => (
+              <tr key={row.code}>
+                <td>
+                  {row.name} <span className="muted mono">{row.code}</span>
+                </td>
+                <td>{row.learners}</td>
+                <td>{row.teachers}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,121 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { listGroups, listPeople, scopeLabel } from '#app/models/directory.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { showDate } from '#app/utils/format.ts'
+import { useLocale, useT } from '#app/utils/i18n.ts'
+
+const ROLES = ['coordinator', 'admin'] as const
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const scopes = scopesFor(user, ROLES)
+  const url = new URL(request.url)
+  const q = url.searchParams.get('q')?.trim().slice(0, 30) || undefined
+  const page = Number(url.searchParams.get('page')) || 1
+  const db = getDb()
+  const [people, groups] = await Promise.all([listPeople(db, { scopes, q, page }), listGroups(db, { scopes })])
+  return { q: q ?? '', people, groups, scope: scopeLabel(scopes, '全部') }
+}
+
+export default function CoordinatorHome() {
+  const { q, people, groups, scope } = useLoaderData<typeof loader>()
+  const t = useT()
+  const locale = useLocale()
+  const pageLink = (page: number) => `?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page) })}`
+  return (
+    <>
+      <h1>{t('coordinator.title')}</h1>
+      <p className="muted">{t('coordinator.scope', { scope })}</p>
+
+      <h2>{t('coordinator.groups')}</h2>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('group.name')}</th>
+              <th>{t('group.program')}</th>
+              <th>{t('group.region')}</th>
+              <th>{t('group.start')}</th>
+              <th>{t('group.enrolled')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr key={g.id}>
+                <td>
+                  {g.name}
+                  <div className="muted mono">{g.code}</div>
+                </td>
+                <td>
+                  {t(g.kind === 'class' ? 'group.kind.class' : 'group.kind.round')}
+                  {g.major ? ` · ${g.major.name}` : ''}
+                </td>
+                <td>{g.region.name}</td>
+                <td>{showDate(g.startDate, locale)}</td>
+                <td>{g._count.enrollments}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>{t('coordinator.people')}</h2>
+      <div className="row">
+        <Form method="get" className="row" role="search" style={{ flex: '1 1 320px' }}>
+          <div className="field">
+            <label htmlFor="q">{t('coordinator.search')}</label>
+            <input id="q" name="q" type="search" defaultValue={q} maxLength={30} />
+          </div>
+          <div className="field">
+            <button type="submit">{t('coordinator.searchSubmit')}</button>
+          </div>
+        </Form>
+        <div className="field">
+          <Link className="button secondary" to="/coordinator/people/new">
+            {t('person.new')}
+          </Link>
+        </div>
+      </div>
+      <p className="muted">{t('coordinator.peopleCount', { count: people.total })}</p>
+      {people.people.length === 0 ? (
+        <p className="card">{t('coordinator.noPeople')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('person.name')}</th>
+                <th>{t('person.idNumber')}</th>
+                <th>{t('person.kind')}</th>
+                <th>{t('person.region')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.people.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/coordinator/people/${p.id}`}>{p.name}</Link>
+                  </td>
+                  <td className="mono">{p.idMasked}</td>
+                  <td>{t(`person.kind.${p.kind}`)}</td>
+                  <td>{p.region.name}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {people.pages > 1 ? (
+        <p className="row">
+          {people.page > 1 ? <Link to={pageLink(people.page - 1)}>{t('common.prev')}</Link> : null}
+          <span className="muted">
+            {people.page} / {people.pages}
+          </span>
+          {people.page < people.pages ? <Link to={pageLink(people.page + 1)}>{t('common.next')}</Link> : null}
+        </p>
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,103 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
+import { recordAudit } from '#app/models/audit.server.ts'
+import { decryptField } from '#app/utils/crypto.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { showDate } from '#app/utils/format.ts'
+import { useLocale, useT } from '#app/utils/i18n.ts'
+
+const ROLES = ['coordinator', 'admin'] as const
+
+/**
+ * The coordinator's person page: the one place the full ID number is shown.
+ * Out-of-scope ids answer 404. Each view of the full number is audited.
+ */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const person = await requirePersonInScope(user, params.personId ?? '', ROLES)
+  const db = getDb()
+  const enrollments = await db.enrollment.findMany({
+    where: { personId: person.id },
+    orderBy: { startDate: 'desc' },
+    select: { id: true, status: true, startDate: true, periodEnd: true, group: { select: { name: true, code: true } } },
+  })
+  await recordAudit(db, {
+    actorId: user.id,
+    action: 'person.view_id_number',
+    entityType: 'Person',
+    entityId: person.id,
+    ip: context.ip,
+    scopePath: person.region.path,
+  })
+  return {
+    person: {
+      id: person.id,
+      name: person.name,
+      idNumber: decryptField(person.idCipher),
+      phone: person.phoneCipher ? decryptField(person.phoneCipher) : null,
+      gender: person.gender,
+      birthDate: person.birthDate,
+      kind: person.kind,
+      priorEducation: person.priorEducation,
+      region: person.region.name,
+      organization: person.organization?.name ?? null,
+      account: person.user?.username ?? null,
+    },
+    enrollments,
+  }
+}
+
+export default function PersonPage() {
+  const { person, enrollments } = useLoaderData<typeof loader>()
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <div className="narrow">
+      <p>
+        <Link to="/coordinator">← {t('common.back')}</Link>
+      </p>
+      <h1>{person.name}</h1>
+      <div className="card">
+        <dl className="facts">
+          <dt>{t('person.idNumber')}</dt>
+          <dd className="mono" data-testid="full-id-number">
+            {person.idNumber}
+          </dd>
+          <dt>{t('person.gender')}</dt>
+          <dd>{t(`person.gender.${person.gender}`)}</dd>
+          <dt>{t('person.birthDate')}</dt>
+          <dd>{showDate(person.birthDate, locale)}</dd>
+          <dt>{t('person.phone')}</dt>
+          <dd className="mono">{person.phone ?? '—'}</dd>
+          <dt>{t('person.kind')}</dt>
+          <dd>{t(`person.kind.${person.kind}`)}</dd>
+          {person.priorEducation ? (
+            <>
+              <dt>{t('person.priorEducation')}</dt>
+              <dd>{t(`person.priorEducation.${person.priorEducation}`)}</dd>
+            </>
+          ) : null}
+          <dt>{t('person.region')}</dt>
+          <dd>{person.region}</dd>
+          <dt>{t('person.organization')}</dt>
+          <dd>{person.organization ?? '—'}</dd>
+          <dt>{t('person.account')}</dt>
+          <dd>{person.account ?? t('person.noAccount')}</dd>
+        </dl>
+        <p className="hint">{t('person.fullIdNote')}</p>
+      </div>
+      <h2>{t('person.enrollments')}</h2>
+      <ul className="list">
+        {enrollments.map((e) => (
+          <li key={e.id}>
+            <strong>{e.group.name}</strong> <span className="tag">{t(`enrollment.status.${e.status}`)}</span>
+            <div className="muted">
+              {t('enrollment.period', { start: showDate(e.startDate, locale), end: showDate(e.periodEnd, locale) })}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}

@@ -1,0 +1,113 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { personFormSchema } from '#app/domain/person-form.ts'
+import { beijingDate } from '#app/domain/time.ts'
+import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { Field, SelectField } from '#app/components/ui/field.tsx'
+import { serverT } from '#app/i18n/locale.server.ts'
+import { listAssignableRegions } from '#app/models/directory.server.ts'
+import { createPerson, PersonError } from '#app/models/people.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { useT } from '#app/utils/i18n.ts'
+
+const ROLES = ['coordinator', 'admin'] as const
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const regions = await listAssignableRegions(getDb(), { scopes: scopesFor(user, ROLES) })
+  return { regions, today: beijingDate(new Date()) }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const t = serverT(request, user.locale)
+  const today = beijingDate(new Date())
+  const formData = await request.formData()
+  const submission = parseWithZod(formData, { schema: personFormSchema(t, today) })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 422 })
+
+  const db = getDb()
+  const regions = await listAssignableRegions(db, { scopes: scopesFor(user, ROLES) })
+  if (!regions.some((r) => r.id === submission.value.regionId)) {
+    return data({ result: submission.reply({ fieldErrors: { regionId: [t('person.regionRequired')] } }) }, { status: 422 })
+  }
+  try {
+    const person = await createPerson(db, { input: submission.value, actorId: user.id, ip: context.ip, today })
+    return redirect(`/coordinator/people/${person.id}`)
+  } catch (error) {
+    if (error instanceof PersonError && error.code === 'duplicate_id_number') {
+      return data({ result: submission.reply({ fieldErrors: { idNumber: [t('idNumber.duplicate')] } }) }, { status: 409 })
+    }
+    throw error
+  }
+}
+
+export default function NewPerson() {
+  const { regions, today } = useLoaderData<typeof loader>()
+  const lastResult = useActionData<typeof action>()?.result
+  const t = useT()
+  const [form, fields] = useForm({
+    lastResult,
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: personFormSchema(t, today) }),
+  })
+  return (
+    <div className="narrow">
+      <p>
+        <Link to="/coordinator">← {t('common.back')}</Link>
+      </p>
+      <h1>{t('person.new')}</h1>
+      <Form method="post" className="card" {...getFormProps(form)}>
+        <Field label={t('person.name')} error={fields.name.errors} {...getInputProps(fields.name, { type: 'text' })} id={fields.name.id} />
+        <Field
+          label={t('person.idNumber')}
+          error={fields.idNumber.errors}
+          inputMode="text"
+          autoComplete="off"
+          maxLength={20}
+          {...getInputProps(fields.idNumber, { type: 'text' })}
+          id={fields.idNumber.id}
+        />
+        <Field
+          label={`${t('person.phone')}（${t('common.optional')}）`}
+          error={fields.phone.errors}
+          inputMode="tel"
+          {...getInputProps(fields.phone, { type: 'tel' })}
+          id={fields.phone.id}
+        />
+        <SelectField label={t('person.region')} error={fields.regionId.errors} {...getSelectProps(fields.regionId)} id={fields.regionId.id}>
+          <option value="">—</option>
+          {regions.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label={t('person.kind')} error={fields.kind.errors} {...getSelectProps(fields.kind)} id={fields.kind.id}>
+          <option value="">—</option>
+          <option value="adult_learner">{t('person.kind.adult_learner')}</option>
+          <option value="teacher">{t('person.kind.teacher')}</option>
+        </SelectField>
+        <SelectField
+          label={`${t('person.priorEducation')}（${t('common.optional')}）`}
+          error={fields.priorEducation.errors}
+          {...getSelectProps(fields.priorEducation)}
+          id={fields.priorEducation.id}
+        >
+          <option value="">—</option>
+          {(['none', 'primary', 'junior', 'senior', 'vocational'] as const).map((e) => (
+            <option key={e} value={e}>
+              {t(`person.priorEducation.${e}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="block">
+          {t('person.create')}
+        </button>
+      </Form>
+    </div>
+  )
+}
