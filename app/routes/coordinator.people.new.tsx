@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { personFormSchema } from '#app/domain/person-form.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
-import { Field, SelectField } from '#app/components/ui/field.tsx'
+import { Field, noKey, SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { listAssignableRegions } from '#app/models/directory.server.ts'
 import { createPerson, PersonError } from '#app/models/people.server.ts'
@@ -61,24 +61,24 @@ export default function NewPerson() {
       </p>
       <h1>{t('person.new')}</h1>
       <Form method="post" className="card" {...getFormProps(form)}>
-        <Field label={t('person.name')} error={fields.name.errors} {...getInputProps(fields.name, { type: 'text' })} id={fields.name.id} />
+        <Field label={t('person.name')} error={fields.name.errors} {...noKey(getInputProps(fields.name, { type: 'text' }))} id={fields.name.id} />
         <Field
           label={t('person.idNumber')}
           error={fields.idNumber.errors}
           inputMode="text"
           autoComplete="off"
           maxLength={20}
-          {...getInputProps(fields.idNumber, { type: 'text' })}
+          {...noKey(getInputProps(fields.idNumber, { type: 'text' }))}
           id={fields.idNumber.id}
         />
         <Field
           label={`${t('person.phone')}（${t('common.optional')}）`}
           error={fields.phone.errors}
           inputMode="tel"
-          {...getInputProps(fields.phone, { type: 'tel' })}
+          {...noKey(getInputProps(fields.phone, { type: 'tel' }))}
           id={fields.phone.id}
         />
-        <SelectField label={t('person.region')} error={fields.regionId.errors} {...getSelectProps(fields.regionId)} id={fields.regionId.id}>
+        <SelectField label={t('person.region')} error={fields.regionId.errors} {...noKey(getSelectProps(fields.regionId))} id={fields.regionId.id}>
           <option value="">—</option>
           {regions.map((r) => (
             <option key={r.id} value={r.id}>
@@ -86,7 +86,7 @@ export default function NewPerson() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('person.kind')} error={fields.kind.errors} {...getSelectProps(fields.kind)} id={fields.kind.id}>
+        <SelectField label={t('person.kind')} error={fields.kind.errors} {...noKey(getSelectProps(fields.kind))} id={fields.kind.id}>
           <option value="">—</option>
           <option value="adult_learner">{t('person.kind.adult_learner')}</option>
           <option value="teacher">{t('person.kind.teacher')}</option>
@@ -94,7 +94,7 @@ export default function NewPerson() {
         <SelectField
           label={`${t('person.priorEducation')}（${t('common.optional')}）`}
           error={fields.priorEducation.errors}
-          {...getSelectProps(fields.priorEducation)}
+          {...noKey(getSelectProps(fields.priorEducation))}
           id={fields.priorEducation.id}
         >
           <option value="">—</option>

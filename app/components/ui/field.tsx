@@ -43,3 +43,13 @@ export function SelectField({
     </div>
   )
 }
+
+/**
+ * Conform's get*Props include a `key` that changes when the form is reset;
+ * spread onto a component it remounts the field and loses what was typed
+ * after a failed check. Our fields are uncontrolled, so drop it.
+ */
+export function noKey<P extends { key?: unknown }>(props: P): Omit<P, 'key'> {
+  const { key: _key, ...rest } = props
+  return rest
+}

@@ -1,0 +1,34 @@
+import { expect, SEED_PASSWORD, signIn, test } from './fixtures.ts'
+
+// Account administration is a desktop task: the phone project leaves out @desktop tests.
+test('an admin creates a township coordinator, who must choose a password at first sign-in @desktop', async ({ page, browser, db }) => {
+  const username = `coord.e2e${Date.now().toString(36)}`
+  await signIn(page, 'admin', SEED_PASSWORD)
+  await page.getByRole('link', { name: '新建用户' }).click()
+  await page.getByLabel('用户名').fill(username)
+  await page.getByLabel('显示名称').fill('高洛街道管理员')
+  await page.getByLabel('角色').selectOption('coordinator')
+  await page.getByLabel('管辖范围').selectOption({ label: '\u3000\u3000\u3000高洛街道（522327002）' })
+  await page.getByRole('button', { name: '创建用户' }).click()
+  const notice = page.getByRole('status')
+  await expect(notice).toContainText(`已创建用户 ${username}`)
+  const initial = (await notice.textContent())!.match(/初始密码：([a-z0-9-]+)/)![1]!
+
+  const other = await browser.newPage()
+  await signIn(other, username, initial)
+  await expect(other).toHaveURL('/password')
+  await other.getByLabel('当前密码').fill(initial)
+  await other.getByLabel('新密码', { exact: true }).fill('password123')
+  await other.getByLabel('再次输入新密码').fill('password123')
+  await other.getByRole('button', { name: '保存新密码' }).click()
+  await expect(other.getByText('这个密码太常见，容易被猜到，请换一个。')).toBeVisible()
+  await other.getByLabel('当前密码').fill(initial)
+  await other.getByLabel('新密码', { exact: true }).fill('高洛街道的新密码')
+  await other.getByLabel('再次输入新密码').fill('高洛街道的新密码')
+  await other.getByRole('button', { name: '保存新密码' }).click()
+  await expect(other).toHaveURL('/coordinator')
+  await expect(other.getByText('管辖范围：高洛街道（522327002）')).toBeVisible()
+  await other.close()
+
+  await db.user.delete({ where: { username } })
+})

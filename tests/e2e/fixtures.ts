@@ -1,0 +1,72 @@
+/**
+ * Playwright fixtures: a database handle on the e2e server's database, users
+ * made for one test and removed after it, and a sign-in helper.
+ */
+import { test as base, expect, type Page } from '@playwright/test'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaClient } from '#app/generated/prisma/client.ts'
+import type { Role } from '#app/generated/prisma/enums.ts'
+import { hashPassword } from '#app/auth/password.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+
+export const SEED_PASSWORD = process.env.XX_SEED_PASSWORD ?? 'XiangXue-demo-2026'
+type Db = InstanceType<typeof PrismaClient>
+
+let shared: Db | undefined
+function db(): Db {
+  const url = process.env.XX_E2E_DATABASE_URL ?? process.env.DATABASE_URL
+  if (!url) throw new Error('XX_E2E_DATABASE_URL is not set: run the e2e tests through npm test')
+  shared ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) })
+  return shared
+}
+
+type MadeUser = { id: string; username: string; password: string }
+
+export const test = base.extend<{
+  db: Db
+  makeUser: (opts: { role: Role; scopeRegionCode?: string; mustChangePassword?: boolean }) => Promise<MadeUser>
+}>({
+  db: async ({}, use) => {
+    await use(db())
+  },
+  makeUser: async ({}, use) => {
+    const made: string[] = []
+    await use(async ({ role, scopeRegionCode, mustChangePassword = false }) => {
+      const id = newId()
+      const username = `e2e.${role}.${id.slice(0, 8)}`
+      const password = `e2e pass ${id.slice(0, 10)}`
+      const region = scopeRegionCode ? await db().region.findUniqueOrThrow({ where: { code: scopeRegionCode } }) : null
+      await db().user.create({
+        data: {
+          id,
+          username,
+          displayName: `测试${role}`,
+          passwordHash: await hashPassword(password),
+          mustChangePassword,
+          roles: { create: [{ id: newId(), role, scopeRegionId: region?.id ?? null }] },
+        },
+      })
+      made.push(id)
+      return { id, username, password }
+    })
+    await db().user.deleteMany({ where: { id: { in: made } } })
+  },
+})
+
+export { expect }
+
+export async function signIn(page: Page, username: string, password: string) {
+  await page.goto('/login')
+  await page.getByLabel('用户名或手机号').fill(username)
+  await page.getByLabel('密码').fill(password)
+  await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/login') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: '登录' }).click(),
+  ])
+  await page.waitForLoadState()
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: '退出登录' }).click()
+  await expect(page.getByText('您已安全退出。')).toBeVisible()
+}

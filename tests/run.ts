@@ -1,0 +1,112 @@
+/**
+ * `npm test`: every test, on any machine with Node.js and npm.
+ *   npm test                 unit + integration + e2e
+ *   npm test -- unit         (or integration, e2e; several may be given)
+ * Finds PostgreSQL and Redis (tests/services.ts), makes sure Debian's
+ * Chromium is there for Playwright, builds the app for the e2e server, and
+ * ends with one line "N passed, N failed". Exits non-zero on any failure.
+ */
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generatePrismaClient } from '#prisma/generate.ts'
+import { createDatabase, dropDatabase, ensureChromium, resolvePostgres, resolveRedis, withDatabase } from './services.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const log = (l: string) => console.log(`[test] ${l}`)
+const tmp = path.join(root, 'tests/.tmp')
+
+const parts = process.argv.slice(2).filter((a) => ['unit', 'integration', 'e2e'].includes(a))
+const want = (p: string) => parts.length === 0 || parts.includes(p)
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
+  return spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1
+}
+
+type Tally = { passed: number; failed: number }
+const tally: Tally = { passed: 0, failed: 0 }
+
+function readVitest(file: string) {
+  if (!existsSync(file)) return false
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number }
+  tally.passed += r.numPassedTests
+  tally.failed += r.numFailedTests
+  return true
+}
+
+function readPlaywright(file: string) {
+  if (!existsSync(file)) return false
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }
+  tally.passed += r.stats.expected + r.stats.flaky
+  tally.failed += r.stats.unexpected
+  return true
+}
+
+async function main() {
+  rmSync(tmp, { recursive: true, force: true })
+  mkdirSync(tmp, { recursive: true })
+  generatePrismaClient()
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    XX_DATA_KEY: process.env.XX_DATA_KEY ?? randomBytes(32).toString('hex'),
+    XX_HMAC_KEY: process.env.XX_HMAC_KEY ?? randomBytes(32).toString('hex'),
+  }
+  let status = 0
+  const cleanups: (() => Promise<void> | void)[] = []
+  try {
+    const needServices = want('integration') || want('e2e')
+    if (needServices) {
+      const pg = await resolvePostgres(root, log)
+      if (pg.stop) cleanups.push(pg.stop)
+      const redis = await resolveRedis(log)
+      if (redis.stop) cleanups.push(redis.stop)
+      env.XX_TEST_PG_ADMIN_URL = pg.adminUrl
+      env.REDIS_URL = redis.url
+      delete env.DATABASE_URL
+    }
+
+    const projects = [...(want('unit') ? ['unit'] : []), ...(want('integration') ? ['integration'] : [])]
+    if (projects.length) {
+      const out = path.join(tmp, 'vitest.json')
+      const code = run(
+        process.execPath,
+        [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+        env,
+      )
+      if (!readVitest(out) && code !== 0) tally.failed += 1
+      if (code !== 0) status = 1
+    }
+
+    if (want('e2e')) {
+      ensureChromium(log)
+      log('building the app for the e2e server …')
+      if (run(process.execPath, [path.join(root, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], env) !== 0) {
+        throw new Error('build failed')
+      }
+      const dbName = `xx_e2e_${randomBytes(5).toString('hex')}`
+      await createDatabase(env.XX_TEST_PG_ADMIN_URL!, dbName)
+      cleanups.push(() => dropDatabase(env.XX_TEST_PG_ADMIN_URL!, dbName))
+      const out = path.join(tmp, 'playwright.json')
+      const code = run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test'], {
+        ...env,
+        XX_E2E_DATABASE_URL: withDatabase(env.XX_TEST_PG_ADMIN_URL!, dbName),
+        PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+      })
+      if (!readPlaywright(out) && code !== 0) tally.failed += 1
+      if (code !== 0) status = 1
+    }
+  } catch (error) {
+    console.error(error)
+    status = 1
+    tally.failed += 1
+  } finally {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {})
+  }
+  console.log(`\n${tally.passed} passed, ${tally.failed} failed`)
+  process.exit(status || (tally.failed > 0 ? 1 : 0))
+}
+
+main()
