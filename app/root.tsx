@@ -66,6 +66,11 @@ function TopBar() {
           </button>
         </Form>
         {user ? (
+          <Link to="/password" className="whoami">
+            {t('nav.password')}
+          </Link>
+        ) : null}
+        {user ? (
           <Form method="post" action="/logout" className="inline-form">
             <button type="submit" className="linkish">
               {t('nav.signOut')}

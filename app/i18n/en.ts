@@ -7,6 +7,7 @@ export const en: Record<MessageKey, string> = {
   'nav.home': 'Home',
   'nav.signOut': 'Sign out',
   'nav.signOutEverywhere': 'Sign out everywhere',
+  'nav.signOutEverywhereHint': 'Lost your phone or signed in on someone else’s computer? End every session.',
   'nav.audit': 'Audit log',
   'nav.password': 'Change password',
   'nav.skip': 'Skip to content',

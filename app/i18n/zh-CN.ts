@@ -5,6 +5,7 @@ export const zhCN = {
   'nav.home': '首页',
   'nav.signOut': '退出登录',
   'nav.signOutEverywhere': '退出所有设备',
+  'nav.signOutEverywhereHint': '手机丢失或在别人的电脑上登录过？退出所有设备上的登录。',
   'nav.audit': '审计日志',
   'nav.password': '修改密码',
   'nav.skip': '跳到正文',

@@ -8,7 +8,7 @@ import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 
 export class UserError extends Error {
-  constructor(readonly code: 'wrong_current' | 'same_password' | 'username_taken' | 'not_found' | PasswordProblem) {
+  constructor(readonly code: 'wrong_current' | 'same_password' | 'username_taken' | 'not_found' | 'scope_invalid' | PasswordProblem) {
     super(code)
   }
 }
@@ -40,6 +40,16 @@ async function userScopePath(tx: Tx, userId: string): Promise<string | null> {
   return grant?.scopeRegion?.path ?? grant?.scopeOrganization?.region.path ?? user?.person?.region.path ?? null
 }
 
+/** A grant's scope must exist; staff roles need one (only an admin may have none = everything). */
+async function assertGrantScope(tx: Db | Tx, grant: GrantInput) {
+  const staff = grant.role === 'coordinator' || grant.role === 'bureau'
+  if (grant.scopeRegionId && !(await tx.region.findUnique({ where: { id: grant.scopeRegionId } }))) throw new UserError('scope_invalid')
+  if (grant.scopeOrganizationId && !(await tx.organization.findUnique({ where: { id: grant.scopeOrganizationId } }))) {
+    throw new UserError('scope_invalid')
+  }
+  if (staff && !grant.scopeRegionId && !grant.scopeOrganizationId) throw new UserError('scope_invalid')
+}
+
 /** Changes one's own password; every other session of the user ends. */
 export async function changePassword(
   db: Db,
@@ -67,6 +77,7 @@ export async function createUser(
   db: Db,
   opts: { actorId: string; username: string; displayName: string; grant: GrantInput; personId?: string | null; ip?: string | null },
 ) {
+  await assertGrantScope(db, opts.grant)
   const initialPassword = randomInitialPassword()
   const passwordHash = await hashPassword(initialPassword)
   try {
@@ -102,6 +113,7 @@ export async function createUser(
 
 /** Replaces a user's role and scope; all of their sessions end. */
 export async function setUserGrant(db: Db, opts: { actorId: string; userId: string; grant: GrantInput; ip?: string | null }) {
+  await assertGrantScope(db, opts.grant)
   await db.$transaction(async (tx) => {
     const before = await tx.roleAssignment.findMany({ where: { userId: opts.userId } })
     if (!(await tx.user.findUnique({ where: { id: opts.userId } }))) throw new UserError('not_found')

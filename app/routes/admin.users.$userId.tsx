@@ -7,7 +7,7 @@ import { ScopeOptions } from '#app/components/scope-options.tsx'
 import { SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { listOrganizations, listRegions } from '#app/models/admin.server.ts'
-import { resetUserPassword, setUserDisabled, setUserGrant } from '#app/models/users.server.ts'
+import { resetUserPassword, setUserDisabled, setUserGrant, UserError } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
 
@@ -45,12 +45,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   switch (v.intent) {
     case 'save-grant': {
       if (grantScopeProblem(v.role, v.scope)) return data({ message: null, error: t('admin.scopeRequired') }, { status: 422 })
-      await setUserGrant(db, {
-        actorId: admin.id,
-        userId,
-        grant: { role: v.role, ...parseScope(v.scope), canVerifyGraduation: v.canVerifyGraduation === 'on' },
-        ip: context.ip,
-      })
+      try {
+        await setUserGrant(db, {
+          actorId: admin.id,
+          userId,
+          grant: { role: v.role, ...parseScope(v.scope), canVerifyGraduation: v.canVerifyGraduation === 'on' },
+          ip: context.ip,
+        })
+      } catch (error) {
+        if (error instanceof UserError && error.code === 'scope_invalid') return data({ message: null, error: t('admin.scopeRequired') }, { status: 422 })
+        throw error
+      }
       return { message: t('admin.roleSaved'), error: null }
     }
     case 'disable':

@@ -46,6 +46,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     })
     return { result: submission.reply({ resetForm: true }), created: { username: user.username, password: initialPassword } }
   } catch (error) {
+    if (error instanceof UserError && error.code === 'scope_invalid') {
+      return data({ result: submission.reply({ fieldErrors: { scope: [t('admin.scopeRequired')] } }), created: null }, { status: 422 })
+    }
     if (error instanceof UserError && error.code === 'username_taken') {
       return data(
         { result: submission.reply({ fieldErrors: { username: [t('admin.usernameTaken', { username: v.username })] } }), created: null },

@@ -54,6 +54,12 @@ export default function PasswordPage() {
           {t('password.submit')}
         </button>
       </Form>
+      <Form method="post" action="/logout" className="card">
+        <p className="muted">{t('nav.signOutEverywhereHint')}</p>
+        <button type="submit" name="intent" value="everywhere" className="secondary block">
+          {t('nav.signOutEverywhere')}
+        </button>
+      </Form>
     </div>
   )
 }

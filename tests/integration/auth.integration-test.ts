@@ -173,3 +173,14 @@ test('the audit log refuses UPDATE and DELETE', async () => {
   await expect(db.$executeRawUnsafe(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/)
   expect(await db.auditEvent.count({ where: { action: 'changed' } })).toBe(0)
 })
+
+test('a staff role cannot be given a scope that does not exist, or no scope at all', async () => {
+  const db = getDb()
+  const admin = await createUserWithSession(db, { role: 'admin' })
+  const u = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+  await expect(setUserGrant(db, { actorId: admin.id, userId: u.id, grant: { role: 'coordinator', scopeRegionId: 'nosuchregion' } })).rejects.toMatchObject({ code: 'scope_invalid' })
+  await expect(setUserGrant(db, { actorId: admin.id, userId: u.id, grant: { role: 'bureau' } })).rejects.toMatchObject({ code: 'scope_invalid' })
+  // Nothing changed and the session lives on.
+  expect(await validateSessionToken(db, u.token)).not.toBeNull()
+  expect((await db.roleAssignment.findMany({ where: { userId: u.id } })).map((r) => r.scopeRegionId)).toEqual([world.regions.zhelou.id])
+})
