@@ -169,6 +169,7 @@ export const en: Record<MessageKey, string> = {
   'admin.level.township': 'Township',
   'admin.level.village': 'Village / school',
   'admin.code': 'Code',
+  'admin.level': 'Level',
   'admin.actions': 'Actions',
   'admin.status': 'Status',
 

@@ -167,6 +167,7 @@ export const zhCN = {
   'admin.level.township': '乡镇/街道',
   'admin.level.village': '村/学校',
   'admin.code': '代码',
+  'admin.level': '级别',
   'admin.actions': '操作',
   'admin.status': '状态',
 

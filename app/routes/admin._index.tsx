@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { listRegions, listUsers } from '#app/models/admin.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { Table } from '#app/components/ui/table.tsx'
 import { useT } from '#app/utils/i18n.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,18 +25,7 @@ export default function AdminHome() {
           {t('admin.newUser')}
         </Link>
       </div>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{t('admin.username')}</th>
-              <th>{t('admin.displayName')}</th>
-              <th>{t('admin.role')}</th>
-              <th>{t('admin.scope')}</th>
-              <th>{t('admin.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table headers={[t('admin.username'), t('admin.displayName'), t('admin.role'), t('admin.scope'), t('admin.status')]}>
             {users.map((u) => (
               <tr key={u.id}>
                 <td className="mono">
@@ -51,20 +41,9 @@ export default function AdminHome() {
                 <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
       <h2>{t('admin.regions')}</h2>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{t('group.name')}</th>
-              <th>{t('admin.code')}</th>
-              <th>{t('admin.role')}</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table headers={[t('group.name'), t('admin.code'), t('admin.level')]}>
             {regions.map((r) => (
               <tr key={r.id}>
                 <td>
@@ -75,9 +54,7 @@ export default function AdminHome() {
                 <td>{t(`admin.level.${r.level}`)}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
     </>
   )
 }

@@ -4,6 +4,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { formatInstant } from '#app/domain/time.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { Table } from '#app/components/ui/table.tsx'
 import { useLocale, useT } from '#app/utils/i18n.ts'
 
 const ROLES = ['admin', 'bureau'] as const
@@ -53,19 +54,7 @@ export default function AuditLog() {
       <h1>{t('audit.title')}</h1>
       <p className="muted">{t('audit.readOnly')}</p>
       {events.length === 0 ? <p className="card">{t('audit.none')}</p> : null}
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{t('audit.at')}</th>
-              <th>{t('audit.actor')}</th>
-              <th>{t('audit.action')}</th>
-              <th>{t('audit.entity')}</th>
-              <th>{t('audit.ip')}</th>
-              <th>{t('audit.details')}</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table headers={[t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), t('audit.ip'), t('audit.details')]}>
             {events.map((e) => (
               <tr key={e.id}>
                 <td>{formatInstant(new Date(e.at), locale)}</td>
@@ -78,9 +67,7 @@ export default function AuditLog() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
       {next ? (
         <p>
           <Link to={`?before=${next}`}>{t('common.next')}</Link>

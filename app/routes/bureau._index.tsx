@@ -3,6 +3,7 @@ import { useLoaderData } from '@remix-run/react'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { bureauOverview, scopeLabel } from '#app/models/directory.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { Table } from '#app/components/ui/table.tsx'
 import { useT } from '#app/utils/i18n.ts'
 
 const ROLES = ['bureau', 'admin'] as const
@@ -37,16 +38,7 @@ export default function BureauHome() {
         ))}
       </div>
       <h2>{t('bureau.byTownship')}</h2>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{t('bureau.township')}</th>
-              <th>{t('bureau.learners')}</th>
-              <th>{t('bureau.teachers')}</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table headers={[t('bureau.township'), t('bureau.learners'), t('bureau.teachers')]}>
             {overview.byTownship.map((row) => (
               <tr key={row.code}>
                 <td>
@@ -56,9 +48,7 @@ export default function BureauHome() {
                 <td>{row.teachers}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
     </>
   )
 }

@@ -4,6 +4,7 @@ import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { listGroups, listPeople, scopeLabel } from '#app/models/directory.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
+import { Table } from '#app/components/ui/table.tsx'
 import { useLocale, useT } from '#app/utils/i18n.ts'
 
 const ROLES = ['coordinator', 'admin'] as const
@@ -30,18 +31,7 @@ export default function CoordinatorHome() {
       <p className="muted">{t('coordinator.scope', { scope })}</p>
 
       <h2>{t('coordinator.groups')}</h2>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{t('group.name')}</th>
-              <th>{t('group.program')}</th>
-              <th>{t('group.region')}</th>
-              <th>{t('group.start')}</th>
-              <th>{t('group.enrolled')}</th>
-            </tr>
-          </thead>
-          <tbody>
+      <Table headers={[t('group.name'), t('group.program'), t('group.region'), t('group.start'), t('group.enrolled')]}>
             {groups.map((g) => (
               <tr key={g.id}>
                 <td>
@@ -57,9 +47,7 @@ export default function CoordinatorHome() {
                 <td>{g._count.enrollments}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </Table>
 
       <h2>{t('coordinator.people')}</h2>
       <div className="row">
@@ -82,17 +70,7 @@ export default function CoordinatorHome() {
       {people.people.length === 0 ? (
         <p className="card">{t('coordinator.noPeople')}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('person.name')}</th>
-                <th>{t('person.idNumber')}</th>
-                <th>{t('person.kind')}</th>
-                <th>{t('person.region')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <Table headers={[t('person.name'), t('person.idNumber'), t('person.kind'), t('person.region')]}>
               {people.people.map((p) => (
                 <tr key={p.id}>
                   <td>
@@ -103,9 +81,7 @@ export default function CoordinatorHome() {
                   <td>{p.region.name}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </Table>
       )}
       {people.pages > 1 ? (
         <p className="row">
