@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { addYears, ageOn, beijingDate, formatDate, startOfBeijingDay } from './time.ts'
+import { addYears, ageOn, beijingDate, formatDate, isIsoDate, startOfBeijingDay } from './time.ts'
 
 test.each([
   ['2026-11-23T15:59:59Z', '2026-11-23'],
@@ -26,3 +26,11 @@ test('dates are shown as Chinese users expect', () => {
   expect(formatDate('2026-03-07', 'zh-CN')).toBe('2026年3月7日')
   expect(formatDate('2026-03-07', 'en')).toBe('2026-03-07')
 })
+
+test.each([
+  ['2026-02-28', true],
+  ['2024-02-29', true],
+  ['2026-02-30', false],
+  ['2026-13-01', false],
+  ['2026-1-01', false],
+])('isIsoDate(%s) = %s', (s, ok) => expect(isIsoDate(s)).toBe(ok))

@@ -44,4 +44,9 @@ export function formatInstant(instant: Date, locale: 'zh-CN' | 'en'): string {
   return `${formatDate(shifted.slice(0, 10), locale)} ${time}`
 }
 
-export const isIsoDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))
+/** A real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+export const isIsoDate = (s: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
+  const d = new Date(`${s}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
+}
