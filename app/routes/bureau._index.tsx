@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { bureauOverview, scopeLabel } from '#app/models/directory.server.ts'
+import { serverT } from '#app/i18n/locale.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { useT } from '#app/utils/i18n.ts'
@@ -12,7 +13,7 @@ const ROLES = ['bureau', 'admin'] as const
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
-  return { scope: scopeLabel(scopes, '全部'), overview: await bureauOverview(getDb(), { scopes }) }
+  return { scope: scopeLabel(scopes, serverT(request, user.locale)('admin.scopeAll')), overview: await bureauOverview(getDb(), { scopes }) }
 }
 
 export default function BureauHome() {

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { listGroups, listPeople, scopeLabel } from '#app/models/directory.server.ts'
+import { serverT } from '#app/i18n/locale.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { Table } from '#app/components/ui/table.tsx'
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = Number(url.searchParams.get('page')) || 1
   const db = getDb()
   const [people, groups] = await Promise.all([listPeople(db, { scopes, q, page }), listGroups(db, { scopes })])
-  return { q: q ?? '', people, groups, scope: scopeLabel(scopes, '全部') }
+  return { q: q ?? '', people, groups, scope: scopeLabel(scopes, serverT(request, user.locale)('admin.scopeAll')) }
 }
 
 export default function CoordinatorHome() {
