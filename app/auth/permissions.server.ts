@@ -5,6 +5,7 @@
  */
 import { redirect } from '@remix-run/node'
 import type { Prisma } from '#app/generated/prisma/client.ts'
+import { PEOPLE_MANAGERS, ROLE_RANK } from '#app/domain/roles.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { readSessionToken } from './cookie.server.ts'
@@ -12,6 +13,8 @@ import { validateSessionToken } from './session.server.ts'
 
 export type Scope =
   | { kind: 'all' }
+  /** A staff grant whose scope is missing sees nothing rather than everything. */
+  | { kind: 'none' }
   | { kind: 'region'; regionId: string; code: string; name: string; path: string }
   | { kind: 'organization'; organizationId: string; name: string; regionPath: string }
 
@@ -28,7 +31,6 @@ export type CurrentUser = {
   grants: Grant[]
 }
 
-const ROLE_RANK: Role[] = ['admin', 'bureau', 'coordinator', 'teacher', 'learner']
 
 export function primaryRole(user: Pick<CurrentUser, 'grants'>): Role | null {
   return ROLE_RANK.find((r) => user.grants.some((g) => g.role === r)) ?? null
@@ -85,8 +87,7 @@ async function loadCurrentUser(request: Request): Promise<CurrentUser | null> {
             }
           : r.role === 'admin'
             ? { kind: 'all' }
-            : // A staff grant without a scope sees nothing rather than everything.
-              { kind: 'region', regionId: '', code: '', name: '', path: '/__none__/' },
+            : { kind: 'none' },
     })),
   }
 }
@@ -130,48 +131,59 @@ export function scopesFor(user: CurrentUser, roles: readonly Role[]): Scope[] {
   return user.grants.filter((g) => roles.includes(g.role)).map((g) => g.scope)
 }
 
+type OrganizationScope = Extract<Scope, { kind: 'organization' }>
+
+/**
+ * One filter from a caller's scopes: everything for an "all" scope, else the
+ * OR of one condition per region or organization scope. A "none" scope adds
+ * nothing; with no condition at all the filter matches no row (Prisma reads
+ * an empty OR as no filter, so it must be said explicitly).
+ */
+function scopeWhere<W>(
+  scopes: Scope[],
+  by: { region: (path: string) => W; organization: (s: OrganizationScope) => W },
+): W | { id: { in: [] } } | Record<string, never> {
+  if (scopes.some((s) => s.kind === 'all')) return {}
+  const conditions = scopes.flatMap((s) => (s.kind === 'region' ? [by.region(s.path)] : s.kind === 'organization' ? [by.organization(s)] : []))
+  return conditions.length === 0 ? { id: { in: [] } } : ({ OR: conditions } as W)
+}
+
 /** Prisma filter: people inside any of the scopes. */
 export function personScopeWhere(scopes: Scope[]): Prisma.PersonWhereInput {
-  if (scopes.some((s) => s.kind === 'all')) return {}
-  return {
-    OR: scopes.map((s): Prisma.PersonWhereInput =>
-      s.kind === 'region'
-        ? { region: { path: { startsWith: s.path } } }
-        : s.kind === 'organization'
-          ? { OR: [{ organizationId: s.organizationId }, { enrollments: { some: { group: { organizationId: s.organizationId } } } }] }
-          : {},
-    ),
-  }
+  return scopeWhere<Prisma.PersonWhereInput>(scopes, {
+    region: (path) => ({ region: { path: { startsWith: path } } }),
+    organization: (s) => ({
+      OR: [{ organizationId: s.organizationId }, { enrollments: { some: { group: { organizationId: s.organizationId } } } }],
+    }),
+  })
 }
 
 /** Prisma filter: classes and rounds inside any of the scopes. */
 export function groupScopeWhere(scopes: Scope[]): Prisma.GroupWhereInput {
-  if (scopes.some((s) => s.kind === 'all')) return {}
-  return {
-    OR: scopes.map((s): Prisma.GroupWhereInput =>
-      s.kind === 'region'
-        ? { region: { path: { startsWith: s.path } } }
-        : s.kind === 'organization'
-          ? { organizationId: s.organizationId }
-          : {},
-    ),
-  }
+  return scopeWhere<Prisma.GroupWhereInput>(scopes, {
+    region: (path) => ({ region: { path: { startsWith: path } } }),
+    organization: (s) => ({ organizationId: s.organizationId }),
+  })
 }
 
 /** Prisma filter: regions at or below any of the scopes (for pickers). */
 export function regionScopeWhere(scopes: Scope[]): Prisma.RegionWhereInput {
-  if (scopes.some((s) => s.kind === 'all')) return {}
-  return {
-    OR: scopes.map((s): Prisma.RegionWhereInput =>
-      s.kind === 'region' ? { path: { startsWith: s.path } } : s.kind === 'organization' ? { path: s.regionPath } : {},
-    ),
-  }
+  return scopeWhere<Prisma.RegionWhereInput>(scopes, {
+    region: (path) => ({ path: { startsWith: path } }),
+    organization: (s) => ({ path: s.regionPath }),
+  })
 }
 
-export const STAFF_PEOPLE_ROLES: readonly Role[] = ['coordinator', 'admin']
+/** Prisma filter: audit events of the scopes' jurisdiction (events without a scopePath are admin-only). */
+export function auditScopeWhere(scopes: Scope[]): Prisma.AuditEventWhereInput {
+  return scopeWhere<Prisma.AuditEventWhereInput>(scopes, {
+    region: (path) => ({ scopePath: { startsWith: path } }),
+    organization: (s) => ({ scopePath: { startsWith: s.regionPath } }),
+  })
+}
 
 /** A person the caller may see with one of `roles`; 404 otherwise. */
-export async function requirePersonInScope(user: CurrentUser, personId: string, roles: readonly Role[] = STAFF_PEOPLE_ROLES) {
+export async function requirePersonInScope(user: CurrentUser, personId: string, roles: readonly Role[] = PEOPLE_MANAGERS) {
   const scopes = scopesFor(user, roles)
   if (scopes.length === 0) throw forbidden()
   const person = await getDb().person.findFirst({

@@ -7,17 +7,10 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
+import { sessionLifetime } from '#app/domain/roles.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 
-export const STAFF_ROLES: readonly Role[] = ['coordinator', 'bureau', 'admin']
-
-export function sessionLifetime(roles: readonly Role[]) {
-  const staff = roles.some((r) => STAFF_ROLES.includes(r))
-  return staff
-    ? { idleSeconds: 30 * 60, absoluteSeconds: 12 * 3600 }
-    : { idleSeconds: 10 * 86400, absoluteSeconds: 30 * 86400 }
-}
 
 function randomString(bytes: number): string {
   return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)))

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { T } from '#app/i18n/index.ts'
+import { grantNeedsScope, type RoleName } from './roles.ts'
 
 /** Role and scope as one form value: "region:<id>", "org:<id>" or "all" (admin only). */
 export function grantFields(t: T) {
@@ -16,9 +17,7 @@ export function parseScope(scope: string): { scopeRegionId: string | null; scope
   return { scopeRegionId: null, scopeOrganizationId: null }
 }
 
-/** Staff roles need a scope; only an admin may have "all"; learners and teachers need none. */
-export function grantScopeProblem(role: string, scope: string): boolean {
-  if (role === 'learner' || role === 'teacher') return false
-  if (scope === 'all') return role !== 'admin'
-  return false
+/** The form's "all" is no scope: only an admin may have it (grantNeedsScope). */
+export function formGrantNeedsScope(role: RoleName, scope: string): boolean {
+  return grantNeedsScope(role, scope !== 'all')
 }

@@ -148,6 +148,7 @@ export const en: Record<MessageKey, string> = {
   'admin.role': 'Role',
   'admin.scope': 'Scope',
   'admin.scopeAll': 'Everything',
+  'admin.scopeNone': 'None (no scope set; ask an administrator)',
   'admin.canVerifyGraduation': 'May verify graduation certificates (prefecture)',
   'admin.create': 'Create user',
   'admin.created': 'Created {username}. Initial password: {password} (tell them in person; it must be changed at first sign-in).',

@@ -146,6 +146,7 @@ export const zhCN = {
   'admin.role': '角色',
   'admin.scope': '管辖范围',
   'admin.scopeAll': '全部',
+  'admin.scopeNone': '无（未设置管辖范围，请联系系统管理员）',
   'admin.canVerifyGraduation': '可验印毕业证书（州教育局）',
   'admin.create': '创建用户',
   'admin.created': '已创建用户 {username}。初始密码：{password}（请当面或电话告知本人，首次登录须修改）。',

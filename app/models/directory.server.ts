@@ -1,5 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { groupScopeWhere, personScopeWhere, regionScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import type { T } from '#app/i18n/index.ts'
 import type { Db } from '#app/utils/db.server.ts'
 
 export const PAGE_SIZE = 50
@@ -81,6 +82,10 @@ export async function bureauOverview(db: Db, opts: { scopes: Scope[] }) {
   return { learners, teachers, classes, rounds, activeEnrollments, byTownship }
 }
 
-export function scopeLabel(scopes: Scope[], allLabel: string) {
-  return scopes.map((s) => (s.kind === 'all' ? allLabel : s.kind === 'region' ? `${s.name}（${s.code}）` : s.name)).join('、')
+export function scopeLabel(scopes: Scope[], t: T) {
+  return scopes
+    .map((s) =>
+      s.kind === 'all' ? t('admin.scopeAll') : s.kind === 'none' ? t('admin.scopeNone') : s.kind === 'region' ? `${s.name}（${s.code}）` : s.name,
+    )
+    .join('、')
 }

@@ -1,6 +1,7 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import type { PasswordProblem } from '#app/domain/password-policy.ts'
+import { grantNeedsScope } from '#app/domain/roles.ts'
 import { hashPassword, passwordProblem, randomInitialPassword, verifyPassword } from '#app/auth/password.server.ts'
 import { invalidateUserSessions } from '#app/auth/session.server.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
@@ -40,14 +41,13 @@ async function userScopePath(tx: Tx, userId: string): Promise<string | null> {
   return grant?.scopeRegion?.path ?? grant?.scopeOrganization?.region.path ?? user?.person?.region.path ?? null
 }
 
-/** A grant's scope must exist; staff roles need one (only an admin may have none = everything). */
+/** A grant's scope must exist, and a coordinator or bureau grant must have one (grantNeedsScope). */
 async function assertGrantScope(tx: Db | Tx, grant: GrantInput) {
-  const staff = grant.role === 'coordinator' || grant.role === 'bureau'
+  if (grantNeedsScope(grant.role, Boolean(grant.scopeRegionId || grant.scopeOrganizationId))) throw new UserError('scope_invalid')
   if (grant.scopeRegionId && !(await tx.region.findUnique({ where: { id: grant.scopeRegionId } }))) throw new UserError('scope_invalid')
   if (grant.scopeOrganizationId && !(await tx.organization.findUnique({ where: { id: grant.scopeOrganizationId } }))) {
     throw new UserError('scope_invalid')
   }
-  if (staff && !grant.scopeRegionId && !grant.scopeOrganizationId) throw new UserError('scope_invalid')
 }
 
 /** Changes one's own password; every other session of the user ends. */

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { grantFields, grantScopeProblem, parseScope } from '#app/domain/grant-form.ts'
+import { grantFields, formGrantNeedsScope, parseScope } from '#app/domain/grant-form.ts'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { ScopeOptions } from '#app/components/scope-options.tsx'
 import { SelectField } from '#app/components/ui/field.tsx'
@@ -44,7 +44,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const v = parsed.data
   switch (v.intent) {
     case 'save-grant': {
-      if (grantScopeProblem(v.role, v.scope)) return data({ message: null, error: t('admin.scopeRequired') }, { status: 422 })
+      if (formGrantNeedsScope(v.role, v.scope)) return data({ message: null, error: t('admin.scopeRequired') }, { status: 422 })
       try {
         await setUserGrant(db, {
           actorId: admin.id,

@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { grantFields, grantScopeProblem, parseScope } from '#app/domain/grant-form.ts'
+import { grantFields, formGrantNeedsScope, parseScope } from '#app/domain/grant-form.ts'
 import type { T } from '#app/i18n/index.ts'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { ScopeOptions } from '#app/components/scope-options.tsx'
@@ -21,7 +21,7 @@ const schema = (t: T) =>
       displayName: z.string({ error: t('person.nameRequired') }).trim().min(2, t('person.nameRequired')).max(30),
       ...grantFields(t),
     })
-    .refine((v) => !grantScopeProblem(v.role, v.scope), { message: t('admin.scopeRequired'), path: ['scope'] })
+    .refine((v) => !formGrantNeedsScope(v.role, v.scope), { message: t('admin.scopeRequired'), path: ['scope'] })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import type { Prisma } from '#app/generated/prisma/client.ts'
-import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { AUDIT_READERS } from '#app/domain/roles.ts'
+import { auditScopeWhere, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { formatInstant } from '#app/domain/time.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { useLocale, useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['admin', 'bureau'] as const
+const ROLES = AUDIT_READERS
+
 const PAGE = 100
 
 /** Read-only audit log: admin sees everything, a bureau its own jurisdiction. */
@@ -15,16 +16,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
   const before = new URL(request.url).searchParams.get('before')
-  const scopeWhere: Prisma.AuditEventWhereInput = scopes.some((s) => s.kind === 'all')
-    ? {}
-    : {
-        OR: scopes.map((s) => ({
-          scopePath: { startsWith: s.kind === 'region' ? s.path : s.kind === 'organization' ? s.regionPath : '/' },
-        })),
-      }
   const db = getDb()
   const events = await db.auditEvent.findMany({
-    where: { AND: [scopeWhere, before && /^\d+$/.test(before) ? { id: { lt: BigInt(before) } } : {}] },
+    where: { AND: [auditScopeWhere(scopes), before && /^\d+$/.test(before) ? { id: { lt: BigInt(before) } } : {}] },
     orderBy: { id: 'desc' },
     take: PAGE,
   })

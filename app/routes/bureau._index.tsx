@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
+import { BUREAU_VIEWERS } from '#app/domain/roles.ts'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { bureauOverview, scopeLabel } from '#app/models/directory.server.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
@@ -7,13 +8,13 @@ import { getDb } from '#app/utils/db.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['bureau', 'admin'] as const
+const ROLES = BUREAU_VIEWERS
 
 /** Bureau home: counts inside the bureau's jurisdiction (person-time dashboards come with the ledger). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
-  return { scope: scopeLabel(scopes, serverT(request, user.locale)('admin.scopeAll')), overview: await bureauOverview(getDb(), { scopes }) }
+  return { scope: scopeLabel(scopes, serverT(request, user.locale)), overview: await bureauOverview(getDb(), { scopes }) }
 }
 
 export default function BureauHome() {

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { listGroups, listPeople, scopeLabel } from '#app/models/directory.server.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
@@ -8,7 +9,7 @@ import { showDate } from '#app/utils/format.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { useLocale, useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['coordinator', 'admin'] as const
+const ROLES = PEOPLE_MANAGERS
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = Number(url.searchParams.get('page')) || 1
   const db = getDb()
   const [people, groups] = await Promise.all([listPeople(db, { scopes, q, page }), listGroups(db, { scopes })])
-  return { q: q ?? '', people, groups, scope: scopeLabel(scopes, serverT(request, user.locale)('admin.scopeAll')) }
+  return { q: q ?? '', people, groups, scope: scopeLabel(scopes, serverT(request, user.locale)) }
 }
 
 export default function CoordinatorHome() {

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
@@ -7,7 +8,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['coordinator', 'admin'] as const
+const ROLES = PEOPLE_MANAGERS
 
 /**
  * The coordinator's person page: the one place the full ID number is shown.

@@ -2,6 +2,7 @@ import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-t
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { personFormSchema } from '#app/domain/person-form.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
@@ -12,7 +13,7 @@ import { createPerson, PersonError } from '#app/models/people.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['coordinator', 'admin'] as const
+const ROLES = PEOPLE_MANAGERS
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)

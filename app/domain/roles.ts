@@ -1,0 +1,32 @@
+/**
+ * Roles and what follows from them (DESIGN.md §1, §8). Plain strings: the
+ * Prisma enum `Role` has the same values.
+ */
+export type RoleName = 'learner' | 'teacher' | 'coordinator' | 'bureau' | 'admin'
+
+export const STAFF_ROLES: readonly RoleName[] = ['coordinator', 'bureau', 'admin']
+/** Who may list, open and register people (full ID numbers included). */
+export const PEOPLE_MANAGERS: readonly RoleName[] = ['coordinator', 'admin']
+/** Who sees the bureau's counts. */
+export const BUREAU_VIEWERS: readonly RoleName[] = ['bureau', 'admin']
+/** Who reads the audit log. */
+export const AUDIT_READERS: readonly RoleName[] = ['admin', 'bureau']
+/** Most privileged first: decides a user's home page. */
+export const ROLE_RANK: readonly RoleName[] = ['admin', 'bureau', 'coordinator', 'teacher', 'learner']
+
+/** Staff: 30 min idle, 12 h absolute; learners and teachers: 10 days idle, 30 days absolute. */
+export function sessionLifetime(roles: readonly RoleName[]) {
+  const staff = roles.some((r) => STAFF_ROLES.includes(r))
+  return staff
+    ? { idleSeconds: 30 * 60, absoluteSeconds: 12 * 3600 }
+    : { idleSeconds: 10 * 86400, absoluteSeconds: 30 * 86400 }
+}
+
+/**
+ * A coordinator or bureau grant needs a scope (a region or an organization);
+ * only an admin may have none, meaning everything. Learners and teachers see
+ * only their own records, so a scope does not matter for them.
+ */
+export function grantNeedsScope(role: RoleName, hasScope: boolean): boolean {
+  return (role === 'coordinator' || role === 'bureau') && !hasScope
+}
