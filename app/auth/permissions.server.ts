@@ -8,6 +8,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import { PEOPLE_MANAGERS, ROLE_RANK } from '#app/domain/roles.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { oncePerRequest } from '#app/utils/request-scope.server.ts'
 import { readSessionToken } from './cookie.server.ts'
 import { validateSessionToken } from './session.server.ts'
 
@@ -52,8 +53,6 @@ export function homePath(user: Pick<CurrentUser, 'grants'>): string {
   }
 }
 
-const cache = new WeakMap<Request, Promise<CurrentUser | null>>()
-
 async function loadCurrentUser(request: Request): Promise<CurrentUser | null> {
   const token = readSessionToken(request)
   if (!token) return null
@@ -92,13 +91,9 @@ async function loadCurrentUser(request: Request): Promise<CurrentUser | null> {
   }
 }
 
+/** The signed-in user, looked up once per HTTP request (see request-scope.server.ts). */
 export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
-  let pending = cache.get(request)
-  if (!pending) {
-    pending = loadCurrentUser(request)
-    cache.set(request, pending)
-  }
-  return pending
+  return oncePerRequest(`current-user:${readSessionToken(request) ?? ''}`, () => loadCurrentUser(request))
 }
 
 export async function requireUser(request: Request, { allowPasswordChange = false } = {}): Promise<CurrentUser> {

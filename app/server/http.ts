@@ -9,6 +9,7 @@ import express from 'express'
 import path from 'node:path'
 import { isCrossSiteRequestAllowed } from '#app/auth/csrf.server.ts'
 import { translate } from '#app/i18n/index.ts'
+import { runInRequestScope } from '#app/utils/request-scope.server.ts'
 
 declare module '@remix-run/node' {
   interface AppLoadContext {
@@ -61,13 +62,11 @@ export async function createHttpApp(opts: { root: string; dev: boolean; publicUr
     res.status(403).type('text/plain; charset=utf-8').send(translate('zh-CN', 'error.csrf'))
   })
 
-  app.all(
-    '*',
-    createRequestHandler({
-      build,
-      mode: opts.dev ? 'development' : 'production',
-      getLoadContext: (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
-    }),
-  )
+  const remix = createRequestHandler({
+    build,
+    mode: opts.dev ? 'development' : 'production',
+    getLoadContext: (req) => ({ ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' }),
+  })
+  app.all('*', (req, res, next) => runInRequestScope(() => remix(req, res, next)))
   return app
 }
