@@ -7,7 +7,7 @@ import { grantFields, formGrantNeedsScope, parseScope } from '#app/domain/grant-
 import type { T } from '#app/i18n/index.ts'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { ScopeOptions } from '#app/components/scope-options.tsx'
-import { Field, noKey, SelectField } from '#app/components/ui/field.tsx'
+import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { listOrganizations, listRegions } from '#app/models/admin.server.ts'
 import { createUser, UserError } from '#app/models/users.server.ts'
@@ -68,6 +68,7 @@ export default function NewUser() {
     shouldValidate: 'onBlur',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: schema(t) }),
   })
+  const { key: verifyKey, ...verifyProps } = getInputProps(fields.canVerifyGraduation, { type: 'checkbox' })
   return (
     <div className="narrow">
       <p>
@@ -80,21 +81,21 @@ export default function NewUser() {
         </p>
       ) : null}
       <Form method="post" className="card" {...getFormProps(form)}>
-        <Field label={t('admin.username')} error={fields.username.errors} autoCapitalize="none" {...noKey(getInputProps(fields.username, { type: 'text' }))} id={fields.username.id} />
-        <Field label={t('admin.displayName')} error={fields.displayName.errors} {...noKey(getInputProps(fields.displayName, { type: 'text' }))} id={fields.displayName.id} />
-        <SelectField label={t('admin.role')} error={fields.role.errors} {...noKey(getSelectProps(fields.role))} id={fields.role.id}>
+        <Field label={t('admin.username')} error={fields.username.errors} autoCapitalize="none" {...conformProps(getInputProps(fields.username, { type: 'text' }))} id={fields.username.id} />
+        <Field label={t('admin.displayName')} error={fields.displayName.errors} {...conformProps(getInputProps(fields.displayName, { type: 'text' }))} id={fields.displayName.id} />
+        <SelectField label={t('admin.role')} error={fields.role.errors} {...conformProps(getSelectProps(fields.role))} id={fields.role.id}>
           {(['coordinator', 'bureau', 'admin', 'teacher', 'learner'] as const).map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('admin.scope')} error={fields.scope.errors} {...noKey(getSelectProps(fields.scope))} id={fields.scope.id}>
+        <SelectField label={t('admin.scope')} error={fields.scope.errors} {...conformProps(getSelectProps(fields.scope))} id={fields.scope.id}>
           <ScopeOptions regions={regions} organizations={organizations} t={t} />
         </SelectField>
         <div className="field">
           <label>
-            <input {...noKey(getInputProps(fields.canVerifyGraduation, { type: 'checkbox' }))} /> {t('admin.canVerifyGraduation')}
+            <input key={verifyKey} {...verifyProps} /> {t('admin.canVerifyGraduation')}
           </label>
         </div>
         <button type="submit" className="block">

@@ -6,7 +6,7 @@ import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { personFormSchema } from '#app/domain/person-form.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
-import { Field, noKey, SelectField } from '#app/components/ui/field.tsx'
+import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { listAssignableRegions } from '#app/models/directory.server.ts'
 import { createPerson, PersonError } from '#app/models/people.server.ts'
@@ -62,24 +62,24 @@ export default function NewPerson() {
       </p>
       <h1>{t('person.new')}</h1>
       <Form method="post" className="card" {...getFormProps(form)}>
-        <Field label={t('person.name')} error={fields.name.errors} {...noKey(getInputProps(fields.name, { type: 'text' }))} id={fields.name.id} />
+        <Field label={t('person.name')} error={fields.name.errors} {...conformProps(getInputProps(fields.name, { type: 'text' }))} id={fields.name.id} />
         <Field
           label={t('person.idNumber')}
           error={fields.idNumber.errors}
           inputMode="text"
           autoComplete="off"
           maxLength={20}
-          {...noKey(getInputProps(fields.idNumber, { type: 'text' }))}
+          {...conformProps(getInputProps(fields.idNumber, { type: 'text' }))}
           id={fields.idNumber.id}
         />
         <Field
           label={`${t('person.phone')}（${t('common.optional')}）`}
           error={fields.phone.errors}
           inputMode="tel"
-          {...noKey(getInputProps(fields.phone, { type: 'tel' }))}
+          {...conformProps(getInputProps(fields.phone, { type: 'tel' }))}
           id={fields.phone.id}
         />
-        <SelectField label={t('person.region')} error={fields.regionId.errors} {...noKey(getSelectProps(fields.regionId))} id={fields.regionId.id}>
+        <SelectField label={t('person.region')} error={fields.regionId.errors} {...conformProps(getSelectProps(fields.regionId))} id={fields.regionId.id}>
           <option value="">—</option>
           {regions.map((r) => (
             <option key={r.id} value={r.id}>
@@ -87,7 +87,7 @@ export default function NewPerson() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('person.kind')} error={fields.kind.errors} {...noKey(getSelectProps(fields.kind))} id={fields.kind.id}>
+        <SelectField label={t('person.kind')} error={fields.kind.errors} {...conformProps(getSelectProps(fields.kind))} id={fields.kind.id}>
           <option value="">—</option>
           <option value="adult_learner">{t('person.kind.adult_learner')}</option>
           <option value="teacher">{t('person.kind.teacher')}</option>
@@ -95,7 +95,7 @@ export default function NewPerson() {
         <SelectField
           label={`${t('person.priorEducation')}（${t('common.optional')}）`}
           error={fields.priorEducation.errors}
-          {...noKey(getSelectProps(fields.priorEducation))}
+          {...conformProps(getSelectProps(fields.priorEducation))}
           id={fields.priorEducation.id}
         >
           <option value="">—</option>

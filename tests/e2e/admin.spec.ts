@@ -13,6 +13,8 @@ test('an admin creates a township coordinator, who must choose a password at fir
   const notice = page.getByRole('status')
   await expect(notice).toContainText(`已创建用户 ${username}`)
   const initial = (await notice.textContent())!.match(/初始密码：([a-z0-9-]+)/)![1]!
+  // The form is cleared for the next account.
+  await expect(page.getByLabel('用户名')).toHaveValue('')
 
   const other = await browser.newPage()
   await signIn(other, username, initial)

@@ -1,6 +1,6 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react'
 
-type Common = { label: ReactNode; error?: string | string[] | null; hint?: ReactNode; id: string }
+type Common = { label: ReactNode; error?: string | string[] | null; hint?: ReactNode; id: string; resetKey?: string }
 
 function ErrorText({ id, error }: { id: string; error?: string | string[] | null }) {
   const text = Array.isArray(error) ? error[0] : error
@@ -11,12 +11,12 @@ function ErrorText({ id, error }: { id: string; error?: string | string[] | null
   ) : null
 }
 
-export function Field({ label, error, hint, id, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export function Field({ label, error, hint, id, resetKey, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
   const hasError = Array.isArray(error) ? error.length > 0 : Boolean(error)
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={hasError || undefined} aria-describedby={hasError ? `${id}-error` : undefined} {...input} />
+      <input key={resetKey} id={id} aria-invalid={hasError || undefined} aria-describedby={hasError ? `${id}-error` : undefined} {...input} />
       {hint ? <div className="hint">{hint}</div> : null}
       <ErrorText id={id} error={error} />
     </div>
@@ -28,6 +28,7 @@ export function SelectField({
   error,
   hint,
   id,
+  resetKey,
   children,
   ...select
 }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
@@ -35,7 +36,7 @@ export function SelectField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} aria-invalid={hasError || undefined} aria-describedby={hasError ? `${id}-error` : undefined} {...select}>
+      <select key={resetKey} id={id} aria-invalid={hasError || undefined} aria-describedby={hasError ? `${id}-error` : undefined} {...select}>
         {children}
       </select>
       {hint ? <div className="hint">{hint}</div> : null}
@@ -45,11 +46,12 @@ export function SelectField({
 }
 
 /**
- * Conform's get*Props include a `key` that changes when the form is reset;
- * spread onto a component it remounts the field and loses what was typed
- * after a failed check. Our fields are uncontrolled, so drop it.
+ * Conform's get*Props carry a `key` that changes when the form is reset (for
+ * example after a successful create), so uncontrolled inputs show their
+ * defaults again. A key cannot travel as a prop, so it travels as `resetKey`
+ * and the field puts it on its <input>/<select>.
  */
-export function noKey<P extends { key?: unknown }>(props: P): Omit<P, 'key'> {
-  const { key: _key, ...rest } = props
-  return rest
+export function conformProps<P extends { key?: string }>(props: P): Omit<P, 'key'> & { resetKey?: string } {
+  const { key, ...rest } = props
+  return { ...rest, resetKey: key }
 }
