@@ -17,6 +17,12 @@ export function parseScope(scope: string): { scopeRegionId: string | null; scope
   return { scopeRegionId: null, scopeOrganizationId: null }
 }
 
+export function formatScope(grant: { scopeRegionId: string | null; scopeOrganizationId: string | null } | undefined): string {
+  if (grant?.scopeRegionId) return `region:${grant.scopeRegionId}`
+  if (grant?.scopeOrganizationId) return `org:${grant.scopeOrganizationId}`
+  return 'all'
+}
+
 /** The form's "all" is no scope: only an admin may have it (grantNeedsScope). */
 export function formGrantNeedsScope(role: RoleName, scope: string): boolean {
   return grantNeedsScope(role, scope !== 'all')

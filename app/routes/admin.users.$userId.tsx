@@ -6,7 +6,7 @@ import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { ScopeOptions } from '#app/components/scope-options.tsx'
 import { SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { listOrganizations, listRegions } from '#app/models/admin.server.ts'
+import { getUserForEdit, listOrganizations, listRegions } from '#app/models/admin.server.ts'
 import { resetUserPassword, setUserDisabled, setUserGrant, UserError } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
@@ -14,15 +14,9 @@ import { useT } from '#app/utils/i18n.ts'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
   const db = getDb()
-  const user = await db.user.findUnique({
-    where: { id: params.userId ?? '' },
-    select: { id: true, username: true, displayName: true, disabled: true, roles: true },
-  })
+  const [user, regions, organizations] = await Promise.all([getUserForEdit(db, params.userId ?? ''), listRegions(db), listOrganizations(db)])
   if (!user) throw notFound()
-  const [regions, organizations] = await Promise.all([listRegions(db), listOrganizations(db)])
-  const grant = user.roles[0]
-  const scope = grant?.scopeRegionId ? `region:${grant.scopeRegionId}` : grant?.scopeOrganizationId ? `org:${grant.scopeOrganizationId}` : 'all'
-  return { user: { ...user, role: grant?.role ?? 'learner', scope, canVerifyGraduation: grant?.canVerifyGraduation ?? false }, regions, organizations }
+  return { user, regions, organizations }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -4,6 +4,7 @@ import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
+import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
@@ -18,11 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const person = await requirePersonInScope(user, params.personId ?? '', ROLES)
   const db = getDb()
-  const enrollments = await db.enrollment.findMany({
-    where: { personId: person.id },
-    orderBy: { startDate: 'desc' },
-    select: { id: true, status: true, startDate: true, periodEnd: true, group: { select: { name: true, code: true } } },
-  })
+  const enrollments = await listEnrollmentsOfPerson(db, person.id)
   await recordAudit(db, {
     actorId: user.id,
     action: 'person.view_id_number',

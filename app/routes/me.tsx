@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
@@ -8,21 +9,7 @@ import { useLocale, useT } from '#app/utils/i18n.ts'
 /** Learner and teacher home: their own enrollments, nothing else. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['learner', 'teacher'])
-  const enrollments = user.personId
-    ? await getDb().enrollment.findMany({
-        where: { personId: user.personId },
-        orderBy: [{ status: 'asc' }, { startDate: 'desc' }],
-        select: {
-          id: true,
-          status: true,
-          startDate: true,
-          periodEnd: true,
-          studyYears: true,
-          program: { select: { code: true } },
-          group: { select: { name: true, kind: true, major: { select: { name: true } } } },
-        },
-      })
-    : []
+  const enrollments = user.personId ? await listEnrollmentsOfPerson(getDb(), user.personId) : []
   return { name: user.displayName, enrollments }
 }
 
