@@ -1,7 +1,7 @@
 /**
  * Finds PostgreSQL and Redis for the tests, in this order: DATABASE_URL /
  * REDIS_URL when set; the local services on 127.0.0.1 when they answer;
- * otherwise an embedded PostgreSQL (.data/test-postgres) and a private
+ * otherwise an embedded PostgreSQL (.data/test/postgres) and a private
  * redis-server (installed with apt-get when running as root and missing).
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -46,7 +46,7 @@ export async function resolvePostgres(root: string, log: (l: string) => void): P
     log('PostgreSQL: 127.0.0.1:5432')
     return { adminUrl: local }
   }
-  log('PostgreSQL: embedded (.data/test-postgres)')
+  log('PostgreSQL: embedded (.data/test/postgres)')
   const db = await startEmbeddedPostgres({ dataDir: path.join(root, '.data/test'), port: 54330, database: 'postgres', log })
   return { adminUrl: db.url, stop: db.stop }
 }

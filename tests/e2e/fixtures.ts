@@ -3,20 +3,17 @@
  * made for one test and removed after it, and a sign-in helper.
  */
 import { test as base, expect, type Page } from '@playwright/test'
-import { PrismaPg } from '@prisma/adapter-pg'
-import { PrismaClient } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
-import { hashPassword } from '#app/auth/password.server.ts'
-import { newId } from '#app/utils/ids.server.ts'
+import { createDb, type Db } from '#app/utils/db.server.ts'
+import { createTestUser } from '#tests/fixtures/db.ts'
 
 export const SEED_PASSWORD = process.env.XX_SEED_PASSWORD ?? 'XiangXue-demo-2026'
-type Db = InstanceType<typeof PrismaClient>
 
 let shared: Db | undefined
 function db(): Db {
   const url = process.env.XX_E2E_DATABASE_URL ?? process.env.DATABASE_URL
   if (!url) throw new Error('XX_E2E_DATABASE_URL is not set: run the e2e tests through npm test')
-  shared ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) })
+  shared ??= createDb(url)
   return shared
 }
 
@@ -32,22 +29,16 @@ export const test = base.extend<{
   makeUser: async ({}, use) => {
     const made: string[] = []
     await use(async ({ role, scopeRegionCode, mustChangePassword = false }) => {
-      const id = newId()
-      const username = `e2e.${role}.${id.slice(0, 8)}`
-      const password = `e2e pass ${id.slice(0, 10)}`
       const region = scopeRegionCode ? await db().region.findUniqueOrThrow({ where: { code: scopeRegionCode } }) : null
-      await db().user.create({
-        data: {
-          id,
-          username,
-          displayName: `测试${role}`,
-          passwordHash: await hashPassword(password),
-          mustChangePassword,
-          roles: { create: [{ id: newId(), role, scopeRegionId: region?.id ?? null }] },
-        },
+      const user = await createTestUser(db(), {
+        role,
+        scopeRegionId: region?.id ?? null,
+        mustChangePassword,
+        username: `e2e.${role}.${Math.random().toString(36).slice(2, 10)}`,
+        password: `e2e pass ${Math.random().toString(36).slice(2, 12)}`,
       })
-      made.push(id)
-      return { id, username, password }
+      made.push(user.id)
+      return user
     })
     await db().user.deleteMany({ where: { id: { in: made } } })
   },
