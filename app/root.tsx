@@ -15,12 +15,12 @@ import {
 import type { ReactNode } from 'react'
 import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
 import { getLocale } from '#app/i18n/locale.server.ts'
-import { useLocale, useT } from '#app/utils/i18n.ts'
+import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import appCss from './styles/app.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: appCss }]
 
-export const meta: MetaFunction = () => [{ title: '乡学 XiangXue' }]
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches) }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request)

@@ -37,6 +37,7 @@ export const en: Record<MessageKey, string> = {
   'password.new': 'New password',
   'password.confirm': 'New password again',
   'password.submit': 'Save new password',
+  'password.required': 'Please fill in all three fields.',
   'password.wrongCurrent': 'The current password is wrong.',
   'password.mismatch': 'The two new passwords differ.',
   'password.too_short': 'Use at least 8 characters.',

@@ -35,6 +35,7 @@ export const zhCN = {
   'password.new': '新密码',
   'password.confirm': '再次输入新密码',
   'password.submit': '保存新密码',
+  'password.required': '请把三项都填写完整。',
   'password.wrongCurrent': '当前密码不正确。',
   'password.mismatch': '两次输入的新密码不一致。',
   'password.too_short': '密码至少需要 8 个字符。',

@@ -27,9 +27,10 @@ async function findUser(db: Db, identifier: string) {
   return db.user.findUnique({ where: { phoneHmac: lookupHmac('phone', phone) }, include })
 }
 
-async function lockedFor(db: Db, key: string, now: Date) {
-  const row = await db.loginThrottle.findUnique({ where: { key } })
-  return row ? secondsUntil(row.lockedUntil, now) : 0
+/** The longest wait any of the keys is under, in seconds. */
+async function lockedFor(db: Db, keys: string[], now: Date) {
+  const rows = await db.loginThrottle.findMany({ where: { key: { in: keys } } })
+  return Math.max(0, ...rows.map((r) => secondsUntil(r.lockedUntil, now)))
 }
 
 /** Counts a failure atomically and sets the lock it earns. */
@@ -63,7 +64,7 @@ export async function signIn(
   const accountKey = `account:${user ? user.id : opts.identifier.trim().toLowerCase()}`
   const scopePath = user?.roles.find((r) => r.scopeRegion)?.scopeRegion?.path ?? user?.person?.region.path ?? null
 
-  const wait = Math.max(await lockedFor(db, ipKey, now), await lockedFor(db, accountKey, now))
+  const wait = await lockedFor(db, [ipKey, accountKey], now)
   if (wait > 0) {
     await recordAudit(db, {
       actorId: user?.id ?? null,
@@ -77,9 +78,10 @@ export async function signIn(
     return { ok: false, reason: 'locked', retryAfterSeconds: wait }
   }
 
-  const valid = user
-    ? !user.disabled && (await verifyPassword(user.passwordHash, opts.password))
-    : (await verifyPassword(await dummyPasswordHash(), opts.password)) && false
+  let valid = false
+  if (user) valid = (await verifyPassword(user.passwordHash, opts.password)) && !user.disabled
+  // No such account: hash anyway, so the timing does not tell which usernames exist.
+  else await verifyPassword(await dummyPasswordHash(), opts.password)
 
   if (!user || !valid) {
     const accountDelay = await countFailure(db, accountKey, ACCOUNT_FAILURE_MEMORY_SECONDS, accountDelaySeconds, now)

@@ -29,7 +29,7 @@ const grantSnapshot = (g: GrantInput) => ({
 })
 
 /** The region path an account's events belong to: its scope, or its person's region. */
-async function userScopePath(tx: Tx, userId: string): Promise<string | null> {
+export async function userScopePath(tx: Db | Tx, userId: string): Promise<string | null> {
   const user = await tx.user.findUnique({
     where: { id: userId },
     include: {

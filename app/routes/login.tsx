@@ -8,9 +8,9 @@ import { serverT } from '#app/i18n/locale.server.ts'
 import { signIn } from '#app/models/sign-in.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { safeRedirect } from '#app/utils/http.ts'
-import { useT } from '#app/utils/i18n.ts'
+import { pageTitle, useT } from '#app/utils/i18n.ts'
 
-export const meta: MetaFunction = () => [{ title: '登录 · 乡学' }]
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'login.title') }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request)

@@ -3,6 +3,7 @@ import { clearSessionCookie } from '#app/auth/cookie.server.ts'
 import { getCurrentUser } from '#app/auth/permissions.server.ts'
 import { invalidateSession, invalidateUserSessions } from '#app/auth/session.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
+import { userScopePath } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 
 export async function loader() {
@@ -24,6 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         entityType: 'User',
         entityId: user.id,
         ip: context.ip,
+        scopePath: await userScopePath(tx, user.id),
       })
     })
   }

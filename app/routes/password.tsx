@@ -13,13 +13,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { mustChange: user.mustChangePassword }
 }
 
-const Schema = z.object({ current: z.string().max(256), next: z.string().max(1024), confirm: z.string().max(1024) })
+// Bounded so nobody can make the server hash megabytes; the policy's own limits come after.
+const Schema = z.object({ current: z.string().min(1).max(1024), next: z.string().min(1).max(1024), confirm: z.string().min(1).max(1024) })
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowPasswordChange: true })
   const t = serverT(request, user.locale)
   const parsed = Schema.safeParse(Object.fromEntries(await request.formData()))
-  if (!parsed.success) return data({ errors: { current: t('password.wrongCurrent') } as Record<string, string> }, { status: 400 })
+  if (!parsed.success) return data({ errors: { current: t('password.required') } as Record<string, string> }, { status: 400 })
   const { current, next, confirm } = parsed.data
   if (next !== confirm) return data({ errors: { confirm: t('password.mismatch') } as Record<string, string> }, { status: 400 })
   try {

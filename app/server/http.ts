@@ -17,10 +17,10 @@ declare module '@remix-run/node' {
   }
 }
 
-export async function createHttpApp(opts: { root: string; dev: boolean; publicUrl?: string }) {
+export async function createHttpApp(opts: { root: string; dev: boolean; publicUrl?: string; trustProxy?: string }) {
   const app = express()
   app.disable('x-powered-by')
-  if (process.env.XX_TRUST_PROXY) app.set('trust proxy', process.env.XX_TRUST_PROXY)
+  if (opts.trustProxy) app.set('trust proxy', opts.trustProxy)
   app.use(compression())
 
   app.use((_req, res, next) => {

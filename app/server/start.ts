@@ -98,7 +98,7 @@ async function main() {
   const { getEnv } = await import('#app/utils/env.server.ts')
   const env = getEnv()
   const { createHttpApp } = await import('./http.ts')
-  const app = await createHttpApp({ root, dev, publicUrl: env.XX_PUBLIC_URL })
+  const app = await createHttpApp({ root, dev, publicUrl: env.XX_PUBLIC_URL, trustProxy: env.XX_TRUST_PROXY })
   const server = app.listen(env.PORT, () => {
     const url = env.XX_PUBLIC_URL ?? `http://localhost:${env.PORT}`
     console.log(`\n  乡学 XiangXue 已启动：${url}\n`)

@@ -20,6 +20,8 @@ const schema = z.object({
   /** Set when served over plain http (local demo): cookies lose __Host-/Secure. */
   XX_INSECURE_COOKIES: z.enum(['0', '1']).default('0'),
   XX_PUBLIC_URL: z.string().url().optional(),
+  /** Express "trust proxy": addresses or subnets of the reverse proxies (e.g. loopback, 10.0.0.0/8). */
+  XX_TRUST_PROXY: z.string().optional(),
 })
 
 export type Env = z.infer<typeof schema>
