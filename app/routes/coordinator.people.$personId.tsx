@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { EnrollmentList } from '#app/components/enrollment-list.tsx'
 import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
@@ -86,16 +87,7 @@ export default function PersonPage() {
         <p className="hint">{t('person.fullIdNote')}</p>
       </div>
       <h2>{t('person.enrollments')}</h2>
-      <ul className="list">
-        {enrollments.map((e) => (
-          <li key={e.id}>
-            <strong>{e.group.name}</strong> <span className="tag">{t(`enrollment.status.${e.status}`)}</span>
-            <div className="muted">
-              {t('enrollment.period', { start: showDate(e.startDate, locale), end: showDate(e.periodEnd, locale) })}
-            </div>
-          </li>
-        ))}
-      </ul>
+      <EnrollmentList enrollments={enrollments} />
     </div>
   )
 }
