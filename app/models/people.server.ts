@@ -1,10 +1,9 @@
 import { parseIdNumber, maskIdNumber, type IdNumberProblem } from '#app/domain/id-number.ts'
 import { maskPhone, normalizePhone } from '#app/domain/names.ts'
 import { beijingDate } from '#app/domain/time.ts'
-import { Prisma } from '#app/generated/prisma/client.ts'
 import type { Gender, PersonKind, PriorEducation } from '#app/generated/prisma/enums.ts'
 import { encryptField, lookupHmac } from '#app/utils/crypto.server.ts'
-import type { Db, Tx } from '#app/utils/db.server.ts'
+import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 
@@ -51,10 +50,6 @@ export function personRow(input: PersonInput, today = beijingDate(new Date())) {
     kind: input.kind,
     priorEducation: input.priorEducation ?? null,
   }
-}
-
-function isUniqueViolation(error: unknown) {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
 }
 
 /** Registers a person; the same ID number twice is refused (unique HMAC). Audited. */

@@ -1,10 +1,9 @@
-import { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import type { PasswordProblem } from '#app/domain/password-policy.ts'
 import { grantNeedsScope } from '#app/domain/roles.ts'
 import { hashPassword, passwordProblem, randomInitialPassword, verifyPassword } from '#app/auth/password.server.ts'
 import { invalidateUserSessions } from '#app/auth/session.server.ts'
-import type { Db, Tx } from '#app/utils/db.server.ts'
+import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 
@@ -106,7 +105,7 @@ export async function createUser(
     })
     return { user, initialPassword }
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new UserError('username_taken')
+    if (isUniqueViolation(error)) throw new UserError('username_taken')
     throw error
   }
 }

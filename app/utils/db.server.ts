@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg'
-import { PrismaClient } from '#app/generated/prisma/client.ts'
+import { Prisma, PrismaClient } from '#app/generated/prisma/client.ts'
 import { getEnv } from './env.server.ts'
 
 export type Db = InstanceType<typeof PrismaClient>
@@ -26,3 +26,8 @@ export function createDb(connectionString: string): Db {
 
 /** The transaction client type passed to model functions. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0]
+
+/** A unique constraint refused the write (Prisma's P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
+}

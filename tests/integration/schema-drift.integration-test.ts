@@ -32,6 +32,8 @@ const UNDECLARED_UNIQUE_INDEXES: Record<string, string> = {
   // Partial: UNIQUE ("personId", "programId") WHERE "status" = 'active'.
   // Prisma has no partial indexes (see the comment on model Enrollment).
   Enrollment_one_active_per_program: 'one active enrollment per person and program',
+  // Partial: one ledger credit per attendance, online day or self-study log (see model HourEntry).
+  HourEntry_one_per_source_row: 'one credit per source row',
 }
 
 /** Same for non-unique indexes (e.g. a GIN or expression index Prisma cannot express). None yet. */

@@ -1,0 +1,192 @@
+/**
+ * The hour ledger (DESIGN.md §3): append-only HourEntry rows, each audited in
+ * the same transaction. Nothing here updates or deletes an entry (a trigger
+ * would refuse it); a correction is a new entry pointing at the one it
+ * corrects, with a reason.
+ */
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import type { HourCategory, HourSource } from '#app/generated/prisma/client.ts'
+import { isIsoDate } from '#app/domain/time.ts'
+import type { Db, Tx } from '#app/utils/db.server.ts'
+import { recordAudit } from './audit.server.ts'
+
+export class LedgerError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'validation_failed' | 'conflict',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+    this.name = 'LedgerError'
+  }
+}
+
+export type AppendHourEntryOptions = {
+  enrollmentId: string
+  category: HourCategory
+  /** Whole minutes; negative only for corrections and adjustments. */
+  minutes: number
+  /** Beijing date YYYY-MM-DD the hours were earned on. */
+  date: string
+  source: HourSource
+  /** The source row (attendance, online credit, self-study log id); one entry per source row. */
+  sourceRef?: string | null
+  correctsId?: bigint | null
+  createdById: string | null
+  reason?: string | null
+  ip?: string | null
+  /** Refuse dates outside the enrollment's period (API adjustments). */
+  requireWithinPeriod?: boolean
+}
+
+export type HourEntryRow = Prisma.HourEntryGetPayload<object>
+
+const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
+
+/**
+ * Appends one entry and its audit event inside `tx`. For attendance, online
+ * tracking and self-study logs the entry is unique per source row: asking
+ * again returns the entry already there (`created: false`) and writes nothing.
+ */
+export async function appendHourEntry(tx: Tx, opts: AppendHourEntryOptions): Promise<{ entry: HourEntryRow; created: boolean }> {
+  if (!Number.isInteger(opts.minutes) || opts.minutes === 0) {
+    throw new LedgerError('validation_failed', '学时分钟数必须是不为 0 的整数', 'minutes')
+  }
+  if (!isIsoDate(opts.date)) throw new LedgerError('validation_failed', '日期格式应为 YYYY-MM-DD', 'date')
+  const reason = opts.reason?.trim() || null
+  const isCorrection = opts.correctsId != null || opts.minutes < 0
+  if ((isCorrection || opts.source === 'adjustment') && !reason) {
+    throw new LedgerError('validation_failed', '更正或调整学时必须填写原因', 'reason')
+  }
+  if (opts.minutes < 0 && opts.source !== 'adjustment') {
+    throw new LedgerError('validation_failed', '只有调整记录可以是负数学时', 'minutes')
+  }
+
+  const enrollment = await tx.enrollment.findUnique({
+    where: { id: opts.enrollmentId },
+    select: { id: true, personId: true, groupId: true, startDate: true, periodEnd: true, group: { select: { region: { select: { path: true } } } } },
+  })
+  if (!enrollment) throw new LedgerError('not_found', '找不到该报名记录')
+  if (opts.requireWithinPeriod) {
+    const start = dateOnly(enrollment.startDate)
+    const end = enrollment.periodEnd ? dateOnly(enrollment.periodEnd) : null
+    if (opts.date < start || (end !== null && opts.date > end)) {
+      throw new LedgerError('validation_failed', `日期不在学习期内（${start} 至 ${end ?? '—'}）`, 'date')
+    }
+  }
+  if (opts.correctsId != null) {
+    const original = await tx.hourEntry.findUnique({ where: { id: opts.correctsId }, select: { enrollmentId: true } })
+    if (!original || original.enrollmentId !== enrollment.id) throw new LedgerError('not_found', '要更正的学时记录不存在')
+  }
+
+  const data = {
+    enrollmentId: enrollment.id,
+    personId: enrollment.personId,
+    groupId: enrollment.groupId,
+    category: opts.category,
+    minutes: opts.minutes,
+    occurredOn: new Date(`${opts.date}T00:00:00Z`),
+    source: opts.source,
+    sourceRef: opts.sourceRef ?? null,
+    correctsId: opts.correctsId ?? null,
+    createdById: opts.createdById,
+    reason,
+  }
+
+  if (data.sourceRef && data.correctsId === null && ONE_PER_SOURCE.has(data.source)) {
+    // ON CONFLICT DO NOTHING keeps the transaction usable when a concurrent
+    // writer got there first (a unique violation would abort it).
+    const inserted = await tx.$queryRaw<{ id: bigint }[]>`
+      INSERT INTO "HourEntry" ("enrollmentId", "personId", "groupId", "category", "minutes", "occurredOn", "source", "sourceRef", "createdById", "reason")
+      VALUES (${data.enrollmentId}, ${data.personId}, ${data.groupId}, ${data.category}::"HourCategory", ${data.minutes},
+              ${opts.date}::date, ${data.source}::"HourSource", ${data.sourceRef}, ${data.createdById}, ${data.reason})
+      ON CONFLICT ("source", "sourceRef") WHERE "correctsId" IS NULL AND "sourceRef" IS NOT NULL
+        AND "source" IN ('attendance', 'online_tracking', 'self_study_log')
+      DO NOTHING
+      RETURNING "id"`
+    if (inserted.length === 0) {
+      const existing = await tx.hourEntry.findFirstOrThrow({ where: { source: data.source, sourceRef: data.sourceRef, correctsId: null } })
+      return { entry: existing, created: false }
+    }
+    const entry = await tx.hourEntry.findUniqueOrThrow({ where: { id: inserted[0]!.id } })
+    await auditEntry(tx, entry, opts, enrollment.group.region.path)
+    return { entry, created: true }
+  }
+
+  const entry = await tx.hourEntry.create({ data })
+  await auditEntry(tx, entry, opts, enrollment.group.region.path)
+  return { entry, created: true }
+}
+
+const ONE_PER_SOURCE = new Set<HourSource>(['attendance', 'online_tracking', 'self_study_log'])
+
+function auditEntry(tx: Tx, entry: HourEntryRow, opts: AppendHourEntryOptions, scopePath: string) {
+  return recordAudit(tx, {
+    actorId: opts.createdById,
+    action: entry.correctsId ? 'hours.correct' : 'hours.credit',
+    entityType: 'HourEntry',
+    entityId: entry.id.toString(),
+    after: serializeEntry(entry),
+    ip: opts.ip ?? null,
+    scopePath,
+  })
+}
+
+/** An entry as plain JSON (bigint ids as strings, dates as YYYY-MM-DD). */
+export function serializeEntry(e: HourEntryRow) {
+  return {
+    id: e.id.toString(),
+    enrollmentId: e.enrollmentId,
+    category: e.category,
+    minutes: e.minutes,
+    date: dateOnly(e.occurredOn),
+    source: e.source,
+    sourceRef: e.sourceRef,
+    correctsId: e.correctsId?.toString() ?? null,
+    createdById: e.createdById,
+    reason: e.reason,
+    createdAt: e.createdAt.toISOString(),
+  }
+}
+
+/**
+ * Reverses (fully or partly) an earlier entry: a new adjustment entry of the
+ * same category with negative minutes, pointing at the original.
+ */
+export async function correctHourEntry(
+  db: Db,
+  opts: { entryId: bigint; minutes?: number; reason: string; createdById: string; ip?: string | null },
+): Promise<HourEntryRow> {
+  return db.$transaction(async (tx) => {
+    const original = await tx.hourEntry.findUnique({ where: { id: opts.entryId } })
+    if (!original) throw new LedgerError('not_found', '要更正的学时记录不存在')
+    const corrected = await tx.hourEntry.aggregate({ where: { correctsId: original.id }, _sum: { minutes: true } })
+    const remaining = original.minutes + (corrected._sum.minutes ?? 0)
+    const minutes = opts.minutes ?? -remaining
+    if (minutes === 0) throw new LedgerError('conflict', '这条记录已经全部更正过了')
+    if (original.minutes > 0 && (minutes > 0 || remaining + minutes < 0)) {
+      throw new LedgerError('validation_failed', `更正不能超过原记录剩余的 ${remaining} 分钟`, 'minutes')
+    }
+    const { entry } = await appendHourEntry(tx, {
+      enrollmentId: original.enrollmentId,
+      category: original.category,
+      minutes,
+      date: dateOnly(original.occurredOn),
+      source: 'adjustment',
+      correctsId: original.id,
+      createdById: opts.createdById,
+      reason: opts.reason,
+      ip: opts.ip,
+    })
+    return entry
+  })
+}
+
+/** Every entry of an enrollment, oldest first (学时档案 and the API). */
+export function listHourEntries(db: Db | Tx, where: { enrollmentId?: string; personId?: string }) {
+  return db.hourEntry.findMany({
+    where,
+    orderBy: [{ occurredOn: 'asc' }, { id: 'asc' }],
+    include: { enrollment: { select: { group: { select: { code: true, name: true } } } } },
+  })
+}
