@@ -16,9 +16,13 @@ import { createDatabase, dropDatabase, ensureChromium, resolvePostgres, resolveR
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const log = (l: string) => console.log(`[test] ${l}`)
-const tmp = path.join(root, 'tests/.tmp')
+// One directory per run, so two runs (say, e2e and integration at once) never clear each other's reports.
+const tmp = path.join(root, 'tests/.tmp', `run-${process.pid}`)
 
-const parts = process.argv.slice(2).filter((a) => ['unit', 'integration', 'e2e'].includes(a))
+const PARTS = ['unit', 'integration', 'e2e']
+const parts = process.argv.slice(2).filter((a) => PARTS.includes(a))
+/** Anything else narrows the run to matching test files: `npm test -- e2e attendance`. */
+const filters = process.argv.slice(2).filter((a) => !PARTS.includes(a))
 const want = (p: string) => parts.length === 0 || parts.includes(p)
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -73,7 +77,7 @@ async function main() {
       const out = path.join(tmp, 'vitest.json')
       const code = run(
         process.execPath,
-        [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+        [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...projects.flatMap((p) => ['--project', p]), ...filters, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
         env,
       )
       if (!readVitest(out) && code !== 0) tally.failed += 1
@@ -90,7 +94,7 @@ async function main() {
       await createDatabase(env.XX_TEST_PG_ADMIN_URL!, dbName)
       cleanups.push(() => dropDatabase(env.XX_TEST_PG_ADMIN_URL!, dbName))
       const out = path.join(tmp, 'playwright.json')
-      const code = run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test'], {
+      const code = run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test', ...filters], {
         ...env,
         XX_E2E_DATABASE_URL: withDatabase(env.XX_TEST_PG_ADMIN_URL!, dbName),
         PLAYWRIGHT_JSON_OUTPUT_NAME: out,
@@ -104,6 +108,7 @@ async function main() {
     tally.failed += 1
   } finally {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {})
+    rmSync(tmp, { recursive: true, force: true })
   }
   console.log(`\n${tally.passed} passed, ${tally.failed} failed`)
   process.exit(status || (tally.failed > 0 ? 1 : 0))

@@ -1,3 +1,7 @@
+import { attendanceEn } from './features/attendance.ts'
+import { onlineEn } from './features/online.ts'
+import { progressEn } from './features/progress.ts'
+import { recordsEn } from './features/records.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English: the second locale. */
@@ -195,4 +199,8 @@ export const en: Record<MessageKey, string> = {
   'common.prev': 'Previous',
   'common.next': 'Next',
   'common.hours': '{hours} hours',
+  ...attendanceEn,
+  ...onlineEn,
+  ...progressEn,
+  ...recordsEn,
 }

@@ -1,3 +1,7 @@
+import { attendanceZh } from './features/attendance.ts'
+import { onlineZh } from './features/online.ts'
+import { progressZh } from './features/progress.ts'
+import { recordsZh } from './features/records.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   'app.name': '乡学',
@@ -193,6 +197,10 @@ export const zhCN = {
   'common.prev': '上一页',
   'common.next': '下一页',
   'common.hours': '{hours} 学时',
+  ...attendanceZh,
+  ...onlineZh,
+  ...progressZh,
+  ...recordsZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN
