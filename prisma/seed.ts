@@ -15,6 +15,7 @@ import { lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { faker, fakePerson } from '#tests/fixtures/factories.ts'
+import { seedActivity } from './seed-activity.ts'
 
 export const seedPassword = () => process.env.XX_SEED_PASSWORD ?? 'XiangXue-demo-2026'
 
@@ -213,7 +214,12 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
   const teacherPerson = people.find((p) => p.id === demoTeacherId)!
   await account('teacher.demo', teacherPerson.name, [{ role: 'teacher' }], { personId: teacherPerson.id })
 
-  log(`seeded ${REGIONS.length} regions, ${people.length} people, ${enrollments.length} enrollments`)
+  const coordinator = await db.user.findUniqueOrThrow({ where: { username: 'coord.county' }, select: { id: true } })
+  const activity = await seedActivity(db, { today, coordinatorId: coordinator.id })
+  log(
+    `seeded ${REGIONS.length} regions, ${people.length} people, ${enrollments.length} enrollments, ` +
+      `${activity.sessions} sessions, ${activity.attendances} attendances, ${activity.entries} hour entries`,
+  )
 }
 
 /** Seeds the demo county when the database has no regions yet. Returns whether it seeded. */

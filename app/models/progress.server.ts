@@ -78,6 +78,13 @@ export async function loadProgress(db: Db | Tx, enrollmentIds: string[], asOf: s
   const others = await db.enrollment.findMany({ where: { personId: { in: personIds } }, select: { id: true, programId: true } })
   for (const o of others) programOf.set(o.id, o.programId)
 
+  const policies = new Map<string, Promise<Policy>>()
+  const policyOf = (e: EnrollmentForFacts) => {
+    const key = `${e.programId}@${e.policyVersion ?? ''}`
+    if (!policies.has(key)) policies.set(key, getPolicy(db, e.programId, e.policyVersion))
+    return policies.get(key)!
+  }
+
   for (const e of enrollments) {
     const mine: HourFact[] = []
     const other: HourFact[] = []
@@ -85,7 +92,7 @@ export async function loadProgress(db: Db | Tx, enrollmentIds: string[], asOf: s
       if (enrollmentId === e.id) mine.push(fact)
       else if (programOf.get(enrollmentId) === e.programId) other.push(fact)
     }
-    const policy = await getPolicy(db, e.programId, e.policyVersion)
+    const policy = await policyOf(e)
     const facts = factsOf(e, mine, other)
     result.set(e.id, { enrollment: e, policy, facts, evaluation: evaluateRequirements({ policy, facts, asOf }), asOf })
   }

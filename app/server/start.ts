@@ -87,6 +87,8 @@ async function main() {
   const { seedIfEmpty, SEED_ACCOUNTS, seedPassword } = await import('#prisma/seed.ts')
   const seeded = await seedIfEmpty(getDb(), { log })
   if (seeded) log('已创建演示数据：册亨县')
+  const { syncContent } = await import('./content-sync.ts')
+  await syncContent(getDb(), { log })
 
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
   if (await redisReachable(redisUrl)) {
