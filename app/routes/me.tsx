@@ -1,24 +1,52 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { EnrollmentList } from '#app/components/enrollment-list.tsx'
+import { ProgressPanel } from '#app/components/progress-ring.tsx'
+import { paceView, requirementViews } from '#app/domain/progress-display.ts'
+import { beijingDate } from '#app/domain/time.ts'
 import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
+import { loadProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
 
-/** Learner and teacher home: their own enrollments, nothing else. */
+/** Learner and teacher home: their own enrollments and, for active ones, every requirement's progress. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['learner', 'teacher'])
-  const enrollments = user.personId ? await listEnrollmentsOfPerson(getDb(), user.personId) : []
-  return { name: user.displayName, enrollments }
+  const db = getDb()
+  const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
+  const active = enrollments.filter((e) => e.status === 'active')
+  const progress = await loadProgress(db, active.map((e) => e.id), beijingDate(new Date()))
+  const progressCards = active.flatMap((e) => {
+    const p = progress.get(e.id)
+    if (!p) return []
+    return [{ id: e.id, groupName: e.group.name, requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour), pace: paceView(p.evaluation.pace, p.policy.minutesPerHour) }]
+  })
+  return { name: user.displayName, enrollments, progressCards }
 }
 
 export default function MyLearning() {
-  const { name, enrollments } = useLoaderData<typeof loader>()
+  const { name, enrollments, progressCards } = useLoaderData<typeof loader>()
   const t = useT()
   return (
     <div className="narrow">
       <h1>{t('me.greeting', { name })}</h1>
+      {progressCards.length > 0 ? (
+        <>
+          <h2>{t('progress.heading')}</h2>
+          {progressCards.map((c) => (
+            <section key={c.id} className="card" aria-label={c.groupName} data-testid={`progress-${c.id}`}>
+              <strong>{c.groupName}</strong>
+              <ProgressPanel requirements={c.requirements} pace={c.pace} />
+            </section>
+          ))}
+          <p>
+            <Link className="button block" to="/me/self-study">
+              {t('progress.selfStudyLink')}
+            </Link>
+          </p>
+        </>
+      ) : null}
       <h2>{t('me.title')}</h2>
       {enrollments.length === 0 ? <p className="card">{t('me.none')}</p> : null}
       <EnrollmentList enrollments={enrollments} />
