@@ -31,6 +31,11 @@ export default function MyLearning() {
   return (
     <div className="narrow">
       <h1>{t('me.greeting', { name })}</h1>
+      <p>
+        <Link className="button block secondary" to="/learn">
+          {t('online.nav')}
+        </Link>
+      </p>
       {progressCards.length > 0 ? (
         <>
           <h2>{t('progress.heading')}</h2>

@@ -1,0 +1,48 @@
+import { renderToStaticMarkup } from 'react-dom/server'
+import { describe, expect, test } from 'vitest'
+import { RichText } from './rich-text.tsx'
+
+const html = (doc: unknown) => renderToStaticMarkup(<RichText doc={doc} />)
+const doc = (...content: unknown[]) => ({ type: 'doc', content })
+const p = (...content: unknown[]) => ({ type: 'paragraph', content })
+const text = (t: string, ...marks: string[]) => ({ type: 'text', text: t, ...(marks.length ? { marks: marks.map((type) => ({ type })) } : {}) })
+
+describe('RichText', () => {
+  test.each([
+    ['a paragraph', doc(p(text('玉米种植'))), '<div class="rich-text"><p><span>玉米种植</span></p></div>'],
+    ['bold and italic', doc(p(text('重要', 'bold'), text('注意', 'italic'), text('都', 'bold', 'italic'))),
+      '<div class="rich-text"><p><span><strong>重要</strong></span><span><em>注意</em></span><span><strong><em>都</em></strong></span></p></div>'],
+    ['headings 2 and 3; other levels become 2', doc({ type: 'heading', attrs: { level: 3 }, content: [text('小节')] }, { type: 'heading', attrs: { level: 1 }, content: [text('大')] }),
+      '<div class="rich-text"><h3><span>小节</span></h3><h2><span>大</span></h2></div>'],
+    ['lists, quote and a line break',
+      doc({ type: 'bulletList', content: [{ type: 'listItem', content: [p(text('一'))] }] }, { type: 'orderedList', content: [{ type: 'listItem', content: [p(text('二'), { type: 'hardBreak' }, text('三'))] }] }, { type: 'blockquote', content: [p(text('引'))] }),
+      '<div class="rich-text"><ul><li><p><span>一</span></p></li></ul><ol><li><p><span>二</span><br/><span>三</span></p></li></ol><blockquote><p><span>引</span></p></blockquote></div>'],
+    ['not a doc', { type: 'paragraph' }, ''],
+    ['garbage', 'hello', ''],
+  ])('%s', (_name, input, expected) => {
+    expect(html(input)).toBe(expected)
+  })
+
+  test('script, iframe, image and unknown nodes are dropped with their content', () => {
+    const out = html(doc(
+      p(text('前')),
+      { type: 'script', content: [text('alert(1)')] },
+      { type: 'iframe', attrs: { src: 'https://evil.example' } },
+      { type: 'image', attrs: { src: 'x', onerror: 'alert(1)' } },
+      { type: 'htmlBlock', text: '<img src=x onerror=alert(1)>' },
+      p(text('后')),
+    ))
+    expect(out).toBe('<div class="rich-text"><p><span>前</span></p><p><span>后</span></p></div>')
+  })
+
+  test('a javascript: link keeps its words as plain text and no link', () => {
+    const out = html(doc(p({ type: 'text', text: '点我', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] })))
+    expect(out).toBe('<div class="rich-text"><p><span>点我</span></p></div>')
+    expect(out).not.toMatch(/href|javascript/)
+  })
+
+  test('text that looks like HTML is escaped, attributes on known nodes are ignored', () => {
+    const out = html(doc({ type: 'paragraph', attrs: { style: 'x', onclick: 'alert(1)' }, content: [text('<script>alert(1)</script>')] }))
+    expect(out).toBe('<div class="rich-text"><p><span>&lt;script&gt;alert(1)&lt;/script&gt;</span></p></div>')
+  })
+})
