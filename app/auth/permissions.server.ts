@@ -56,6 +56,15 @@ export function homePath(user: Pick<CurrentUser, 'grants'>): string {
 async function loadCurrentUser(request: Request): Promise<CurrentUser | null> {
   const token = readSessionToken(request)
   if (!token) return null
+  return userForSessionToken(token)
+}
+
+/**
+ * The user behind a session token, with the same grants and scopes whether
+ * the token came from the web cookie or an API bearer header
+ * (app/api/auth.server.ts); null when the token or the account is not valid.
+ */
+export async function userForSessionToken(token: string): Promise<CurrentUser | null> {
   const db = getDb()
   const session = await validateSessionToken(db, token)
   if (!session) return null

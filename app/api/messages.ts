@@ -1,0 +1,36 @@
+/**
+ * The API's Chinese error messages (api-v1.md: `message` is Chinese). The
+ * API answers machines and the people who read their logs; it has no
+ * locale switch, so these are not in the UI catalogs.
+ */
+export const API_MESSAGES = {
+  unauthenticated: '未登录或登录已过期：请在 Authorization 头中携带有效的 Bearer 令牌',
+  invalidCredentials: '用户名或密码错误',
+  rateLimited: '尝试次数过多，请 {seconds} 秒后再试',
+  mustChangePassword: '该账号须先在网页上修改初始密码，才能使用接口',
+  forbidden: '没有权限执行此操作',
+  notFound: '找不到该资源',
+  enrollmentNotFound: '找不到该报名记录',
+  noSuchEndpoint: '没有这个接口：{method} {path}',
+  methodNotAllowed: '该接口不支持 {method} 请求',
+  validationFailed: '提交的数据有误，请检查各字段',
+  invalidJson: '请求正文不是有效的 JSON',
+  bodyTooLarge: '请求正文过大（最多 {kb} KB）',
+  required: '必须填写',
+  isoDate: '日期格式应为 YYYY-MM-DD，且是真实存在的日期',
+  futureDate: '日期不能晚于今天（北京时间 {today}）',
+  minutesInteger: '分钟数必须是整数',
+  minutesNonZero: '分钟数不能为 0；负数表示更正',
+  minutesRange: '一条记录最多 {max} 分钟（一天）',
+  category: '类别应为 concentrated、online、self_study、practical 或 school_based 之一',
+  reasonRequired: '必须填写原因（调整和更正都要写明原因）',
+  reasonTooLong: '原因最多 {max} 个字',
+  internal: '服务器内部错误，请稍后再试',
+} as const
+
+export type ApiMessageKey = keyof typeof API_MESSAGES
+
+/** A message with its `{placeholders}` filled in. */
+export function apiMessage(key: ApiMessageKey, values: Record<string, string | number> = {}): string {
+  return API_MESSAGES[key].replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
+}
