@@ -31,6 +31,11 @@ export default function CoordinatorHome() {
     <>
       <h1>{t('coordinator.title')}</h1>
       <p className="muted">{t('coordinator.scope', { scope })}</p>
+      <p>
+        <Link className="button secondary" to="/coordinator/self-study">
+          {t('selfStudyQueue.link')}
+        </Link>
+      </p>
 
       <h2>{t('coordinator.groups')}</h2>
       <Table headers={[t('group.name'), t('group.program'), t('group.region'), t('group.start'), t('group.enrolled')]}>
@@ -39,6 +44,7 @@ export default function CoordinatorHome() {
                 <td>
                   {g.name}
                   <div className="muted mono">{g.code}</div>
+                  <Link to={`/coordinator/groups/${g.id}/progress`}>{t('roster.link')}</Link>
                 </td>
                 <td>
                   {t(g.kind === 'class' ? 'group.kind.class' : 'group.kind.round')}

@@ -22,6 +22,8 @@ const schema = z.object({
   XX_PUBLIC_URL: z.string().url().optional(),
   /** Express "trust proxy": addresses or subnets of the reverse proxies (e.g. loopback, 10.0.0.0/8). */
   XX_TRUST_PROXY: z.string().optional(),
+  /** Uploaded photos and scans, outside the web root; served only through routes that check access. */
+  XX_UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
 })
 
 export type Env = z.infer<typeof schema>

@@ -1,0 +1,17 @@
+import { expect, test } from 'vitest'
+import { sniffImage } from './file-kind.ts'
+
+const bytes = (...b: number[]) => new Uint8Array(b)
+
+test.each([
+  ['a JPEG (JFIF)', bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10), 'image/jpeg'],
+  ['a JPEG (Exif)', bytes(0xff, 0xd8, 0xff, 0xe1), 'image/jpeg'],
+  ['a PNG', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0), 'image/png'],
+  ['a Windows .exe (MZ)', bytes(0x4d, 0x5a, 0x90, 0), null],
+  ['a GIF', bytes(0x47, 0x49, 0x46, 0x38, 0x39, 0x61), null],
+  ['a PDF', new TextEncoder().encode('%PDF-1.7'), null],
+  ['a truncated PNG signature', bytes(0x89, 0x50, 0x4e, 0x47), null],
+  ['an empty file', bytes(), null],
+])('%s → %s', (_name, input, mime) => {
+  expect(sniffImage(input)?.mime ?? null).toBe(mime)
+})

@@ -1,0 +1,233 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { Field, SelectField } from '#app/components/ui/field.tsx'
+import { MAX_LOG_MINUTES, MIN_LOG_MINUTES, type SelfStudyProblem } from '#app/domain/self-study.ts'
+import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
+import type { T } from '#app/i18n/index.ts'
+import { serverT } from '#app/i18n/locale.server.ts'
+import { listLogsOfPerson, selfStudyEnrollments, SelfStudyError, submitSelfStudyLog } from '#app/models/self-study.server.ts'
+import { deleteUpload, fileField, parseUploadForm, storeImage, UploadError } from '#app/models/uploads.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { showDate } from '#app/utils/format.ts'
+import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+
+const ROLES = ['learner', 'teacher'] as const
+const HOURS = Array.from({ length: 13 }, (_, i) => i)
+const MINUTES = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'selfStudy.title') }]
+
+const schema = (t: T) =>
+  z
+    .object({
+      enrollmentId: z.string({ error: t('selfStudy.err.enrollment') }).min(1, t('selfStudy.err.enrollment')),
+      date: z.string({ error: t('selfStudy.err.date') }).refine(isIsoDate, t('selfStudy.err.date')),
+      hours: z.coerce.number({ error: t('selfStudy.err.minutes') }).int(t('selfStudy.err.minutes')).min(0, t('selfStudy.err.minutes')).max(12, t('selfStudy.err.minutes')).default(0),
+      minutes: z.coerce.number({ error: t('selfStudy.err.minutes') }).int(t('selfStudy.err.minutes')).min(0, t('selfStudy.err.minutes')).max(59, t('selfStudy.err.minutes')).default(0),
+      content: z.string({ error: t('selfStudy.err.content') }).trim().min(1, t('selfStudy.err.content')).max(200, t('selfStudy.err.contentLong')),
+      idempotencyKey: z.string({ error: t('selfStudy.err.expired') }).regex(/^[a-z0-9]{16,64}$/, t('selfStudy.err.expired')),
+    })
+    .transform((v) => ({ ...v, total: v.hours * 60 + v.minutes }))
+    .refine((v) => v.total >= MIN_LOG_MINUTES && v.total <= MAX_LOG_MINUTES, { message: t('selfStudy.err.minutes'), path: ['duration'] })
+
+type Errors = Partial<Record<'enrollmentId' | 'date' | 'duration' | 'content' | 'photo' | 'form', string>>
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const db = getDb()
+  const [enrollments, logs] = user.personId
+    ? await Promise.all([selfStudyEnrollments(db, user.personId), listLogsOfPerson(db, user.personId)])
+    : [[], []]
+  return {
+    enrollments: enrollments.map((e) => ({ id: e.id, name: e.group.name })),
+    logs: logs.map((l) => ({ id: l.id, date: l.studiedOn, minutes: l.minutes, content: l.content, status: l.status, rejectReason: l.rejectReason, hasPhoto: l.photoKey !== null, group: l.enrollment.group.name })),
+    today: beijingDate(new Date()),
+    // A fresh key per page view: a double submit of this form creates one log.
+    idempotencyKey: newId(),
+  }
+}
+
+function problemMessage(t: T, p: SelfStudyProblem, locale: 'zh-CN' | 'en'): { field: keyof Errors; message: string } {
+  switch (p.code) {
+    case 'future':
+      return { field: 'date', message: t('selfStudy.err.future') }
+    case 'before_period':
+      return { field: 'date', message: t('selfStudy.err.beforePeriod', { start: formatDate(p.start, locale) }) }
+    case 'after_period':
+      return { field: 'date', message: t('selfStudy.err.afterPeriod', { end: formatDate(p.end, locale) }) }
+    case 'day_full':
+      return { field: 'duration', message: t('selfStudy.err.dayFull', { already: p.alreadyMinutes, left: p.leftMinutes }) }
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const t = serverT(request, user.locale)
+  const locale = user.locale === 'en' ? 'en' : 'zh-CN'
+  const fail = (errors: Errors, values: Record<string, string>, status = 422) => data({ errors, values }, { status })
+
+  let form: FormData
+  try {
+    form = await parseUploadForm(request, { fileFields: ['photo'] })
+  } catch (error) {
+    if (error instanceof UploadError) return fail({ photo: t('selfStudy.err.photoSize') }, {}, 413)
+    throw error
+  }
+  const values: Record<string, string> = {}
+  for (const [k, v] of form.entries()) if (typeof v === 'string') values[k] = v
+  if (!user.personId) return fail({ enrollmentId: t('selfStudy.err.enrollment') }, values, 404)
+
+  const parsed = schema(t).safeParse(values)
+  if (!parsed.success) {
+    const errors: Errors = {}
+    for (const issue of parsed.error.issues) {
+      const field = (issue.path[0] === 'hours' || issue.path[0] === 'minutes' ? 'duration' : issue.path[0] === 'idempotencyKey' ? 'form' : issue.path[0]) as keyof Errors
+      errors[field] ??= issue.message
+    }
+    return fail(errors, values)
+  }
+  const v = parsed.data
+
+  let photoKey: string | null = null
+  const photo = fileField(form, 'photo')
+  if (photo) {
+    try {
+      photoKey = (await storeImage(photo, 'self-study')).key
+    } catch (error) {
+      if (error instanceof UploadError) return fail({ photo: t(error.code === 'too_large' ? 'selfStudy.err.photoSize' : 'selfStudy.err.photoType') }, values)
+      throw error
+    }
+  }
+
+  try {
+    const { created } = await submitSelfStudyLog(getDb(), {
+      personId: user.personId,
+      enrollmentId: v.enrollmentId,
+      date: v.date,
+      minutes: v.total,
+      content: v.content,
+      photoKey,
+      idempotencyKey: v.idempotencyKey,
+      today: beijingDate(new Date()),
+    })
+    if (!created && photoKey) await deleteUpload(photoKey)
+  } catch (error) {
+    if (photoKey) await deleteUpload(photoKey)
+    if (error instanceof SelfStudyError) {
+      if (error.code === 'invalid' && error.problem) {
+        const { field, message } = problemMessage(t, error.problem, locale)
+        return fail({ [field]: message }, values)
+      }
+      if (error.code === 'not_found') return fail({ enrollmentId: t('selfStudy.err.enrollment') }, values, 404)
+      return fail({ form: t('selfStudy.err.expired') }, values, 409)
+    }
+    throw error
+  }
+  return redirect('/me/self-study?saved=1')
+}
+
+export default function SelfStudy() {
+  const { enrollments, logs, today, idempotencyKey } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const navigation = useNavigation()
+  const t = useT()
+  const locale = useLocale()
+  const errors: Errors = actionData?.errors ?? {}
+  const values: Record<string, string> = actionData?.values ?? {}
+  const key = values.idempotencyKey || idempotencyKey
+  return (
+    <div className="narrow">
+      <p>
+        <Link to="/me">{t('selfStudy.back')}</Link>
+      </p>
+      <h1>{t('selfStudy.title')}</h1>
+      {params.get('saved') && !actionData ? (
+        <p className="card notice" role="status">
+          {t('selfStudy.saved')}
+        </p>
+      ) : null}
+      {enrollments.length === 0 ? (
+        <p className="card">{t('selfStudy.noEnrollment')}</p>
+      ) : (
+        <Form method="post" encType="multipart/form-data" className="card" key={key} aria-label={t('selfStudy.formTitle')}>
+          <h2>{t('selfStudy.formTitle')}</h2>
+          {errors.form ? (
+            <p className="form-error" role="alert">
+              {errors.form}
+            </p>
+          ) : null}
+          <input type="hidden" name="idempotencyKey" value={key} />
+          {enrollments.length > 1 ? (
+            <SelectField id="enrollmentId" name="enrollmentId" label={t('selfStudy.enrollment')} error={errors.enrollmentId} defaultValue={values.enrollmentId ?? enrollments[0]!.id}>
+              {enrollments.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.name}
+                </option>
+              ))}
+            </SelectField>
+          ) : (
+            <>
+              <input type="hidden" name="enrollmentId" value={enrollments[0]!.id} />
+              {errors.enrollmentId ? <p className="form-error">{errors.enrollmentId}</p> : null}
+            </>
+          )}
+          <Field id="date" name="date" type="date" label={t('selfStudy.date')} error={errors.date} defaultValue={values.date ?? today} max={today} required />
+          <fieldset className="field" aria-describedby={errors.duration ? 'duration-error' : undefined}>
+            <legend>{t('selfStudy.duration')}</legend>
+            <div className="row">
+              <SelectField id="hours" name="hours" label={t('selfStudy.hours')} defaultValue={values.hours ?? '1'}>
+                {HOURS.map((h) => (
+                  <option key={h} value={h}>
+                    {t('selfStudy.hoursOption', { n: h })}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField id="minutes" name="minutes" label={t('selfStudy.minutes')} defaultValue={values.minutes ?? '0'}>
+                {MINUTES.map((m) => (
+                  <option key={m} value={m}>
+                    {t('selfStudy.minutesOption', { n: m })}
+                  </option>
+                ))}
+              </SelectField>
+            </div>
+            {errors.duration ? (
+              <div className="field-error" id="duration-error" role="alert">
+                {errors.duration}
+              </div>
+            ) : null}
+          </fieldset>
+          <Field id="content" name="content" type="text" label={t('selfStudy.content')} hint={t('selfStudy.contentHint')} error={errors.content} defaultValue={values.content ?? ''} maxLength={200} required />
+          <Field id="photo" name="photo" type="file" accept="image/jpeg,image/png" label={t('selfStudy.photo')} hint={t('selfStudy.photoHint')} error={errors.photo} />
+          <button type="submit" className="block" disabled={navigation.state === 'submitting'}>
+            {t('selfStudy.submit')}
+          </button>
+        </Form>
+      )}
+
+      <h2>{t('selfStudy.mine')}</h2>
+      {logs.length === 0 ? <p className="muted">{t('selfStudy.noneYet')}</p> : null}
+      <ul className="list" data-testid="my-logs">
+        {logs.map((l) => (
+          <li key={l.id}>
+            <div>
+              <strong>{showDate(l.date, locale)}</strong> · {t('selfStudy.minutesText', { minutes: l.minutes })}{' '}
+              <span className={l.status === 'approved' ? 'tag tag-must' : 'tag'}>{t(`selfStudy.status.${l.status}`)}</span>
+            </div>
+            <div>{l.content}</div>
+            {l.status === 'rejected' && l.rejectReason ? <div className="field-error">{t('selfStudy.rejectReason', { reason: l.rejectReason })}</div> : null}
+            {l.hasPhoto ? (
+              <a href={`/self-study/${l.id}/photo`} target="_blank" rel="noreferrer">
+                {t('selfStudy.viewPhoto')}
+              </a>
+            ) : null}
+            <div className="muted">{l.group}</div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
