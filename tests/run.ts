@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generatePrismaClient } from '#prisma/generate.ts'
-import { createDatabase, dropDatabase, ensureChromium, resolvePostgres, resolveRedis, withDatabase } from './services.ts'
+import { createDatabase, dropDatabase, ensureChromium, ensurePoppler, resolvePostgres, resolveRedis, withDatabase } from './services.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const log = (l: string) => console.log(`[test] ${l}`)
@@ -73,6 +73,7 @@ async function main() {
     }
 
     const projects = [...(want('unit') ? ['unit'] : []), ...(want('integration') ? ['integration'] : [])]
+    if (want('integration')) ensurePoppler(log)
     if (projects.length) {
       const out = path.join(tmp, 'vitest.json')
       const code = run(

@@ -90,6 +90,16 @@ export function ensureChromium(log: (l: string) => void) {
   if (r.status !== 0) throw new Error('apt-get install chromium failed')
 }
 
+/** Debian's poppler-utils (pdftotext, pdftoppm): the PDF tests read text and render pages to check CJK glyphs are drawn. */
+export function ensurePoppler(log: (l: string) => void) {
+  if (['/usr/bin/pdftotext', '/usr/bin/pdftoppm'].every((f) => existsSync(f))) return
+  if (userInfo().uid !== 0) throw new Error('pdftotext/pdftoppm are missing: install the Debian package poppler-utils (apt-get).')
+  log('Installing poppler-utils with apt-get …')
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' })
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'poppler-utils'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+  if (r.status !== 0) throw new Error('apt-get install poppler-utils failed')
+}
+
 export function withDatabase(url: string, database: string) {
   const u = new URL(url)
   u.pathname = `/${database}`

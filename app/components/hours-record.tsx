@@ -1,0 +1,146 @@
+import { Link } from '@remix-run/react'
+import type { CategoryTotal, RecordEntry } from '#app/domain/records.ts'
+import { showDate } from '#app/utils/format.ts'
+import { useLocale, useT } from '#app/utils/i18n.ts'
+import { categoryLabel, entryNote, hoursText, sourceLabel } from '#app/utils/records-view.ts'
+
+type Cycle = {
+  code: string
+  cycle: string
+  current: boolean
+  requiredHours: number
+  earnedHours: number
+  met: boolean
+}
+
+export type HoursRecordData = {
+  person: { id: string; name: string; idMasked: string }
+  asOf: string
+  entries: RecordEntry[]
+  programs: { programCode: string; categories: CategoryTotal[]; hours: number; minutes: number; cycles: Cycle[] }[]
+  pendingOnlineMinutes: number
+}
+
+/**
+ * The 学时档案 (learner, teacher, and the coordinator's view of a person):
+ * totals, 5-year cycles, every entry, and the downloads. One table: on a
+ * phone each row shows as a card (CSS), on a desktop as a table row.
+ */
+export function HoursRecordView({
+  record,
+  downloadBase,
+  backTo,
+  showName = false,
+}: {
+  record: HoursRecordData
+  downloadBase: string
+  backTo: string
+  showName?: boolean
+}) {
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <div className="records">
+      <p>
+        <Link to={backTo}>← {t('common.back')}</Link>
+      </p>
+      <h1>{showName ? t('records.titleOf', { name: record.person.name }) : t('records.title')}</h1>
+      <p className="muted">
+        {t('records.intro')} {t('records.asOf', { date: showDate(record.asOf, locale) })}
+      </p>
+      <p className="records-downloads">
+        {/* Plain links: resource routes, and they work with JavaScript off. */}
+        <a className="button secondary" href={`${downloadBase}.pdf`} download>
+          {t('records.downloadPdf')}
+        </a>
+        <a className="button secondary" href={`${downloadBase}.xlsx`} download>
+          {t('records.downloadXlsx')}
+        </a>
+      </p>
+
+      {record.programs.map((block) => (
+        <section key={block.programCode} className="card" aria-label={t(`program.${block.programCode as 'teacher-training'}`)}>
+          <h2 className="records-block-title">
+            {t(`program.${block.programCode as 'teacher-training'}`)} · {t('records.totals')}
+          </h2>
+          <div className="stats" data-testid="category-totals">
+            {block.categories.map((c) => (
+              <div className="stat" key={c.category}>
+                <b>{hoursText(c.hours)}</b>
+                <span>
+                  {categoryLabel(t, c.category)} · {t('records.col.hours')}
+                </span>
+              </div>
+            ))}
+            <div className="stat">
+              <b data-testid="record-total">{hoursText(block.hours)}</b>
+              <span>
+                {t('records.total')} · {t('records.col.hours')}
+              </span>
+            </div>
+          </div>
+          {block.cycles.length > 0 ? (
+            <>
+              <h3>{t('records.cycles')}</h3>
+              <ul className="list">
+                {block.cycles.map((c) => (
+                  <li key={c.cycle} data-testid={`cycle-${c.cycle}`}>
+                    <strong>{t('records.cycle', { cycle: c.cycle })}</strong>
+                    {c.current ? <span className="tag">{t('records.cycleCurrent')}</span> : null}
+                    <div>{t('records.cycleProgress', { earned: hoursText(c.earnedHours), required: hoursText(c.requiredHours) })}</div>
+                    <div className={c.met ? '' : 'muted'}>
+                      {c.met ? t('records.cycleMet') : t('records.cycleMissing', { hours: hoursText(Math.max(0, c.requiredHours - c.earnedHours)) })}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      ))}
+      {record.pendingOnlineMinutes > 0 ? <p className="hint">{t('records.pendingOnline', { minutes: record.pendingOnlineMinutes })}</p> : null}
+
+      <h2>{t('records.entries', { count: record.entries.length })}</h2>
+      {record.entries.length === 0 ? (
+        <p className="card">{t('records.none')}</p>
+      ) : (
+        <table className="records-table">
+          <thead>
+            <tr>
+              <th>{t('records.col.no')}</th>
+              <th>{t('records.col.date')}</th>
+              <th>{t('records.col.group')}</th>
+              <th>{t('records.col.category')}</th>
+              <th>{t('records.col.source')}</th>
+              <th className="num">{t('records.col.hours')}</th>
+              <th>{t('records.col.note')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {record.entries.map((e) => {
+              const note = entryNote(t, e)
+              return (
+                <tr key={e.id} id={`entry-${e.no}`} className={e.minutes < 0 ? 'negative' : undefined} data-testid="record-entry">
+                  <td className="records-no">{t('records.entryNo', { no: e.no })}</td>
+                  <td className="records-date">{showDate(e.date, locale)}</td>
+                  <td data-label={t('records.col.group')}>{e.groupName}</td>
+                  <td data-label={t('records.col.category')}>{categoryLabel(t, e.category)}</td>
+                  <td data-label={t('records.col.source')}>{sourceLabel(t, e.source)}</td>
+                  <td className="num records-hours">
+                    <strong>{t('records.hours', { hours: hoursText(e.hours) })}</strong>{' '}
+                    <span className="muted">{t('records.minutes', { minutes: e.minutes })}</span>
+                  </td>
+                  <td data-label={t('records.col.note')} className={note ? undefined : 'records-empty'}>
+                    {e.correctsNo !== null ? <a href={`#entry-${e.correctsNo}`}>{t('records.corrects', { no: e.correctsNo })}</a> : null}
+                    {e.correctsNo !== null && e.reason ? '：' : null}
+                    {e.reason}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}

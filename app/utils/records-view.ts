@@ -1,0 +1,15 @@
+/** Words for 学时档案 entries, shared by the page, the PDF and the xlsx. */
+import type { RecordEntry } from '#app/domain/records.ts'
+import type { T } from '#app/i18n/index.ts'
+
+export const categoryLabel = (t: T, category: RecordEntry['category']) => t(`records.category.${category}`)
+export const sourceLabel = (t: T, source: RecordEntry['source']) => t(`records.source.${source}`)
+
+/** "更正第 3 条：多记了半小时", or just the reason. */
+export function entryNote(t: T, e: Pick<RecordEntry, 'reason' | 'correctsNo' | 'source' | 'minutes'>): string {
+  const corrects = e.correctsNo !== null ? t('records.corrects', { no: e.correctsNo }) : null
+  return [corrects, e.reason].filter(Boolean).join('：')
+}
+
+/** One decimal always (12.0, not 12), as the record's columns line up on it. */
+export const hoursText = (hours: number) => hours.toFixed(1)
