@@ -88,6 +88,11 @@ export default function PersonPage() {
       </div>
       <h2>{t('person.enrollments')}</h2>
       <EnrollmentList enrollments={enrollments} />
+      <p>
+        <Link to={`/coordinator/people/${person.id}/records`} className="button secondary">
+          {t('records.link')}
+        </Link>
+      </p>
     </div>
   )
 }

@@ -55,6 +55,13 @@ export default function MyLearning() {
       <h2>{t('me.title')}</h2>
       {enrollments.length === 0 ? <p className="card">{t('me.none')}</p> : null}
       <EnrollmentList enrollments={enrollments} />
+      {enrollments.length > 0 ? (
+        <p>
+          <Link to="/me/records" className="button secondary block">
+            {t('records.link')}
+          </Link>
+        </p>
+      ) : null}
     </div>
   )
 }
