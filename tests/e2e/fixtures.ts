@@ -21,19 +21,20 @@ type MadeUser = { id: string; username: string; password: string }
 
 export const test = base.extend<{
   db: Db
-  makeUser: (opts: { role: Role; scopeRegionCode?: string; mustChangePassword?: boolean }) => Promise<MadeUser>
+  makeUser: (opts: { role: Role; scopeRegionCode?: string; mustChangePassword?: boolean; personId?: string }) => Promise<MadeUser>
 }>({
   db: async ({}, use) => {
     await use(db())
   },
   makeUser: async ({}, use) => {
     const made: string[] = []
-    await use(async ({ role, scopeRegionCode, mustChangePassword = false }) => {
+    await use(async ({ role, scopeRegionCode, mustChangePassword = false, personId }) => {
       const region = scopeRegionCode ? await db().region.findUniqueOrThrow({ where: { code: scopeRegionCode } }) : null
       const user = await createTestUser(db(), {
         role,
         scopeRegionId: region?.id ?? null,
         mustChangePassword,
+        personId: personId ?? null,
         username: `e2e.${role}.${Math.random().toString(36).slice(2, 10)}`,
         password: `e2e pass ${Math.random().toString(36).slice(2, 12)}`,
       })
