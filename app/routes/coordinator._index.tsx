@@ -42,7 +42,7 @@ export default function CoordinatorHome() {
             {groups.map((g) => (
               <tr key={g.id}>
                 <td>
-                  {g.name}
+                  <Link to={`/coordinator/groups/${g.id}`}>{g.name}</Link>
                   <div className="muted mono">{g.code}</div>
                   <Link to={`/coordinator/groups/${g.id}/progress`}>{t('roster.link')}</Link>
                 </td>

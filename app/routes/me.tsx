@@ -32,6 +32,11 @@ export default function MyLearning() {
     <div className="narrow">
       <h1>{t('me.greeting', { name })}</h1>
       <p>
+        <Link className="button block" to="/checkin" style={{ fontSize: '1.3rem' }}>
+          {t('attendance.me.entry')}
+        </Link>
+      </p>
+      <p>
         <Link className="button block secondary" to="/learn">
           {t('online.nav')}
         </Link>

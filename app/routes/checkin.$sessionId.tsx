@@ -1,0 +1,109 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { CheckinResult, HomeLink, type CheckinAnswer } from '#app/components/checkin-result.tsx'
+import { formatInstant } from '#app/domain/time.ts'
+import type { MessageKey } from '#app/i18n/index.ts'
+import { AttendanceError, previewScan, scanAnswer, scanByToken } from '#app/models/attendance.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.checkin.title') }]
+
+const LEARNERS = ['learner', 'teacher'] as const
+const errorKey = (code: string) => `attendance.error.${code}` as MessageKey
+
+/**
+ * Opened from the phone camera (the QR's URL). Not signed in: requireRole
+ * sends the learner to /login?redirectTo=<this URL>. A GET writes nothing: it
+ * shows one big button (签到 or 签退) that posts; the POST checks in or out.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, LEARNERS)
+  const token = new URL(request.url).searchParams.get('t')?.slice(0, 120) ?? ''
+  const preview = user.personId ? await previewScan(getDb(), { personId: user.personId, sessionId: params.sessionId ?? '', token }) : null
+  if (!preview) return data({ token, session: null, error: errorKey('not_found'), next: null, status: null }, { status: 404 })
+  const { session, verdict, decision } = preview
+  // Scanned again within a minute, or already checked out: say so, with no button.
+  const status: CheckinAnswer | null =
+    decision.kind === 'too_soon' || decision.kind === 'already_done'
+      ? {
+          ok: true,
+          kind: decision.kind,
+          at: decision.kind === 'too_soon' ? decision.checkedInAt.toISOString() : null,
+          creditedMinutes: decision.kind === 'already_done' ? decision.creditedMinutes : 0,
+          minutesPerHour: session.group.program.minutesPerHour,
+          groupName: session.group.name,
+        }
+      : null
+  return {
+    token,
+    session: { group: session.group.name, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), venue: session.venue },
+    error: status ? null : verdict.ok ? null : errorKey(verdict.reason),
+    next: decision.kind === 'check_in' ? ('in' as const) : decision.kind === 'check_out' ? ('out' as const) : null,
+    status,
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, LEARNERS)
+  const form = await request.formData()
+  const token = String(form.get('t') ?? '').slice(0, 120)
+  if (form.get('intent') !== 'scan' || !user.personId) return data<CheckinAnswer>({ ok: false, error: errorKey('invalid') }, { status: 400 })
+  try {
+    const outcome = await scanByToken(getDb(), { personId: user.personId, userId: user.id, sessionId: params.sessionId ?? '', token })
+    return data<CheckinAnswer>(scanAnswer(outcome))
+  } catch (error) {
+    if (error instanceof AttendanceError) {
+      return data<CheckinAnswer>({ ok: false, error: errorKey(error.code) }, { status: error.code === 'not_found' ? 404 : 409 })
+    }
+    throw error
+  }
+}
+
+export default function CheckinByQr() {
+  const { token, session, error, next, status } = useLoaderData<typeof loader>()
+  const answer = useActionData<typeof action>()
+  const busy = useNavigation().state !== 'idle'
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <div className="narrow">
+      <h1>{t('attendance.checkin.title')}</h1>
+      {session ? (
+        <div className="card">
+          <p style={{ fontSize: '1.2rem', fontWeight: 600, margin: 0 }}>{t('attendance.checkin.session', { group: session.group })}</p>
+          <p className="muted" style={{ margin: '4px 0 0' }}>
+            {t('attendance.checkin.when', {
+              time: `${formatInstant(new Date(session.startsAt), locale)}–${formatInstant(new Date(session.endsAt), locale).slice(-5)}`,
+              venue: session.venue,
+            })}
+          </p>
+        </div>
+      ) : null}
+      {answer ? (
+        <CheckinResult answer={answer} />
+      ) : error ? (
+        <CheckinResult answer={{ ok: false, error }} />
+      ) : next ? (
+        <Form method="post" replace>
+          <input type="hidden" name="intent" value="scan" />
+          <input type="hidden" name="t" value={token} />
+          <button type="submit" className="block" disabled={busy} style={{ fontSize: '2rem', padding: '22px 10px', minHeight: 96 }}>
+            {next === 'in' ? t('attendance.checkin.confirmIn') : t('attendance.checkin.confirmOut')}
+          </button>
+          <p className="hint" style={{ textAlign: 'center' }}>
+            {t('attendance.checkin.confirmHint')}
+          </p>
+        </Form>
+      ) : status ? (
+        <CheckinResult answer={status} />
+      ) : null}
+      {(answer && !answer.ok) || error ? <p className="hint">{t('attendance.checkin.scanHint')}</p> : null}
+      <p>
+        <Link to="/checkin">{t('attendance.code.link')}</Link>
+      </p>
+      <HomeLink />
+    </div>
+  )
+}

@@ -1,0 +1,33 @@
+/**
+ * What the coordinator's check-in screen shows now: the QR code (SVG, drawn
+ * on the server) of the absolute check-in URL, the 6-digit code, the count
+ * checked in and how long until the next rotation. Used by the screen's
+ * loader and by the resource route its script polls.
+ */
+import QRCode from 'qrcode'
+import { isWindowOpen } from '#app/domain/checkin-code.ts'
+import { checkinScreen } from '#app/models/attendance.server.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+
+export async function checkinScreenState(
+  db: Db,
+  request: Request,
+  session: { id: string; checkinKey: Uint8Array; startsAt: Date; endsAt: Date },
+  now = new Date(),
+) {
+  const screen = await checkinScreen(db, session, now)
+  const origin = getEnv().XX_PUBLIC_URL?.replace(/\/+$/, '') ?? new URL(request.url).origin
+  const url = `${origin}${screen.path}`
+  const svg = await QRCode.toString(url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+  return {
+    url,
+    svg,
+    code: screen.code,
+    step: screen.step,
+    msToNext: screen.msToNext,
+    checkedIn: screen.checkedIn,
+    checkedOut: screen.checkedOut,
+    open: isWindowOpen(session, now),
+  }
+}
