@@ -83,19 +83,37 @@ export async function recordHours({ request, params, context }: ApiArgs): Promis
   if (body.date > today) {
     throw new ApiError('validation_failed', API_MESSAGES.validationFailed, { date: apiMessage('futureDate', { today }) })
   }
-  const { entry } = await getDb().$transaction((tx) =>
-    appendHourEntry(tx, {
+  const idempotencyKey = readIdempotencyKey(request)
+  // The key is the caller's, per enrollment: kept as the entry's sourceRef.
+  const sourceRef = idempotencyKey ? `api:${user.id}:${enrollment.id}:${idempotencyKey}` : null
+  const { entry, created } = await getDb().$transaction(async (tx) => {
+    if (sourceRef) {
+      // Serializes retries of the same request; the first one's entry is the answer to all of them.
+      await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${sourceRef}, 0))`
+      const existing = await tx.hourEntry.findFirst({ where: { enrollmentId: enrollment.id, source: 'adjustment', sourceRef } })
+      if (existing) {
+        const same =
+          existing.category === body.category &&
+          existing.minutes === body.minutes &&
+          existing.occurredOn.toISOString().slice(0, 10) === body.date &&
+          existing.reason === body.reason
+        if (!same) throw new ApiError('conflict', API_MESSAGES.idempotencyKeyReused)
+        return { entry: existing, created: false }
+      }
+    }
+    return appendHourEntry(tx, {
       enrollmentId: enrollment.id,
       category: body.category,
       minutes: body.minutes,
       date: body.date,
       source: 'adjustment',
+      sourceRef,
       createdById: user.id,
       reason: body.reason,
       ip: context.ip,
       requireWithinPeriod: true,
-    }),
-  )
+    })
+  })
   return json(
     {
       entryId: entry.id.toString(),
@@ -103,10 +121,20 @@ export async function recordHours({ request, params, context }: ApiArgs): Promis
       category: entry.category,
       minutes: entry.minutes,
       hours: minutesToHours(entry.minutes, enrollment.program.minutesPerHour),
-      date: body.date,
+      date: entry.occurredOn.toISOString().slice(0, 10),
     },
-    201,
+    created ? 201 : 200,
   )
+}
+
+/** The optional `Idempotency-Key` header: 1–100 visible ASCII characters. */
+function readIdempotencyKey(request: Request): string | null {
+  const key = request.headers.get('idempotency-key')
+  if (key === null) return null
+  if (!/^[\x21-\x7e]{1,100}$/.test(key)) {
+    throw new ApiError('validation_failed', API_MESSAGES.validationFailed, { 'Idempotency-Key': API_MESSAGES.idempotencyKeyFormat })
+  }
+  return key
 }
 
 /** GET /api/v1/enrollments/{id}/progress?asOf=YYYY-MM-DD */

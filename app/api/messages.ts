@@ -26,6 +26,8 @@ export const API_MESSAGES = {
   reasonRequired: '必须填写原因（调整和更正都要写明原因）',
   reasonTooLong: '原因最多 {max} 个字',
   internal: '服务器内部错误，请稍后再试',
+  idempotencyKeyReused: '该 Idempotency-Key 已用于内容不同的另一条记录',
+  idempotencyKeyFormat: 'Idempotency-Key 应为 1 到 100 个可见的 ASCII 字符',
 } as const
 
 export type ApiMessageKey = keyof typeof API_MESSAGES

@@ -89,9 +89,23 @@ export function buildOpenApiDocument(serverUrl?: string) {
           operationId: 'recordHours',
           summary: 'Record an audited hour adjustment (negative minutes: a correction)',
           description: 'Coordinators and admins, for enrollments in their scope. The date must lie within the enrollment period and not after today.',
-          parameters: [enrollmentId],
+          parameters: [
+            enrollmentId,
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Optional, 1–100 visible ASCII characters, per caller and enrollment. Repeating a request with the same key records nothing new and answers 200 with the first entry; the same key with a different body is 409 conflict.',
+              schema: { type: 'string', minLength: 1, maxLength: 100 },
+            },
+          ],
           requestBody: jsonBody('HoursRequest'),
-          responses: { '201': jsonAnswer('The new ledger entry', 'HoursResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed') },
+          responses: {
+            '201': jsonAnswer('The new ledger entry', 'HoursResponse'),
+            '200': jsonAnswer('A repeat of an earlier request with the same Idempotency-Key: its entry, nothing new recorded', 'HoursResponse'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
         },
       },
       '/api/v1/enrollments/{id}/progress': {

@@ -20,9 +20,19 @@ let ipCounter = 0
 /** Each call from its own address unless told, so per-IP throttling of one test never leaks into another. */
 async function call(
   handler: Handler,
-  opts: { path: string; method?: string; token?: string; cookie?: string; body?: unknown; rawBody?: string; params?: Record<string, string>; ip?: string },
+  opts: {
+    path: string
+    method?: string
+    token?: string
+    cookie?: string
+    body?: unknown
+    rawBody?: string
+    params?: Record<string, string>
+    ip?: string
+    headers?: Record<string, string>
+  },
 ) {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...opts.headers }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
   if (opts.cookie) headers.cookie = opts.cookie
   const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body))
@@ -186,6 +196,34 @@ describe('hours', () => {
     expect(bad.status).toBe(422)
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['category', 'minutes'])
     expect(await db.hourEntry.count({ where: { enrollmentId: enrollment.id } })).toBe(0)
+  })
+
+  test('retries with the same Idempotency-Key record once, even at the same moment; a different body under that key is 409', async () => {
+    const db = getDb()
+    const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
+    const send = (key: string, body: Record<string, unknown>, id = enrollment.id) =>
+      call(hoursRoute.action as Handler, {
+        path: `/api/v1/enrollments/${id}/hours`,
+        token: countyCoordinator,
+        body,
+        params: { id },
+        headers: { 'idempotency-key': key },
+      })
+    const body = { category: 'online', minutes: 90, date: '2026-06-01', reason: '省平台同步 #42' }
+    const results = await Promise.all([send('sync-42', body), send('sync-42', body), send('sync-42', body)])
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201])
+    expect(new Set(results.map((r) => r.body.entryId)).size).toBe(1)
+    expect(await db.hourEntry.count({ where: { enrollmentId: enrollment.id } })).toBe(1)
+    expect(await db.auditEvent.count({ where: { entityType: 'HourEntry', entityId: results[0]!.body.entryId } })).toBe(1)
+
+    const changed = await send('sync-42', { ...body, minutes: 45 })
+    expect(changed.status).toBe(409)
+    expect(changed.body.error.code).toBe('conflict')
+    expect((await send('sync-43', body)).status).toBe(201)
+    expect(await db.hourEntry.count({ where: { enrollmentId: enrollment.id } })).toBe(2)
+    const badKey = await send('x'.repeat(101), body)
+    expect(badKey.status).toBe(422)
+    expect(badKey.body.error.fields).toHaveProperty('Idempotency-Key')
   })
 
   test('malformed JSON is 422, not 500', async () => {
