@@ -1,14 +1,16 @@
-import { beforeAll, expect, test } from 'vitest'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { foldOnlineCredits, OnlineError, recordHeartbeat } from '#app/models/online.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { closePool } from '#app/utils/pg.server.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 let world: TrainingWorld
 beforeAll(async () => {
   world = await createTrainingWorld(getDb())
 })
+afterAll(closePool)
 
 // 2026-11-24 09:00 Beijing.
 const T0 = new Date('2026-11-24T01:00:00.000Z')
