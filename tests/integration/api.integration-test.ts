@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
-import { HoursRequest } from '#app/api/schemas.ts'
+import { ApiErrorBody, HoursRequest, HoursResponse, ProgressResponse, TokenResponse } from '#app/api/schemas.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import * as catchAll from '#app/routes/api.v1.$.ts'
 import * as tokenRoute from '#app/routes/api.v1.auth.token.ts'
@@ -40,7 +40,15 @@ async function call(
   const request = new Request(`http://localhost${opts.path}`, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body })
   const response = await handler({ request, params: opts.params ?? {}, context: { ip: opts.ip ?? `10.1.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}` } })
   expect(response.headers.get('content-type')).toMatch(/^application\/json/)
-  return { status: response.status, headers: response.headers, body: (await response.json()) as any }
+  const json = (await response.json()) as any
+  // Every error answer has exactly the documented shape.
+  if (response.status >= 400) expect(ApiErrorBody.parse(json)).toEqual(json)
+  return { status: response.status, headers: response.headers, body: json }
+}
+
+/** The answer has exactly the fields its documented schema has (nothing undocumented, nothing mistyped). */
+function expectDocumented(schema: { parse: (v: unknown) => unknown }, body: unknown) {
+  expect(schema.parse(body)).toEqual(body)
 }
 
 const postHours = (id: string, token: string | undefined, body: unknown) =>
@@ -70,6 +78,7 @@ describe('tokens', () => {
     const ok = await call(tokenRoute.action as Handler, { path: '/api/v1/auth/token', body: { username: user.username, password: TEST_PASSWORD } })
     expect(ok.status).toBe(200)
     expect(ok.body.token).toMatch(/^[a-z2-7]{24}\.[a-z2-7]{52}$/)
+    expectDocumented(TokenResponse, ok.body)
     expect(new Date(ok.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 11 * 3600_000) // staff: 12 h absolute
     // The token is a session row like the web's, only its hash stored.
     expect(await db.session.count({ where: { id: ok.body.token.split('.')[0] } })).toBe(1)
@@ -144,6 +153,7 @@ describe('hours', () => {
     })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ entryId: expect.stringMatching(/^\d+$/), minutes: 100, hours: 2.2, category: 'self_study', date: '2026-04-01' })
+    expectDocumented(HoursResponse, res.body)
 
     const entry = await db.hourEntry.findUniqueOrThrow({ where: { id: BigInt(res.body.entryId) } })
     expect(entry).toMatchObject({ enrollmentId: enrollment.id, source: 'adjustment', minutes: 100, reason: '纸质记录补录' })
@@ -293,6 +303,7 @@ describe('progress', () => {
       periodEnd: '2029-03-01',
       minutesPerHour: 45,
     })
+    expectDocumented(ProgressResponse, res.body)
     const byCode = Object.fromEntries(res.body.requirements.map((r: { code: string }) => [r.code, r]))
     expect(byCode['self-study-and-online']).toMatchObject({ requiredHours: 360, earnedHours: 0, met: false, blocking: true, label: expect.stringContaining('360') })
     expect(byCode['self-study-not-below-concentrated']).toMatchObject({ requiredHours: 8, earnedHours: 0, met: false, blocking: false })
@@ -309,6 +320,7 @@ describe('progress', () => {
     const res = await getProgress(enrollment.id, countyCoordinator, '?asOf=2026-11-24')
     expect(res.status).toBe(200)
     expect(res.body.programCode).toBe('teacher-training')
+    expectDocumented(ProgressResponse, res.body)
     const byCode = Object.fromEntries(res.body.requirements.map((r: { code: string }) => [r.code, r]))
     expect(byCode['round-hours']).toMatchObject({ requiredHours: 40, earnedHours: 10, met: false, blocking: true })
     expect(byCode['cycle-hours']).toMatchObject({ requiredHours: 360, earnedHours: 10, met: false, blocking: false, window: { start: '2026-01-01', end: '2030-12-31' } })
