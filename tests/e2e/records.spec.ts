@@ -1,0 +1,70 @@
+/**
+ * 学时档案 in the browser: a teacher opens it from the home page on a phone
+ * (cards, no sideways scrolling), downloads the PDF under its Chinese name;
+ * on a desktop the same entries are a table.
+ */
+import { beijingDate } from '#app/domain/time.ts'
+import { appendHourEntry, correctHourEntry } from '#app/models/ledger.server.ts'
+import { createPersonIn } from '#tests/fixtures/db.ts'
+import { enroll } from '#tests/fixtures/training.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { expect, signIn, test } from './fixtures.ts'
+
+async function teacherWithHours(db: Db) {
+  // createPersonIn encrypts the ID number with the server's keys (shared through the environment);
+  // the environment check also wants DATABASE_URL, which npm test passes as XX_E2E_DATABASE_URL.
+  process.env.DATABASE_URL ??= process.env.XX_E2E_DATABASE_URL
+  const region = await db.region.findUniqueOrThrow({ where: { code: '522327001' } })
+  const round = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-XCJS' } })
+  const person = await createPersonIn(db, region.id, 'teacher')
+  const enrollment = await enroll(db, { personId: person.id, group: round })
+  const { entry } = await db.$transaction((tx) =>
+    appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 360, date: '2026-09-15', source: 'attendance', sourceRef: `e2e-${person.id}`, createdById: null }),
+  )
+  await db.$transaction((tx) =>
+    appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 68, date: '2026-10-02', source: 'transfer', reason: '外县转入', createdById: null }),
+  )
+  await correctHourEntry(db, { entryId: entry.id, minutes: -45, reason: '迟到一节课', createdById: 'e2e' })
+  return person
+}
+
+test('a teacher reads the 学时档案 (cards on a phone) and downloads it as PDF and xlsx', async ({ page, db, makeUser }) => {
+  const person = await teacherWithHours(db)
+  const user = await makeUser({ role: 'teacher', personId: person.id })
+  await signIn(page, user.username, user.password)
+  await page.getByRole('link', { name: '查看学时档案' }).click()
+  await expect(page.getByRole('heading', { name: '学时档案', level: 1 })).toBeVisible()
+
+  const entries = page.getByTestId('record-entry')
+  await expect(entries).toHaveCount(3)
+  await expect(entries.nth(0)).toContainText('2026年9月15日')
+  await expect(entries.nth(0)).toContainText('8.0 学时')
+  await expect(entries.nth(0)).toContainText('签到')
+  await expect(entries.nth(1)).toContainText('更正第 1 条')
+  await expect(entries.nth(1)).toContainText('迟到一节课')
+  await expect(page.getByTestId('cycle-2026–2030')).toContainText('8.5 / 360.0 学时')
+
+  const viewport = page.viewportSize()!
+  if (viewport.width < 720) {
+    // Cards: the column headings are hidden and nothing scrolls sideways.
+    await expect(page.getByRole('columnheader', { name: '来源' })).toBeHidden()
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+    expect(scrollWidth).toBeLessThanOrEqual(viewport.width)
+  }
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 PDF' }).click()])
+  expect(download.suggestedFilename()).toBe(`学时档案-${person.name}-${beijingDate(new Date())}.pdf`)
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 Excel 表格' }).click()])
+  expect(xlsx.suggestedFilename()).toBe(`学时档案-${person.name}-${beijingDate(new Date())}.xlsx`)
+})
+
+test('a coordinator sees the same record as a table on a desktop @desktop', async ({ page, db, makeUser }) => {
+  const person = await teacherWithHours(db)
+  const coordinator = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
+  await signIn(page, coordinator.username, coordinator.password)
+  await page.goto(`/coordinator/people/${person.id}`)
+  await page.getByRole('link', { name: '查看学时档案' }).click()
+  await expect(page.getByRole('heading', { name: `${person.name} 的学时档案` })).toBeVisible()
+  await expect(page.getByRole('columnheader', { name: '来源' })).toBeVisible()
+  await expect(page.getByRole('row').filter({ hasText: '外县转入' })).toContainText('转入')
+})
