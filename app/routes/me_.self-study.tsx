@@ -153,7 +153,7 @@ export default function SelfStudy() {
       {enrollments.length === 0 ? (
         <p className="card">{t('selfStudy.noEnrollment')}</p>
       ) : (
-        <Form method="post" encType="multipart/form-data" className="card" key={key} aria-label={t('selfStudy.formTitle')}>
+        <Form method="post" encType="multipart/form-data" className="card" key={key} aria-label={t('selfStudy.formTitle')} noValidate>
           <h2>{t('selfStudy.formTitle')}</h2>
           {errors.form ? (
             <p className="form-error" role="alert">

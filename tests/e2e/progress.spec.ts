@@ -1,0 +1,85 @@
+import { createPersonIn } from '#tests/fixtures/db.ts'
+import { enroll } from '#tests/fixtures/training.ts'
+import { expect, signIn, signOut, test } from './fixtures.ts'
+import type { Db } from '#app/utils/db.server.ts'
+
+/** A new learner of 者楼街道 enrolled in the seeded class CH2026-ZZ01. */
+async function learnerInSeededClass(db: Db) {
+  // createPersonIn encrypts the ID number with the server's keys (shared through the environment);
+  // the environment check also wants DATABASE_URL, which npm test passes as XX_E2E_DATABASE_URL.
+  process.env.DATABASE_URL ??= process.env.XX_E2E_DATABASE_URL
+  const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-ZZ01' } })
+  const region = await db.region.findUniqueOrThrow({ where: { code: '522327001' } })
+  const person = await createPersonIn(db, region.id)
+  const enrollment = await enroll(db, { personId: person.id, group })
+  return { person, enrollment }
+}
+
+test('a learner logs self-study on the phone, a coordinator approves it, and the learner’s progress ring grows', async ({ page, db, makeUser }) => {
+  const { person, enrollment } = await learnerInSeededClass(db)
+  const learner = await makeUser({ role: 'learner', personId: person.id })
+  const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
+
+  await signIn(page, learner.username, learner.password)
+  await expect(page).toHaveURL(/\/me$/)
+  const ring = page.getByTestId(`progress-${enrollment.id}`).getByTestId('requirement-self-study-and-online')
+  await expect(ring.getByTestId('earned')).toHaveText('已学 0.0 / 360.0 学时')
+  await expect(ring.getByTestId('missing')).toHaveText('还差 360.0 学时')
+  await expect(ring.getByText('必须')).toBeVisible()
+  await expect(page.getByTestId(`progress-${enrollment.id}`).getByTestId('requirement-self-study-not-below-concentrated').getByText('建议')).toBeVisible()
+
+  await page.getByRole('link', { name: '记录自学' }).click()
+  await expect(page.getByRole('heading', { name: '记录自学', level: 1 })).toBeVisible()
+  await page.getByLabel('小时').selectOption('1')
+  await page.getByLabel('分钟').selectOption('30')
+  await page.getByLabel('学了什么').fill('看玉米种植视频')
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByText('已提交，等待管理员审核。')).toBeVisible()
+  const myLogs = page.getByTestId('my-logs')
+  await expect(myLogs.getByText('看玉米种植视频')).toBeVisible()
+  await expect(myLogs.getByText('待审核')).toBeVisible()
+  const log = await db.selfStudyLog.findFirstOrThrow({ where: { personId: person.id } })
+  expect(log.minutes).toBe(90)
+  await signOut(page)
+
+  await signIn(page, coord.username, coord.password)
+  await page.getByRole('link', { name: '审核自学记录' }).click()
+  await expect(page.getByRole('heading', { name: '自学记录审核' })).toBeVisible()
+  const row = page.getByTestId(`log-${log.id}`)
+  await expect(row.getByText('看玉米种植视频')).toBeVisible()
+  await expect(row.getByText('90 分钟')).toBeVisible()
+  await row.getByRole('button', { name: '通过', exact: true }).click()
+  await expect(page.getByText('已通过，学时已记入。')).toBeVisible()
+  await expect(page.getByTestId(`log-${log.id}`)).toHaveCount(0)
+  await signOut(page)
+
+  await signIn(page, learner.username, learner.password)
+  await expect(ring.getByTestId('earned')).toHaveText('已学 2.0 / 360.0 学时')
+  await expect(ring.getByTestId('missing')).toHaveText('还差 358.0 学时')
+  await expect(ring.getByText('0%')).toBeVisible()
+  await page.getByRole('link', { name: '记录自学' }).click()
+  await expect(page.getByTestId('my-logs').getByText('已通过')).toBeVisible()
+})
+
+test('the self-study form works with JavaScript off and refuses a future date in Chinese', async ({ browser, db, makeUser }) => {
+  const { person } = await learnerInSeededClass(db)
+  const learner = await makeUser({ role: 'learner', personId: person.id })
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  await signIn(page, learner.username, learner.password)
+  await page.goto('/me/self-study')
+  const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10)
+  await page.getByLabel('哪一天学的').fill(tomorrow)
+  await page.getByLabel('学了什么').fill('背乘法口诀')
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByText('日期不能晚于今天')).toBeVisible()
+  expect(await db.selfStudyLog.count({ where: { personId: person.id } })).toBe(0)
+
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+  await page.getByLabel('哪一天学的').fill(today)
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByText('已提交，等待管理员审核。')).toBeVisible()
+  await expect(page.getByTestId('my-logs').getByText('背乘法口诀')).toBeVisible()
+  expect(await db.selfStudyLog.count({ where: { personId: person.id } })).toBe(1)
+  await context.close()
+})
