@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { ApiErrorBody, HoursRequest, HoursResponse, ProgressResponse, TokenResponse } from '#app/api/schemas.ts'
+import { setUserDisabled, setUserGrant } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import * as catchAll from '#app/routes/api.v1.$.ts'
 import * as tokenRoute from '#app/routes/api.v1.auth.token.ts'
@@ -129,6 +130,22 @@ describe('tokens', () => {
     // The same session's token as a bearer is accepted: it is the header, not the session, that the cookie path lacks.
     expect((await getProgress(enrollment.id, staff.token)).status).toBe(200)
     expect((await getProgress(enrollment.id, 'garbage')).status).toBe(401)
+  })
+
+  test('a token ends like a web session: a scope change or disabling the account makes it 401', async () => {
+    const db = getDb()
+    const admin = await createTestUser(db, { role: 'admin' })
+    const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
+    const user = await createTestUser(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const token = await tokenFor(user.username)
+    expect((await getProgress(enrollment.id, token)).status).toBe(200)
+    await setUserGrant(db, { actorId: admin.id, userId: user.id, grant: { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id } })
+    expect((await getProgress(enrollment.id, token)).status).toBe(401)
+    // A new token carries the new scope: the enrollment is now out of it.
+    const second = await tokenFor(user.username)
+    expect((await getProgress(enrollment.id, second)).status).toBe(404)
+    await setUserDisabled(db, { actorId: admin.id, userId: user.id, disabled: true })
+    expect((await getProgress(enrollment.id, second)).status).toBe(401)
   })
 
   test('an account that must still change its password gets no token', async () => {
