@@ -75,10 +75,11 @@ export const MAX_BODY_BYTES = 64 * 1024
 
 /** The JSON body, validated; malformed JSON or an oversize body is a 422, never a 500. */
 export async function readJsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
+  const tooLarge = () => new ApiError('validation_failed', apiMessage('bodyTooLarge', { kb: MAX_BODY_BYTES / 1024 }))
+  // Refuse by the declared length before reading; check the real length after (chunked bodies declare none).
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge()
   const text = await request.text()
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new ApiError('validation_failed', apiMessage('bodyTooLarge', { kb: MAX_BODY_BYTES / 1024 }))
-  }
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw tooLarge()
   let body: unknown
   try {
     body = text.trim() === '' ? {} : JSON.parse(text)

@@ -265,6 +265,14 @@ describe('hours', () => {
     expect(res.body.error).toMatchObject({ code: 'validation_failed', message: '请求正文不是有效的 JSON' })
     const tokenRes = await call(tokenRoute.action as Handler, { path: '/api/v1/auth/token', rawBody: 'username=a&password=b' })
     expect(tokenRes.status).toBe(422)
+    const huge = await call(hoursRoute.action as Handler, {
+      path: `/api/v1/enrollments/${enrollment.id}/hours`,
+      token: countyCoordinator,
+      body: { category: 'online', minutes: 45, date: '2026-04-01', reason: 'x'.repeat(70_000) },
+      params: { id: enrollment.id },
+    })
+    expect(huge.status).toBe(422)
+    expect(huge.body.error.message).toMatch(/过大/)
     const notAnObject = await call(hoursRoute.action as Handler, { path: `/api/v1/enrollments/${enrollment.id}/hours`, token: countyCoordinator, rawBody: '[1,2]', params: { id: enrollment.id } })
     expect(notAnObject.status).toBe(422)
   })
