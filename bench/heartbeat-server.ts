@@ -14,3 +14,4 @@ const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 })
 })
 server.keepAliveTimeout = 60_000
+process.on('SIGTERM', () => process.exit(0))
