@@ -2,7 +2,7 @@ import { Link } from '@remix-run/react'
 import type { CategoryTotal, RecordEntry } from '#app/domain/records.ts'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
-import { categoryLabel, entryNote, hoursText, sourceLabel } from '#app/utils/records-view.ts'
+import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from '#app/utils/records-view.ts'
 
 type Cycle = {
   code: string
@@ -17,7 +17,7 @@ export type HoursRecordData = {
   person: { id: string; name: string; idMasked: string }
   asOf: string
   entries: RecordEntry[]
-  programs: { programCode: string; categories: CategoryTotal[]; hours: number; minutes: number; cycles: Cycle[] }[]
+  programs: { programCode: string; programName: string; categories: CategoryTotal[]; hours: number; minutes: number; cycles: Cycle[] }[]
   pendingOnlineMinutes: number
 }
 
@@ -59,9 +59,9 @@ export function HoursRecordView({
       </p>
 
       {record.programs.map((block) => (
-        <section key={block.programCode} className="card" aria-label={t(`program.${block.programCode as 'teacher-training'}`)}>
+        <section key={block.programCode} className="card" aria-label={programLabel(t, block.programCode, block.programName)}>
           <h2 className="records-block-title">
-            {t(`program.${block.programCode as 'teacher-training'}`)} · {t('records.totals')}
+            {programLabel(t, block.programCode, block.programName)} · {t('records.totals')}
           </h2>
           <div className="stats" data-testid="category-totals">
             {block.categories.map((c) => (

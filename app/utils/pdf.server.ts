@@ -58,14 +58,14 @@ export const fontkitAdapter = {
     }
     if (!('layout' in font)) throw new Error('Expected a single font, got a font collection')
     return new Proxy(font, {
-      get(target, prop, receiver) {
+      get(target, prop) {
         if (prop === 'createSubset') {
           return () => {
             const subset = target.createSubset() as ReturnType<typeof target.createSubset> & { encode(): Uint8Array }
             return Object.assign(subset, { encodeStream: () => streamOf(() => subset.encode()) })
           }
         }
-        const value = Reflect.get(target, prop, receiver)
+        const value = Reflect.get(target, prop, target)
         return typeof value === 'function' ? value.bind(target) : value
       },
     })

@@ -14,7 +14,7 @@ import { getLocale } from '#app/i18n/locale.server.ts'
 import { loadHoursRecord, type HoursRecord } from '#app/models/records.server.ts'
 import { getDb } from './db.server.ts'
 import { A4, createCjkDocument, drawHeadersAndFooters, drawTextRight, fitText, INK, LINE, MUTED, wrapText } from './pdf.server.ts'
-import { categoryLabel, entryNote, hoursText, sourceLabel } from './records-view.ts'
+import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from './records-view.ts'
 
 export type RecordFormat = 'pdf' | 'xlsx'
 
@@ -92,7 +92,7 @@ export async function renderRecordPdf(record: HoursRecord, t: T, locale: Locale)
 
   // Totals per program and category; cycles.
   for (const block of record.programs) {
-    text(page, `${t('records.doc.program')}：${t(`program.${block.programCode as 'teacher-training'}`)}`, MARGIN, y, 10, MUTED)
+    text(page, `${t('records.doc.program')}：${programLabel(t, block.programCode, block.programName)}`, MARGIN, y, 10, MUTED)
     y -= 15
     const parts = block.categories.map((c) => `${categoryLabel(t, c.category)} ${t('records.hours', { hours: hoursText(c.hours) })}`)
     parts.push(`${t('records.total')} ${t('records.hours', { hours: hoursText(block.hours) })}`)
@@ -215,7 +215,7 @@ export async function renderRecordXlsx(record: HoursRecord, t: T, locale: Locale
   ]
   totals.getRow(1).font = { bold: true }
   for (const block of record.programs) {
-    const program = t(`program.${block.programCode as 'teacher-training'}`)
+    const program = programLabel(t, block.programCode, block.programName)
     for (const c of block.categories) totals.addRow({ program, category: categoryLabel(t, c.category), hours: c.hours, minutes: c.minutes })
     totals.addRow({ program, category: t('records.total'), hours: block.hours, minutes: block.minutes })
     for (const c of block.cycles) {

@@ -13,3 +13,8 @@ export function entryNote(t: T, e: Pick<RecordEntry, 'reason' | 'correctsNo' | '
 
 /** One decimal always (12.0, not 12), as the record's columns line up on it. */
 export const hoursText = (hours: number) => hours.toFixed(1)
+
+/** The program's name in the reader's language; the stored name for a program the catalog does not know. */
+export function programLabel(t: T, code: string, storedName: string): string {
+  return code === 'skills-credential' || code === 'teacher-training' ? t(`program.${code}`) : storedName
+}
