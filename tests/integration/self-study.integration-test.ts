@@ -48,7 +48,7 @@ async function learner() {
 type Learner = Awaited<ReturnType<typeof learner>>
 
 /** Posts the learner's form as the browser does (multipart, optional photo). */
-async function submit(l: Learner, fields: Record<string, string>, photo?: { bytes: Uint8Array; name: string; type: string }) {
+async function submit(l: Learner, fields: Record<string, string>, photo?: { bytes: Uint8Array<ArrayBuffer>; name: string; type: string }) {
   const form = new FormData()
   const values = { enrollmentId: l.enrollment.id, date: today, hours: '1', minutes: '30', content: '看种植视频', idempotencyKey: newId(), ...fields }
   for (const [k, v] of Object.entries(values)) form.append(k, v)
