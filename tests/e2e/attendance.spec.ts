@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto'
+import type { Browser } from '@playwright/test'
+import { fallbackCode, stepAt } from '#app/domain/checkin-code.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { createPersonIn } from '#tests/fixtures/db.ts'
+import { enroll } from '#tests/fixtures/training.ts'
+import { expect, signIn, test } from './fixtures.ts'
+
+/** A new learner of 者楼街道 enrolled in the seeded class CH2026-ZZ01. */
+async function learnerInSeededClass(db: Db) {
+  // createPersonIn encrypts the ID number with the server's keys (shared through the environment).
+  process.env.DATABASE_URL ??= process.env.XX_E2E_DATABASE_URL
+  const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-ZZ01' } })
+  const region = await db.region.findUniqueOrThrow({ where: { code: '522327001' } })
+  const person = await createPersonIn(db, region.id)
+  const enrollment = await enroll(db, { personId: person.id, group })
+  return { person, enrollment, group }
+}
+
+/** A session of CH2026-ZZ01 that started an hour ago and ends in two hours (open for check-in now). */
+async function sessionNow(db: Db, opts: { startedMinutesAgo?: number; plannedMinutes?: number } = {}) {
+  const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-ZZ01' } })
+  const now = Date.now()
+  return db.classSession.create({
+    data: {
+      id: newId(),
+      groupId: group.id,
+      startsAt: new Date(now - (opts.startedMinutesAgo ?? 60) * 60_000),
+      endsAt: new Date(now + 120 * 60_000),
+      venue: `e2e 实训楼 ${newId().slice(0, 4)}`,
+      plannedMinutes: opts.plannedMinutes ?? 120,
+      description: 'e2e 签到',
+      checkinKey: new Uint8Array(randomBytes(32)),
+    },
+  })
+}
+
+async function coordinatorPage(browser: Browser, baseURL: string | undefined, user: { username: string; password: string }, javaScriptEnabled = true) {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled, viewport: { width: 360, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  await signIn(page, user.username, user.password)
+  return { context, page }
+}
+
+test('a learner checks in by opening the QR code’s URL (signing in on the way) and later checks out', async ({ page, db, makeUser, browser, baseURL }) => {
+  const { person, enrollment } = await learnerInSeededClass(db)
+  const learner = await makeUser({ role: 'learner', personId: person.id })
+  const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
+  const session = await sessionNow(db)
+
+  // The coordinator's check-in screen: a QR code of the absolute check-in URL and the 6-digit code.
+  const screen = await coordinatorPage(browser, baseURL, coord)
+  await screen.page.goto(`/coordinator/sessions/${session.id}/checkin`)
+  await expect(screen.page.getByRole('heading', { name: /扫码签到/ })).toBeVisible()
+  const qr = screen.page.getByTestId('checkin-qr')
+  await expect(qr.locator('svg')).toBeVisible()
+  await expect(screen.page.getByTestId('checkin-code')).toHaveText(/^\d{6}$/)
+  await expect(screen.page.getByTestId('checkin-count')).toHaveText('已签到 0 人，其中已签退 0 人')
+  const qrUrl = (await qr.getAttribute('data-url'))!
+  expect(qrUrl).toMatch(new RegExp(`^https?://[^/]+/checkin/${session.id}\\?t=${session.id}\\.\\d+\\.[A-Za-z0-9_-]{16}$`))
+
+  // The learner's phone camera opens the URL; not signed in yet, so the login comes first and leads back.
+  await page.goto(qrUrl)
+  await expect(page).toHaveURL(/\/login\?redirectTo=/)
+  await page.getByLabel('用户名或手机号').fill(learner.username)
+  await page.getByLabel('密码').fill(learner.password)
+  await page.getByRole('button', { name: '登录' }).click()
+  await expect(page).toHaveURL(new RegExp(`/checkin/${session.id}\\?t=`))
+  // Opening the page wrote nothing: one big button does.
+  expect(await db.attendance.count({ where: { sessionId: session.id } })).toBe(0)
+  await page.getByRole('button', { name: '签到', exact: true }).click()
+  await expect(page.getByTestId('checkin-result')).toContainText(/签到成功 \d\d:\d\d/)
+  const checkedIn = await db.attendance.findFirstOrThrow({ where: { sessionId: session.id, enrollmentId: enrollment.id } })
+  expect(checkedIn.method).toBe('qr')
+
+  // Check-out needs a minute in between; pretend the learner arrived 90 minutes ago (before the start).
+  await db.attendance.update({ where: { id: checkedIn.id }, data: { checkedInAt: new Date(Date.now() - 90 * 60_000) } })
+  await screen.page.reload()
+  const url2 = (await screen.page.getByTestId('checkin-qr').getAttribute('data-url'))!
+  await page.goto(url2)
+  await page.getByRole('button', { name: '签退', exact: true }).click()
+  const result = page.getByTestId('checkin-result')
+  await expect(result).toContainText('签退成功，本次计')
+  const done = await db.attendance.findFirstOrThrow({ where: { id: checkedIn.id } })
+  // Present since before the start: credited from the start (about 60 minutes), shown in 学时 with one decimal.
+  expect(done.creditedMinutes).toBeGreaterThanOrEqual(60)
+  expect(done.creditedMinutes).toBeLessThanOrEqual(61)
+  await expect(result).toContainText(`签退成功，本次计 ${(Math.round((done.creditedMinutes! * 10) / 45) / 10).toFixed(1)} 学时`)
+  const entries = await db.hourEntry.findMany({ where: { source: 'attendance', sourceRef: checkedIn.id } })
+  expect(entries.map((e) => [e.minutes, e.category])).toEqual([[done.creditedMinutes, 'concentrated']])
+
+  // The screen counts them.
+  await screen.page.reload()
+  await expect(screen.page.getByTestId('checkin-count')).toHaveText('已签到 1 人，其中已签退 1 人')
+  await screen.context.close()
+
+  // Scanning once more changes nothing and says so, without a button.
+  await page.goto(url2)
+  await expect(page.getByTestId('checkin-result')).toContainText('您已签退')
+  await expect(page.getByRole('button', { name: '签到', exact: true })).toHaveCount(0)
+  expect(await db.hourEntry.count({ where: { source: 'attendance', sourceRef: checkedIn.id } })).toBe(1)
+})
+
+test('an expired QR code says so in plain words', async ({ page, db, makeUser }) => {
+  const { person } = await learnerInSeededClass(db)
+  const learner = await makeUser({ role: 'learner', personId: person.id })
+  const session = await sessionNow(db)
+  await signIn(page, learner.username, learner.password)
+  const { qrToken } = await import('#app/domain/checkin-code.ts')
+  const old = qrToken(new Uint8Array(session.checkinKey), session.id, stepAt(new Date()) - 2)
+  await page.goto(`/checkin/${session.id}?t=${old}`)
+  await expect(page.getByTestId('checkin-result')).toHaveText('二维码已过期，请重新扫码')
+  await expect(page.getByRole('button', { name: '签到', exact: true })).toHaveCount(0)
+  expect(await db.attendance.count({ where: { sessionId: session.id } })).toBe(0)
+})
+
+test('a learner whose phone cannot scan types the 6-digit code from the home page', async ({ page, db, makeUser }) => {
+  const { person, enrollment } = await learnerInSeededClass(db)
+  const learner = await makeUser({ role: 'learner', personId: person.id })
+  const session = await sessionNow(db)
+
+  await signIn(page, learner.username, learner.password)
+  await expect(page).toHaveURL(/\/me$/)
+  await page.getByRole('link', { name: '签到 / 签退' }).click()
+  await expect(page.getByRole('heading', { name: '输入签到码' })).toBeVisible()
+  const input = page.getByLabel('6 位数字')
+  await expect(input).toHaveAttribute('inputmode', 'numeric')
+  await expect(input).toHaveAttribute('autocomplete', 'one-time-code')
+
+  await input.fill('000000' === fallbackCode(new Uint8Array(session.checkinKey), session.id, stepAt(new Date())) ? '111111' : '000000')
+  await page.getByRole('button', { name: '签到 / 签退' }).click()
+  await expect(page.getByTestId('checkin-result')).toHaveText('数字不对，请再看一遍屏幕上的 6 位数字。')
+
+  // The number shown beside the QR code on the coordinator's screen (computed here from the session's key).
+  await page.getByLabel('6 位数字').fill(fallbackCode(new Uint8Array(session.checkinKey), session.id, stepAt(new Date())))
+  await page.getByRole('button', { name: '签到 / 签退' }).click()
+  await expect(page.getByTestId('checkin-result')).toContainText(/签到成功 \d\d:\d\d/)
+  const attendance = await db.attendance.findFirstOrThrow({ where: { sessionId: session.id, enrollmentId: enrollment.id } })
+  expect(attendance.method).toBe('code')
+})
+
+test.describe('with JavaScript disabled', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('a coordinator ticks a roster and the learners show as credited', async ({ page, db, makeUser }) => {
+    const a = await learnerInSeededClass(db)
+    const b = await learnerInSeededClass(db)
+    const untouched = await learnerInSeededClass(db)
+    const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
+    const session = await sessionNow(db, { plannedMinutes: 120 })
+
+    await signIn(page, coord.username, coord.password)
+    await page.getByRole('link', { name: a.group.name }).first().click()
+    await expect(page.getByRole('heading', { name: a.group.name, level: 1 })).toBeVisible()
+    await expect(page.getByRole('heading', { name: /集中授课安排检查/ })).toBeVisible()
+
+    await page.goto(`/coordinator/sessions/${session.id}`)
+    await expect(page.getByRole('heading', { name: /^集中授课 \d{4}年/ })).toBeVisible()
+    for (const l of [a, b, untouched]) await expect(page.getByTestId(`roster-${l.person.id}`).getByTestId('status')).toHaveText('未签到')
+    await page.getByTestId(`roster-${a.person.id}`).getByRole('checkbox').check()
+    await page.getByTestId(`roster-${b.person.id}`).getByRole('checkbox').check()
+    await page.getByRole('button', { name: '勾选的学员记为全程出勤' }).click()
+
+    await expect(page.getByText('已记出勤 2 人；此前已计入 0 人。')).toBeVisible()
+    for (const l of [a, b]) {
+      const row = page.getByTestId(`roster-${l.person.id}`)
+      await expect(row.getByTestId('status')).toHaveText('已签退 · 名单勾选')
+      await expect(row.getByTestId('credited')).toHaveText('2.7 学时') // 120 min / 45
+      await expect(row.getByRole('checkbox')).toHaveCount(0)
+      expect(await db.hourEntry.count({ where: { enrollmentId: l.enrollment.id, source: 'attendance' } })).toBe(1)
+    }
+    await expect(page.getByTestId(`roster-${untouched.person.id}`).getByTestId('status')).toHaveText('未签到')
+    expect(await db.hourEntry.count({ where: { enrollmentId: untouched.enrollment.id } })).toBe(0)
+
+    // A correction with a reason, still without JavaScript.
+    await page.getByRole('form', { name: `更正 ${a.person.name}` }).getByLabel('扣减分钟数').fill('30')
+    await page.getByRole('form', { name: `更正 ${a.person.name}` }).getByLabel('原因').fill('提前离开')
+    await page.getByRole('form', { name: `更正 ${a.person.name}` }).getByRole('button', { name: '更正' }).click()
+    await expect(page.getByText(`已更正 ${a.person.name} 的学时：扣减 30 分钟。`)).toBeVisible()
+    await expect(page.getByTestId(`roster-${a.person.id}`).getByTestId('credited')).toContainText('2.0 学时') // 90 min / 45
+    await expect(page.getByTestId(`roster-${a.person.id}`).getByTestId('credited')).toContainText('已更正 30 分钟：提前离开')
+  })
+})
