@@ -3,7 +3,8 @@
  *   npm test                 unit + integration + e2e
  *   npm test -- unit         (or integration, e2e; several may be given)
  * Finds PostgreSQL and Redis (tests/services.ts), makes sure Debian's
- * Chromium is there for Playwright, builds the app for the e2e server, and
+ * Chromium is there for Playwright (and poppler-utils for the PDF tests),
+ * builds the app for the e2e server, and
  * ends with one line "N passed, N failed". Exits non-zero on any failure.
  */
 import { spawnSync } from 'node:child_process'
