@@ -16,6 +16,7 @@ import * as learnerRoute from '#app/routes/me_.self-study.tsx'
 import * as queueRoute from '#app/routes/coordinator.self-study.tsx'
 import * as photoRoute from '#app/routes/self-study.$logId.photo.tsx'
 import * as rosterRoute from '#app/routes/coordinator.groups.$groupId_.progress.tsx'
+import * as meRoute from '#app/routes/me.tsx'
 
 let world: TrainingWorld
 let uploads: string
@@ -287,5 +288,43 @@ describe('the progress roster', () => {
     expect((await roster(gaoluoCoord.cookie, group.id)).status).toBe(404)
     expect((await roster(zhelouCoord.cookie, 'nope')).status).toBe(404)
     expect((await roster(zhelouCoord.cookie, world.groups.otherCountyClass.id)).status).toBe(404)
+  })
+})
+
+describe('progress on the home page', () => {
+  test('a teacher sees the round’s hours and the 5-year cycle, and is told when behind pace', async () => {
+    const db = getDb()
+    const { person, enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
+    const user = await createUserWithSession(db, { role: 'teacher', personId: person.id })
+    await db.$transaction((tx) =>
+      appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 100, date: '2026-09-02', source: 'adjustment', reason: '补录', createdById: null }),
+    )
+    const home = await callRoute(meRoute.loader as never, { url: '/me', cookie: user.cookie })
+    const cards = (home.value as { progressCards: { id: string; requirements: { code: string; blocking: boolean; kind: string; display?: unknown }[]; pace: { behind: boolean; expectedHours: number } }[] }).progressCards
+    expect(cards).toHaveLength(1)
+    expect(cards[0]!.requirements.map((r) => [r.code, r.blocking])).toEqual([
+      ['round-hours', true],
+      ['cycle-hours', false],
+    ])
+    expect(cards[0]!.requirements[0]!.display).toEqual({
+      met: false,
+      percent: 5,
+      earnedHours: 2.2,
+      requiredHours: 40,
+      missing: { kind: 'hours', hours: 37.8, minutes: 1700 },
+    })
+    const progress = await loadEnrollmentProgress(db, enrollment.id, today)
+    // The round runs September–December: by late November a teacher with 2.2 学时 is behind.
+    expect(progress!.evaluation.pace.behind).toBe(today >= '2026-09-15' && today <= '2026-12-31')
+    expect(cards[0]!.pace.behind).toBe(progress!.evaluation.pace.behind)
+  })
+
+  test('a learner without an active enrollment sees no progress cards, and someone else’s enrollment never appears', async () => {
+    const db = getDb()
+    const l = await learner()
+    await db.enrollment.update({ where: { id: l.enrollment.id }, data: { status: 'withdrawn' } })
+    const home = await callRoute(meRoute.loader as never, { url: '/me', cookie: l.user.cookie })
+    expect((home.value as { progressCards: unknown[] }).progressCards).toEqual([])
+    expect((await callRoute(meRoute.loader as never, { url: '/me', cookie: zhelouCoord.cookie })).status).toBe(403)
   })
 })
