@@ -182,3 +182,23 @@ test.describe('with JavaScript disabled', () => {
     await expect(page.getByTestId(`roster-${a.person.id}`).getByTestId('credited')).toContainText('已更正 30 分钟：提前离开')
   })
 })
+
+test('the check-in screen rotates its QR code and number every 30 s by itself @desktop', async ({ page, db, makeUser }, testInfo) => {
+  test.setTimeout(75_000)
+  const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
+  const session = await sessionNow(db)
+  await signIn(page, coord.username, coord.password)
+  await page.goto(`/coordinator/sessions/${session.id}/checkin`)
+  const code = page.getByTestId('checkin-code')
+  const first = await code.textContent()
+  const firstUrl = await page.getByTestId('checkin-qr').getAttribute('data-url')
+  await page.screenshot({ path: testInfo.outputPath('checkin-screen.png') })
+  // Without JavaScript the page would reload itself: the fallback is in the HTML.
+  expect(await page.content()).toMatch(/<noscript><meta http-equiv="refresh" content="\d+"\/?><\/noscript>/)
+  await expect(code).not.toHaveText(first!, { timeout: 40_000 })
+  const step = stepAt(new Date())
+  const expected = [step, step - 1].map((s) => fallbackCode(new Uint8Array(session.checkinKey), session.id, s))
+  expect(expected).toContain(await code.textContent())
+  expect(await page.getByTestId('checkin-qr').getAttribute('data-url')).not.toBe(firstUrl)
+  expect(page.url()).toContain('/checkin') // no reload: the script fetched the new code
+})
