@@ -7,8 +7,9 @@
  * - A roster tick by the coordinator credits the whole session: the planned
  *   minutes.
  * - Scans: the first scan checks in; a later scan at least one minute after
- *   checking in checks out (and credits); a scan within that minute changes
- *   nothing ("already checked in at 14:02"); a scan after checking out (or
+ *   checking in checks out (and credits); a scan within that minute, or one
+ *   that would credit nothing (before the start), changes nothing ("already
+ *   checked in at 14:02"); a scan after checking out (or
  *   after the coordinator credited the session) changes nothing and says so.
  */
 
@@ -44,7 +45,10 @@ export function decideScan(session: SessionTimes, state: AttendanceState | null,
   if (!state || !state.checkedInAt) return { kind: 'check_in' }
   if (state.checkedOutAt || state.creditedMinutes !== null) return { kind: 'already_done', creditedMinutes: state.creditedMinutes ?? 0 }
   if (now.getTime() - state.checkedInAt.getTime() < MIN_CHECKOUT_GAP_MS) return { kind: 'too_soon', checkedInAt: state.checkedInAt }
-  return { kind: 'check_out', creditedMinutes: creditedMinutes(session, state.checkedInAt, now) }
+  const minutes = creditedMinutes(session, state.checkedInAt, now)
+  // A check-out worth nothing (say, a second scan before the session starts) would end the day at 0: ignore it.
+  if (minutes === 0) return { kind: 'too_soon', checkedInAt: state.checkedInAt }
+  return { kind: 'check_out', creditedMinutes: minutes }
 }
 
 export type RosterDecision = { kind: 'credit'; creditedMinutes: number } | { kind: 'already_credited'; creditedMinutes: number }

@@ -95,6 +95,7 @@ export default function CheckinByQr() {
           <p className="hint" style={{ textAlign: 'center' }}>
             {t('attendance.checkin.confirmHint')}
           </p>
+          {next === 'out' ? <p style={{ textAlign: 'center' }}>{t('attendance.checkin.outHint')}</p> : null}
         </Form>
       ) : status ? (
         <CheckinResult answer={status} />
