@@ -29,8 +29,8 @@ export function progressDisplay({ earnedMinutes, requiredMinutes, minutesPerHour
   const requiredHours = minutesToHours(required, minutesPerHour)
   const missingMinutes = required - earned
   if (missingMinutes <= 0) return { met: true, percent: 100, earnedHours, requiredHours, missing: { kind: 'none' } }
-  // Unmet never shows 100 %, however close.
-  const percent = Math.min(99, Math.max(0, Math.floor((earned / required) * 100)))
+  // Unmet never shows 100 %, however close; anything earned shows at least 1 %.
+  const percent = Math.min(99, Math.max(earned > 0 ? 1 : 0, Math.floor((earned / required) * 100)))
   const missingHours = minutesToHours(missingMinutes, minutesPerHour)
   const missing: Missing =
     missingHours === 0 || earnedHours >= requiredHours ? { kind: 'minutes', minutes: missingMinutes } : { kind: 'hours', hours: missingHours, minutes: missingMinutes }
@@ -42,7 +42,8 @@ export const formatHours = (hours: number) => hours.toFixed(1)
 
 /** One requirement ready to show (computed on the server; the component only renders). */
 export type RequirementView =
-  | { code: string; label: string; blocking: boolean; kind: 'hours'; display: ProgressDisplay }
+  /** `compare`: a not-below rule, whose "required" is the compared categories' total (e.g. concentrated hours). */
+  | { code: string; label: string; blocking: boolean; kind: 'hours'; compare: boolean; display: ProgressDisplay }
   | { code: string; label: string; blocking: boolean; kind: 'count'; met: boolean; percent: number; earned: number; required: number }
 
 export type PaceView = { behind: boolean; expectedHours: number }
@@ -68,7 +69,7 @@ export function requirementViews(requirements: readonly EvaluatedRequirement[], 
       const percent = met ? 100 : Math.min(99, Math.floor((earned / required) * 100))
       return { ...base, kind: 'count', met, percent, earned, required }
     }
-    return { ...base, kind: 'hours', display: progressDisplay({ earnedMinutes: r.earnedMinutes ?? 0, requiredMinutes: r.requiredMinutes ?? 0, minutesPerHour }) }
+    return { ...base, kind: 'hours', compare: r.kind === 'not_below', display: progressDisplay({ earnedMinutes: r.earnedMinutes ?? 0, requiredMinutes: r.requiredMinutes ?? 0, minutesPerHour }) }
   })
 }
 

@@ -1,6 +1,7 @@
 /** Messages of one feature (progress); spread into the zh-CN and en catalogs. */
 export const progressZh = {
   'progress.earned': '已学 {earned} / {required} 学时',
+  'progress.compare': '已有 {earned} 学时，应不少于 {required} 学时',
   'progress.missingHours': '还差 {hours} 学时',
   'progress.missingMinutes': '还差 {minutes} 分钟',
   'progress.met': '✓ 已达标',
@@ -91,6 +92,7 @@ export const progressZh = {
 
 export const progressEn: Record<keyof typeof progressZh, string> = {
   'progress.earned': 'Earned {earned} / {required} study hours',
+  'progress.compare': '{earned} study hours so far; should be at least {required}',
   'progress.missingHours': '{hours} study hours to go',
   'progress.missingMinutes': '{minutes} minutes to go',
   'progress.met': '✓ Met',
