@@ -52,6 +52,8 @@ export default defineConfig({
       NODE_ENV: 'production',
       // Lets a test present another client address (X-Forwarded-For) to the per-IP throttle.
       XX_TRUST_PROXY: 'loopback',
+      // Test uploads stay out of the demo's .data/uploads.
+      XX_UPLOAD_DIR: process.env.XX_UPLOAD_DIR ?? 'tests/.tmp/e2e-uploads',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   },

@@ -3,6 +3,8 @@ import { enroll } from '#tests/fixtures/training.ts'
 import { expect, signIn, signOut, test } from './fixtures.ts'
 import type { Db } from '#app/utils/db.server.ts'
 
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+
 /** A new learner of 者楼街道 enrolled in the seeded class CH2026-ZZ01. */
 async function learnerInSeededClass(db: Db) {
   // createPersonIn encrypts the ID number with the server's keys (shared through the environment);
@@ -77,9 +79,21 @@ test('the self-study form works with JavaScript off and refuses a future date in
 
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
   await page.getByLabel('哪一天学的').fill(today)
+  // A Windows program renamed to .jpg is refused by its content.
+  await page.getByLabel('照片（可不传）').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00this program cannot be run in DOS mode', 'binary') })
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByText('照片只能是 JPG 或 PNG 格式')).toBeVisible()
+  expect(await db.selfStudyLog.count({ where: { personId: person.id } })).toBe(0)
+
+  await page.getByLabel('照片（可不传）').setInputFiles({ name: '作业.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1PX, 'base64') })
   await page.getByRole('button', { name: '提交' }).click()
   await expect(page.getByText('已提交，等待管理员审核。')).toBeVisible()
   await expect(page.getByTestId('my-logs').getByText('背乘法口诀')).toBeVisible()
   expect(await db.selfStudyLog.count({ where: { personId: person.id } })).toBe(1)
+  const photoLink = page.getByTestId('my-logs').getByRole('link', { name: '看照片' })
+  const photo = await page.request.get((await photoLink.getAttribute('href'))!)
+  expect(photo.status()).toBe(200)
+  expect(photo.headers()['content-type']).toBe('image/png')
+  expect((await photo.body()).equals(Buffer.from(PNG_1PX, 'base64'))).toBe(true)
   await context.close()
 })
