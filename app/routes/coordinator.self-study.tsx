@@ -6,7 +6,7 @@ import { Table } from '#app/components/ui/table.tsx'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { formatInstant } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { listPendingLogs, reviewSelfStudyLog, SelfStudyError } from '#app/models/self-study.server.ts'
+import { countPendingLogs, listPendingLogs, reviewSelfStudyLog, SelfStudyError } from '#app/models/self-study.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
@@ -17,8 +17,10 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
-  const logs = await listPendingLogs(getDb(), scopesFor(user, ROLES))
+  const scopes = scopesFor(user, ROLES)
+  const [logs, total] = await Promise.all([listPendingLogs(getDb(), scopes), countPendingLogs(getDb(), scopes)])
   return {
+    total,
     logs: logs.map((l) => ({
       id: l.id,
       date: l.studiedOn,
@@ -64,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SelfStudyQueue() {
-  const { logs } = useLoaderData<typeof loader>()
+  const { logs, total } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const t = useT()
   const locale = useLocale()
@@ -83,7 +85,7 @@ export default function SelfStudyQueue() {
         <p className="card">{t('selfStudyQueue.none')}</p>
       ) : (
         <>
-          <p className="muted">{t('selfStudyQueue.count', { count: logs.length })}</p>
+          <p className="muted">{t('selfStudyQueue.count', { count: total })}</p>
           <Table
             headers={[
               t('selfStudyQueue.person'),

@@ -6,7 +6,7 @@ import { Field, SelectField } from '#app/components/ui/field.tsx'
 import { MAX_LOG_MINUTES, MIN_LOG_MINUTES, type SelfStudyProblem } from '#app/domain/self-study.ts'
 import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
-import { serverT } from '#app/i18n/locale.server.ts'
+import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listLogsOfPerson, selfStudyEnrollments, SelfStudyError, submitSelfStudyLog } from '#app/models/self-study.server.ts'
 import { deleteUpload, fileField, parseUploadForm, storeImage, UploadError } from '#app/models/uploads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -66,7 +66,7 @@ function problemMessage(t: T, p: SelfStudyProblem, locale: 'zh-CN' | 'en'): { fi
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const t = serverT(request, user.locale)
-  const locale = user.locale === 'en' ? 'en' : 'zh-CN'
+  const locale = getLocale(request, user.locale)
   const fail = (errors: Errors, values: Record<string, string>, status = 422) => data({ errors, values }, { status })
 
   let form: FormData
