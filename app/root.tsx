@@ -14,7 +14,7 @@ import {
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
-import { getLocale } from '#app/i18n/locale.server.ts'
+import { clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import appCss from './styles/app.css?url'
 
@@ -27,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = getLocale(request, user?.locale)
   return {
     locale,
+    messages: clientCatalog(locale),
     user: user && !user.mustChangePassword
       ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau') }
       : user

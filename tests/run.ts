@@ -88,8 +88,9 @@ async function main() {
 
     if (want('e2e')) {
       ensureChromium(log)
+      // A production build, as users get it (NODE_ENV=test would bundle React's development build).
       log('building the app for the e2e server …')
-      if (run(process.execPath, [path.join(root, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], env) !== 0) {
+      if (run(process.execPath, [path.join(root, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], { ...env, NODE_ENV: 'production' }) !== 0) {
         throw new Error('build failed')
       }
       const dbName = `xx_e2e_${randomBytes(5).toString('hex')}`

@@ -1,5 +1,13 @@
 import { readCookie } from '#app/auth/cookie.server.ts'
-import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, translator } from './index.ts'
+import { en } from './en.ts'
+import { type Catalog, DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, registerCatalog, translator } from './index.ts'
+
+registerCatalog('en', en)
+
+/** The catalog the browser needs besides the bundled Chinese one (sent by the root loader). */
+export function clientCatalog(locale: Locale): Catalog | undefined {
+  return locale === 'en' ? en : undefined
+}
 
 /** The locale cookie wins (a switch that sticks), then the signed-in user's choice, then Chinese. */
 export function getLocale(request: Request, userLocale?: string | null): Locale {

@@ -1,3 +1,4 @@
+import '#app/i18n/locale.server.ts' // registers the English catalog
 import { expect, test } from 'vitest'
 import { en } from './en.ts'
 import { translate } from './index.ts'

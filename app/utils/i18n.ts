@@ -1,7 +1,8 @@
 import { useRouteLoaderData } from '@remix-run/react'
-import { DEFAULT_LOCALE, translate, translator, type Locale, type MessageKey } from '#app/i18n/index.ts'
+import { DEFAULT_LOCALE, translate, translator, type Catalog, type Locale, type MessageKey } from '#app/i18n/index.ts'
 
-type RootData = { locale: Locale }
+/** The root loader's locale and, for English, the catalog (only Chinese is in the bundle). */
+type RootData = { locale: Locale; messages?: Catalog }
 
 export function useLocale(): Locale {
   const data = useRouteLoaderData('root') as RootData | undefined
@@ -10,12 +11,14 @@ export function useLocale(): Locale {
 
 /** The translation function for the current request's locale. */
 export function useT() {
-  return translator(useLocale())
+  const data = useRouteLoaderData('root') as RootData | undefined
+  return translator(data?.locale ?? DEFAULT_LOCALE, data?.messages)
 }
 
 /** A document title in the request's locale, for a route's `meta` (e.g. "登录 · 乡学"). */
 export function pageTitle(matches: readonly { id: string; data?: unknown }[], key?: MessageKey): string {
-  const locale = (matches.find((m) => m.id === 'root')?.data as RootData | undefined)?.locale ?? DEFAULT_LOCALE
-  const app = translate(locale, 'app.name')
-  return key ? `${translate(locale, key)} · ${app}` : app
+  const root = matches.find((m) => m.id === 'root')?.data as RootData | undefined
+  const locale = root?.locale ?? DEFAULT_LOCALE
+  const app = translate(locale, 'app.name', undefined, root?.messages)
+  return key ? `${translate(locale, key, undefined, root?.messages)} · ${app}` : app
 }

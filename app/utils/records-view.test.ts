@@ -1,3 +1,4 @@
+import '#app/i18n/locale.server.ts' // registers the English catalog
 import { describe, expect, test } from 'vitest'
 import { HOUR_CATEGORIES } from '#app/domain/policy.ts'
 import { HOUR_SOURCES } from '#app/domain/records.ts'
