@@ -47,8 +47,8 @@ function build() {
   return benchRoot
 }
 
-function startChild(file: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(path.join(root, 'bench', file), [], { execArgv: ['--import', 'tsx'], env, cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+function startChild(file: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(path.join(root, 'bench', file), [], { execArgv: ['--import', 'tsx', ...extraArgs], env, cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }))
     child.once('exit', (code) => reject(new Error(`${file} exited (${code})`)))
@@ -102,7 +102,10 @@ async function main() {
     log(`seeded ${seeded.learners.length} learners with sessions, enrolled in a class with a ${seeded.lessonNominalMinutes}-minute lesson (${fmt((performance.now() - t0) / 1000, 1)} s)`)
 
     // ── the real app ──────────────────────────────────────────────────────────
-    const started = await startChild('heartbeat-server.ts', env)
+    // XX_BENCH_PROFILE=<dir>: the server runs under --cpu-prof and is stopped with SIGTERM (so the profile is
+    // written) after the measured run; a fresh server takes the kill -9.
+    const profileDir = process.env.XX_BENCH_PROFILE ? path.resolve(process.env.XX_BENCH_PROFILE) : undefined
+    let started = await startChild('heartbeat-server.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])
     server = started.child
     const learners = seeded.learners.map((l) => ({ ...l, token: randomBytes(16).toString('hex'), seq: 0 }))
     let cursor = 0
@@ -150,6 +153,13 @@ async function main() {
     await stopChild(hello)
 
     // ── crash: kill -9 the server under load; every answered second must be stored ──
+    if (profileDir) {
+      await stopChild(server)
+      log(`CPU profile of the measured server written to ${profileDir}`)
+      started = await startChild('heartbeat-server.ts', env)
+      server = started.child
+      await load(started.port, 1, nextBeat) // warm the new server (JIT, pool) so the crash lands under real load
+    }
     let crashAnswered = 0
     const before = await inDb()
     const crashLoad = runLoad({

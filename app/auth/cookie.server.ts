@@ -24,7 +24,11 @@ export function clearSessionCookie() {
 }
 
 export function readCookie(request: Request, name: string): string | null {
-  const header = request.headers.get('cookie')
+  return readCookieHeader(request.headers.get('cookie'), name)
+}
+
+/** One cookie's value from a Cookie header (for handlers that have no Fetch Request, e.g. app/server/heartbeat.server.ts). */
+export function readCookieHeader(header: string | null | undefined, name: string): string | null {
   if (!header) return null
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')

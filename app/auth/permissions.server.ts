@@ -5,7 +5,7 @@
  */
 import { redirect } from '@remix-run/node'
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { PEOPLE_MANAGERS, ROLE_RANK } from '#app/domain/roles.ts'
+import { decideAccess, PEOPLE_MANAGERS, ROLE_RANK } from '#app/domain/roles.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { oncePerRequest } from '#app/utils/request-scope.server.ts'
@@ -72,7 +72,8 @@ export async function userForSessionToken(token: string): Promise<CurrentUser | 
     where: { id: session.userId },
     include: { roles: { include: { scopeRegion: true, scopeOrganization: { include: { region: true } } } } },
   })
-  if (!user || user.disabled) return null
+  // Disabled or missing: signed out (the password and role rules are applied per route, below).
+  if (!user || decideAccess({ ...user, roles: user.roles.map((r) => r.role) }, { allowPasswordChange: true }) === 'signed_out') return null
   return {
     id: user.id,
     username: user.username,
@@ -105,14 +106,17 @@ export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
   return oncePerRequest(`current-user:${readSessionToken(request) ?? ''}`, () => loadCurrentUser(request))
 }
 
+const accountOf = (user: CurrentUser) => ({ disabled: false, mustChangePassword: user.mustChangePassword, roles: user.grants.map((g) => g.role) })
+
 export async function requireUser(request: Request, { allowPasswordChange = false } = {}): Promise<CurrentUser> {
   const user = await getCurrentUser(request)
-  const url = new URL(request.url)
-  if (!user) {
+  const access = decideAccess(user && accountOf(user), { allowPasswordChange })
+  if (access === 'signed_out' || !user) {
+    const url = new URL(request.url)
     const redirectTo = `${url.pathname}${url.search}`
     throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`)
   }
-  if (user.mustChangePassword && !allowPasswordChange) throw redirect('/password')
+  if (access === 'must_change_password') throw redirect('/password')
   return user
 }
 
@@ -127,7 +131,7 @@ export function notFound(): Response {
 /** The user, when they hold one of `roles`; otherwise a 403 page. */
 export async function requireRole(request: Request, roles: readonly Role[]): Promise<CurrentUser> {
   const user = await requireUser(request)
-  if (!user.grants.some((g) => roles.includes(g.role))) throw forbidden()
+  if (decideAccess(accountOf(user), { roles }) !== 'ok') throw forbidden()
   return user
 }
 

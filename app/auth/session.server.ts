@@ -56,35 +56,67 @@ export async function createSession(
   return { token: `${id}.${secret}`, session }
 }
 
-/**
- * Returns the session for a token, or null when the token is malformed,
- * unknown, wrong, idle too long or past its absolute expiry. Refreshes
- * `lastVerifiedAt` at most once a minute.
- */
-export async function validateSessionToken(db: Db, token: string, now = new Date()): Promise<SessionRecord | null> {
+/** The id and secret of a well-formed token ("<24 base32 chars>.<52 base32 chars>"), else null. */
+export function parseSessionToken(token: string): { id: string; secret: string } | null {
   const parts = token.split('.')
   if (parts.length !== 2) return null
   const [id, secret] = parts as [string, string]
   if (!/^[a-z2-7]{24}$/.test(id) || !/^[a-z2-7]{52}$/.test(secret)) return null
-  const row = await db.session.findUnique({ where: { id } })
-  if (!row) return null
-  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null
+  return { id, secret }
+}
+
+/** Refresh `lastVerifiedAt` (the idle clock) at most this often. */
+export const SESSION_TOUCH_MS = 60_000
+
+export type StoredSession = { secretHash: Uint8Array; lastVerifiedAt: Date; expiresAt: Date; idleSeconds: number }
+
+/**
+ * THE session rules (pure; every path that reads a session token calls this:
+ * validateSessionToken below and the heartbeat fast path,
+ * app/server/heartbeat.server.ts). `row` is the stored session of the token's
+ * id (null when unknown). A wrong secret (compared in constant time) is
+ * refused; a session idle too long or past its absolute expiry is refused and
+ * should be deleted; a valid one is touched (lastVerifiedAt = now) when the
+ * last touch is at least SESSION_TOUCH_MS old.
+ */
+export function decideSession(
+  row: StoredSession | null,
+  secret: string,
+  now: Date,
+): { valid: false; drop: boolean } | { valid: true; touch: boolean } {
+  if (!row) return { valid: false, drop: false }
+  if (!constantTimeEqual(hashSecret(secret), row.secretHash)) return { valid: false, drop: false }
   const idleDeadline = row.lastVerifiedAt.getTime() + row.idleSeconds * 1000
-  if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleDeadline) {
-    await db.session.deleteMany({ where: { id } })
+  if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleDeadline) return { valid: false, drop: true }
+  return { valid: true, touch: now.getTime() - row.lastVerifiedAt.getTime() >= SESSION_TOUCH_MS }
+}
+
+/**
+ * Returns the session for a token, or null when the token is malformed,
+ * unknown, wrong, idle too long or past its absolute expiry (see
+ * decideSession). Refreshes `lastVerifiedAt` at most once a minute.
+ */
+export async function validateSessionToken(db: Db, token: string, now = new Date()): Promise<SessionRecord | null> {
+  const parsed = parseSessionToken(token)
+  if (!parsed) return null
+  const { id, secret } = parsed
+  const row = await db.session.findUnique({ where: { id } })
+  const verdict = decideSession(row && { ...row, secretHash: new Uint8Array(row.secretHash) }, secret, now)
+  if (!verdict.valid) {
+    if (verdict.drop) await db.session.deleteMany({ where: { id } })
     return null
   }
-  if (now.getTime() - row.lastVerifiedAt.getTime() >= 60_000) {
+  if (verdict.touch) {
     await db.session.update({ where: { id }, data: { lastVerifiedAt: now } })
-    row.lastVerifiedAt = now
+    row!.lastVerifiedAt = now
   }
   return {
-    id: row.id,
-    userId: row.userId,
-    createdAt: row.createdAt,
-    lastVerifiedAt: row.lastVerifiedAt,
-    expiresAt: row.expiresAt,
-    idleSeconds: row.idleSeconds,
+    id: row!.id,
+    userId: row!.userId,
+    createdAt: row!.createdAt,
+    lastVerifiedAt: row!.lastVerifiedAt,
+    expiresAt: row!.expiresAt,
+    idleSeconds: row!.idleSeconds,
   }
 }
 

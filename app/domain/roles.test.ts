@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { grantNeedsScope, sessionLifetime, type RoleName } from './roles.ts'
+import { decideAccess, grantNeedsScope, sessionLifetime, type RoleName } from './roles.ts'
 
 test.each([
   [['learner'], 10 * 86400, 30 * 86400],
@@ -21,4 +21,27 @@ test.each([
   ['teacher', false, false],
 ] as const)('a %s grant with a scope: %s needs one: %s', (role, hasScope, needs) => {
   expect(grantNeedsScope(role, hasScope)).toBe(needs)
+})
+
+const account = (over: Partial<{ disabled: boolean; mustChangePassword: boolean; roles: RoleName[] }> = {}) => ({
+  disabled: false,
+  mustChangePassword: false,
+  roles: ['learner'] as RoleName[],
+  ...over,
+})
+
+test.each([
+  ['no account', null, {}, 'signed_out'],
+  ['a disabled account', account({ disabled: true }), {}, 'signed_out'],
+  ['a disabled account, even on the password page', account({ disabled: true, mustChangePassword: true }), { allowPasswordChange: true }, 'signed_out'],
+  ['an account that must change its password', account({ mustChangePassword: true }), {}, 'must_change_password'],
+  ['…on the password page', account({ mustChangePassword: true }), { allowPasswordChange: true }, 'ok'],
+  ['…on a role-guarded page', account({ mustChangePassword: true }), { roles: ['learner'] }, 'must_change_password'],
+  ['a learner on a learner/teacher path', account(), { roles: ['learner', 'teacher'] }, 'ok'],
+  ['a teacher on a learner/teacher path', account({ roles: ['teacher'] }), { roles: ['learner', 'teacher'] }, 'ok'],
+  ['a coordinator on a learner/teacher path', account({ roles: ['coordinator'] }), { roles: ['learner', 'teacher'] }, 'forbidden'],
+  ['an account without roles on a guarded path', account({ roles: [] }), { roles: ['learner'] }, 'forbidden'],
+  ['an account without roles, no role asked', account({ roles: [] }), {}, 'ok'],
+] as const)('access for %s', (_name, acc, opts, expected) => {
+  expect(decideAccess(acc, opts as Parameters<typeof decideAccess>[1])).toBe(expected)
 })

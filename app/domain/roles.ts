@@ -30,3 +30,22 @@ export function sessionLifetime(roles: readonly RoleName[]) {
 export function grantNeedsScope(role: RoleName, hasScope: boolean): boolean {
   return (role === 'coordinator' || role === 'bureau') && !hasScope
 }
+
+export type Access = 'ok' | 'signed_out' | 'must_change_password' | 'forbidden'
+
+/**
+ * THE account rules for a request with a valid session (every path calls
+ * this: requireUser / requireRole in app/auth/permissions.server.ts and the
+ * heartbeat fast path): a missing or disabled account is signed out; an
+ * account that must change its password may only reach the password page
+ * (`allowPasswordChange`); with `roles` given, the account needs one of them.
+ */
+export function decideAccess(
+  account: { disabled: boolean; mustChangePassword: boolean; roles: readonly RoleName[] } | null,
+  opts: { roles?: readonly RoleName[]; allowPasswordChange?: boolean } = {},
+): Access {
+  if (!account || account.disabled) return 'signed_out'
+  if (account.mustChangePassword && !opts.allowPasswordChange) return 'must_change_password'
+  if (opts.roles && !account.roles.some((r) => opts.roles!.includes(r))) return 'forbidden'
+  return 'ok'
+}

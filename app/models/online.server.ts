@@ -13,6 +13,7 @@ import { decideCredit, lessonCapSeconds, type CreditReason, type Presence } from
 import { beijingDate } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { createReadBatcher } from '#app/utils/pg-batch.server.ts'
 import { getPool } from '#app/utils/pg.server.ts'
 import { appendHourEntry } from './ledger.server.ts'
 import { getPolicy } from './policies.server.ts'
@@ -86,15 +87,34 @@ type TotalsRow = {
   lessonSeconds: number
 }
 
+/**
+ * Presence, today's totals and the active enrollment of (person, lesson,
+ * day, program) tuples, one row per tuple in order; one snapshot. Concurrent
+ * beats' reads are coalesced into one statement (app/utils/pg-batch.server.ts).
+ */
 const READ_SQL = `
-  SELECT p."tabToken", p."lessonId", p."lastSeq", p."lastBeatAt", p."lastSentAt",
+  SELECT k."i", p."tabToken", p."lessonId", p."lastSeq", p."lastBeatAt", p."lastSentAt",
     e."id" AS "enrollmentId", e."policyVersion",
-    (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = $1 AND c."day" = $3::date) AS "personSeconds",
-    (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = $1 AND c."lessonId" = $2 AND c."day" = $3::date) AS "lessonSeconds"
-  FROM (SELECT 1) one
-  LEFT JOIN "OnlinePresence" p ON p."personId" = $1
-  LEFT JOIN LATERAL (SELECT "id", "policyVersion" FROM "Enrollment" WHERE "personId" = $1 AND "programId" = $4 AND "status" = 'active'
-                     ORDER BY "createdAt" DESC LIMIT 1) e ON true`
+    (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = k."person" AND c."day" = k."day") AS "personSeconds",
+    (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = k."person" AND c."lessonId" = k."lesson" AND c."day" = k."day") AS "lessonSeconds"
+  FROM unnest($1::text[], $2::text[], $3::date[], $4::text[]) WITH ORDINALITY AS k("person", "lesson", "day", "program", "i")
+  LEFT JOIN "OnlinePresence" p ON p."personId" = k."person"
+  LEFT JOIN LATERAL (SELECT "id", "policyVersion" FROM "Enrollment" WHERE "personId" = k."person" AND "programId" = k."program" AND "status" = 'active'
+                     ORDER BY "createdAt" DESC LIMIT 1) e ON true
+  ORDER BY k."i"`
+
+type ReadKey = { personId: string; lessonId: string; day: string; programId: string }
+
+const readTotals = createReadBatcher<ReadKey, TotalsRow>({
+  run: async (keys) => {
+    const { rows } = await getPool().query<TotalsRow>({
+      name: 'xx_heartbeat_read',
+      text: READ_SQL,
+      values: [keys.map((k) => k.personId), keys.map((k) => k.lessonId), keys.map((k) => k.day), keys.map((k) => k.programId)],
+    })
+    return rows
+  },
+})
 
 /** First presence of a person: inserted only if still absent. */
 const INSERT_PRESENCE_SQL = `
@@ -145,8 +165,7 @@ export async function recordHeartbeat(db: Db, beat: HeartbeatInput): Promise<Hea
   const pool = getPool()
   const day = beijingDate(beat.now)
   for (let attempt = 0; attempt < 20; attempt++) {
-    const { rows } = await pool.query<TotalsRow>(READ_SQL, [beat.personId, lesson.id, day, lesson.programId])
-    const totals = rows[0]!
+    const totals = await readTotals({ personId: beat.personId, lessonId: lesson.id, day, programId: lesson.programId })
     if (!totals.enrollmentId) throw new OnlineError('no_active_enrollment', '你没有参加这门课所属的培训，不能计时')
     const presence: Presence | null =
       totals.tabToken !== null
@@ -166,13 +185,13 @@ export async function recordHeartbeat(db: Db, beat: HeartbeatInput): Promise<Hea
     if (next && next !== presence) {
       const values = [beat.personId, next.tabToken, next.lessonId, next.lastSeq, next.lastBeatAt, next.lastSentAt]
       if (!presence) {
-        const inserted = await pool.query(INSERT_PRESENCE_SQL, values)
+        const inserted = await pool.query({ name: 'xx_heartbeat_first', text: INSERT_PRESENCE_SQL, values })
         if (inserted.rowCount === 0) continue // another first beat got there: decide again
       } else {
-        const { rows: w } = await pool.query<{ moved: number; credited: number }>(MOVE_AND_CREDIT_SQL, [
+        const { rows: w } = await pool.query<{ moved: number; credited: number }>({ name: 'xx_heartbeat_write', text: MOVE_AND_CREDIT_SQL, values: [
           ...values, presence.tabToken, presence.lastSeq, presence.lastBeatAt,
           newId(), totals.enrollmentId, decision.day, decision.seconds,
-        ])
+        ] })
         if (w[0]!.moved === 0) continue // a concurrent beat moved the presence: decide again on fresh data
         if (w[0]!.credited > 0) credited = decision.seconds
       }

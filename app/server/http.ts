@@ -9,6 +9,7 @@ import express from 'express'
 import path from 'node:path'
 import { isCrossSiteRequestAllowed } from '#app/auth/csrf.server.ts'
 import { translate } from '#app/i18n/index.ts'
+import { HEARTBEAT_PATH, heartbeatHandler } from '#app/server/heartbeat.server.ts'
 import { runInRequestScope } from '#app/utils/request-scope.server.ts'
 
 declare module '@remix-run/node' {
@@ -21,7 +22,6 @@ export async function createHttpApp(opts: { root: string; dev: boolean; publicUr
   const app = express()
   app.disable('x-powered-by')
   if (opts.trustProxy) app.set('trust proxy', opts.trustProxy)
-  app.use(compression())
 
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff')
@@ -30,6 +30,26 @@ export async function createHttpApp(opts: { root: string; dev: boolean; publicUr
     res.setHeader('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()')
     next()
   })
+
+  const csrfGate: express.RequestHandler = (req, res, next) => {
+    const host = req.get('host') ?? ''
+    const expectedOrigins = [`${req.protocol}://${host}`, ...(opts.publicUrl ? [new URL(opts.publicUrl).origin] : [])]
+    const allowed = isCrossSiteRequestAllowed({
+      method: req.method,
+      path: req.path,
+      secFetchSite: req.get('sec-fetch-site'),
+      origin: req.get('origin'),
+      expectedOrigins,
+    })
+    if (allowed) return next()
+    res.status(403).type('text/plain; charset=utf-8').send(translate('zh-CN', 'error.csrf'))
+  }
+
+  // Lesson-page heartbeats: the hot path (DESIGN.md §7), answered here, before compression and Remix
+  // (app/server/heartbeat.server.ts, docs/decisions/008-heartbeat-fast-path.md).
+  app.post(HEARTBEAT_PATH, csrfGate, (req, res) => void heartbeatHandler(req, res))
+
+  app.use(compression())
 
   let build: ServerBuild | (() => Promise<ServerBuild>)
   if (opts.dev) {
@@ -48,19 +68,7 @@ export async function createHttpApp(opts: { root: string; dev: boolean; publicUr
     res.json({ ok: true })
   })
 
-  app.use((req, res, next) => {
-    const host = req.get('host') ?? ''
-    const expectedOrigins = [`${req.protocol}://${host}`, ...(opts.publicUrl ? [new URL(opts.publicUrl).origin] : [])]
-    const allowed = isCrossSiteRequestAllowed({
-      method: req.method,
-      path: req.path,
-      secFetchSite: req.get('sec-fetch-site'),
-      origin: req.get('origin'),
-      expectedOrigins,
-    })
-    if (allowed) return next()
-    res.status(403).type('text/plain; charset=utf-8').send(translate('zh-CN', 'error.csrf'))
-  })
+  app.use(csrfGate)
 
   const remix = createRequestHandler({
     build,

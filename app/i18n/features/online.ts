@@ -20,6 +20,9 @@ export const onlineZh = {
   'online.error.lesson': '找不到这节课',
   'online.error.enrollment': '你没有参加这门课所属的培训，不能计时',
   'online.error.invalid': '计时数据无效',
+  'online.error.signedOut': '请先登录，再计时',
+  'online.error.password': '请先修改密码，再计时',
+  'online.error.role': '这个账号不能记线上学时',
 } as const
 
 export const onlineEn: Record<keyof typeof onlineZh, string> = {
@@ -43,4 +46,7 @@ export const onlineEn: Record<keyof typeof onlineZh, string> = {
   'online.error.lesson': 'Lesson not found',
   'online.error.enrollment': 'You are not enrolled in the program of this lesson, so time is not counted',
   'online.error.invalid': 'Invalid heartbeat',
+  'online.error.signedOut': 'Please sign in so that time is counted',
+  'online.error.password': 'Please change your password so that time is counted',
+  'online.error.role': 'This account does not earn online hours',
 }
