@@ -3,20 +3,7 @@ import type { Browser } from '@playwright/test'
 import { fallbackCode, stepAt } from '#app/domain/checkin-code.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { createPersonIn } from '#tests/fixtures/db.ts'
-import { enroll } from '#tests/fixtures/training.ts'
-import { expect, signIn, test } from './fixtures.ts'
-
-/** A new learner of 者楼街道 enrolled in the seeded class CH2026-ZZ01. */
-async function learnerInSeededClass(db: Db) {
-  // createPersonIn encrypts the ID number with the server's keys (shared through the environment).
-  process.env.DATABASE_URL ??= process.env.XX_E2E_DATABASE_URL
-  const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-ZZ01' } })
-  const region = await db.region.findUniqueOrThrow({ where: { code: '522327001' } })
-  const person = await createPersonIn(db, region.id)
-  const enrollment = await enroll(db, { personId: person.id, group })
-  return { person, enrollment, group }
-}
+import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
 
 /** A session of CH2026-ZZ01 that started an hour ago and ends in two hours (open for check-in now). */
 async function sessionNow(db: Db, opts: { startedMinutesAgo?: number; plannedMinutes?: number } = {}) {
@@ -44,7 +31,7 @@ async function coordinatorPage(browser: Browser, baseURL: string | undefined, us
 }
 
 test('a learner checks in by opening the QR code’s URL (signing in on the way) and later checks out', async ({ page, db, makeUser, browser, baseURL }) => {
-  const { person, enrollment } = await learnerInSeededClass(db)
+  const { person, enrollment } = await personInSeededGroup()
   const learner = await makeUser({ role: 'learner', personId: person.id })
   const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
   const session = await sessionNow(db)
@@ -103,7 +90,7 @@ test('a learner checks in by opening the QR code’s URL (signing in on the way)
 })
 
 test('an expired QR code says so in plain words', async ({ page, db, makeUser }) => {
-  const { person } = await learnerInSeededClass(db)
+  const { person } = await personInSeededGroup()
   const learner = await makeUser({ role: 'learner', personId: person.id })
   const session = await sessionNow(db)
   await signIn(page, learner.username, learner.password)
@@ -116,7 +103,7 @@ test('an expired QR code says so in plain words', async ({ page, db, makeUser })
 })
 
 test('a learner whose phone cannot scan types the 6-digit code from the home page', async ({ page, db, makeUser }) => {
-  const { person, enrollment } = await learnerInSeededClass(db)
+  const { person, enrollment } = await personInSeededGroup()
   const learner = await makeUser({ role: 'learner', personId: person.id })
   const session = await sessionNow(db)
 
@@ -144,9 +131,9 @@ test.describe('with JavaScript disabled', () => {
   test.use({ javaScriptEnabled: false })
 
   test('a coordinator ticks a roster and the learners show as credited', async ({ page, db, makeUser }) => {
-    const a = await learnerInSeededClass(db)
-    const b = await learnerInSeededClass(db)
-    const untouched = await learnerInSeededClass(db)
+    const a = await personInSeededGroup()
+    const b = await personInSeededGroup()
+    const untouched = await personInSeededGroup()
     const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
     const session = await sessionNow(db, { plannedMinutes: 120 })
 

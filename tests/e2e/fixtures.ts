@@ -5,7 +5,8 @@
 import { test as base, expect, type Page } from '@playwright/test'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { createDb, type Db } from '#app/utils/db.server.ts'
-import { createTestUser } from '#tests/fixtures/db.ts'
+import { createPersonIn, createTestUser } from '#tests/fixtures/db.ts'
+import { enroll } from '#tests/fixtures/training.ts'
 
 export const SEED_PASSWORD = process.env.XX_SEED_PASSWORD ?? 'XiangXue-demo-2026'
 
@@ -13,6 +14,9 @@ let shared: Db | undefined
 function db(): Db {
   const url = process.env.XX_E2E_DATABASE_URL ?? process.env.DATABASE_URL
   if (!url) throw new Error('XX_E2E_DATABASE_URL is not set: run the e2e tests through npm test')
+  // Factories that encrypt ID numbers read the server's keys through the validated environment,
+  // which also wants DATABASE_URL.
+  process.env.DATABASE_URL ??= url
   shared ??= createDb(url)
   return shared
 }
@@ -46,6 +50,21 @@ export const test = base.extend<{
 })
 
 export { expect }
+
+/**
+ * A new person of a seeded township enrolled in a seeded class or round (by default a learner
+ * of 者楼街道 in CH2026-ZZ01). People and their hours stay in the throwaway e2e database: the
+ * ledger is append-only.
+ */
+export async function personInSeededGroup(
+  opts: { groupCode?: string; regionCode?: string; kind?: 'adult_learner' | 'teacher' } = {},
+) {
+  const group = await db().group.findUniqueOrThrow({ where: { code: opts.groupCode ?? 'CH2026-ZZ01' } })
+  const region = await db().region.findUniqueOrThrow({ where: { code: opts.regionCode ?? '522327001' } })
+  const person = await createPersonIn(db(), region.id, opts.kind ?? 'adult_learner')
+  const enrollment = await enroll(db(), { personId: person.id, group })
+  return { person, enrollment, group }
+}
 
 export async function signIn(page: Page, username: string, password: string) {
   await page.goto('/login')

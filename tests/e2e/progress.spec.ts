@@ -1,24 +1,9 @@
-import { createPersonIn } from '#tests/fixtures/db.ts'
-import { enroll } from '#tests/fixtures/training.ts'
-import { expect, signIn, signOut, test } from './fixtures.ts'
-import type { Db } from '#app/utils/db.server.ts'
+import { expect, personInSeededGroup, signIn, signOut, test } from './fixtures.ts'
 
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
 
-/** A new learner of 者楼街道 enrolled in the seeded class CH2026-ZZ01. */
-async function learnerInSeededClass(db: Db) {
-  // createPersonIn encrypts the ID number with the server's keys (shared through the environment);
-  // the environment check also wants DATABASE_URL, which npm test passes as XX_E2E_DATABASE_URL.
-  process.env.DATABASE_URL ??= process.env.XX_E2E_DATABASE_URL
-  const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-ZZ01' } })
-  const region = await db.region.findUniqueOrThrow({ where: { code: '522327001' } })
-  const person = await createPersonIn(db, region.id)
-  const enrollment = await enroll(db, { personId: person.id, group })
-  return { person, enrollment }
-}
-
 test('a learner logs self-study on the phone, a coordinator approves it, and the learner’s progress ring grows', async ({ page, db, makeUser }) => {
-  const { person, enrollment } = await learnerInSeededClass(db)
+  const { person, enrollment } = await personInSeededGroup()
   const learner = await makeUser({ role: 'learner', personId: person.id })
   const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327001' })
 
@@ -64,7 +49,7 @@ test('a learner logs self-study on the phone, a coordinator approves it, and the
 })
 
 test('the self-study form works with JavaScript off and refuses a future date in Chinese', async ({ browser, db, makeUser }) => {
-  const { person } = await learnerInSeededClass(db)
+  const { person } = await personInSeededGroup()
   const learner = await makeUser({ role: 'learner', personId: person.id })
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const page = await context.newPage()

@@ -5,19 +5,11 @@
  */
 import { beijingDate } from '#app/domain/time.ts'
 import { appendHourEntry, correctHourEntry } from '#app/models/ledger.server.ts'
-import { createPersonIn } from '#tests/fixtures/db.ts'
-import { enroll } from '#tests/fixtures/training.ts'
 import type { Db } from '#app/utils/db.server.ts'
-import { expect, signIn, test } from './fixtures.ts'
+import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
 
 async function teacherWithHours(db: Db) {
-  // createPersonIn encrypts the ID number with the server's keys (shared through the environment);
-  // the environment check also wants DATABASE_URL, which npm test passes as XX_E2E_DATABASE_URL.
-  process.env.DATABASE_URL ??= process.env.XX_E2E_DATABASE_URL
-  const region = await db.region.findUniqueOrThrow({ where: { code: '522327001' } })
-  const round = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-XCJS' } })
-  const person = await createPersonIn(db, region.id, 'teacher')
-  const enrollment = await enroll(db, { personId: person.id, group: round })
+  const { person, enrollment } = await personInSeededGroup({ groupCode: 'CH2026-XCJS', kind: 'teacher' })
   const { entry } = await db.$transaction((tx) =>
     appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 360, date: '2026-09-15', source: 'attendance', sourceRef: `e2e-${person.id}`, createdById: null }),
   )
