@@ -4,16 +4,18 @@
  * one ledger entry each. The rules are app/domain/online-credit.ts; this file
  * only reads what they need and stores what they decide.
  *
- * Hot path (DESIGN.md §7: ≥ 1,500 beats/s): two statements on a plain pg
- * pool, optimistic (see recordHeartbeat). Lessons and policy caps are cached
- * per process. The answer is given only after the write has committed, so a
+ * Hot path (DESIGN.md §7: ≥ 1,500 beats/s): one read and one write per
+ * beat on a plain pg pool, optimistic (see recordHeartbeat), and the reads
+ * and writes of concurrent beats coalesced into one statement each
+ * (app/utils/pg-batch.server.ts). Lessons and policy caps are cached per
+ * process. The answer is given only after the write has committed, so a
  * crash never loses a second the page was told about.
  */
 import { decideCredit, lessonCapSeconds, type CreditReason, type Presence } from '#app/domain/online-credit.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { createReadBatcher } from '#app/utils/pg-batch.server.ts'
+import { createBatcher } from '#app/utils/pg-batch.server.ts'
 import { getPool } from '#app/utils/pg.server.ts'
 import { appendHourEntry } from './ledger.server.ts'
 import { getPolicy } from './policies.server.ts'
@@ -105,7 +107,7 @@ const READ_SQL = `
 
 type ReadKey = { personId: string; lessonId: string; day: string; programId: string }
 
-const readTotals = createReadBatcher<ReadKey, TotalsRow>({
+const readTotals = createBatcher<ReadKey, TotalsRow>({
   run: async (keys) => {
     const { rows } = await getPool().query<TotalsRow>({
       name: 'xx_heartbeat_read',
@@ -116,30 +118,77 @@ const readTotals = createReadBatcher<ReadKey, TotalsRow>({
   },
 })
 
-/** First presence of a person: inserted only if still absent. */
-const INSERT_PRESENCE_SQL = `
-  INSERT INTO "OnlinePresence" ("personId", "tabToken", "lessonId", "lastSeq", "lastBeatAt", "lastSentAt")
-  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ("personId") DO NOTHING RETURNING 1 AS ok`
-
 /**
- * Moves the presence only if it is still the version read ($7–$9: compare and
- * swap), and in the same statement (one transaction) adds the credit; a credit
- * row already folded into the ledger takes no more seconds.
+ * The writes of concurrent beats (at most one per person), in ONE statement,
+ * so one transaction and one commit for all of them. Per beat:
+ * - a first presence ("oldTab" null) is inserted only if still absent;
+ * - otherwise the presence moves only if it is still the version read
+ *   ("oldTab", "oldSeq", "oldBeatAt": compare and swap), and the credit is
+ *   added only for a presence that moved; a credit row already folded into
+ *   the ledger takes no more seconds.
+ * Answers per beat, in order: did the presence move (or get inserted), and
+ * was the credit written.
  */
-const MOVE_AND_CREDIT_SQL = `
-  WITH moved AS (
-    UPDATE "OnlinePresence" SET "tabToken" = $2, "lessonId" = $3, "lastSeq" = $4, "lastBeatAt" = $5, "lastSentAt" = $6
-    WHERE "personId" = $1 AND "tabToken" = $7 AND "lastSeq" = $8 AND "lastBeatAt" = $9
-    RETURNING 1
+const WRITE_SQL = `
+  WITH k AS (
+    SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[],
+                         $8::text[], $9::int[], $10::timestamptz[], $11::text[], $12::text[], $13::date[], $14::int[])
+      AS k("i", "person", "tab", "lesson", "seq", "beatAt", "sentAt", "oldTab", "oldSeq", "oldBeatAt", "creditId", "enrollment", "day", "seconds")
+  ), first AS (
+    INSERT INTO "OnlinePresence" ("personId", "tabToken", "lessonId", "lastSeq", "lastBeatAt", "lastSentAt")
+    SELECT "person", "tab", "lesson", "seq", "beatAt", "sentAt" FROM k WHERE "oldTab" IS NULL
+    ON CONFLICT ("personId") DO NOTHING
+    RETURNING "personId"
+  ), moved AS (
+    UPDATE "OnlinePresence" p
+    SET "tabToken" = k."tab", "lessonId" = k."lesson", "lastSeq" = k."seq", "lastBeatAt" = k."beatAt", "lastSentAt" = k."sentAt"
+    FROM k
+    WHERE k."oldTab" IS NOT NULL AND p."personId" = k."person"
+      AND p."tabToken" = k."oldTab" AND p."lastSeq" = k."oldSeq" AND p."lastBeatAt" = k."oldBeatAt"
+    RETURNING k."i", k."creditId", k."person", k."lesson", k."enrollment", k."day", k."seconds", k."beatAt"
   ), credit AS (
     INSERT INTO "OnlineCredit" ("id", "personId", "lessonId", "enrollmentId", "day", "seconds", "lastBeatAt")
-    SELECT $10, $1, $3, $11, $12::date, $13, $5 FROM moved WHERE $13::int > 0
+    SELECT "creditId", "person", "lesson", "enrollment", "day", "seconds", "beatAt" FROM moved WHERE "seconds" > 0
     ON CONFLICT ("personId", "lessonId", "day") DO UPDATE
       SET "seconds" = "OnlineCredit"."seconds" + EXCLUDED."seconds", "lastBeatAt" = EXCLUDED."lastBeatAt"
       WHERE "OnlineCredit"."foldedAt" IS NULL
-    RETURNING 1
+    RETURNING "personId"
   )
-  SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM credit)::int AS credited`
+  SELECT k."i",
+    EXISTS (SELECT 1 FROM first f WHERE f."personId" = k."person" AND k."oldTab" IS NULL)
+      OR EXISTS (SELECT 1 FROM moved m WHERE m."i" = k."i") AS "moved",
+    EXISTS (SELECT 1 FROM credit c WHERE c."personId" = k."person") AS "credited"
+  FROM k ORDER BY k."i"`
+
+type WriteKey = {
+  personId: string
+  next: Presence
+  /** The presence read (null: insert the first one). */
+  old: Presence | null
+  enrollmentId: string
+  day: string
+  seconds: number
+}
+
+const writeBeat = createBatcher<WriteKey, { moved: boolean; credited: boolean }>({
+  // One beat per person per statement: the credit of a person is then identified by the person.
+  conflictKey: (k) => k.personId,
+  run: async (keys) => {
+    const col = <T>(f: (k: WriteKey) => T) => keys.map(f)
+    const { rows } = await getPool().query<{ moved: boolean; credited: boolean }>({
+      name: 'xx_heartbeat_write',
+      text: WRITE_SQL,
+      values: [
+        keys.map((_k, i) => i),
+        col((k) => k.personId), col((k) => k.next.tabToken), col((k) => k.next.lessonId), col((k) => k.next.lastSeq),
+        col((k) => k.next.lastBeatAt), col((k) => k.next.lastSentAt),
+        col((k) => k.old?.tabToken ?? null), col((k) => k.old?.lastSeq ?? null), col((k) => k.old?.lastBeatAt ?? null),
+        col(() => newId()), col((k) => k.enrollmentId), col((k) => k.day), col((k) => k.seconds),
+      ],
+    })
+    return rows
+  },
+})
 
 /**
  * Credits one heartbeat. Throws OnlineError when the lesson does not exist or
@@ -147,11 +196,13 @@ const MOVE_AND_CREDIT_SQL = `
  *
  * Two statements, no explicit transaction, optimistic instead of a row lock
  * (the lock version costs five round trips; DESIGN.md §7 wants ≥ 1,500/s):
- * 1. read the presence, today's totals and the active enrollment in one snapshot;
+ * 1. read the presence, today's totals and the active enrollment in one
+ *    snapshot (READ_SQL, shared with the other beats of this event-loop turn);
  * 2. decide (app/domain/online-credit.ts);
- * 3. one statement (one atomic transaction, committed before this returns)
- *    moves the presence only if it is still the version read, and adds the
- *    credit only if the presence moved. Every credit of a person is written
+ * 3. one statement (WRITE_SQL, shared with the other beats of this turn, at
+ *    most one per person; one atomic transaction, committed before this
+ *    returns) moves the presence only if it is still the version read, and
+ *    adds the credit only if the presence moved. Every credit of a person is written
  *    together with a move of the person's presence, so a concurrent beat that
  *    changed the totals also changed the presence: the swap fails and the beat
  *    is decided again on fresh data. Two tabs can therefore never both credit
@@ -162,7 +213,6 @@ const MOVE_AND_CREDIT_SQL = `
 export async function recordHeartbeat(db: Db, beat: HeartbeatInput): Promise<HeartbeatResult> {
   const lesson = await lessonInfo(db, beat.lessonId)
   if (!lesson) throw new OnlineError('lesson_not_found', '找不到这节课')
-  const pool = getPool()
   const day = beijingDate(beat.now)
   for (let attempt = 0; attempt < 20; attempt++) {
     const totals = await readTotals({ personId: beat.personId, lessonId: lesson.id, day, programId: lesson.programId })
@@ -183,18 +233,9 @@ export async function recordHeartbeat(db: Db, beat: HeartbeatInput): Promise<Hea
     let credited = 0
     const next = decision.presence
     if (next && next !== presence) {
-      const values = [beat.personId, next.tabToken, next.lessonId, next.lastSeq, next.lastBeatAt, next.lastSentAt]
-      if (!presence) {
-        const inserted = await pool.query({ name: 'xx_heartbeat_first', text: INSERT_PRESENCE_SQL, values })
-        if (inserted.rowCount === 0) continue // another first beat got there: decide again
-      } else {
-        const { rows: w } = await pool.query<{ moved: number; credited: number }>({ name: 'xx_heartbeat_write', text: MOVE_AND_CREDIT_SQL, values: [
-          ...values, presence.tabToken, presence.lastSeq, presence.lastBeatAt,
-          newId(), totals.enrollmentId, decision.day, decision.seconds,
-        ] })
-        if (w[0]!.moved === 0) continue // a concurrent beat moved the presence: decide again on fresh data
-        if (w[0]!.credited > 0) credited = decision.seconds
-      }
+      const w = await writeBeat({ personId: beat.personId, next, old: presence, enrollmentId: totals.enrollmentId, day: decision.day, seconds: decision.seconds })
+      if (!w.moved) continue // a concurrent beat got there first (moved or inserted the presence): decide again on fresh data
+      if (w.credited) credited = decision.seconds
     }
     return {
       credited,

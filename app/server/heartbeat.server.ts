@@ -29,7 +29,7 @@ import { beijingDate } from '#app/domain/time.ts'
 import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, translate, type Locale, type MessageKey } from '#app/i18n/index.ts'
 import { foldOnlineCredits, OnlineError, recordHeartbeat } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { createReadBatcher } from '#app/utils/pg-batch.server.ts'
+import { createBatcher } from '#app/utils/pg-batch.server.ts'
 import { getPool } from '#app/utils/pg.server.ts'
 
 export const HEARTBEAT_PATH = '/learn/heartbeat'
@@ -70,7 +70,7 @@ const AUTH_SQL = `
   LEFT JOIN "Person" p ON p."id" = u."personId"
   WHERE s."id" = ANY($1::text[])`
 
-const lookUpSession = createReadBatcher<string, AuthRow | null>({
+const lookUpSession = createBatcher<string, AuthRow | null>({
   run: async (ids) => {
     const { rows } = await getPool().query<AuthRow>({ name: 'xx_heartbeat_auth', text: AUTH_SQL, values: [ids] })
     const byId = new Map(rows.map((r) => [r.id, r]))
