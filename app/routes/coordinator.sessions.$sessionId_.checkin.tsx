@@ -1,15 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useFetcher, useLoaderData } from '@remix-run/react'
 import { useEffect, useState } from 'react'
-import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { formatInstant } from '#app/domain/time.ts'
-import { findSessionInScope } from '#app/models/attendance.server.ts'
-import { checkinScreenState } from '#app/utils/checkin-screen.server.ts'
-import { getDb } from '#app/utils/db.server.ts'
+import { requireCheckinScreen } from '#app/utils/checkin-screen.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
-
-const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.screen.title') }]
 export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
@@ -21,11 +15,7 @@ export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
  * <meta http-equiv="refresh"> reloads the page.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ROLES)
-  const db = getDb()
-  const session = await findSessionInScope(db, scopesFor(user, ROLES), params.sessionId ?? '')
-  if (!session || session.cancelledAt) throw notFound()
-  const state = await checkinScreenState(db, request, session)
+  const { session, state } = await requireCheckinScreen(request, params.sessionId)
   return {
     session: { id: session.id, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), venue: session.venue, group: session.group.name },
     state,

@@ -5,8 +5,11 @@
  * loader and by the resource route its script polls.
  */
 import QRCode from 'qrcode'
+import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { isWindowOpen } from '#app/domain/checkin-code.ts'
-import { checkinScreen } from '#app/models/attendance.server.ts'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { checkinScreen, findSessionInScope } from '#app/models/attendance.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 
@@ -30,4 +33,13 @@ export async function checkinScreenState(
     checkedOut: screen.checkedOut,
     open: isWindowOpen(session, now),
   }
+}
+
+/** For the screen and its poll: a coordinator in scope, a session not cancelled (else 404), and its state now. */
+export async function requireCheckinScreen(request: Request, sessionId: string | undefined) {
+  const user = await requireRole(request, PEOPLE_MANAGERS)
+  const db = getDb()
+  const session = await findSessionInScope(db, scopesFor(user, PEOPLE_MANAGERS), sessionId ?? '')
+  if (!session || session.cancelledAt) throw notFound()
+  return { session, state: await checkinScreenState(db, request, session) }
 }
