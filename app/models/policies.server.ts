@@ -50,6 +50,10 @@ export async function syncPolicies(db: Db | Tx, files?: PolicyFile[]): Promise<P
     }
     await db.policy.create({ data: { id: newId(), programId: program.id, version: f.policy.version, yaml: f.text, checksum: f.checksum } })
     result.added.push(label)
+    // The program's minutes per 学时 (shown by the API and screens) follow its newest policy.
+    if ((await currentPolicyVersion(db, program.id)) === f.policy.version) {
+      await db.program.update({ where: { id: program.id }, data: { minutesPerHour: f.policy.minutesPerHour } })
+    }
   }
   return result
 }
