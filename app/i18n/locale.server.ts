@@ -1,4 +1,4 @@
-import { readCookie } from '#app/auth/cookie.server.ts'
+import { readCookieHeader } from '#app/auth/cookie.server.ts'
 import { en } from './en.ts'
 import { type Catalog, DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, registerCatalog, translator } from './index.ts'
 
@@ -11,7 +11,17 @@ export function clientCatalog(locale: Locale): Catalog | undefined {
 
 /** The locale cookie wins (a switch that sticks), then the signed-in user's choice, then Chinese. */
 export function getLocale(request: Request, userLocale?: string | null): Locale {
-  const fromCookie = readCookie(request, LOCALE_COOKIE)
+  return getLocaleFromCookies(request.headers.get('cookie'), userLocale)
+}
+
+/** getLocale from a Cookie header (for handlers without a Fetch Request: app/server/heartbeat.server.ts). */
+export function getLocaleFromCookies(cookieHeader: string | null | undefined, userLocale?: string | null): Locale {
+  let fromCookie: string | null = null
+  try {
+    fromCookie = readCookieHeader(cookieHeader, LOCALE_COOKIE)
+  } catch {
+    fromCookie = null // not valid percent-encoding
+  }
   if (isLocale(fromCookie)) return fromCookie
   if (isLocale(userLocale)) return userLocale
   return DEFAULT_LOCALE

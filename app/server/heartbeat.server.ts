@@ -26,7 +26,8 @@ import { readCookieHeader, sessionCookieName } from '#app/auth/cookie.server.ts'
 import { decideSession, parseSessionToken } from '#app/auth/session.server.ts'
 import { decideAccess, type RoleName } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
-import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, translate, type Locale, type MessageKey } from '#app/i18n/index.ts'
+import { translate, type MessageKey } from '#app/i18n/index.ts'
+import { getLocaleFromCookies } from '#app/i18n/locale.server.ts'
 import { foldOnlineCredits, OnlineError, recordHeartbeat } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { createBatcher } from '#app/utils/pg-batch.server.ts'
@@ -78,6 +79,19 @@ const lookUpSession = createBatcher<string, AuthRow | null>({
   },
 })
 
+/** The sliding-expiry touches of concurrent beats, in one statement. */
+const touchSession = createBatcher<{ id: string; at: Date }, null>({
+  conflictKey: (k) => k.id,
+  run: async (keys) => {
+    await getPool().query({
+      name: 'xx_heartbeat_touch',
+      text: `UPDATE "Session" s SET "lastVerifiedAt" = k."at" FROM unnest($1::text[], $2::timestamptz[]) AS k("id", "at") WHERE s."id" = k."id"`,
+      values: [keys.map((k) => k.id), keys.map((k) => k.at)],
+    })
+    return keys.map(() => null)
+  },
+})
+
 type Beater = { personId: string | null; locale: string | null }
 type AuthResult = { ok: true; beater: Beater; touch: Promise<unknown> | null } | { ok: false; status: number; key: MessageKey; locale: string | null }
 
@@ -100,9 +114,7 @@ async function authenticate(cookieHeader: string | undefined, now: Date): Promis
   }
   // The same sliding expiry as validateSessionToken; sent alongside the beat's statements, awaited before answering.
   const touch = verdict.touch
-    ? pool
-        .query({ name: 'xx_heartbeat_touch', text: 'UPDATE "Session" SET "lastVerifiedAt" = $2 WHERE "id" = $1', values: [parsed.id, now] })
-        .catch((error) => console.error('session touch failed', error)) // a missed touch only shortens the idle clock
+    ? touchSession({ id: parsed.id, at: now }).catch((error) => console.error('session touch failed', error)) // a missed touch only shortens the idle clock
     : null
   const account = row!.disabled === null ? null : { disabled: row!.disabled, mustChangePassword: !!row!.mustChangePassword, roles: row!.roles ?? [] }
   const access = decideAccess(account, { roles: ['learner', 'teacher'] })
@@ -112,19 +124,6 @@ async function authenticate(cookieHeader: string | undefined, now: Date): Promis
     return { ok: false, status: access === 'signed_out' ? 401 : 403, key, locale: row!.locale }
   }
   return { ok: true, beater: { personId: row!.personId, locale: row!.locale }, touch }
-}
-
-/** The page's locale: the locale cookie, then the account's choice (as app/i18n/locale.server.ts decides). */
-function localeOf(req: ExpressRequest, userLocale: string | null): Locale {
-  let fromCookie: string | null = null
-  try {
-    fromCookie = readCookieHeader(req.headers.cookie, LOCALE_COOKIE)
-  } catch {
-    fromCookie = null
-  }
-  if (isLocale(fromCookie)) return fromCookie
-  if (isLocale(userLocale)) return userLocale
-  return DEFAULT_LOCALE
 }
 
 function send(res: ExpressResponse, status: number, body: unknown) {
@@ -138,7 +137,7 @@ function send(res: ExpressResponse, status: number, body: unknown) {
 }
 
 const refuse = (req: ExpressRequest, res: ExpressResponse, status: number, key: MessageKey, userLocale: string | null = null) =>
-  send(res, status, { error: translate(localeOf(req, userLocale), key), status: 'refused' })
+  send(res, status, { error: translate(getLocaleFromCookies(req.headers.cookie, userLocale), key), status: 'refused' })
 
 /** The body as text, at most MAX_BODY_BYTES (null when larger). */
 function readBody(req: ExpressRequest): Promise<string | null> {
