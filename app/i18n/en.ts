@@ -1,3 +1,7 @@
+import { catalogEn } from './features/catalog.ts'
+import { outcomesEn } from './features/outcomes.ts'
+import { enrollmentEn } from './features/enrollment.ts'
+import { exemptionsEn } from './features/exemptions.ts'
 import { attendanceEn } from './features/attendance.ts'
 import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
@@ -203,4 +207,8 @@ export const en: Record<MessageKey, string> = {
   ...onlineEn,
   ...progressEn,
   ...recordsEn,
+  ...catalogEn,
+  ...outcomesEn,
+  ...enrollmentEn,
+  ...exemptionsEn,
 }

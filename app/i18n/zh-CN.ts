@@ -1,3 +1,7 @@
+import { catalogZh } from './features/catalog.ts'
+import { outcomesZh } from './features/outcomes.ts'
+import { enrollmentZh } from './features/enrollment.ts'
+import { exemptionsZh } from './features/exemptions.ts'
 import { attendanceZh } from './features/attendance.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
@@ -201,6 +205,10 @@ export const zhCN = {
   ...onlineZh,
   ...progressZh,
   ...recordsZh,
+  ...catalogZh,
+  ...outcomesZh,
+  ...enrollmentZh,
+  ...exemptionsZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN
