@@ -141,7 +141,7 @@ export function parsePolicy(yamlText: string, source?: string): Policy {
 }
 
 /** requirements[0].window.kind */
-function formatPath(path: PropertyKey[]): string {
+export function formatPath(path: PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('')
 }
 
@@ -149,7 +149,7 @@ const TYPE_NAMES: Record<string, string> = { array: 'a list', object: 'a mapping
 const list = (values: readonly unknown[]) => values.map(String).join(', ')
 
 /** Shorter messages than zod's defaults for the mistakes people make in policy files. */
-function readableMessage(issue: z.core.$ZodRawIssue): string | undefined {
+export function readableMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required'

@@ -1,0 +1,248 @@
+/**
+ * The catalog as content (DESIGN.md §2.1, §6): programs, majors and their
+ * teaching plans, courses with their tasks (作业/实操) and online lessons, and
+ * teacher-training round templates, kept as YAML under content/catalog/ and
+ * validated here with zod. `npm run content:sync` (app/models/catalog.server.ts)
+ * loads the result into the database.
+ *
+ * Files (paths relative to content/catalog/):
+ * - `programs.yaml`: `programs: [{ code, name, minutesPerHour }]`
+ * - `majors.yaml`: `sharedPlan: [course codes]` (every major's plan starts with
+ *   them: the culture courses) and `majors: [{ code, name, plan: [course codes] }]`
+ * - `courses/*.yaml`: `courses: [{ code, program, name, credits, kind, tasks?, lessons? }]`;
+ *   a lesson's text is `paragraphs: [text]` or `body:` Tiptap JSON
+ * - `round-templates.yaml`: `templates: [{ code, name, requiredHours, days }]`
+ *
+ * Every error names the file and the field (`courses/planting.yaml:
+ * courses[1].credits: must be at least 0`). Codes are unique across files;
+ * task codes are unique across all courses so a task code alone names a task.
+ */
+import { z } from 'zod'
+import { parse as parseYaml } from 'yaml'
+import { formatPath, readableMessage } from './policy.ts'
+
+/** Majors and programs: lower-case ASCII (planting, e-commerce). */
+export const SLUG = /^[a-z][a-z0-9-]*$/
+/** Courses, tasks, lessons, templates: upper-case ASCII letters, digits and "-" (SC-ZZ-101). */
+export const CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/
+export const COURSE_KINDS = ['culture', 'skill', 'internship'] as const
+export type CourseKind = (typeof COURSE_KINDS)[number]
+export const TASK_KINDS = ['assignment', 'practical'] as const
+export type TaskKind = (typeof TASK_KINDS)[number]
+/** The program whose majors have teaching plans. */
+export const PLAN_PROGRAM = 'skills-credential'
+
+const slug = z.string().regex(SLUG, 'must be lower-case letters, digits or "-"')
+const code = z.string().regex(CODE, 'must be upper-case letters, digits or "-" (2–40 characters)')
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)
+
+/** Credits: 0–100 in steps of 0.1 (the column is Decimal(5,1)). */
+export const credits = z
+  .number()
+  .min(0)
+  .max(100)
+  .refine((n) => Math.abs(n * 10 - Math.round(n * 10)) < 1e-9, 'must have at most one decimal')
+
+/** A Tiptap (ProseMirror) node: a type, optional attrs, content or text. */
+type TiptapNode = { type: string; attrs?: Record<string, unknown>; content?: TiptapNode[]; text?: string; marks?: unknown[] }
+const tiptapNode: z.ZodType<TiptapNode> = z.lazy(() =>
+  z.object({
+    type: z.string().min(1),
+    attrs: z.record(z.string(), z.unknown()).optional(),
+    content: z.array(tiptapNode).optional(),
+    text: z.string().optional(),
+    marks: z.array(z.unknown()).optional(),
+  }),
+)
+export type TiptapDoc = { type: 'doc'; content: TiptapNode[] }
+const tiptapDoc = z.object({ type: z.literal('doc'), content: z.array(tiptapNode).min(1, 'must not be empty') })
+
+const lessonSchema = z
+  .strictObject({
+    code,
+    title: text(100),
+    nominalMinutes: z.number().int().min(1).max(600),
+    paragraphs: z.array(text(5000)).min(1, 'must list at least one paragraph').optional(),
+    body: tiptapDoc.optional(),
+  })
+  .refine((l) => (l.paragraphs === undefined) !== (l.body === undefined), {
+    message: 'needs either paragraphs or body (not both)',
+    path: ['paragraphs'],
+  })
+
+const taskSchema = z.strictObject({ code, name: text(100), kind: z.enum(TASK_KINDS) })
+
+const courseSchema = z.strictObject({
+  code,
+  program: slug,
+  name: text(100),
+  credits,
+  kind: z.enum(COURSE_KINDS),
+  tasks: z.array(taskSchema).default([]),
+  lessons: z.array(lessonSchema).default([]),
+})
+
+const programsFile = z.strictObject({
+  programs: z
+    .array(z.strictObject({ code: slug, name: text(50), minutesPerHour: z.number().int().min(1).max(120) }))
+    .min(1, 'must list at least one program'),
+})
+const majorsFile = z.strictObject({
+  sharedPlan: z.array(code).default([]),
+  majors: z.array(z.strictObject({ code: slug, name: text(50), plan: z.array(code).default([]) })).min(1, 'must list at least one major'),
+})
+const coursesFile = z.strictObject({ courses: z.array(courseSchema).min(1, 'must list at least one course') })
+const templatesFile = z.strictObject({
+  templates: z.array(
+    z.strictObject({ code, name: text(100), requiredHours: z.number().positive().max(1000), days: z.number().int().min(1).max(366) }),
+  ),
+})
+
+export type Program = z.output<typeof programsFile>['programs'][number]
+export type Task = z.output<typeof taskSchema>
+export type Lesson = { code: string; title: string; nominalMinutes: number; content: TiptapDoc }
+export type Course = Omit<z.output<typeof courseSchema>, 'lessons'> & { lessons: Lesson[]; file: string }
+/** A major with its whole plan: the shared courses first, then its own. */
+export type Major = { code: string; name: string; plan: string[] }
+export type RoundTemplate = z.output<typeof templatesFile>['templates'][number]
+export type Catalog = { programs: Program[]; majors: Major[]; courses: Course[]; templates: RoundTemplate[] }
+export type CatalogFile = { file: string; text: string }
+
+export type CatalogIssue = { file: string; path: string; message: string }
+
+/** Content files that are not valid: each issue names the file and the field. */
+export class CatalogError extends Error {
+  readonly issues: CatalogIssue[]
+  constructor(issues: CatalogIssue[]) {
+    super(`Invalid catalog: ${issues.map((i) => `${i.file}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('; ')}`)
+    this.name = 'CatalogError'
+    this.issues = issues
+  }
+}
+
+/** Paragraphs of plain text as a Tiptap document. */
+export function paragraphsToDoc(paragraphs: string[]): TiptapDoc {
+  return { type: 'doc', content: paragraphs.map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) }
+}
+
+function parseFile<S extends z.ZodType>(schema: S, f: CatalogFile, issues: CatalogIssue[]): z.output<S> | null {
+  let data: unknown
+  try {
+    data = parseYaml(f.text)
+  } catch (error) {
+    issues.push({ file: f.file, path: '', message: `not valid YAML: ${(error as Error).message}` })
+    return null
+  }
+  const result = schema.safeParse(data ?? {}, { error: readableMessage })
+  if (result.success) return result.data
+  for (const issue of result.error.issues) {
+    const path = formatPath(issue.path)
+    issues.push({
+      file: f.file,
+      path,
+      message: issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
+    })
+  }
+  return null
+}
+
+/**
+ * Parses and cross-checks the catalog files (paths relative to
+ * content/catalog/). Throws a CatalogError listing every problem; nothing is
+ * returned unless all files are valid.
+ */
+export function parseCatalog(files: CatalogFile[]): Catalog {
+  const issues: CatalogIssue[] = []
+  const byName = new Map(files.map((f) => [f.file, f]))
+  const need = (name: string) => {
+    const f = byName.get(name)
+    if (!f) issues.push({ file: name, path: '', message: 'file is missing' })
+    return f
+  }
+  for (const f of files) {
+    if (!['programs.yaml', 'majors.yaml', 'round-templates.yaml'].includes(f.file) && !/^courses\/[^/]+\.ya?ml$/.test(f.file)) {
+      issues.push({ file: f.file, path: '', message: 'unknown file (expected programs.yaml, majors.yaml, round-templates.yaml or courses/*.yaml)' })
+    }
+  }
+
+  const programsF = need('programs.yaml')
+  const majorsF = need('majors.yaml')
+  const programs = programsF ? parseFile(programsFile, programsF, issues) : null
+  const majors = majorsF ? parseFile(majorsFile, majorsF, issues) : null
+  const templatesF = byName.get('round-templates.yaml')
+  const templates = templatesF ? parseFile(templatesFile, templatesF, issues) : { templates: [] }
+  const courseFiles = files.filter((f) => f.file.startsWith('courses/')).sort((a, b) => a.file.localeCompare(b.file))
+  const courses: Course[] = []
+  for (const f of courseFiles) {
+    const parsed = parseFile(coursesFile, f, issues)
+    for (const c of parsed?.courses ?? []) {
+      courses.push({
+        ...c,
+        file: f.file,
+        lessons: c.lessons.map((l) => ({
+          code: l.code,
+          title: l.title,
+          nominalMinutes: l.nominalMinutes,
+          content: l.body ? (l.body as TiptapDoc) : paragraphsToDoc(l.paragraphs!),
+        })),
+      })
+    }
+  }
+
+  // Cross-file checks: unique codes, known programs, plans of known skills-credential courses.
+  const unique = <T>(list: T[], key: (t: T) => string, where: (t: T, i: number) => { file: string; path: string }, what: string) => {
+    const seen = new Map<string, string>()
+    list.forEach((t, i) => {
+      const k = key(t)
+      const w = where(t, i)
+      const first = seen.get(k)
+      if (first) issues.push({ ...w, message: `duplicate ${what} "${k}" (also in ${first})` })
+      else seen.set(k, w.file)
+    })
+  }
+  if (programs) unique(programs.programs, (p) => p.code, (_, i) => ({ file: 'programs.yaml', path: `programs[${i}].code` }), 'program code')
+  if (majors) unique(majors.majors, (m) => m.code, (_, i) => ({ file: 'majors.yaml', path: `majors[${i}].code` }), 'major code')
+  if (templates) {
+    unique(templates.templates, (t) => t.code, (_, i) => ({ file: 'round-templates.yaml', path: `templates[${i}].code` }), 'template code')
+  }
+  const courseIndex = (c: Course) => courses.filter((x) => x.file === c.file).indexOf(c)
+  unique(courses, (c) => c.code, (c) => ({ file: c.file, path: `courses[${courseIndex(c)}].code` }), 'course code')
+  const lessons = courses.flatMap((c) => c.lessons.map((l, j) => ({ c, l, j })))
+  unique(lessons, (x) => x.l.code, (x) => ({ file: x.c.file, path: `courses[${courseIndex(x.c)}].lessons[${x.j}].code` }), 'lesson code')
+  const tasks = courses.flatMap((c) => c.tasks.map((t, j) => ({ c, t, j })))
+  unique(tasks, (x) => x.t.code, (x) => ({ file: x.c.file, path: `courses[${courseIndex(x.c)}].tasks[${x.j}].code` }), 'task code')
+
+  const programCodes = new Set(programs?.programs.map((p) => p.code))
+  if (programs) {
+    for (const c of courses) {
+      if (!programCodes.has(c.program)) {
+        issues.push({ file: c.file, path: `courses[${courseIndex(c)}].program`, message: `unknown program "${c.program}" (not in programs.yaml)` })
+      }
+    }
+  }
+  const courseByCode = new Map(courses.map((c) => [c.code, c]))
+  const checkPlanItem = (courseCode: string, path: string) => {
+    const c = courseByCode.get(courseCode)
+    if (!c) issues.push({ file: 'majors.yaml', path, message: `unknown course "${courseCode}" (not in courses/*.yaml)` })
+    else if (c.program !== PLAN_PROGRAM) issues.push({ file: 'majors.yaml', path, message: `course "${courseCode}" is not a ${PLAN_PROGRAM} course` })
+  }
+  if (majors) {
+    majors.sharedPlan.forEach((c, i) => checkPlanItem(c, `sharedPlan[${i}]`))
+    majors.majors.forEach((m, i) => {
+      const seen = new Set(majors.sharedPlan)
+      m.plan.forEach((c, j) => {
+        checkPlanItem(c, `majors[${i}].plan[${j}]`)
+        if (seen.has(c)) issues.push({ file: 'majors.yaml', path: `majors[${i}].plan[${j}]`, message: `course "${c}" is already in the plan` })
+        seen.add(c)
+      })
+    })
+  }
+
+  if (issues.length > 0 || !programs || !majors || !templates) throw new CatalogError(issues)
+  return {
+    programs: programs.programs,
+    majors: majors.majors.map((m) => ({ code: m.code, name: m.name, plan: [...majors.sharedPlan, ...m.plan] })),
+    courses,
+    templates: templates.templates,
+  }
+}
