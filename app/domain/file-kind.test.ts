@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { sniffImage } from './file-kind.ts'
+import { sniffEvidence, sniffImage } from './file-kind.ts'
 
 const bytes = (...b: number[]) => new Uint8Array(b)
 
@@ -14,4 +14,17 @@ test.each([
   ['an empty file', bytes(), null],
 ])('%s → %s', (_name, input, mime) => {
   expect(sniffImage(input)?.mime ?? null).toBe(mime)
+})
+
+test.each([
+  ['a JPEG photo', bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10), 'image/jpeg'],
+  ['a PNG photo', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0), 'image/png'],
+  ['a PDF scan', new TextEncoder().encode('%PDF-1.4\n%âãÏÓ'), 'application/pdf'],
+  ['"%PDF" without the dash', new TextEncoder().encode('%PDF1.4'), null],
+  ['a PDF signature not at the start', new TextEncoder().encode(' %PDF-1.4'), null],
+  ['a Windows .exe renamed .jpg', bytes(0x4d, 0x5a, 0x90, 0), null],
+  ['a ZIP (a .docx)', bytes(0x50, 0x4b, 0x03, 0x04), null],
+  ['an empty file', bytes(), null],
+])('evidence: %s → %s', (_name, input, mime) => {
+  expect(sniffEvidence(input)?.mime ?? null).toBe(mime)
 })

@@ -11,3 +11,15 @@ export function sniffImage(bytes: Uint8Array): ImageKind | null {
   if (bytes.length >= PNG.length && PNG.every((b, i) => bytes[i] === b)) return { mime: 'image/png', ext: 'png' }
   return null
 }
+
+/** Evidence files (exemption certificates): a JPEG or PNG photo, or a PDF scan (`%PDF-`). */
+export type EvidenceKind = ImageKind | { mime: 'application/pdf'; ext: 'pdf' }
+
+const PDF = [0x25, 0x50, 0x44, 0x46, 0x2d] // %PDF-
+
+export function sniffEvidence(bytes: Uint8Array): EvidenceKind | null {
+  const image = sniffImage(bytes)
+  if (image) return image
+  if (bytes.length >= PDF.length && PDF.every((b, i) => bytes[i] === b)) return { mime: 'application/pdf', ext: 'pdf' }
+  return null
+}

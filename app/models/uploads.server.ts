@@ -1,30 +1,96 @@
 /**
  * Uploaded photos and scans (self-study photos, exemption evidence): parsed
  * from multipart forms with a size limit, checked by their magic bytes (JPEG
- * or PNG only, whatever the name says), stored OUTSIDE the web root under
- * XX_UPLOAD_DIR with an unguessable random key, and served only by routes
- * that first check who may see them (see `uploadResponse`).
+ * or PNG photos; for evidence also PDF — whatever the name says), stored
+ * OUTSIDE the web root under XX_UPLOAD_DIR with an unguessable random key, and
+ * served only by routes that first check who may see them (see `uploadResponse`).
+ *
+ * Size: the body is read as a stream through a counter (`limitedBody`), so a
+ * 20 MB upload is refused after ~10 MB have been read, never buffered whole,
+ * whether or not it declares its length. Refused bodies are then read to the
+ * end and thrown away (up to DRAIN_BYTES), so the browser, still sending,
+ * receives the answer instead of a reset connection.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
-import { sniffImage } from '#app/domain/file-kind.ts'
+import { sniffEvidence, sniffImage } from '#app/domain/file-kind.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 /** Room for the text fields and multipart framing beside one full-size file. */
 const MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 
+/** A refused body beyond the limit is read and discarded up to this many bytes more; past that the connection is cut. */
+const DRAIN_BYTES = 64 * 1024 * 1024
+
+const UPLOAD_MESSAGES = {
+  too_large: '文件不能超过 10 MB',
+  not_image: '只能上传 JPG 或 PNG 图片',
+  not_evidence: '只能上传 JPG、PNG 照片或 PDF 文件',
+} as const
+
 export class UploadError extends Error {
-  constructor(readonly code: 'too_large' | 'not_image') {
-    super(code === 'too_large' ? '文件不能超过 10 MB' : '只能上传 JPG 或 PNG 图片')
+  constructor(readonly code: keyof typeof UPLOAD_MESSAGES) {
+    super(UPLOAD_MESSAGES[code])
     this.name = 'UploadError'
   }
 }
 
 /** Keys look like `self-study/<64 hex>.jpg`: nothing else is ever read from disk. */
-const KEY = /^([a-z][a-z-]{0,30})\/([0-9a-f]{64})\.(jpg|png)$/
+const KEY = /^([a-z][a-z-]{0,30})\/([0-9a-f]{64})\.(jpg|png|pdf)$/
+const MIME = { jpg: 'image/jpeg', png: 'image/png', pdf: 'application/pdf' } as const
+export type UploadMime = (typeof MIME)[keyof typeof MIME]
+
+/**
+ * A body stream that errors with UploadError('too_large') once more than
+ * `max` bytes have passed. `drain()` reads the rest of the source and drops
+ * it (a refused upload still arriving); it starts by itself on overflow or
+ * when the reader cancels.
+ */
+export function limitedBody(source: ReadableStream<Uint8Array>, max: number) {
+  const reader = source.getReader()
+  let total = 0
+  let exceeded = false
+  let draining = false
+  const drain = () => {
+    if (draining) return
+    draining = true
+    void (async () => {
+      let dropped = 0
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) return
+          dropped += value.byteLength
+          if (dropped > DRAIN_BYTES) return void (await reader.cancel())
+        }
+      } catch {
+        // The client went away: nothing left to drain.
+      }
+    })()
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (draining) return controller.close()
+      const { done, value } = await reader.read()
+      if (done) return controller.close()
+      total += value.byteLength
+      if (total > max) {
+        exceeded = true
+        controller.error(new UploadError('too_large'))
+        drain()
+        return
+      }
+      controller.enqueue(value)
+    },
+    cancel() {
+      drain()
+    },
+  })
+  return { stream, drain, exceeded: () => exceeded }
+}
 
 export function uploadDir(): string {
   return path.resolve(getEnv().XX_UPLOAD_DIR)
@@ -36,18 +102,33 @@ export function uploadDir(): string {
  * Throws UploadError('too_large') for a bigger file or body.
  */
 export async function parseUploadForm(request: Request, { fileFields }: { fileFields: readonly string[] }): Promise<FormData> {
-  const type = request.headers.get('content-type') ?? ''
-  if (!type.startsWith('multipart/form-data')) return request.formData()
+  if (!request.body) return request.formData()
+  const body = limitedBody(request.body, MAX_BODY_BYTES)
   const length = Number(request.headers.get('content-length') ?? '0')
-  if (length > MAX_BODY_BYTES) throw new UploadError('too_large')
+  if (length > MAX_BODY_BYTES) {
+    body.drain()
+    throw new UploadError('too_large')
+  }
+  const limited = new Request(request.url, { method: request.method, headers: request.headers, body: body.stream, duplex: 'half' } as RequestInit)
+  const type = request.headers.get('content-type') ?? ''
+  if (!type.startsWith('multipart/form-data')) {
+    try {
+      return await limited.formData()
+    } catch (error) {
+      if (body.exceeded()) throw new UploadError('too_large')
+      throw error
+    }
+  }
   const handler = unstable_createMemoryUploadHandler({
     maxPartSize: MAX_UPLOAD_BYTES,
     filter: ({ filename, name }) => filename === undefined || fileFields.includes(name),
   })
   try {
-    return await unstable_parseMultipartFormData(request, handler)
+    return await unstable_parseMultipartFormData(limited, handler)
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) throw new UploadError('too_large')
+    // The parser stops reading at the first error; what is still arriving is dropped.
+    body.drain()
+    if (error instanceof MaxPartSizeExceededError || error instanceof UploadError || body.exceeded()) throw new UploadError('too_large')
     throw error
   }
 }
@@ -72,12 +153,29 @@ export async function storeImage(file: File, purpose: string): Promise<{ key: st
   return { key, mime: kind.mime, bytes: bytes.byteLength }
 }
 
-export async function readUpload(key: string): Promise<{ bytes: Buffer; mime: 'image/jpeg' | 'image/png' } | null> {
+/**
+ * Stores exemption evidence — a JPEG or PNG photo or a PDF scan, by content —
+ * under a new random key; anything else (an .exe renamed .jpg) is refused.
+ */
+export async function storeEvidence(file: File, purpose: string): Promise<{ key: string; mime: UploadMime; bytes: number }> {
+  if (file.size > MAX_UPLOAD_BYTES) throw new UploadError('too_large')
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  const kind = sniffEvidence(bytes)
+  if (!kind) throw new UploadError('not_evidence')
+  const key = `${purpose}/${randomBytes(32).toString('hex')}.${kind.ext}`
+  if (!KEY.test(key)) throw new Error(`bad upload purpose ${JSON.stringify(purpose)}`)
+  const file_ = path.join(uploadDir(), key)
+  await mkdir(path.dirname(file_), { recursive: true, mode: 0o700 })
+  await writeFile(file_, bytes, { flag: 'wx', mode: 0o600 })
+  return { key, mime: kind.mime, bytes: bytes.byteLength }
+}
+
+export async function readUpload(key: string): Promise<{ bytes: Buffer; mime: UploadMime } | null> {
   const m = KEY.exec(key)
   if (!m) return null
   try {
     const bytes = await readFile(path.join(uploadDir(), key))
-    return { bytes, mime: m[3] === 'png' ? 'image/png' : 'image/jpeg' }
+    return { bytes, mime: MIME[m[3] as keyof typeof MIME] }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw error
@@ -103,7 +201,8 @@ export async function uploadResponse(key: string): Promise<Response> {
       'Content-Length': String(file.bytes.byteLength),
       'Cache-Control': 'private, max-age=3600',
       'X-Content-Type-Options': 'nosniff',
-      'Content-Disposition': 'inline',
+      // A PDF is downloaded rather than rendered in the site's origin (it may carry scripts).
+      'Content-Disposition': file.mime === 'application/pdf' ? 'attachment; filename="evidence.pdf"' : 'inline',
       'Content-Security-Policy': "default-src 'none'; sandbox",
     },
   })
