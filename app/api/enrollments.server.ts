@@ -177,7 +177,8 @@ export async function readProgress({ request, params }: ApiArgs): Promise<Respon
       behind: evaluation.pace.behind,
       shareOfPeriod: evaluation.pace.shareOfPeriod,
     },
-    // courses, credits and outcome (api-v1.md "Progress answer") belong to the
-    // catalog and outcomes issue, which is not built yet: left out, not invented.
+    courses: progress.courses.map((c) => ({ code: c.code, name: c.name, credits: c.credits, kind: c.kind, state: c.state, tasksComplete: c.tasksComplete })),
+    credits: { earned: progress.credits.earned, required: progress.credits.required },
+    outcome: { status: progress.outcome.status, reasons: progress.outcome.reasons },
   })
 }

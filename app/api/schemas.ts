@@ -6,6 +6,7 @@
  * endpoints add their schemas here and their operations to openapi.server.ts.
  */
 import { z } from 'zod'
+import { COURSE_STATES, OUTCOME_STATUSES } from '#app/domain/outcomes.ts'
 import { API_MESSAGES, apiMessage } from './messages.ts'
 
 /** Component schemas of the OpenAPI document, by id. */
@@ -149,6 +150,18 @@ export const ProgressRequirement = component(
   'ProgressRequirement',
 )
 
+export const ProgressCourse = component(
+  z.object({
+    code: z.string(),
+    name: z.string(),
+    credits: z.number(),
+    kind: z.enum(['culture', 'skill', 'internship']),
+    state: z.enum(COURSE_STATES).meta({ description: 'pending: no result yet; failed: the latest result failed; exempted: 免修/免考 approved; waived: internship waived for work experience' }),
+    tasksComplete: z.boolean().meta({ description: 'Every 作业/实操 of the course is complete (an exam result can be recorded only then)' }),
+  }),
+  'ProgressCourse',
+)
+
 export const ProgressResponse = component(
   z.object({
     enrollmentId: z.string(),
@@ -170,9 +183,16 @@ export const ProgressResponse = component(
       behind: z.boolean(),
       shareOfPeriod: z.number(),
     }),
-    // `courses`, `credits` and `outcome` (api-v1.md) come with the catalog and
-    // outcomes issue; they are absent until then rather than invented.
+    courses: z.array(ProgressCourse).meta({ description: 'The teaching plan of the class\'s major, each course with its state; [] for teacher-training rounds' }),
+    credits: z.object({
+      earned: z.number().meta({ description: 'Credits of passed, exempted and waived courses plus award/innovation credits (one decimal)' }),
+      required: z.number().meta({ description: 'Sum of the plan\'s course credits' }),
+    }),
+    outcome: z.object({
+      status: z.enum(OUTCOME_STATUSES),
+      reasons: z.array(z.string()).meta({ description: 'Why, in Chinese, e.g. 还差 2 门课程未通过：电子商务基础、网店运营' }),
+    }),
   }),
   'Progress',
-  'Progress of one enrollment from the one requirement engine. `courses`, `credits` and `outcome` of the contract are not served yet (they arrive with the catalog and outcomes).',
+  'Progress of one enrollment: requirements from the one requirement engine, course states, credits and the outcome.',
 )

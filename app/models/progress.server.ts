@@ -3,8 +3,23 @@
  * answer and (later) reminder and certificate decision gets an enrollment's
  * progress from here, so all of them agree.
  */
+import {
+  courseStates,
+  evaluateOutcome,
+  formatReason,
+  type CourseOutcome,
+  type Credits,
+  type ExamResultFact,
+  type ExemptionFact,
+  type Outcome,
+  type OutcomeReason,
+  type PlanCourse,
+  type Translate,
+} from '#app/domain/outcomes.ts'
 import type { Policy } from '#app/domain/policy.ts'
 import { evaluateRequirements, type Evaluation, type HourFact, type RequirementFacts } from '#app/domain/requirements.ts'
+import { startOfBeijingDay } from '#app/domain/time.ts'
+import { translate } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { getPolicy } from './policies.server.ts'
 
@@ -23,7 +38,7 @@ function findEnrollments(db: Db | Tx, ids: string[]) {
       startDate: true,
       periodEnd: true,
       status: true,
-      group: { select: { id: true, code: true, name: true, kind: true, startDate: true, endDate: true, requiredMinutes: true } },
+      group: { select: { id: true, code: true, name: true, kind: true, majorId: true, startDate: true, endDate: true, requiredMinutes: true } },
       program: { select: { code: true, name: true, minutesPerHour: true } },
     },
   })
@@ -34,7 +49,25 @@ export type EnrollmentProgress = {
   policy: Policy
   facts: RequirementFacts
   evaluation: Evaluation
+  /** The teaching plan of the class's major with each course's state (rounds have no plan: []). */
+  courses: CourseOutcome[]
+  credits: Credits
+  /**
+   * The outcome; `reasons` are in Chinese (the API's words, a certificate
+   * refusal's), `reasonData` is the same list as catalog keys for a page in
+   * the reader's locale (formatReason).
+   */
+  outcome: ProgressOutcome
   asOf: string
+}
+
+export type ProgressOutcome = Omit<Outcome, 'reasons'> & { reasons: string[]; reasonData: OutcomeReason[] }
+
+const zhT: Translate = (key, params) => translate('zh-CN', key, params)
+
+/** An outcome with its reasons in Chinese as well as data. */
+export function withChineseReasons(outcome: Outcome): ProgressOutcome {
+  return { ...outcome, reasons: outcome.reasons.map((r) => formatReason(r, zhT, 'zh-CN')), reasonData: outcome.reasons }
 }
 
 /**
@@ -78,6 +111,8 @@ export async function loadProgress(db: Db | Tx, enrollmentIds: string[], asOf: s
   const others = await db.enrollment.findMany({ where: { personId: { in: personIds } }, select: { id: true, programId: true } })
   for (const o of others) programOf.set(o.id, o.programId)
 
+  const records = await loadStudyRecords(db, enrollments, asOf)
+
   const policies = new Map<string, Promise<Policy>>()
   const policyOf = (e: EnrollmentForFacts) => {
     const key = `${e.programId}@${e.policyVersion ?? ''}`
@@ -94,7 +129,28 @@ export async function loadProgress(db: Db | Tx, enrollmentIds: string[], asOf: s
     }
     const policy = await policyOf(e)
     const facts = factsOf(e, mine, other)
-    result.set(e.id, { enrollment: e, policy, facts, evaluation: evaluateRequirements({ policy, facts, asOf }), asOf })
+    const evaluation = evaluateRequirements({ policy, facts, asOf })
+    const r = records.of(e.id)
+    const { courses, credits } = courseStates({
+      plan: e.group.kind === 'class' && e.group.majorId ? (records.plans.get(e.group.majorId) ?? []) : [],
+      completedTaskCodes: r.tasks,
+      results: r.results,
+      exemptions: r.exemptions,
+    })
+    const outcome = evaluateOutcome({
+      programCode: e.program.code,
+      groupKind: e.group.kind,
+      evaluation,
+      courses,
+      moral: r.moral,
+      withdrawal: r.withdrawal ?? (e.status === 'withdrawn' ? { date: null, reason: null } : null),
+      periodEnd: facts.periodEnd ?? null,
+      asOf,
+      earlyGraduation: r.earlyGraduation,
+      // Until the certificates stage records certificates, a graduated enrollment is the flag.
+      graduated: e.status === 'graduated',
+    })
+    result.set(e.id, { enrollment: e, policy, facts, evaluation, courses, credits, outcome: withChineseReasons(outcome), asOf })
   }
   return result
 }
@@ -119,4 +175,107 @@ function factsOf(e: EnrollmentForFacts, entries: HourFact[], otherEntries: HourF
     entries,
     otherEntries,
   }
+}
+
+type StudyRecords = {
+  tasks: string[]
+  results: ExamResultFact[]
+  exemptions: ExemptionFact[]
+  moral: { passed: boolean } | null
+  withdrawal: { date: string; reason: string } | null
+  earlyGraduation: 'pending' | 'approved' | 'rejected' | null
+}
+
+/** A task is known by its course and code: task codes are unique only within a course. */
+const taskKey = (courseCode: string, taskCode: string) => `${courseCode}/${taskCode}`
+
+/**
+ * The plans of the classes' majors and every enrollment's study records as of
+ * a date (recorded before the end of that Beijing day), in seven queries for
+ * any number of enrollments. Retired plan items, courses and tasks are not
+ * part of the plan.
+ */
+async function loadStudyRecords(db: Db | Tx, enrollments: EnrollmentForFacts[], asOf: string) {
+  const ids = enrollments.map((e) => e.id)
+  const majorIds = [...new Set(enrollments.flatMap((e) => (e.group.kind === 'class' && e.group.majorId ? [e.group.majorId] : [])))]
+  const before = new Date(startOfBeijingDay(asOf).getTime() + 86_400_000)
+  const recorded = { lt: before }
+  const [planItems, tasks, results, exemptions, morals, withdrawals, early] = await Promise.all([
+    majorIds.length === 0
+      ? Promise.resolve([])
+      : db.planItem.findMany({
+          where: { majorId: { in: majorIds }, retiredAt: null, course: { retiredAt: null } },
+          orderBy: [{ position: 'asc' }, { createdAt: 'asc' }],
+          select: {
+            majorId: true,
+            course: {
+              select: {
+                code: true,
+                name: true,
+                credits: true,
+                kind: true,
+                tasks: { where: { retiredAt: null }, select: { code: true }, orderBy: { position: 'asc' } },
+              },
+            },
+          },
+        }),
+    db.taskCompletion.findMany({
+      where: { enrollmentId: { in: ids }, completedAt: recorded },
+      select: { enrollmentId: true, task: { select: { code: true, course: { select: { code: true } } } } },
+    }),
+    db.courseResult.findMany({
+      where: { enrollmentId: { in: ids }, createdAt: recorded },
+      select: { enrollmentId: true, passed: true, score: true, createdAt: true, course: { select: { code: true } } },
+    }),
+    db.exemption.findMany({
+      where: { enrollmentId: { in: ids }, status: 'approved', reviewedAt: recorded },
+      select: { enrollmentId: true, mode: true, credits: true, course: { select: { code: true } } },
+    }),
+    db.moralEvaluation.findMany({
+      where: { enrollmentId: { in: ids }, createdAt: recorded },
+      orderBy: { createdAt: 'desc' },
+      distinct: ['enrollmentId'],
+      select: { enrollmentId: true, passed: true },
+    }),
+    db.withdrawal.findMany({
+      where: { enrollmentId: { in: ids }, withdrawnOn: { lte: new Date(`${asOf}T00:00:00Z`) } },
+      select: { enrollmentId: true, withdrawnOn: true, reason: true },
+    }),
+    db.earlyGraduationRequest.findMany({
+      where: { enrollmentId: { in: ids }, createdAt: recorded },
+      orderBy: { createdAt: 'desc' },
+      distinct: ['enrollmentId'],
+      select: { enrollmentId: true, status: true, reviewedAt: true },
+    }),
+  ])
+
+  const plans = new Map<string, PlanCourse[]>()
+  for (const item of planItems) {
+    const c = item.course
+    const list = plans.get(item.majorId) ?? []
+    list.push({ code: c.code, name: c.name, credits: Number(c.credits), kind: c.kind, taskCodes: c.tasks.map((t) => taskKey(c.code, t.code)) })
+    plans.set(item.majorId, list)
+  }
+
+  const byEnrollment = new Map<string, StudyRecords>()
+  const of = (id: string): StudyRecords => {
+    let r = byEnrollment.get(id)
+    if (!r) {
+      r = { tasks: [], results: [], exemptions: [], moral: null, withdrawal: null, earlyGraduation: null }
+      byEnrollment.set(id, r)
+    }
+    return r
+  }
+  for (const t of tasks) of(t.enrollmentId).tasks.push(taskKey(t.task.course.code, t.task.code))
+  for (const x of results) of(x.enrollmentId).results.push({ courseCode: x.course.code, passed: x.passed, score: Number(x.score), at: x.createdAt.toISOString() })
+  for (const x of exemptions) {
+    of(x.enrollmentId).exemptions.push({ courseCode: x.course?.code ?? null, mode: x.mode, credits: x.credits === null ? null : Number(x.credits), status: 'approved' })
+  }
+  for (const m of morals) of(m.enrollmentId).moral = { passed: m.passed }
+  for (const w of withdrawals) of(w.enrollmentId).withdrawal = { date: dateOnly(w.withdrawnOn), reason: w.reason }
+  for (const g of early) {
+    // A decision made after asOf was still pending on that day.
+    of(g.enrollmentId).earlyGraduation = g.status !== 'pending' && g.reviewedAt && g.reviewedAt >= before ? 'pending' : g.status
+  }
+  return { plans, of }
 }

@@ -14,6 +14,8 @@ import * as progressRoute from '#app/routes/api.v1.enrollments.$id.progress.ts'
 import * as openapiRoute from '#app/routes/api.v1.openapi[.json].ts'
 import { createTestUser, createUserWithSession, TEST_PASSWORD } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { createPlan } from '#tests/fixtures/outcomes.ts'
 
 type Handler = (args: { request: Request; params: Record<string, string>; context: { ip: string } }) => Promise<Response>
 
@@ -333,9 +335,48 @@ describe('progress', () => {
     expect(byCode['self-study-and-online']).toMatchObject({ requiredHours: 360, earnedHours: 0, met: false, blocking: true, label: expect.stringContaining('360') })
     expect(byCode['self-study-not-below-concentrated']).toMatchObject({ requiredHours: 8, earnedHours: 0, met: false, blocking: false })
     for (const r of res.body.requirements) expect(Object.keys(r)).toEqual(expect.arrayContaining(['code', 'label', 'requiredHours', 'earnedHours', 'met', 'blocking']))
-    // Not built yet (catalog and outcomes): absent, not invented.
-    expect(res.body).not.toHaveProperty('courses')
-    expect(res.body).not.toHaveProperty('outcome')
+    // A class without a teaching plan yet: no courses, no credits; the outcome says what is missing.
+    expect(res.body.courses).toEqual([])
+    expect(res.body.credits).toEqual({ earned: 0, required: 0 })
+    expect(res.body.outcome).toEqual({ status: 'in_progress', reasons: ['思想品德评价尚未通过', '自学与线上学习还差 360.0 学时'] })
+  })
+
+  test('courses, credits and outcome follow the plan, results, exemptions and moral evaluation (api-v1.md Progress answer)', async () => {
+    const db = getDb()
+    const { major, courses } = await createPlan(db, world.programs.skills.id, [
+      { name: '电子商务基础', credits: 6, kind: 'skill', tasks: ['网店开设作业'] },
+      { name: '网店运营', credits: 5.5, kind: 'skill', tasks: [] },
+      { name: '顶岗实习', credits: 10, kind: 'internship', tasks: [] },
+    ])
+    const group = { ...world.groups.class, id: newId(), code: `API-OUT-${newId().slice(0, 6)}`, majorId: major.id }
+    await db.group.create({ data: group })
+    const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group })
+    const [basics, shop, internship] = courses
+    await db.taskCompletion.create({ data: { id: newId(), enrollmentId: enrollment.id, taskId: basics!.taskIds[0]!, source: 'coordinator', completedAt: new Date('2026-05-01T02:00:00Z') } })
+    await db.courseResult.create({ data: { id: newId(), enrollmentId: enrollment.id, courseId: basics!.id, score: 82, passed: true, createdAt: new Date('2026-06-01T02:00:00Z') } })
+    await db.exemption.create({
+      data: { id: newId(), enrollmentId: enrollment.id, courseId: internship!.id, basis: 'work_experience', mode: 'waive_internship', status: 'approved', reviewedAt: new Date('2026-06-02T02:00:00Z') },
+    })
+    await db.exemption.create({
+      data: { id: newId(), enrollmentId: enrollment.id, basis: 'competition_award', mode: 'credit', credits: 1.5, status: 'approved', reviewedAt: new Date('2026-06-03T02:00:00Z') },
+    })
+    await db.moralEvaluation.create({ data: { id: newId(), enrollmentId: enrollment.id, passed: true, createdAt: new Date('2026-06-04T02:00:00Z') } })
+
+    const res = await getProgress(enrollment.id, countyCoordinator, '?asOf=2026-11-24')
+    expect(res.status).toBe(200)
+    expectDocumented(ProgressResponse, res.body)
+    expect(res.body.courses).toEqual([
+      { code: basics!.code, name: '电子商务基础', credits: 6, kind: 'skill', state: 'passed', tasksComplete: true },
+      { code: shop!.code, name: '网店运营', credits: 5.5, kind: 'skill', state: 'pending', tasksComplete: true },
+      { code: internship!.code, name: '顶岗实习', credits: 10, kind: 'internship', state: 'waived', tasksComplete: true },
+    ])
+    expect(res.body.credits).toEqual({ earned: 17.5, required: 21.5 })
+    expect(res.body.outcome).toEqual({ status: 'in_progress', reasons: ['还差 1 门课程未通过：网店运营', '自学与线上学习还差 360.0 学时'] })
+
+    // As of a day before the result was recorded, the course is still pending.
+    const earlier = await getProgress(enrollment.id, countyCoordinator, '?asOf=2026-05-31')
+    expect(earlier.body.courses[0].state).toBe('pending')
+    expect(earlier.body.credits).toEqual({ earned: 0, required: 21.5 })
   })
 
   test('a teacher-training enrollment reports round-hours and cycle-hours', async () => {
