@@ -122,7 +122,8 @@ export default function GroupSessions() {
       <h1>{group.name}</h1>
       <p className="muted">
         <span className="mono">{group.code}</span> · {t(group.kind === 'class' ? 'group.kind.class' : 'group.kind.round')} · {group.region} ·{' '}
-        <Link to={`/coordinator/groups/${group.id}/progress`}>{t('roster.link')}</Link>
+        <Link to={`/coordinator/groups/${group.id}/progress`}>{t('roster.link')}</Link> ·{' '}
+        <Link to={`/coordinator/groups/${group.id}/board`}>{t('outcomes.board.link')}</Link>
       </p>
 
       <h2>{t('attendance.sessions')}</h2>

@@ -5,7 +5,9 @@ import { EnrollmentList } from '#app/components/enrollment-list.tsx'
 import { ProgressPanel } from '#app/components/progress-ring.tsx'
 import { paceView, requirementViews } from '#app/domain/progress-display.ts'
 import { beijingDate } from '#app/domain/time.ts'
+import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
+import { outcomeView } from '#app/models/outcome-view.server.ts'
 import { loadProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
@@ -17,10 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
   const active = enrollments.filter((e) => e.status === 'active')
   const progress = await loadProgress(db, active.map((e) => e.id), beijingDate(new Date()))
+  const [t, locale] = [serverT(request), getLocale(request)]
   const progressCards = active.flatMap((e) => {
     const p = progress.get(e.id)
     if (!p) return []
-    return [{ id: e.id, groupName: e.group.name, requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour), pace: paceView(p.evaluation.pace, p.policy.minutesPerHour) }]
+    return [{ id: e.id, groupName: e.group.name, requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour), pace: paceView(p.evaluation.pace, p.policy.minutesPerHour), outcome: outcomeView(p, t, locale) }]
   })
   return { name: user.displayName, enrollments, progressCards }
 }
@@ -48,6 +51,10 @@ export default function MyLearning() {
             <section key={c.id} className="card" aria-label={c.groupName} data-testid={`progress-${c.id}`}>
               <strong>{c.groupName}</strong>
               <ProgressPanel requirements={c.requirements} pace={c.pace} />
+              <p data-testid="outcome-line">
+                <strong>{c.outcome.label}</strong>
+                {c.outcome.reasons[0] ? ` · ${c.outcome.reasons[0]}` : null} <Link to="/me/courses">{t('outcomes.coursesLink')}</Link>
+              </p>
             </section>
           ))}
           <p>

@@ -41,6 +41,7 @@ export const outcomesZh = {
 
   'outcomes.credits': '学分 {earned} / {required}',
   'outcomes.creditsAwards': '其中奖励学分 {credits}',
+  'outcomes.courseCredits': '{credits} 学分',
   'outcomes.tasks': '作业实操 {done} / {total}',
   'outcomes.noTasks': '无作业实操',
   'outcomes.score': '{score} 分',
@@ -113,6 +114,7 @@ export const outcomesEn: Record<keyof typeof outcomesZh, string> = {
 
   'outcomes.credits': 'Credits {earned} / {required}',
   'outcomes.creditsAwards': 'including {credits} from awards',
+  'outcomes.courseCredits': '{credits} credits',
   'outcomes.tasks': 'Assignments {done} / {total}',
   'outcomes.noTasks': 'No assignments',
   'outcomes.score': 'score {score}',

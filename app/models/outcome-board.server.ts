@@ -1,0 +1,62 @@
+/**
+ * A class's (or round's) board for coordinators: every enrollee's outcome,
+ * reasons, credits and whether they are at risk of 结业, from loadProgress
+ * (bulk) — the same outcome the learner and the API see.
+ */
+import { groupScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { atRisk, type OutcomeStatus } from '#app/domain/outcomes.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
+
+export const BOARD_FILTERS = ['all', 'eligible', 'at_risk'] as const
+export type BoardFilter = (typeof BOARD_FILTERS)[number]
+export const parseBoardFilter = (value: string | null): BoardFilter => (BOARD_FILTERS as readonly string[]).includes(value ?? '') ? (value as BoardFilter) : 'all'
+
+export type BoardRow = {
+  enrollmentId: string
+  personId: string
+  name: string
+  status: OutcomeStatus
+  atRisk: boolean
+  periodEnd: string | null
+  progress: EnrollmentProgress
+}
+
+/** Null when the group does not exist or lies outside the scopes (answer 404). */
+export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes: Scope[]; asOf: string; filter: BoardFilter }) {
+  const group = await db.group.findFirst({
+    where: { AND: [{ id: opts.groupId }, groupScopeWhere(opts.scopes)] },
+    select: { id: true, code: true, name: true, kind: true, region: { select: { name: true } } },
+  })
+  if (!group) return null
+  const enrollments = await db.enrollment.findMany({
+    where: { groupId: group.id },
+    select: { id: true, person: { select: { id: true, name: true } } },
+  })
+  const progress = await loadProgress(db, enrollments.map((e) => e.id), opts.asOf)
+  const rows: BoardRow[] = enrollments.flatMap((e) => {
+    const p = progress.get(e.id)
+    if (!p) return []
+    const periodEnd = p.facts.periodEnd ?? null
+    return [
+      {
+        enrollmentId: e.id,
+        personId: e.person.id,
+        name: e.person.name,
+        status: p.outcome.status,
+        atRisk: atRisk({ status: p.outcome.status, periodEnd, asOf: opts.asOf, behindPace: p.evaluation.pace.behind }),
+        periodEnd,
+        progress: p,
+      },
+    ]
+  })
+  rows.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.enrollmentId.localeCompare(b.enrollmentId))
+  const counts = {
+    eligible: rows.filter((r) => r.status === 'eligible_for_graduation').length,
+    atRisk: rows.filter((r) => r.atRisk).length,
+    completion: rows.filter((r) => r.status === 'completion').length,
+    withdrawn: rows.filter((r) => r.status === 'withdrawn').length,
+  }
+  const shown = rows.filter((r) => (opts.filter === 'eligible' ? r.status === 'eligible_for_graduation' : opts.filter === 'at_risk' ? r.atRisk : true))
+  return { group, total: rows.length, counts, rows: shown }
+}
