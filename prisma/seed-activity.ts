@@ -1,6 +1,6 @@
 /**
- * Demo learning activity for the seeded county: courses with online lessons,
- * face-to-face sessions with attendance, and ledger entries spread so every
+ * Demo learning activity for the seeded county (courses and lessons come from
+ * content/catalog through the content sync): face-to-face sessions with attendance, and ledger entries spread so every
  * state shows (ahead of pace, behind, met, a missing month in one class's
  * schedule, corrections). Rows are inserted in bulk; the seed is initial data,
  * not a user's change, so it writes no audit events.
@@ -12,38 +12,6 @@ import { currentPolicyVersion, syncPolicies } from '#app/models/policies.server.
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { faker } from '#tests/fixtures/factories.ts'
-
-const doc = (...paragraphs: string[]) => ({
-  type: 'doc',
-  content: paragraphs.map((text, i) =>
-    i === 0 ? { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text }] } : { type: 'paragraph', content: [{ type: 'text', text }] },
-  ),
-})
-
-const COURSES = [
-  {
-    program: 'skills-credential', code: 'SC-ZZ-101', name: '种植技术基础', credits: 4, kind: 'skill' as const,
-    lessons: [
-      { code: 'SC-ZZ-101-01', title: '认识土壤', minutes: 30, text: ['认识土壤', '土壤是庄稼生长的地方。黄壤、红壤各有特点。', '种地之前，先看看土是干还是湿，再决定什么时候下种。'] },
-      { code: 'SC-ZZ-101-02', title: '玉米播种', minutes: 40, text: ['玉米播种', '春天地温达到 10 ℃ 以上就可以播种。', '每穴放两到三粒种子，出苗后留一株壮苗。'] },
-      { code: 'SC-ZZ-101-03', title: '病虫害防治', minutes: 45, text: ['病虫害防治', '常见的害虫有玉米螟、黏虫。', '发现虫害要及时报告农技员，按说明用药，注意安全。'] },
-    ],
-  },
-  {
-    program: 'skills-credential', code: 'SC-WH-101', name: '普通话', credits: 2, kind: 'culture' as const,
-    lessons: [
-      { code: 'SC-WH-101-01', title: '问候与自我介绍', minutes: 30, text: ['问候与自我介绍', '您好！我叫……，我来自册亨县。', '跟着读一读，再对身边的人说一说。'] },
-      { code: 'SC-WH-101-02', title: '在集市上买东西', minutes: 30, text: ['在集市上买东西', '这个多少钱？便宜一点可以吗？', '学会说数字，买卖不吃亏。'] },
-    ],
-  },
-  {
-    program: 'teacher-training', code: 'TT-XX-201', name: '信息技术与课堂教学融合', credits: 0, kind: 'culture' as const,
-    lessons: [
-      { code: 'TT-XX-201-01', title: '用好国家中小学智慧教育平台', minutes: 45, text: ['用好国家中小学智慧教育平台', '平台提供各学科的优质课例与资源。', '备课时先检索同课题资源，再结合学情调整。'] },
-      { code: 'TT-XX-201-02', title: '乡村课堂中的多媒体', minutes: 45, text: ['乡村课堂中的多媒体', '多媒体是手段，不是目的。', '一节课的关键环节用好一张图、一段视频即可。'] },
-    ],
-  },
-]
 
 type Entry = {
   enrollmentId: string; personId: string; groupId: string; category: HourCategory; minutes: number
@@ -60,15 +28,7 @@ export async function seedActivity(db: Db, { today, coordinatorId }: { today: st
   for (const p of programs) {
     await db.enrollment.updateMany({ where: { programId: p.id, policyVersion: null }, data: { policyVersion: await currentPolicyVersion(db, p.id) } })
   }
-  const programId = new Map(programs.map((p) => [p.code, p.id]))
-
-  for (const c of COURSES) {
-    const courseId = newId()
-    await db.course.create({ data: { id: courseId, programId: programId.get(c.program)!, code: c.code, name: c.name, credits: c.credits, kind: c.kind } })
-    await db.lesson.createMany({
-      data: c.lessons.map((l, i) => ({ id: newId(), courseId, code: l.code, title: l.title, content: doc(...l.text), nominalMinutes: l.minutes, position: i })),
-    })
-  }
+  // Courses and online lessons come from content/catalog (synced by seed.ts before this runs).
 
   const groups = await db.group.findMany({ include: { enrollments: { select: { id: true, personId: true, status: true, startDate: true, periodEnd: true } } } })
   const sessions: { id: string; groupId: string; startsAt: Date; endsAt: Date; venue: string; plannedMinutes: number; description: string; checkinKey: Uint8Array<ArrayBuffer> }[] = []

@@ -15,6 +15,7 @@ import { lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { faker, fakePerson } from '#tests/fixtures/factories.ts'
+import { syncContent } from '#app/server/content-sync.ts'
 import { seedActivity } from './seed-activity.ts'
 
 export const seedPassword = () => process.env.XX_SEED_PASSWORD ?? 'XiangXue-demo-2026'
@@ -56,13 +57,6 @@ const ORGANIZATIONS: { code: string; name: string; kind: OrganizationKind; regio
   { code: 'WM-ZZ', name: '望谟县中等职业学校', kind: 'vocational_school', region: '522326' },
 ]
 
-const MAJORS = [
-  { code: 'planting', name: '种植' },
-  { code: 'breeding', name: '养殖' },
-  { code: 'e-commerce', name: '电子商务' },
-  { code: 'catering', name: '餐饮' },
-]
-
 const CLASSES = [
   { code: 'CH2026-ZZ01', name: '2026级种植班（者楼）', major: 'planting', region: '522327001', start: '2026-03-01', learners: 80 },
   { code: 'CH2026-YZ01', name: '2026级养殖班（高洛）', major: 'breeding', region: '522327002', start: '2026-03-01', learners: 75 },
@@ -102,16 +96,11 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
     orgs.set(o.code, id)
   }
 
-  const skills = { id: newId(), code: 'skills-credential', name: '职业技能学历双提升', minutesPerHour: 45 }
-  const teacher = { id: newId(), code: 'teacher-training', name: '教师培训', minutesPerHour: 45 }
-  await db.program.createMany({ data: [skills, teacher] })
-
-  const majors = new Map<string, string>()
-  for (const m of MAJORS) {
-    const id = newId()
-    await db.major.create({ data: { id, ...m } })
-    majors.set(m.code, id)
-  }
+  // Programs, majors and their teaching plans, courses and lessons come from content/catalog (the same sync npm start runs).
+  await syncContent(db)
+  const skills = await db.program.findUniqueOrThrow({ where: { code: 'skills-credential' } })
+  const teacher = await db.program.findUniqueOrThrow({ where: { code: 'teacher-training' } })
+  const majors = new Map((await db.major.findMany({ select: { id: true, code: true } })).map((m) => [m.code, m.id]))
 
   // Classes and their learners.
   const people: ReturnType<typeof personRow>[] = []

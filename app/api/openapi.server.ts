@@ -6,6 +6,8 @@
  */
 import { z } from 'zod'
 import { API_ERROR_CODES, API_ERROR_STATUS, ProgressQuery, apiSchemas, type ApiErrorCode } from './schemas.ts'
+import './schemas-enrollment.ts' // registers the people, enrollment and records-of-study schemas
+import './schemas-catalog.ts' // registers the catalog's schemas (GET /programs, /groups/{code})
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
 
@@ -115,6 +117,89 @@ export function buildOpenApiDocument(serverUrl?: string) {
           description: 'The person themselves (learner or teacher token), or coordinators, bureau users and admins in scope.',
           parameters: [enrollmentId, ...queryParameters(ProgressQuery)],
           responses: { '200': jsonAnswer('Progress as of the date', 'Progress'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed') },
+        },
+      },
+      '/api/v1/programs': {
+        get: {
+          operationId: 'listPrograms',
+          summary: 'Programs with the classes and rounds the caller may see',
+          responses: { '200': jsonAnswer('The programs', 'Programs'), ...errors('unauthenticated', 'forbidden') },
+        },
+      },
+      '/api/v1/groups/{code}': {
+        get: {
+          operationId: 'getGroup',
+          summary: 'A class or round, with the courses and tasks of its teaching plan',
+          parameters: [{ name: 'code', in: 'path', required: true, description: 'Group code, e.g. CH2026-ZZ01', schema: { type: 'string' } }],
+          responses: { '200': jsonAnswer('The group', 'Group'), ...errors('unauthenticated', 'forbidden', 'not_found') },
+        },
+      },
+      // People, enrollments and records of study (app/api/study-records.server.ts)
+      '/api/v1/people': {
+        post: {
+          operationId: 'createPerson',
+          summary: 'Register a person',
+          description: 'Coordinators and admins; the region must be a township or village in the caller\'s scope.',
+          requestBody: jsonBody('PersonCreateRequest'),
+          responses: {
+            '201': jsonAnswer('The new person, ID number masked', 'PersonCreated'),
+            '409': jsonAnswer('`conflict`: the ID number is already registered; `existingId` when that person is in the caller\'s scope', 'PersonDuplicate'),
+            ...errors('unauthenticated', 'forbidden', 'validation_failed'),
+          },
+        },
+      },
+      '/api/v1/people/{id}': {
+        get: {
+          operationId: 'getPerson',
+          summary: 'One person (ID number masked)',
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'Person id', schema: { type: 'string' } }],
+          responses: { '200': jsonAnswer('The person', 'Person'), ...errors('unauthenticated', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/enrollments': {
+        post: {
+          operationId: 'createEnrollment',
+          summary: 'Enroll a person in a class or round',
+          description: 'Study years from prior education (senior/vocational 1, else 3); period end = start + years; rounds run to the round\'s end. 409 conflict when already in that group (with `existingId`) or active in another group of the same program.',
+          requestBody: jsonBody('EnrollmentCreateRequest'),
+          responses: { '201': jsonAnswer('The enrollment', 'EnrollmentCreated'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+        },
+      },
+      '/api/v1/enrollments/{id}/tasks/{taskCode}/complete': {
+        post: {
+          operationId: 'completeTask',
+          summary: 'Mark a task (作业/实操) of the plan complete (idempotent)',
+          description: 'Coordinators and admins in scope, or the learner on their own enrollment.',
+          parameters: [enrollmentId, { name: 'taskCode', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: false, content: { 'application/json': { schema: ref('TaskCompleteRequest') } } },
+          responses: { '200': jsonAnswer('The completion', 'TaskCompleteResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+        },
+      },
+      '/api/v1/enrollments/{id}/results': {
+        post: {
+          operationId: 'recordResult',
+          summary: 'Record an exam result',
+          parameters: [enrollmentId],
+          requestBody: jsonBody('ResultRequest'),
+          responses: { '201': jsonAnswer('The result', 'ResultResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'tasks_incomplete', 'conflict') },
+        },
+      },
+      '/api/v1/enrollments/{id}/moral-evaluation': {
+        post: {
+          operationId: 'recordMoralEvaluation',
+          summary: 'Record the moral evaluation (思想品德评价)',
+          parameters: [enrollmentId],
+          requestBody: jsonBody('MoralEvaluationRequest'),
+          responses: { '201': jsonAnswer('The evaluation', 'MoralEvaluationResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+        },
+      },
+      '/api/v1/enrollments/{id}/withdraw': {
+        post: {
+          operationId: 'withdrawEnrollment',
+          summary: 'Withdraw an enrollment',
+          parameters: [enrollmentId],
+          requestBody: jsonBody('WithdrawRequest'),
+          responses: { '200': jsonAnswer('Withdrawn', 'WithdrawResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
         },
       },
       '/api/v1/openapi.json': {
