@@ -1,4 +1,12 @@
-import type { Db } from '#app/utils/db.server.ts'
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import { personScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
+import { formatDate } from '#app/domain/time.ts'
+import type { T } from '#app/i18n/index.ts'
+import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { recordAudit } from './audit.server.ts'
+import { currentPolicyVersion } from './policies.server.ts'
 
 /** A person's classes and rounds, current ones first (learner home and the coordinator's person page). */
 export function listEnrollmentsOfPerson(db: Db, personId: string) {
@@ -15,4 +23,215 @@ export function listEnrollmentsOfPerson(db: Db, personId: string) {
       group: { select: { name: true, code: true, kind: true, major: { select: { name: true } } } },
     },
   })
+}
+
+const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
+const day = (d: string) => new Date(`${d}T00:00:00Z`)
+
+/** What enrolling needs to know of a class or round (the caller has checked it is in scope). */
+export const ENROLL_GROUP_SELECT = {
+  id: true,
+  code: true,
+  name: true,
+  kind: true,
+  startDate: true,
+  endDate: true,
+  programId: true,
+  program: { select: { code: true } },
+  region: { select: { path: true } },
+} as const satisfies Prisma.GroupSelect
+
+export type EnrollGroup = Prisma.GroupGetPayload<{ select: typeof ENROLL_GROUP_SELECT }>
+
+/** Why an enrollment was not made: the domain's refusals, plus the database's. */
+export type EnrollRefusal =
+  | EnrollmentRefusal
+  | { code: 'active_in_program'; groupName: string }
+  | { code: 'not_found' }
+
+export class EnrollmentError extends Error {
+  constructor(
+    readonly refusal: EnrollRefusal | { code: 'already_enrolled'; enrollmentId: string },
+  ) {
+    super(refusal.code)
+    this.name = 'EnrollmentError'
+  }
+}
+
+const ENROLLMENT_RESULT_SELECT = {
+  id: true,
+  startDate: true,
+  periodEnd: true,
+  studyYears: true,
+  status: true,
+  personId: true,
+} as const satisfies Prisma.EnrollmentSelect
+
+/** Why the person cannot be enrolled right now in the group, judged from what is stored. */
+async function storedConflict(db: Db | Tx, personId: string, group: EnrollGroup): Promise<EnrollmentError | null> {
+  const same = await db.enrollment.findUnique({ where: { personId_groupId: { personId, groupId: group.id } }, select: { id: true } })
+  if (same) return new EnrollmentError({ code: 'already_enrolled', enrollmentId: same.id })
+  const active = await db.enrollment.findFirst({
+    where: { personId, programId: group.programId, status: 'active' },
+    select: { group: { select: { name: true } } },
+  })
+  if (active) return new EnrollmentError({ code: 'active_in_program', groupName: active.group.name })
+  return null
+}
+
+/**
+ * Enrolls one person in a class or round, in one transaction, audited: study
+ * years and period from the domain rules, the program's current policy
+ * version. Throws EnrollmentError when already enrolled in that group, active
+ * in another group of the same program (the partial unique index
+ * Enrollment_one_active_per_program also refuses a concurrent second one), or
+ * refused by the rules (window, age, kind).
+ */
+export async function enrollPerson(
+  db: Db,
+  opts: { personId: string; group: EnrollGroup; startDate: string; actorId: string | null; ip?: string | null },
+) {
+  const { group } = opts
+  const person = await db.person.findUnique({
+    where: { id: opts.personId },
+    select: { id: true, name: true, birthDate: true, kind: true, priorEducation: true },
+  })
+  if (!person) throw new EnrollmentError({ code: 'not_found' })
+  const conflict = await storedConflict(db, person.id, group)
+  if (conflict) throw conflict
+  const decision = planEnrollment({
+    programCode: group.program.code,
+    groupKind: group.kind,
+    groupStart: dateOnly(group.startDate),
+    groupEnd: group.endDate ? dateOnly(group.endDate) : null,
+    startDate: opts.startDate,
+    person: { birthDate: dateOnly(person.birthDate), kind: person.kind, priorEducation: person.priorEducation },
+  })
+  if (!decision.ok) throw new EnrollmentError(decision.refusal)
+  const { plan } = decision
+  try {
+    return await db.$transaction(async (tx) => {
+      const enrollment = await tx.enrollment.create({
+        data: {
+          id: newId(),
+          personId: person.id,
+          groupId: group.id,
+          programId: group.programId,
+          policyVersion: await currentPolicyVersion(tx, group.programId),
+          startDate: day(plan.startDate),
+          periodEnd: plan.periodEnd ? day(plan.periodEnd) : null,
+          studyYears: plan.studyYears,
+        },
+        select: ENROLLMENT_RESULT_SELECT,
+      })
+      await recordAudit(tx, {
+        actorId: opts.actorId,
+        action: 'enrollment.create',
+        entityType: 'Enrollment',
+        entityId: enrollment.id,
+        after: { personId: person.id, groupCode: group.code, ...plan },
+        ip: opts.ip,
+        scopePath: group.region.path,
+      })
+      return enrollment
+    })
+  } catch (error) {
+    // A concurrent enrollment won the race: say which rule it broke, never a 500.
+    if (isUniqueViolation(error)) throw (await storedConflict(db, person.id, group)) ?? new EnrollmentError({ code: 'active_in_program', groupName: '' })
+    throw error
+  }
+}
+
+export type EnrollOutcome =
+  | { personId: string; name: string; status: 'enrolled'; enrollmentId: string }
+  | { personId: string; name: string; status: 'already_enrolled'; enrollmentId: string }
+  | { personId: string; name: string; status: 'refused'; refusal: EnrollRefusal }
+
+/**
+ * Enrolls many people, one transaction each, and reports each person's
+ * outcome. People outside `scopes` (or unknown ids) are reported as refused
+ * (not_found); one refusal never stops the others.
+ */
+export async function enrollMany(
+  db: Db,
+  opts: { personIds: string[]; group: EnrollGroup; startDate: string; scopes: Scope[]; actorId: string | null; ip?: string | null },
+): Promise<EnrollOutcome[]> {
+  const ids = [...new Set(opts.personIds)]
+  const people = await db.person.findMany({ where: { AND: [{ id: { in: ids } }, personScopeWhere(opts.scopes)] }, select: { id: true, name: true } })
+  const nameOf = new Map(people.map((p) => [p.id, p.name]))
+  const outcomes: EnrollOutcome[] = []
+  for (const personId of ids) {
+    const name = nameOf.get(personId)
+    if (name === undefined) {
+      outcomes.push({ personId, name: '', status: 'refused', refusal: { code: 'not_found' } })
+      continue
+    }
+    try {
+      const e = await enrollPerson(db, { personId, group: opts.group, startDate: opts.startDate, actorId: opts.actorId, ip: opts.ip })
+      outcomes.push({ personId, name, status: 'enrolled', enrollmentId: e.id })
+    } catch (error) {
+      if (!(error instanceof EnrollmentError)) throw error
+      const r = error.refusal
+      outcomes.push(r.code === 'already_enrolled' ? { personId, name, status: 'already_enrolled', enrollmentId: r.enrollmentId } : { personId, name, status: 'refused', refusal: r })
+    }
+  }
+  return outcomes
+}
+
+export const ENROLL_PAGE_SIZE = 100
+
+/**
+ * People in scope who are not enrolled in the group (any status), for the
+ * enroll page: filtered by (part of) a name, kind and township; 100 at most.
+ */
+export async function listEnrollable(
+  db: Db,
+  opts: { scopes: Scope[]; groupId: string; q?: string; kind?: 'adult_learner' | 'teacher'; regionId?: string },
+) {
+  const where: Prisma.PersonWhereInput = {
+    AND: [
+      personScopeWhere(opts.scopes),
+      { enrollments: { none: { groupId: opts.groupId } } },
+      opts.q ? { name: { contains: opts.q } } : {},
+      opts.kind ? { kind: opts.kind } : {},
+      opts.regionId ? { OR: [{ regionId: opts.regionId }, { region: { parentId: opts.regionId } }] } : {},
+    ],
+  }
+  const [total, people] = await Promise.all([
+    db.person.count({ where }),
+    db.person.findMany({
+      where,
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      take: ENROLL_PAGE_SIZE,
+      select: {
+        id: true,
+        name: true,
+        idMasked: true,
+        kind: true,
+        birthDate: true,
+        priorEducation: true,
+        region: { select: { name: true } },
+        enrollments: { where: { status: 'active' }, select: { programId: true, group: { select: { name: true } } } },
+      },
+    }),
+  ])
+  return { total, people }
+}
+
+/** Why an enrollment was refused, in the reader's words. */
+export function enrollRefusalMessage(t: T, r: EnrollRefusal | { code: 'already_enrolled' }, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
+  switch (r.code) {
+    case 'before_group_start':
+      return t('enroll.refusal.before_group_start', { date: formatDate(r.groupStart, locale) })
+    case 'after_group_end':
+      return t('enroll.refusal.after_group_end', { date: formatDate(r.groupEnd, locale) })
+    case 'too_young':
+      return t('enroll.refusal.too_young', { age: r.age, min: r.min })
+    case 'too_old':
+      return t('enroll.refusal.too_old', { age: r.age })
+    case 'active_in_program':
+      return r.groupName ? t('enroll.refusal.active_in_program', { group: r.groupName }) : t('enroll.refusal.active_in_program_unknown')
+    default:
+      return t(`enroll.refusal.${r.code}`)
+  }
 }
