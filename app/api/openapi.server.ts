@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { API_ERROR_CODES, API_ERROR_STATUS, ProgressQuery, apiSchemas, type ApiErrorCode } from './schemas.ts'
+import './schemas-exemptions.ts'
 import './schemas-enrollment.ts' // registers the people, enrollment and records-of-study schemas
 import './schemas-catalog.ts' // registers the catalog's schemas (GET /programs, /groups/{code})
 
@@ -200,6 +201,34 @@ export function buildOpenApiDocument(serverUrl?: string) {
           parameters: [enrollmentId],
           requestBody: jsonBody('WithdrawRequest'),
           responses: { '200': jsonAnswer('Withdrawn', 'WithdrawResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+        },
+      },
+      '/api/v1/enrollments/{id}/exemptions': {
+        post: {
+          operationId: 'applyExemption',
+          summary: 'Apply for an exemption (免修/免考), credits or the internship waiver',
+          description:
+            'The learner for their own active enrollment, or a coordinator or admin in scope on their behalf. The course must be in the teaching plan of the class\'s major and not already passed or exempted; one pending application per course. Optional `Idempotency-Key` header: a retry answers 200 with the same application.',
+          parameters: [enrollmentId],
+          requestBody: jsonBody('ExemptionRequest'),
+          responses: {
+            '201': jsonAnswer('The new application, pending review', 'ExemptionCreated'),
+            '200': jsonAnswer('A repeat with the same Idempotency-Key: the same application', 'ExemptionCreated'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
+        },
+      },
+      '/api/v1/exemptions/{id}/decision': {
+        post: {
+          operationId: 'decideExemption',
+          summary: 'Approve or reject an exemption application',
+          description: 'Coordinators and admins in scope. Deciding again changes nothing: the same decision answers 200 with the recorded status, the opposite one 409.',
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'Exemption id', schema: { type: 'string' } }],
+          requestBody: jsonBody('ExemptionDecisionRequest'),
+          responses: {
+            '200': jsonAnswer('The decision as recorded', 'ExemptionDecisionResponse'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
         },
       },
       '/api/v1/openapi.json': {

@@ -35,6 +35,10 @@ export default function CoordinatorHome() {
         <Link className="button secondary" to="/coordinator/self-study">
           {t('selfStudyQueue.link')}
         </Link>
+        {' '}
+        <Link className="button secondary" to="/coordinator/exemptions">
+          {t('exemptionQueue.link')}
+        </Link>
       </p>
 
       <h2>{t('coordinator.groups')}</h2>

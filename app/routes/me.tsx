@@ -72,6 +72,9 @@ export default function MyLearning() {
           <Link to="/me/records" className="button secondary block">
             {t('records.link')}
           </Link>
+          <Link to="/me/exemptions" className="button secondary block">
+            {t('exemptions.link')}
+          </Link>
         </p>
       ) : null}
     </div>

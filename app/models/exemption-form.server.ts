@@ -1,0 +1,107 @@
+/**
+ * The exemption application form, as the learner's page and the
+ * coordinator's "代为申请" form post it (multipart, optional evidence file):
+ * read with the upload limit, validated with zod, the evidence stored by its
+ * content, the application recorded. Errors come back per field in the
+ * request's locale; a refused application leaves no file behind.
+ */
+import { z } from 'zod'
+import { EXEMPTION_BASES, EXEMPTION_MODES, MAX_NOTE } from '#app/domain/exemptions.ts'
+import type { MessageKey, T } from '#app/i18n/index.ts'
+import { applyForExemption, ExemptionError, type Applicant } from './exemptions.server.ts'
+import { deleteUpload, fileField, parseUploadForm, storeEvidence, UploadError } from './uploads.server.ts'
+import type { Db } from '#app/utils/db.server.ts'
+
+export type ApplicationErrors = Partial<Record<'enrollmentId' | 'courseId' | 'basis' | 'mode' | 'certificateNo' | 'issuer' | 'note' | 'evidence' | 'form', string>>
+
+export type ApplicationFormResult =
+  | { ok: true; created: boolean; exemptionId: string }
+  | { ok: false; status: number; errors: ApplicationErrors; values: Record<string, string> }
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : null))
+
+function schema(t: T) {
+  return z.object({
+    enrollmentId: z.string({ error: t('exemptions.err.enrollment') }).min(1, t('exemptions.err.enrollment')),
+    courseId: optionalText,
+    basis: z.enum(EXEMPTION_BASES, { error: t('exemptions.err.basis') }),
+    mode: z.enum(EXEMPTION_MODES, { error: t('exemptions.err.mode') }),
+    certificateNo: optionalText,
+    issuer: optionalText,
+    note: z.string().trim().max(MAX_NOTE, t('exemptions.err.noteTooLong')).optional(),
+    idempotencyKey: z.string({ error: t('exemptions.err.form') }).regex(/^[a-z0-9]{16,64}$/, t('exemptions.err.form')),
+  })
+}
+
+export async function submitApplicationForm(db: Db, request: Request, opts: { t: T; applicant: Applicant; ip?: string | null; enrollmentId?: string }): Promise<ApplicationFormResult> {
+  const { t } = opts
+  let form: FormData
+  try {
+    form = await parseUploadForm(request, { fileFields: ['evidence'] })
+  } catch (error) {
+    if (error instanceof UploadError) return { ok: false, status: 413, errors: { evidence: t('exemptions.err.evidenceSize') }, values: {} }
+    throw error
+  }
+  const values: Record<string, string> = {}
+  for (const [k, v] of form.entries()) if (typeof v === 'string') values[k] = v
+  if (opts.enrollmentId) values.enrollmentId = opts.enrollmentId
+  const fail = (errors: ApplicationErrors, status = 422): ApplicationFormResult => ({ ok: false, status, errors, values })
+
+  const parsed = schema(t).safeParse(values)
+  if (!parsed.success) {
+    const errors: ApplicationErrors = {}
+    for (const issue of parsed.error.issues) {
+      const field = (issue.path[0] === 'idempotencyKey' ? 'form' : issue.path[0]) as keyof ApplicationErrors
+      errors[field] ??= issue.message
+    }
+    return fail(errors)
+  }
+  const v = parsed.data
+
+  let evidence: { key: string; type: string } | null = null
+  const file = fileField(form, 'evidence')
+  if (file) {
+    try {
+      const stored = await storeEvidence(file, 'exemptions')
+      evidence = { key: stored.key, type: stored.mime }
+    } catch (error) {
+      if (error instanceof UploadError) return fail({ evidence: t(error.code === 'too_large' ? 'exemptions.err.evidenceSize' : 'exemptions.err.evidenceType') }, error.code === 'too_large' ? 413 : 422)
+      throw error
+    }
+  }
+
+  try {
+    const { exemption, created } = await applyForExemption(db, {
+      enrollmentId: v.enrollmentId,
+      applicant: opts.applicant,
+      basis: v.basis,
+      mode: v.mode,
+      course: v.courseId ? { id: v.courseId } : null,
+      certificateNo: v.certificateNo,
+      issuer: v.issuer,
+      note: v.note,
+      evidence,
+      idempotencyKey: v.idempotencyKey,
+      ip: opts.ip ?? null,
+    })
+    if (!created && evidence) await deleteUpload(evidence.key)
+    return { ok: true, created, exemptionId: exemption.id }
+  } catch (error) {
+    if (evidence) await deleteUpload(evidence.key)
+    if (error instanceof ExemptionError) {
+      if (error.code === 'not_found') return fail({ enrollmentId: t('exemptions.err.enrollment') }, 404)
+      if (error.code === 'conflict') return fail({ form: t('exemptions.err.form') }, 409)
+      const errors: ApplicationErrors = {}
+      for (const p of error.problems) {
+        const field = (p.field === 'courseCode' ? 'courseId' : p.field === 'credits' || p.field === 'reason' ? 'form' : p.field) as keyof ApplicationErrors
+        errors[field] ??= t(`exemptions.err.${p.code}` as MessageKey)
+      }
+      return fail(errors)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,14 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { notFound, requireUser, scopesFor } from '#app/auth/permissions.server.ts'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { evidenceKeyForViewer } from '#app/models/exemptions.server.ts'
+import { uploadResponse } from '#app/models/uploads.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+
+/** An exemption's evidence (photo inline, PDF as a download), only for its applicant or a coordinator whose scope holds the class; else 404. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const key = await evidenceKeyForViewer(getDb(), params.exemptionId ?? '', { personId: user.personId, scopes: scopesFor(user, PEOPLE_MANAGERS) })
+  if (!key) throw notFound()
+  return uploadResponse(key)
+}
