@@ -17,6 +17,7 @@ import { newId } from '#app/utils/ids.server.ts'
 import { faker, fakePerson } from '#tests/fixtures/factories.ts'
 import { syncContent } from '#app/server/content-sync.ts'
 import { seedActivity } from './seed-activity.ts'
+import { seedOutcomes } from './seed-outcomes.ts'
 
 export const seedPassword = () => process.env.XX_SEED_PASSWORD ?? 'XiangXue-demo-2026'
 
@@ -205,9 +206,11 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
 
   const coordinator = await db.user.findUniqueOrThrow({ where: { username: 'coord.county' }, select: { id: true } })
   const activity = await seedActivity(db, { today, coordinatorId: coordinator.id })
+  const outcomes = await seedOutcomes(db, { today, coordinatorId: coordinator.id })
   log(
     `seeded ${REGIONS.length} regions, ${people.length} people, ${enrollments.length} enrollments, ` +
-      `${activity.sessions} sessions, ${activity.attendances} attendances, ${activity.entries} hour entries`,
+      `${activity.sessions} sessions, ${activity.attendances} attendances, ${activity.entries} hour entries, ` +
+      `${outcomes.results} exam results, ${outcomes.exemptions} exemptions, ${outcomes.withdrawals} withdrawals`,
   )
 }
 
