@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
 
@@ -11,8 +12,8 @@ type Enrollment = {
   group: { name: string; kind: 'class' | 'round'; major: { name: string } | null }
 }
 
-/** A person's classes and rounds as cards (learner home, coordinator's person page). */
-export function EnrollmentList({ enrollments }: { enrollments: Enrollment[] }) {
+/** A person's classes and rounds as cards (learner home, coordinator's person page: `hrefOf` links each to its record). */
+export function EnrollmentList({ enrollments, hrefOf }: { enrollments: Enrollment[]; hrefOf?: (enrollmentId: string) => string }) {
   const t = useT()
   const locale = useLocale()
   return (
@@ -22,7 +23,7 @@ export function EnrollmentList({ enrollments }: { enrollments: Enrollment[] }) {
           <div className="muted">
             {t(`program.${e.program.code as 'skills-credential' | 'teacher-training'}`)} · {t(e.group.kind === 'class' ? 'me.class' : 'me.round')}
           </div>
-          <strong>{e.group.name}</strong>
+          <strong>{hrefOf ? <Link to={hrefOf(e.id)}>{e.group.name}</Link> : e.group.name}</strong>
           {e.group.major ? (
             <div>
               {t('group.major')}：{e.group.major.name}

@@ -260,18 +260,14 @@ export async function withdrawEnrollment(
 }
 
 /**
- * Whether an enrollment may graduate now, with the reasons it may not.
- * Reads `outcome` from loadProgress when the outcomes engine provides it;
- * until then only the blocking hour requirements are checked (moral
- * evaluation and plan courses are the outcomes engine's to judge).
+ * Whether an enrollment may graduate now, with the reasons it may not: the
+ * outcome of loadProgress (the one outcomes engine) must be
+ * eligible_for_graduation.
  */
 export async function graduationCheck(db: Db | Tx, enrollmentId: string, asOf: string): Promise<{ eligible: boolean; reasons: string[] }> {
   const progress = await loadEnrollmentProgress(db, enrollmentId, asOf)
   if (!progress) throw new StudyRecordError({ code: 'not_found' })
-  const outcome = (progress as { outcome?: { status: string; reasons?: string[] } }).outcome
-  if (outcome) return { eligible: outcome.status === 'eligible_for_graduation', reasons: outcome.reasons ?? [] }
-  const unmet = progress.evaluation.requirements.filter((r) => r.blocking && !r.met)
-  return { eligible: unmet.length === 0, reasons: unmet.map((r) => `${r.label}：${r.earnedHours ?? r.earnedCount ?? 0} / ${r.requiredHours ?? r.requiredCount ?? 0}`) }
+  return { eligible: progress.outcome.status === 'eligible_for_graduation', reasons: progress.outcome.reasons }
 }
 
 /** An early-graduation application (learner or coordinator); one pending at a time (a repeat answers the pending one). */

@@ -123,7 +123,9 @@ export default function GroupSessions() {
       <p className="muted">
         <span className="mono">{group.code}</span> · {t(group.kind === 'class' ? 'group.kind.class' : 'group.kind.round')} · {group.region} ·{' '}
         <Link to={`/coordinator/groups/${group.id}/progress`}>{t('roster.link')}</Link> ·{' '}
-        <Link to={`/coordinator/groups/${group.id}/board`}>{t('outcomes.board.link')}</Link>
+        <Link to={`/coordinator/groups/${group.id}/enroll`}>{t('enroll.link')}</Link> ·{' '}
+        <Link to={`/coordinator/groups/${group.id}/board`}>{t('outcomes.board.link')}</Link> ·{' '}
+        <Link to={`/coordinator/groups/${group.id}/edit`}>{t('catalog.groups.edit')}</Link>
       </p>
 
       <h2>{t('attendance.sessions')}</h2>

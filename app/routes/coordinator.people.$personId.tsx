@@ -87,8 +87,11 @@ export default function PersonPage() {
         <p className="hint">{t('person.fullIdNote')}</p>
       </div>
       <h2>{t('person.enrollments')}</h2>
-      <EnrollmentList enrollments={enrollments} />
-      <p>
+      <EnrollmentList enrollments={enrollments} hrefOf={(id) => `/coordinator/enrollments/${id}`} />
+      <p className="row">
+        <Link to={`/coordinator/people/${person.id}/enroll`} className="button">
+          {t('enroll.onePerson')}
+        </Link>
         <Link to={`/coordinator/people/${person.id}/records`} className="button secondary">
           {t('records.link')}
         </Link>

@@ -17,6 +17,7 @@ import {
   StudyRecordError,
   withdrawEnrollment,
 } from '#app/models/study-records.server.ts'
+import { appendHourEntry } from '#app/models/ledger.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import * as enrollmentsRoute from '#app/routes/api.v1.enrollments.ts'
 import * as moralRoute from '#app/routes/api.v1.enrollments.$id.moral-evaluation.ts'
@@ -27,7 +28,10 @@ import * as personRoute from '#app/routes/api.v1.people.$id.ts'
 import * as peopleRoute from '#app/routes/api.v1.people.ts'
 import * as openapiRoute from '#app/routes/api.v1.openapi[.json].ts'
 import { createSession } from '#app/auth/session.server.ts'
-import { createPersonIn, createTestUser } from '#tests/fixtures/db.ts'
+import * as enrollmentPage from '#app/routes/coordinator.enrollments.$enrollmentId.tsx'
+import * as enrollPage from '#app/routes/coordinator.groups.$groupId_.enroll.tsx'
+import * as learnerTask from '#app/routes/me_.tasks.$taskId.complete.tsx'
+import { callRoute, createPersonIn, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createPlanWithTasks, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 type Handler = (args: { request: Request; params: Record<string, string>; context: { ip: string } }) => Promise<Response>
@@ -338,6 +342,24 @@ describe('early graduation', () => {
       { action: 'early_graduation.reject' },
     ])
   })
+  test('approved once the outcome is eligible_for_graduation: moral passed, every plan course passed, 360 学时 of self-study and online', async () => {
+    const db = getDb()
+    const { enrollment } = await learnerInClass()
+    for (const task of plan[0]!.tasks) await completeTask(db, { enrollmentId: enrollment.id, taskId: task.id, source: 'coordinator', actorId: county.id })
+    for (const course of plan) await recordResult(db, { enrollmentId: enrollment.id, courseId: course.id, score: 85, passed: true, actorId: county.id })
+    await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: true, actorId: county.id })
+    const { request } = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
+    // Still 360 学时 short: refused with the outcome's reason.
+    const short = (await decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: '2026-11-24', actorId: county.id }).catch((e: unknown) => e)) as StudyRecordError
+    expect(short.problem.code).toBe('not_eligible')
+    await db.$transaction(async (tx) => {
+      for (let i = 0; i < 12; i++) {
+        await appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'self_study', minutes: 1350, date: `2026-04-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: county.id, reason: '补录' })
+      }
+    })
+    await expect(decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: '2026-11-24', actorId: county.id })).resolves.toEqual({ id: request.id, status: 'approved' })
+    expect(await db.earlyGraduationRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: 'approved', reviewedById: county.id })
+  })
 })
 
 describe('API people', () => {
@@ -380,5 +402,92 @@ describe('API people', () => {
       expect(doc.body.paths[path], path).toBeTruthy()
     }
     expect(doc.body.components.schemas.ResultRequest.required).toEqual(['courseCode', 'score', 'passed'])
+  })
+})
+
+describe('coordinator pages and the learner action', () => {
+  const form = (entries: [string, string][]) => new URLSearchParams(entries)
+
+  test('enrollment page: the refusal shown in Chinese, the result recorded after ticking the tasks; other township 404', async () => {
+    const db = getDb()
+    const { enrollment } = await learnerInClass()
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+    const outsider = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.gaoluo.id })
+    const url = `/coordinator/enrollments/${enrollment.id}`
+    const params = { enrollmentId: enrollment.id }
+    const [course] = plan
+    const post = (entries: [string, string][], cookie = coord.cookie) => callRoute(enrollmentPage.action, { url, cookie, params, method: 'POST', body: form(entries) })
+
+    const refused = await post([['intent', 'result'], ['courseId', course!.id], ['score', '88'], ['passed', 'true']])
+    expect(refused.status).toBe(409)
+    expect((refused.value as { data: { message: string } }).data.message).toBe('该课程还有作业/实操未完成：作业：写商品介绍、实操：上架一件商品')
+
+    for (const task of course!.tasks) expect((await post([['intent', 'task'], ['taskId', task.id]])).status).toBe(200)
+    expect((await post([['intent', 'result'], ['courseId', course!.id], ['score', '88'], ['passed', 'true']])).status).toBe(200)
+    expect((await post([['intent', 'moral'], ['passed', 'true']])).status).toBe(200)
+    const noConfirm = await post([['intent', 'withdraw'], ['date', '2026-05-01'], ['reason', '外出务工']])
+    expect(noConfirm.status).toBe(422)
+
+    const page = await callRoute(enrollmentPage.loader, { url, cookie: coord.cookie, params })
+    expect(page.status).toBe(200)
+    const loaded = page.value as Awaited<ReturnType<typeof enrollmentPage.loader>>
+    expect(loaded.courses.find((c) => c.id === course!.id)).toMatchObject({ tasksComplete: true, latestResult: { score: 88, passed: true } })
+    expect(loaded.moral).toMatchObject({ passed: true })
+
+    expect((await callRoute(enrollmentPage.loader, { url, cookie: outsider.cookie, params })).status).toBe(404)
+    expect((await post([['intent', 'moral'], ['passed', 'false']], outsider.cookie)).status).toBe(404)
+    expect(await db.moralEvaluation.count({ where: { enrollmentId: enrollment.id } })).toBe(1)
+  })
+
+  test('enroll page: only people in scope and not yet in the class are listed; one submit reports each person', async () => {
+    const db = getDb()
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const fresh = await personBorn(db, world.regions.gaoluo.id, '1993-03-03', 'senior')
+    const tooYoung = await personBorn(db, world.regions.gaoluo.id, '2012-03-03', 'none')
+    const inClass = await learnerInClass()
+    const foreign = await createPersonIn(db, world.regions.otherTownship.id)
+    const url = `/coordinator/groups/${world.groups.class.id}/enroll`
+    const params = { groupId: world.groups.class.id }
+    const list = await callRoute(enrollPage.loader, { url: `${url}?region=${world.regions.gaoluo.id}`, cookie: coord.cookie, params })
+    const ids = (list.value as Awaited<ReturnType<typeof enrollPage.loader>>).people.map((p) => p.id)
+    expect(ids).toEqual(expect.arrayContaining([fresh.id, tooYoung.id]))
+    expect(ids).not.toContain(inClass.person.id)
+    expect(ids).not.toContain(foreign.id)
+
+    const res = await callRoute(enrollPage.action, {
+      url,
+      cookie: coord.cookie,
+      params,
+      method: 'POST',
+      body: form([['startDate', '2026-05-01'], ['personId', fresh.id], ['personId', tooYoung.id], ['personId', inClass.person.id], ['personId', foreign.id]]),
+    })
+    expect(res.status).toBe(200)
+    const results = (res.value as { results: { personId: string; status: string; message: string | null }[] }).results
+    expect(results.map((r) => [r.personId, r.status])).toEqual([
+      [fresh.id, 'enrolled'],
+      [tooYoung.id, 'refused'],
+      [inClass.person.id, 'already_enrolled'],
+      [foreign.id, 'refused'],
+    ])
+    expect(results[1]!.message).toBe('入学时未满 15 周岁（14 岁），双提升招收 15 至 59 周岁的劳动者')
+    expect(await db.enrollment.findFirst({ where: { personId: fresh.id } })).toMatchObject({ studyYears: 1 })
+
+    const outside = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
+    expect((await callRoute(enrollPage.loader, { url, cookie: outside.cookie, params })).status).toBe(404)
+  })
+
+  test('learner action: completes their own task and returns to /me/courses; a task outside their plan is 404', async () => {
+    const db = getDb()
+    const { person, enrollment } = await learnerInClass()
+    const learner = await createUserWithSession(db, { role: 'learner', personId: person.id })
+    const task = plan[0]!.tasks[1]!
+    const res = await callRoute(learnerTask.action, { url: `/me/tasks/${task.id}/complete`, cookie: learner.cookie, params: { taskId: task.id }, method: 'POST', body: form([]) })
+    expect(res.status).toBe(302)
+    expect((res.value as Response).headers.get('location')).toBe(`/me/courses?taskDone=${task.id}`)
+    expect(await db.taskCompletion.findFirst({ where: { enrollmentId: enrollment.id, taskId: task.id } })).toMatchObject({ source: 'learner' })
+    const stranger = await createPlanWithTasks(db, { majorId: (await db.major.create({ data: { id: `m${seq++}x`, code: `other-${seq}`, name: '刺绣' } })).id, programId: world.programs.skills.id, courses: [{ name: '刺绣基础', tasks: [{ name: '作业：绣一朵花' }] }] })
+    const foreignTask = stranger[0]!.tasks[0]!
+    const refused = await callRoute(learnerTask.action, { url: '/x', cookie: learner.cookie, params: { taskId: foreignTask.id }, method: 'POST', body: form([]) })
+    expect(refused.status).toBe(404)
   })
 })

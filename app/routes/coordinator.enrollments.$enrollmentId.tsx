@@ -1,0 +1,379 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { enrollmentScopeWhere } from '#app/api/enrollments.server.ts'
+import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { formatReason, STATUS_KEYS } from '#app/domain/outcomes.ts'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
+import { getLocale, serverT } from '#app/i18n/locale.server.ts'
+import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
+import {
+  completeTask,
+  decideEarlyGraduation,
+  loadStudyRecord,
+  recordMoralEvaluation,
+  recordResult,
+  requestEarlyGraduation,
+  StudyRecordError,
+  studyRecordMessage,
+  withdrawEnrollment,
+} from '#app/models/study-records.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+
+const ROLES = PEOPLE_MANAGERS
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'study.link') }]
+
+const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
+
+async function loadInScope(request: Request, enrollmentId: string | undefined) {
+  const user = await requireRole(request, ROLES)
+  const found = await getDb().enrollment.findFirst({
+    where: { AND: [{ id: enrollmentId ?? '' }, enrollmentScopeWhere(scopesFor(user, ROLES))] },
+    select: { id: true },
+  })
+  if (!found) throw notFound()
+  return { user, enrollmentId: found.id }
+}
+
+/** One enrollment's records of study: plan courses with tasks and results, moral evaluation, withdrawal, early graduation. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, enrollmentId } = await loadInScope(request, params.enrollmentId)
+  const db = getDb()
+  const today = beijingDate(new Date())
+  const [record, progress] = await Promise.all([loadStudyRecord(db, enrollmentId), loadEnrollmentProgress(db, enrollmentId, today)])
+  if (!record || !progress) throw notFound()
+  const t = serverT(request, user.locale)
+  const locale = getLocale(request, user.locale)
+  const e = record.enrollment
+  return {
+    today,
+    enrollment: {
+      id: e.id,
+      status: e.status,
+      startDate: dateOnly(e.startDate),
+      periodEnd: e.periodEnd ? dateOnly(e.periodEnd) : null,
+      studyYears: e.studyYears,
+      programCode: e.program.code,
+      person: { id: e.person.id, name: e.person.name, idMasked: e.person.idMasked, region: e.person.region.name },
+      group: { id: e.group.id, code: e.group.code, name: e.group.name, kind: e.group.kind, major: e.group.major?.name ?? null },
+    },
+    courses: record.courses.map((c) => ({ ...c, latestResult: c.latestResult ? { ...c.latestResult, at: beijingDate(c.latestResult.at) } : null })),
+    moral: e.moralEvaluations[0] ? { passed: e.moralEvaluations[0].passed, note: e.moralEvaluations[0].note, at: beijingDate(e.moralEvaluations[0].createdAt) } : null,
+    withdrawal: e.withdrawal ? { date: dateOnly(e.withdrawal.withdrawnOn), reason: e.withdrawal.reason } : null,
+    early: e.earlyGraduationRequests.map((r) => ({
+      id: r.id,
+      status: r.status,
+      at: beijingDate(r.createdAt),
+      decidedAt: r.reviewedAt ? beijingDate(r.reviewedAt) : null,
+      reason: r.reviewReason,
+    })),
+    outcome: {
+      status: progress.outcome.status,
+      label: t(STATUS_KEYS[progress.outcome.status]),
+      reasons: progress.outcome.reasonData.map((r) => formatReason(r, t, locale)),
+    },
+  }
+}
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true')
+
+const actionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('task'), taskId: z.string().min(1) }),
+  z.object({ intent: z.literal('result'), courseId: z.string().min(1), score: z.string(), passed: z.string().optional() }),
+  z.object({ intent: z.literal('moral'), passed: z.string().optional(), note: z.string().max(500).optional() }),
+  z.object({ intent: z.literal('withdraw'), date: z.string(), reason: z.string().optional(), confirm: z.string().optional() }),
+  z.object({ intent: z.literal('early-apply') }),
+  z.object({ intent: z.literal('early-decide'), requestId: z.string().min(1), decision: z.enum(['approve', 'reject']), reason: z.string().max(500).optional() }),
+])
+
+type ActionResult = { ok: boolean; intent: string; target: string | null; message: string }
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, enrollmentId } = await loadInScope(request, params.enrollmentId)
+  const t = serverT(request, user.locale)
+  const db = getDb()
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()))
+  if (!parsed.success) return data<ActionResult>({ ok: false, intent: 'unknown', target: null, message: t('study.error.invalid_date') }, { status: 400 })
+  const v = parsed.data
+  const fail = (message: string, target: string | null = null, status = 422) => data<ActionResult>({ ok: false, intent: v.intent, target, message }, { status })
+  const ok = (message: string, target: string | null = null) => data<ActionResult>({ ok: true, intent: v.intent, target, message })
+  const actor = { actorId: user.id, ip: context.ip }
+  try {
+    switch (v.intent) {
+      case 'task': {
+        const task = await db.courseTask.findUnique({ where: { id: v.taskId }, select: { name: true } })
+        await completeTask(db, { enrollmentId, taskId: v.taskId, source: 'coordinator', ...actor })
+        return ok(t('study.taskCompleted', { task: task?.name ?? '' }), v.taskId)
+      }
+      case 'result': {
+        const score = Number(v.score.trim())
+        if (v.score.trim() === '' || !Number.isFinite(score)) return fail(t('study.scoreInvalid'), v.courseId)
+        const passed = bool.safeParse(v.passed)
+        if (!passed.success) return fail(t('study.verdictRequired'), v.courseId)
+        await recordResult(db, { enrollmentId, courseId: v.courseId, score, passed: passed.data, ...actor })
+        const course = await db.course.findUnique({ where: { id: v.courseId }, select: { name: true } })
+        return ok(t('study.resultRecorded', { course: course?.name ?? '' }), v.courseId)
+      }
+      case 'moral': {
+        const passed = bool.safeParse(v.passed)
+        if (!passed.success) return fail(t('study.verdictRequired'))
+        await recordMoralEvaluation(db, { enrollmentId, passed: passed.data, note: v.note, ...actor })
+        return ok(t('study.moralRecorded'))
+      }
+      case 'withdraw': {
+        if (!isIsoDate(v.date)) return fail(t('study.error.invalid_date'))
+        if (v.confirm !== 'yes') return fail(t('study.withdrawConfirmRequired'))
+        await withdrawEnrollment(db, { enrollmentId, date: v.date, reason: v.reason ?? '', today: beijingDate(new Date()), ...actor })
+        return ok(t('study.withdrawn', { date: formatDate(v.date, getLocale(request, user.locale)), reason: (v.reason ?? '').trim() }))
+      }
+      case 'early-apply': {
+        await requestEarlyGraduation(db, { enrollmentId, ...actor })
+        return ok(t('study.earlyApplied'))
+      }
+      case 'early-decide': {
+        const request = await db.earlyGraduationRequest.findFirst({ where: { id: v.requestId, enrollmentId }, select: { id: true } })
+        if (!request) throw notFound()
+        await decideEarlyGraduation(db, { requestId: request.id, approve: v.decision === 'approve', reason: v.reason, asOf: beijingDate(new Date()), ...actor })
+        return ok(t('study.earlyDecided'))
+      }
+    }
+  } catch (error) {
+    if (error instanceof StudyRecordError) {
+      const target = v.intent === 'result' ? v.courseId : v.intent === 'task' ? v.taskId : null
+      const status = ['tasks_incomplete', 'already_withdrawn', 'not_active', 'request_pending', 'request_decided', 'not_eligible'].includes(error.problem.code) ? 409 : 422
+      return fail(studyRecordMessage(t, error.problem), target, status)
+    }
+    throw error
+  }
+}
+
+function Outcome({ ok, message }: { ok: boolean; message: string }) {
+  return ok ? (
+    <p className="notice" role="status">
+      {message}
+    </p>
+  ) : (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  )
+}
+
+export default function EnrollmentRecord() {
+  const { enrollment: e, courses, moral, withdrawal, early, outcome, today } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>() as ActionResult | undefined
+  const busy = useNavigation().state === 'submitting'
+  const t = useT()
+  const locale = useLocale()
+  const date = (d: string | null) => (d ? formatDate(d, locale) : '—')
+  const active = e.status === 'active'
+  const shown = (intent: string, target: string | null = null) => (result && result.intent === intent && result.target === target ? <Outcome ok={result.ok} message={result.message} /> : null)
+  const pending = early.find((r) => r.status === 'pending')
+  return (
+    <div className="narrow">
+      <p>
+        <Link to={`/coordinator/people/${e.person.id}`}>← {e.person.name}</Link>
+      </p>
+      <h1>{t('study.title', { name: e.person.name })}</h1>
+      <div className="card">
+        <dl className="facts">
+          <dt>{t('enroll.col.id')}</dt>
+          <dd className="mono">{e.person.idMasked}</dd>
+          <dt>{t('enroll.group')}</dt>
+          <dd>
+            {e.group.name} <span className="muted mono">{e.group.code}</span>
+            {e.group.major ? <div className="muted">{t('group.major')}：{e.group.major}</div> : null}
+          </dd>
+          <dt>{t('study.period')}</dt>
+          <dd>
+            {date(e.startDate)} – {date(e.periodEnd)}
+            {e.studyYears ? <span className="tag">{t('enrollment.studyYears', { years: e.studyYears })}</span> : null}
+          </dd>
+          <dt>{t('study.status')}</dt>
+          <dd>
+            <span className="tag">{t(`enrollment.status.${e.status}`)}</span> <span className="tag" data-testid="outcome">{outcome.label}</span>
+            {outcome.reasons.length > 0 ? (
+              <ul className="muted">
+                {outcome.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            ) : null}
+          </dd>
+        </dl>
+      </div>
+      {!active ? <p className="hint">{t('study.notActive')}</p> : null}
+
+      <h2>{t('study.plan')}</h2>
+      {courses.length === 0 ? <p className="card">{t('study.noPlan')}</p> : null}
+      {courses.map((c) => (
+        <section key={c.id} className="card" aria-labelledby={`course-${c.id}`} data-testid={`course-${c.code}`}>
+          <h3 id={`course-${c.id}`} style={{ marginTop: 0 }}>
+            {c.name} <span className="muted mono">{c.code}</span>
+          </h3>
+          <p className="muted">
+            {t(`study.courseKind.${c.kind}`)} · {t('study.credits', { credits: c.credits })}
+          </p>
+          <h4>{t('study.tasks')}</h4>
+          {c.tasks.length === 0 ? <p className="hint">{t('study.noTasks')}</p> : null}
+          <ul className="list">
+            {c.tasks.map((task) => (
+              <li key={task.id}>
+                <span className="tag">{t(`study.taskKind.${task.kind}`)}</span> {task.name}{' '}
+                {task.done ? (
+                  <strong>✓ {t(task.source === 'learner' ? 'study.taskDoneByLearner' : 'study.taskDone')}</strong>
+                ) : active ? (
+                  <Form method="post" style={{ display: 'inline' }}>
+                    <input type="hidden" name="intent" value="task" />
+                    <input type="hidden" name="taskId" value={task.id} />
+                    <button type="submit" className="secondary" disabled={busy}>
+                      {t('study.taskComplete')}
+                    </button>
+                  </Form>
+                ) : null}
+                {shown('task', task.id)}
+              </li>
+            ))}
+          </ul>
+          <h4>{t('study.result')}</h4>
+          <p data-testid={`result-${c.code}`}>
+            {c.latestResult
+              ? t('study.resultLatest', { score: c.latestResult.score, verdict: t(c.latestResult.passed ? 'study.passed' : 'study.failed'), date: date(c.latestResult.at) })
+              : t('study.resultNone')}
+            {c.attempts > 1 ? <span className="muted"> · {t('study.resultAttempts', { count: c.attempts })}</span> : null}
+          </p>
+          {shown('result', c.id)}
+          {active ? (
+            <Form method="post" className="row">
+              <input type="hidden" name="intent" value="result" />
+              <input type="hidden" name="courseId" value={c.id} />
+              <div className="field">
+                <label htmlFor={`score-${c.id}`}>{t('study.score')}</label>
+                <input id={`score-${c.id}`} name="score" inputMode="decimal" required />
+              </div>
+              <fieldset className="field">
+                <legend>{t('study.verdict')}</legend>
+                <label>
+                  <input type="radio" name="passed" value="true" required /> {t('study.passed')}
+                </label>{' '}
+                <label>
+                  <input type="radio" name="passed" value="false" /> {t('study.failed')}
+                </label>
+              </fieldset>
+              <button type="submit" disabled={busy}>
+                {t('study.recordResult')}
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ))}
+
+      <h2>{t('study.moral')}</h2>
+      <section className="card">
+        <p data-testid="moral">
+          {moral ? t('study.moralLatest', { verdict: t(moral.passed ? 'study.passed' : 'study.failed'), date: date(moral.at) }) : t('study.moralNone')}
+          {moral?.note ? <span className="muted"> · {moral.note}</span> : null}
+        </p>
+        {shown('moral')}
+        {active ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="moral" />
+            <fieldset className="field">
+              <legend>{t('study.verdict')}</legend>
+              <label>
+                <input type="radio" name="passed" value="true" required /> {t('study.passed')}
+              </label>{' '}
+              <label>
+                <input type="radio" name="passed" value="false" /> {t('study.failed')}
+              </label>
+            </fieldset>
+            <div className="field">
+              <label htmlFor="moral-note">{`${t('study.note')}（${t('common.optional')}）`}</label>
+              <input id="moral-note" name="note" maxLength={500} />
+            </div>
+            <button type="submit" disabled={busy}>
+              {t('study.recordMoral')}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+
+      {e.programCode === 'skills-credential' ? (
+        <>
+          <h2>{t('study.early')}</h2>
+          <section className="card">
+            <p className="hint">{t('study.earlyIntro')}</p>
+            {early.map((r) => (
+              <p key={r.id} data-testid="early-request">
+                {r.status === 'pending'
+                  ? t('study.earlyPending', { date: date(r.at) })
+                  : r.status === 'approved'
+                    ? t('study.earlyApproved', { date: date(r.decidedAt) })
+                    : t('study.earlyRejected', { date: date(r.decidedAt), reason: r.reason ?? '' })}
+              </p>
+            ))}
+            {shown('early-apply')}
+            {shown('early-decide')}
+            {active && !pending ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="early-apply" />
+                <button type="submit" className="secondary" disabled={busy}>
+                  {t('study.earlyApply')}
+                </button>
+              </Form>
+            ) : null}
+            {active && pending ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="early-decide" />
+                <input type="hidden" name="requestId" value={pending.id} />
+                <div className="field">
+                  <label htmlFor="early-reason">{t('study.earlyReason')}</label>
+                  <input id="early-reason" name="reason" maxLength={500} />
+                </div>
+                <div className="row">
+                  <button type="submit" name="decision" value="approve" disabled={busy}>
+                    {t('study.earlyApprove')}
+                  </button>
+                  <button type="submit" name="decision" value="reject" className="secondary" disabled={busy}>
+                    {t('study.earlyReject')}
+                  </button>
+                </div>
+              </Form>
+            ) : null}
+          </section>
+        </>
+      ) : null}
+
+      <h2>{t('study.withdraw')}</h2>
+      <section className="card">
+        {withdrawal ? <p data-testid="withdrawal">{t('study.withdrawn', { date: date(withdrawal.date), reason: withdrawal.reason })}</p> : null}
+        {shown('withdraw')}
+        {active ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="withdraw" />
+            <div className="field">
+              <label htmlFor="withdraw-date">{t('study.withdrawDate')}</label>
+              <input id="withdraw-date" name="date" type="date" min={e.startDate} max={today} defaultValue={today} required />
+            </div>
+            <div className="field">
+              <label htmlFor="withdraw-reason">{t('study.withdrawReason')}</label>
+              <input id="withdraw-reason" name="reason" maxLength={500} required />
+            </div>
+            <div className="field">
+              <label>
+                <input type="checkbox" name="confirm" value="yes" required /> {t('study.withdrawConfirm')}
+              </label>
+            </div>
+            <button type="submit" className="danger" disabled={busy}>
+              {t('study.withdrawSubmit')}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+    </div>
+  )
+}
+
