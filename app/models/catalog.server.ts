@@ -15,7 +15,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseCatalog, type Catalog, type CatalogFile, type RoundTemplate } from '#app/domain/catalog.ts'
 import { Prisma } from '#app/generated/prisma/client.ts'
-import type { Tx } from '#app/utils/db.server.ts'
+import type { Db, Tx } from '#app/utils/db.server.ts'
+import { recordAudit } from './audit.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 
 export const CATALOG_DIR = path.resolve(import.meta.dirname, '../../content/catalog')
@@ -251,3 +252,150 @@ export function describeSync(result: CatalogSyncResult): string[] {
   })
 }
 
+
+// ─── The coordinator's own edits: classes, rounds, courses and tasks ───────
+
+export type CatalogEditCode = 'code_taken' | 'major_locked'
+export class CatalogEditError extends Error {
+  constructor(readonly code: CatalogEditCode) {
+    super(code)
+    this.name = 'CatalogEditError'
+  }
+}
+
+type Actor = { id: string; ip?: string | null; scopePath?: string | null }
+
+export type GroupInput = {
+  name: string
+  majorId: string | null
+  regionId: string
+  organizationId: string | null
+  startDate: Date
+  endDate: Date | null
+  requiredMinutes: number | null
+}
+
+const groupAudit = (g: { code: string; name: string; kind: string; majorId: string | null; regionId: string; organizationId: string | null; startDate: Date; endDate: Date | null; requiredMinutes: number | null }) => ({
+  code: g.code, name: g.name, kind: g.kind, majorId: g.majorId, regionId: g.regionId, organizationId: g.organizationId,
+  startDate: g.startDate.toISOString().slice(0, 10), endDate: g.endDate?.toISOString().slice(0, 10) ?? null, requiredMinutes: g.requiredMinutes,
+})
+
+async function uniqueOr<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new CatalogEditError('code_taken')
+    throw error
+  }
+}
+
+/** A new class (skills-plus-credential) or round (teacher training); audited in the region's jurisdiction. */
+export async function createGroup(db: Db, input: GroupInput & { code: string; kind: 'class' | 'round'; programId: string }, actor: Actor) {
+  return uniqueOr(() =>
+    db.$transaction(async (tx) => {
+      const group = await tx.group.create({ data: { id: newId(), ...input }, include: { region: { select: { path: true } } } })
+      await recordAudit(tx, {
+        actorId: actor.id, action: 'group.create', entityType: 'Group', entityId: group.id, after: groupAudit(group), ip: actor.ip, scopePath: group.region.path,
+      })
+      return group
+    }),
+  )
+}
+
+/** Changes a class or round (its code and kind stay); the major only while nobody is enrolled. */
+export async function updateGroup(db: Db, groupId: string, input: GroupInput, actor: Actor) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.group.findUniqueOrThrow({ where: { id: groupId } })
+    if (before.majorId !== input.majorId && (await tx.enrollment.count({ where: { groupId, status: 'active' } })) > 0) {
+      throw new CatalogEditError('major_locked')
+    }
+    const after = await tx.group.update({ where: { id: groupId }, data: input, include: { region: { select: { path: true } } } })
+    await recordAudit(tx, {
+      actorId: actor.id, action: 'group.update', entityType: 'Group', entityId: groupId, before: groupAudit(before), after: groupAudit(after), ip: actor.ip,
+      scopePath: after.region.path,
+    })
+    return after
+  })
+}
+
+const courseAudit = (c: { code: string; name: string; credits: Prisma.Decimal | number; kind: string; retiredAt: Date | null; programId: string }) => ({
+  code: c.code, name: c.name, credits: Number(c.credits), kind: c.kind, retired: c.retiredAt !== null, programId: c.programId,
+})
+
+export async function createCourse(
+  db: Db,
+  input: { code: string; name: string; programId: string; credits: number; kind: 'culture' | 'skill' | 'internship' },
+  actor: Actor,
+) {
+  return uniqueOr(() =>
+    db.$transaction(async (tx) => {
+      const course = await tx.course.create({ data: { id: newId(), ...input, fromContent: false } })
+      await recordAudit(tx, {
+        actorId: actor.id, action: 'course.create', entityType: 'Course', entityId: course.id, after: courseAudit(course), ip: actor.ip, scopePath: actor.scopePath,
+      })
+      return course
+    }),
+  )
+}
+
+export async function updateCourse(
+  db: Db,
+  courseId: string,
+  input: { name: string; credits: number; kind: 'culture' | 'skill' | 'internship'; retired: boolean },
+  actor: Actor,
+) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.course.findUniqueOrThrow({ where: { id: courseId } })
+    const retiredAt = input.retired ? (before.retiredAt ?? new Date()) : null
+    const after = await tx.course.update({ where: { id: courseId }, data: { name: input.name, credits: input.credits, kind: input.kind, retiredAt } })
+    await recordAudit(tx, {
+      actorId: actor.id, action: 'course.update', entityType: 'Course', entityId: courseId, before: courseAudit(before), after: courseAudit(after), ip: actor.ip,
+      scopePath: actor.scopePath,
+    })
+    return after
+  })
+}
+
+const taskAudit = (t: { code: string; name: string; kind: string; retiredAt: Date | null; courseId: string }) => ({
+  courseId: t.courseId, code: t.code, name: t.name, kind: t.kind, retired: t.retiredAt !== null,
+})
+
+export async function addTask(db: Db, courseId: string, input: { code: string; name: string; kind: 'assignment' | 'practical' }, actor: Actor) {
+  return uniqueOr(() =>
+    db.$transaction(async (tx) => {
+      const position = await tx.courseTask.count({ where: { courseId } })
+      const task = await tx.courseTask.create({ data: { id: newId(), courseId, ...input, position } })
+      await recordAudit(tx, {
+        actorId: actor.id, action: 'course.task.create', entityType: 'CourseTask', entityId: task.id, after: taskAudit(task), ip: actor.ip, scopePath: actor.scopePath,
+      })
+      return task
+    }),
+  )
+}
+
+export async function updateTask(
+  db: Db,
+  taskId: string,
+  input: { name: string; kind: 'assignment' | 'practical'; retired: boolean },
+  actor: Actor,
+) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.courseTask.findUniqueOrThrow({ where: { id: taskId } })
+    const retiredAt = input.retired ? (before.retiredAt ?? new Date()) : null
+    const after = await tx.courseTask.update({ where: { id: taskId }, data: { name: input.name, kind: input.kind, retiredAt } })
+    await recordAudit(tx, {
+      actorId: actor.id, action: 'course.task.update', entityType: 'CourseTask', entityId: taskId, before: taskAudit(before), after: taskAudit(after), ip: actor.ip,
+      scopePath: actor.scopePath,
+    })
+    return after
+  })
+}
+
+/** Which content file a content course comes from (for the page's note), or null. */
+export async function contentFileOf(courseCode: string): Promise<string | null> {
+  try {
+    return (await loadCatalog()).courses.find((c) => c.code === courseCode)?.file ?? null
+  } catch {
+    return null
+  }
+}

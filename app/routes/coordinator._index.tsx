@@ -39,9 +39,18 @@ export default function CoordinatorHome() {
         <Link className="button secondary" to="/coordinator/exemptions">
           {t('exemptionQueue.link')}
         </Link>
+        {' '}
+        <Link className="button secondary" to="/coordinator/courses">
+          {t('catalog.courses.link')}
+        </Link>
       </p>
 
       <h2>{t('coordinator.groups')}</h2>
+      <p>
+        <Link className="button secondary" to="/coordinator/groups/new">
+          {t('catalog.groups.new')}
+        </Link>
+      </p>
       <Table headers={[t('group.name'), t('group.program'), t('group.region'), t('group.start'), t('group.enrolled')]}>
             {groups.map((g) => (
               <tr key={g.id}>

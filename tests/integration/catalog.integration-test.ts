@@ -17,7 +17,11 @@ import * as programsApi from '#app/routes/api.v1.programs.ts'
 import { syncContent } from '#app/server/content-sync.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { createPersonIn, createUserWithSession, createWorld, type World } from '#tests/fixtures/db.ts'
+import * as courseRoute from '#app/routes/coordinator.courses.$courseId.tsx'
+import * as coursesRoute from '#app/routes/coordinator.courses._index.tsx'
+import * as editGroupRoute from '#app/routes/coordinator.groups.$groupId_.edit.tsx'
+import * as newGroupRoute from '#app/routes/coordinator.groups.new.tsx'
+import { callRoute, createPersonIn, createUserWithSession, createWorld, type World } from '#tests/fixtures/db.ts'
 
 const db = getDb()
 const TABLES = ['Program', 'Major', 'Course', 'CourseTask', 'Lesson', 'PlanItem', 'Policy'] as const
@@ -240,5 +244,135 @@ describe('API v1: programs and groups', () => {
     expect((await api(groupApi.loader, `/api/v1/groups/${otherCountyClass.code}`, learner.token, { code: otherCountyClass.code })).status).toBe(404)
     const programs = await api(programsApi.loader, '/api/v1/programs', learner.token)
     expect(programs.body.flatMap((p: any) => p.groups.map((g: any) => g.code))).toEqual([classGroup.code])
+  })
+})
+
+type Route = Parameters<typeof callRoute>[0]
+const post = (fn: unknown, url: string, cookie: string, fields: Record<string, string>, params: Record<string, string> = {}) =>
+  callRoute(fn as Route, { url, cookie, method: 'POST', body: new URLSearchParams(fields), params })
+/** The field errors of a Conform reply inside data(...). */
+const fieldErrors = (r: { value: unknown }) => ((r.value as { data: { result: { error?: Record<string, string[]> } } }).data.result.error ?? {})
+
+describe('coordinator: classes and rounds', () => {
+  test('a county coordinator creates a class in a township of the county; it is audited in that jurisdiction', async () => {
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const breeding = await db.major.findUniqueOrThrow({ where: { code: 'breeding' } })
+    const r = await post(newGroupRoute.action, '/coordinator/groups/new', coord.cookie, {
+      intent: 'create', kind: 'class', code: 'ch2027-yz02', name: '2027级养殖班（高洛）', majorId: breeding.id, regionId: world.regions.gaoluo.id, startDate: '2027-03-01',
+    })
+    expect(r.status).toBe(302)
+    const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2027-YZ02' }, include: { program: true } })
+    expect(group).toMatchObject({ kind: 'class', majorId: breeding.id, regionId: world.regions.gaoluo.id, endDate: null, requiredMinutes: null, program: { code: 'skills-credential' } })
+    expect((r.value as Response).headers.get('location')).toBe(`/coordinator/groups/${group.id}`)
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'group.create', entityId: group.id } })
+    expect(audit).toMatchObject({ actorId: coord.id, scopePath: `${world.regions.gaoluo.path}` })
+
+    const again = await post(newGroupRoute.action, '/coordinator/groups/new', coord.cookie, {
+      intent: 'create', kind: 'class', code: 'CH2027-YZ02', name: '重复的班', majorId: breeding.id, regionId: world.regions.gaoluo.id, startDate: '2027-03-01',
+    })
+    expect(again.status).toBe(409)
+    expect(fieldErrors(again).code).toEqual(['编号 CH2027-YZ02 已被使用，请换一个'])
+  })
+
+  test('clear Chinese errors: a class without a major, a region outside the scope, an end before the start; nothing is written', async () => {
+    const zhelou = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+    const before = await db.group.count()
+    const noMajor = await post(newGroupRoute.action, '/coordinator/groups/new', zhelou.cookie, {
+      intent: 'create', kind: 'class', code: 'X-1', name: '没有专业的班', regionId: world.regions.zhelou.id, startDate: '2027-03-01',
+    })
+    expect(noMajor.status).toBe(422)
+    expect(fieldErrors(noMajor).majorId).toEqual(['班级必须选择专业'])
+    const planting = await db.major.findUniqueOrThrow({ where: { code: 'planting' } })
+    const elsewhere = await post(newGroupRoute.action, '/coordinator/groups/new', zhelou.cookie, {
+      intent: 'create', kind: 'class', code: 'X-2', name: '高洛的班', majorId: planting.id, regionId: world.regions.gaoluo.id, startDate: '2027-03-01',
+    })
+    expect(elsewhere.status).toBe(422)
+    expect(fieldErrors(elsewhere).regionId).toEqual(['请选择您管辖范围内的地区'])
+    const backwards = await post(newGroupRoute.action, '/coordinator/groups/new', zhelou.cookie, {
+      intent: 'create', kind: 'round', code: 'X-3', name: '倒着的培训', regionId: world.regions.zhelou.id, startDate: '2027-03-01', endDate: '2027-02-01', requiredHours: '40',
+    })
+    expect(fieldErrors(backwards).endDate).toEqual(['结束日期不能早于开始日期'])
+    expect(await db.group.count()).toBe(before)
+  })
+
+  test('a round from a template gets the template’s 学时 and length', async () => {
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const page = await callRoute(newGroupRoute.loader as Route, { url: '/coordinator/groups/new?kind=round&template=XXJS', cookie: coord.cookie })
+    expect((page.value as any).defaultValue).toMatchObject({ template: 'XXJS', requiredHours: '50' })
+    const r = await post(newGroupRoute.action, '/coordinator/groups/new', coord.cookie, {
+      intent: 'create', kind: 'round', code: 'CH2027-XXJS', name: '2027年信息技术应用能力提升培训', regionId: world.regions.county.id, startDate: '2027-03-01', template: 'XXJS',
+    })
+    expect(r.status).toBe(302)
+    const round = await db.group.findUniqueOrThrow({ where: { code: 'CH2027-XXJS' }, include: { program: true } })
+    expect(round).toMatchObject({ kind: 'round', requiredMinutes: 50 * 45, majorId: null, program: { code: 'teacher-training' } })
+    expect(round.endDate?.toISOString().slice(0, 10)).toBe('2027-12-25') // 300 days from 1 March, first day included
+  })
+
+  test('editing: in scope it saves and audits before and after; a coordinator of another county gets 404 and changes nothing', async () => {
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+    const planting = await db.major.findUniqueOrThrow({ where: { code: 'planting' } })
+    const fields = { intent: 'update', name: '2026级种植班（者楼一班）', majorId: planting.id, regionId: world.regions.zhelou.id, startDate: '2026-03-02' }
+    const url = `/coordinator/groups/${classGroup.id}/edit`
+    const other = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
+    expect((await callRoute(editGroupRoute.loader as Route, { url, cookie: other.cookie, params: { groupId: classGroup.id } })).status).toBe(404)
+    expect((await post(editGroupRoute.action, url, other.cookie, fields, { groupId: classGroup.id })).status).toBe(404)
+    expect((await db.group.findUniqueOrThrow({ where: { id: classGroup.id } })).name).toBe('2026级种植班（测试）')
+
+    const r = await post(editGroupRoute.action, url, coord.cookie, fields, { groupId: classGroup.id })
+    expect(r.status).toBe(302)
+    const saved = await db.group.findUniqueOrThrow({ where: { id: classGroup.id } })
+    expect(saved).toMatchObject({ name: '2026级种植班（者楼一班）', code: classGroup.code, kind: 'class' })
+    expect(saved.startDate.toISOString().slice(0, 10)).toBe('2026-03-02')
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'group.update', entityId: classGroup.id } })
+    expect(audit.before).toMatchObject({ name: '2026级种植班（测试）', startDate: '2026-03-01' })
+    expect(audit.after).toMatchObject({ name: '2026级种植班（者楼一班）', startDate: '2026-03-02' })
+
+    // Learners are enrolled (an earlier test): the major cannot change under them.
+    const breeding = await db.major.findUniqueOrThrow({ where: { code: 'breeding' } })
+    const locked = await post(editGroupRoute.action, url, coord.cookie, { ...fields, majorId: breeding.id }, { groupId: classGroup.id })
+    expect(locked.status).toBe(409)
+    expect(fieldErrors(locked).majorId).toEqual(['已有学员在读，不能更换专业'])
+    expect((await db.group.findUniqueOrThrow({ where: { id: classGroup.id } })).majorId).toBe(planting.id)
+  })
+})
+
+describe('coordinator: courses and tasks', () => {
+  test('a local course is created with a task; a content course says the file wins', async () => {
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const skills = await db.program.findUniqueOrThrow({ where: { code: 'skills-credential' } })
+    const r = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, { intent: 'create', code: 'ch-zz-201', name: '册亨糯米蕉栽培', programId: skills.id, credits: '2.5', kind: 'skill' })
+    expect(r.status).toBe(302)
+    const course = await db.course.findUniqueOrThrow({ where: { code: 'CH-ZZ-201' } })
+    expect(course).toMatchObject({ name: '册亨糯米蕉栽培', kind: 'skill', fromContent: false })
+    expect(Number(course.credits)).toBe(2.5)
+    expect(await db.auditEvent.count({ where: { action: 'course.create', entityId: course.id, scopePath: world.regions.county.path } })).toBe(1)
+
+    const bad = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, { intent: 'create', code: 'SC-ZZ-101', name: '重复', programId: skills.id, credits: '2.55', kind: 'skill' })
+    expect(bad.status).toBe(422)
+    expect(fieldErrors(bad).credits).toEqual(['学分应在 0 到 100 之间，最多一位小数'])
+    const taken = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, { intent: 'create', code: 'SC-ZZ-101', name: '重复', programId: skills.id, credits: '2', kind: 'skill' })
+    expect(taken.status).toBe(409)
+    expect(fieldErrors(taken).code).toEqual(['课程编号 SC-ZZ-101 已被使用'])
+
+    const url = `/coordinator/courses/${course.id}`
+    const added = await post(courseRoute.action, url, coord.cookie, { intent: 'addTask', code: 'CH-ZZ-201-T1', name: '实操：糯米蕉分株', kind: 'practical' }, { courseId: course.id })
+    expect(added.status).toBe(200)
+    const task = await db.courseTask.findFirstOrThrow({ where: { courseId: course.id } })
+    expect(task).toMatchObject({ code: 'CH-ZZ-201-T1', kind: 'practical', retiredAt: null })
+    await post(courseRoute.action, url, coord.cookie, { intent: 'task', taskId: task.id, name: '实操：糯米蕉分株移栽', kind: 'practical', retired: 'on' }, { courseId: course.id })
+    expect(await db.courseTask.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ name: '实操：糯米蕉分株移栽' })
+    expect((await db.courseTask.findUniqueOrThrow({ where: { id: task.id } })).retiredAt).not.toBeNull()
+    const local = await callRoute(courseRoute.loader as Route, { url, cookie: coord.cookie, params: { courseId: course.id } })
+    expect((local.value as any).contentFile).toBeNull()
+
+    const content = await db.course.findUniqueOrThrow({ where: { code: 'SC-DS-102' } })
+    const page = await callRoute(courseRoute.loader as Route, { url: `/coordinator/courses/${content.id}`, cookie: coord.cookie, params: { courseId: content.id } })
+    expect((page.value as any).contentFile).toBe('courses/e-commerce.yaml')
+    expect((page.value as any).tasks.map((x: any) => x.code)).toEqual(['SC-DS-102-T1', 'SC-DS-102-T2'])
+  })
+
+  test('bureau users and learners may not open the course pages', async () => {
+    const bureau = await createUserWithSession(db, { role: 'bureau', scopeRegionId: world.regions.county.id })
+    expect((await callRoute(coursesRoute.loader as Route, { url: '/coordinator/courses', cookie: bureau.cookie })).status).toBe(403)
   })
 })

@@ -1,0 +1,106 @@
+import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { Form } from '@remix-run/react'
+import type { z } from 'zod'
+import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
+import { groupFormSchema } from '#app/domain/catalog-forms.ts'
+import { useT } from '#app/utils/i18n.ts'
+
+type Option = { id: string; code: string; name: string }
+type Shape = z.input<ReturnType<typeof groupFormSchema>>
+export type GroupFormProps = {
+  mode: 'create' | 'update'
+  kind: 'class' | 'round'
+  options: { majors: Option[]; regions: (Option & { path: string })[]; organizations: Option[] }
+  defaultValue: Partial<Record<keyof Shape, string>>
+  lastResult?: SubmissionResult<string[]> | null
+  submitLabel: string
+}
+
+/** The class/round form (fields depend on the kind), shared by the new and edit pages. */
+export function GroupForm({ mode, kind, options, defaultValue, lastResult, submitLabel }: GroupFormProps) {
+  const t = useT()
+  const [form, fields] = useForm<Shape>({
+    lastResult,
+    defaultValue,
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: groupFormSchema(t, { creating: mode === 'create' }) }),
+  })
+  const depth = (path: string) => '\u3000'.repeat(Math.max(0, path.split('/').length - 4))
+  return (
+    <Form method="post" className="card" {...getFormProps(form)}>
+      <input type="hidden" name="intent" value={mode} />
+      <input type="hidden" name="kind" value={kind} />
+      {defaultValue.template ? <input type="hidden" name="template" value={defaultValue.template} /> : null}
+      {form.errors?.length ? (
+        <p className="field-error" role="alert">
+          {form.errors[0]}
+        </p>
+      ) : null}
+      {mode === 'create' ? (
+        <Field
+          label={t('catalog.groups.code')}
+          hint={t('catalog.groups.codeHint')}
+          error={fields.code.errors}
+          autoComplete="off"
+          maxLength={30}
+          {...conformProps(getInputProps(fields.code, { type: 'text' }))}
+          id={fields.code.id}
+        />
+      ) : null}
+      <Field label={t('catalog.groups.name')} error={fields.name.errors} maxLength={50} {...conformProps(getInputProps(fields.name, { type: 'text' }))} id={fields.name.id} />
+      {kind === 'class' ? (
+        <SelectField label={t('catalog.groups.major')} error={fields.majorId.errors} {...conformProps(getSelectProps(fields.majorId))} id={fields.majorId.id}>
+          <option value="">—</option>
+          {options.majors.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </SelectField>
+      ) : null}
+      <SelectField label={t('catalog.groups.region')} error={fields.regionId.errors} {...conformProps(getSelectProps(fields.regionId))} id={fields.regionId.id}>
+        <option value="">—</option>
+        {options.regions.map((r) => (
+          <option key={r.id} value={r.id}>
+            {depth(r.path)}
+            {r.name}（{r.code}）
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        label={`${t('catalog.groups.organization')}（${t('common.optional')}）`}
+        error={fields.organizationId.errors}
+        {...conformProps(getSelectProps(fields.organizationId))}
+        id={fields.organizationId.id}
+      >
+        <option value="">—</option>
+        {options.organizations.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </SelectField>
+      <div className="row">
+        <Field label={t('catalog.groups.start')} error={fields.startDate.errors} {...conformProps(getInputProps(fields.startDate, { type: 'date' }))} id={fields.startDate.id} />
+        {kind === 'round' ? (
+          <Field label={t('catalog.groups.end')} error={fields.endDate.errors} {...conformProps(getInputProps(fields.endDate, { type: 'date' }))} id={fields.endDate.id} />
+        ) : null}
+      </div>
+      {kind === 'round' ? (
+        <Field
+          label={t('catalog.groups.requiredHours')}
+          hint={t('catalog.groups.requiredHoursHint')}
+          error={fields.requiredHours.errors}
+          inputMode="decimal"
+          {...conformProps(getInputProps(fields.requiredHours, { type: 'text' }))}
+          id={fields.requiredHours.id}
+        />
+      ) : null}
+      <button type="submit" className="block">
+        {submitLabel}
+      </button>
+    </Form>
+  )
+}
