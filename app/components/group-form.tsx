@@ -27,7 +27,9 @@ export function GroupForm({ mode, kind, options, defaultValue, lastResult, submi
     shouldRevalidate: 'onInput',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: groupFormSchema(t, { creating: mode === 'create' }) }),
   })
-  const depth = (path: string) => '\u3000'.repeat(Math.max(0, path.split('/').length - 4))
+  // Indent regions under the top one(s) of the user's scope.
+  const top = Math.min(...options.regions.map((r) => r.path.split('/').length))
+  const depth = (path: string) => '\u3000'.repeat(Math.max(0, path.split('/').length - top))
   return (
     <Form method="post" className="card" {...getFormProps(form)}>
       <input type="hidden" name="intent" value={mode} />
