@@ -251,6 +251,11 @@ export function atRisk({ status, periodEnd, asOf, behindPace }: { status: Outcom
   return periodEnd !== null && dayNumber(periodEnd) - dayNumber(asOf) <= AT_RISK_DAYS
 }
 
+/** The class board's filters (GET ?show=): everyone, 可毕业, 有结业风险. */
+export const BOARD_FILTERS = ['all', 'eligible', 'at_risk'] as const
+export type BoardFilter = (typeof BOARD_FILTERS)[number]
+export const parseBoardFilter = (value: string | null): BoardFilter => ((BOARD_FILTERS as readonly string[]).includes(value ?? '') ? (value as BoardFilter) : 'all')
+
 // ─── Words ──────────────────────────────────────────────────────────────────
 
 /** Minimal translator shape (app/i18n `T`), so the domain does not depend on the catalogs at run time. */

@@ -4,13 +4,10 @@
  * (bulk) — the same outcome the learner and the API see.
  */
 import { groupScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
-import { atRisk, type OutcomeStatus } from '#app/domain/outcomes.ts'
+import { atRisk, type BoardFilter, type OutcomeStatus } from '#app/domain/outcomes.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
 
-export const BOARD_FILTERS = ['all', 'eligible', 'at_risk'] as const
-export type BoardFilter = (typeof BOARD_FILTERS)[number]
-export const parseBoardFilter = (value: string | null): BoardFilter => (BOARD_FILTERS as readonly string[]).includes(value ?? '') ? (value as BoardFilter) : 'all'
 
 export type BoardRow = {
   enrollmentId: string
