@@ -227,14 +227,14 @@ describe('the coordinator reviews', () => {
     const listed = (queue.value as Awaited<ReturnType<typeof queueRoute.loader>>).applications.find((a) => a.id === id)
     expect(listed).toMatchObject({ course: { name: '果树栽培', credits: 4 }, evidenceType: 'image/png', certificateNo: 'S000052232024110001' })
 
-    const results = await Promise.all([
+    const [first, second, direct] = await Promise.all([
       review(zhelouCoord.cookie, { exemptionId: id, intent: 'approve' }),
       review(zhelouCoord.cookie, { exemptionId: id, intent: 'approve' }),
       decideExemption(getDb(), { exemptionId: id, scopes: [{ kind: 'all' }], reviewerId: zhelouCoord.id, approve: true }),
     ])
-    const messages = results.slice(0, 2).map((r) => (r.value as { message: string }).message)
-    const changed = [messages.filter((m) => m === '已通过。').length, (results[2] as { changed: boolean }).changed ? 1 : 0]
-    expect(changed[0]! + changed[1]!).toBe(1)
+    const messages = [first, second].map((r) => (r.value as { message: string }).message)
+    // Exactly one of the three approvals changed anything.
+    expect(messages.filter((m) => m === '已通过。').length + (direct.changed ? 1 : 0)).toBe(1)
     const again = await review(zhelouCoord.cookie, { exemptionId: id, intent: 'approve' })
     expect((again.value as { message: string }).message).toBe('这份申请已经审核过了，没有改动。')
     expect(await decideExemption(getDb(), { exemptionId: id, scopes: [{ kind: 'all' }], reviewerId: zhelouCoord.id, approve: true })).toEqual({ id, status: 'approved', credits: 4, changed: false })
