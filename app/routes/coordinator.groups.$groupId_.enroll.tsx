@@ -44,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     filters: { q: q ?? '', kind: kind ?? '', region: region ?? '' },
     regions,
     total,
+    max: ENROLL_PAGE_SIZE,
     people: people.map((p) => ({
       id: p.id,
       name: p.name,
@@ -79,7 +80,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EnrollPage() {
-  const { group, filters, regions, total, people, defaultStart } = useLoaderData<typeof loader>()
+  const { group, filters, regions, total, max, people, defaultStart } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -153,7 +154,7 @@ export default function EnrollPage() {
       </Form>
 
       <Form method="post">
-        <p className="muted">{total > people.length ? t('enroll.count', { count: total, max: ENROLL_PAGE_SIZE }) : t('enroll.countAll', { count: total })}</p>
+        <p className="muted">{total > people.length ? t('enroll.count', { count: total, max }) : t('enroll.countAll', { count: total })}</p>
         {people.length === 0 ? (
           <p className="card">{t('enroll.empty')}</p>
         ) : (
