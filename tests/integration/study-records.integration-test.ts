@@ -31,6 +31,7 @@ import { createSession } from '#app/auth/session.server.ts'
 import * as enrollmentPage from '#app/routes/coordinator.enrollments.$enrollmentId.tsx'
 import * as enrollPage from '#app/routes/coordinator.groups.$groupId_.enroll.tsx'
 import * as learnerTask from '#app/routes/me_.tasks.$taskId.complete.tsx'
+import * as learnerEarly from '#app/routes/me_.early-graduation.tsx'
 import { callRoute, createPersonIn, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createPlanWithTasks, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
@@ -489,5 +490,29 @@ describe('coordinator pages and the learner action', () => {
     const foreignTask = stranger[0]!.tasks[0]!
     const refused = await callRoute(learnerTask.action, { url: '/x', cookie: learner.cookie, params: { taskId: foreignTask.id }, method: 'POST', body: form([]) })
     expect(refused.status).toBe(404)
+  })
+
+  test('learner early-graduation application: refused while not eligible, one pending request once eligible; someone else\'s enrollment 404', async () => {
+    const db = getDb()
+    const { person, enrollment } = await learnerInClass()
+    const other = await learnerInClass()
+    const learner = await createUserWithSession(db, { role: 'learner', personId: person.id })
+    const apply = (enrollmentId: string) =>
+      callRoute(learnerEarly.action, { url: '/me/early-graduation', cookie: learner.cookie, method: 'POST', body: form([['enrollmentId', enrollmentId], ['redirectTo', '/me/courses']]) })
+    const early = await apply(enrollment.id)
+    expect((early.value as Response).headers.get('location')).toBe('/me/courses?early=not_eligible')
+    expect(await db.earlyGraduationRequest.count({ where: { enrollmentId: enrollment.id } })).toBe(0)
+
+    for (const task of plan[0]!.tasks) await completeTask(db, { enrollmentId: enrollment.id, taskId: task.id, source: 'learner', actorId: learner.id })
+    for (const course of plan) await recordResult(db, { enrollmentId: enrollment.id, courseId: course.id, score: 80, passed: true, actorId: county.id })
+    await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: true, actorId: county.id })
+    await db.$transaction(async (tx) => {
+      for (let i = 0; i < 12; i++) {
+        await appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 1350, date: `2026-05-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: county.id, reason: '补录' })
+      }
+    })
+    for (let i = 0; i < 2; i++) expect(((await apply(enrollment.id)).value as Response).headers.get('location')).toBe('/me/courses?early=applied')
+    expect(await db.earlyGraduationRequest.findMany({ where: { enrollmentId: enrollment.id }, select: { status: true, requestedById: true } })).toEqual([{ status: 'pending', requestedById: learner.id }])
+    expect((await apply(other.enrollment.id)).status).toBe(404)
   })
 })
