@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import type { T } from '#app/i18n/index.ts'
-import { CODE, COURSE_KINDS, TASK_KINDS } from './catalog.ts'
+import { CODE, COURSE_KINDS, TASK_KINDS } from './catalog-codes.ts'
 import { isIsoDate } from './time.ts'
 
 /** Group codes: letters, digits and "-", stored upper-case (CH2026-ZZ01). */

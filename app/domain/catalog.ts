@@ -19,16 +19,11 @@
  */
 import { z } from 'zod'
 import { parse as parseYaml } from 'yaml'
+import { CODE, COURSE_KINDS, SLUG, TASK_KINDS } from './catalog-codes.ts'
 import { formatPath, readableMessage } from './policy.ts'
 
-/** Majors and programs: lower-case ASCII (planting, e-commerce). */
-export const SLUG = /^[a-z][a-z0-9-]*$/
-/** Courses, tasks, lessons, templates: upper-case ASCII letters, digits and "-" (SC-ZZ-101). */
-export const CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/
-export const COURSE_KINDS = ['culture', 'skill', 'internship'] as const
-export type CourseKind = (typeof COURSE_KINDS)[number]
-export const TASK_KINDS = ['assignment', 'practical'] as const
-export type TaskKind = (typeof TASK_KINDS)[number]
+export { CODE, COURSE_KINDS, SLUG, TASK_KINDS, type CourseKind, type TaskKind } from './catalog-codes.ts'
+
 /** The program whose majors have teaching plans. */
 export const PLAN_PROGRAM = 'skills-credential'
 
