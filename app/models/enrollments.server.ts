@@ -20,7 +20,7 @@ export function listEnrollmentsOfPerson(db: Db, personId: string) {
       periodEnd: true,
       studyYears: true,
       program: { select: { code: true } },
-      group: { select: { name: true, code: true, kind: true, major: { select: { name: true } } } },
+      group: { select: { name: true, code: true, kind: true, majorId: true, major: { select: { name: true } } } },
     },
   })
 }

@@ -113,6 +113,34 @@ export async function findPlanTask(db: Db | Tx, enrollmentId: string, taskCode: 
  * (enrollment, task) key keeps one completion; a repeat answers
  * `created: false` and records nothing.
  */
+/**
+ * The tasks (作业/实操) of active enrollments' plan courses that are not yet
+ * complete, by enrollment and course code, for the learner's own course page.
+ */
+export async function openTasksOf(db: Db | Tx, enrollments: { id: string; majorId: string | null }[]) {
+  const majorIds = [...new Set(enrollments.map((e) => e.majorId).filter((m): m is string => m !== null))]
+  if (majorIds.length === 0) return new Map<string, { id: string; name: string; courseCode: string }[]>()
+  const [tasks, done] = await Promise.all([
+    db.courseTask.findMany({
+      where: { retiredAt: null, course: { retiredAt: null, planItems: { some: { majorId: { in: majorIds }, retiredAt: null } } } },
+      select: { id: true, name: true, course: { select: { code: true, planItems: { where: { retiredAt: null }, select: { majorId: true } } } } },
+      orderBy: [{ courseId: 'asc' }, { position: 'asc' }],
+    }),
+    db.taskCompletion.findMany({ where: { enrollmentId: { in: enrollments.map((e) => e.id) } }, select: { enrollmentId: true, taskId: true } }),
+  ])
+  const completed = new Set(done.map((d) => `${d.enrollmentId}:${d.taskId}`))
+  const open = new Map<string, { id: string; name: string; courseCode: string }[]>()
+  for (const e of enrollments) {
+    open.set(
+      e.id,
+      tasks
+        .filter((t) => t.course.planItems.some((p) => p.majorId === e.majorId) && !completed.has(`${e.id}:${t.id}`))
+        .map((t) => ({ id: t.id, name: t.name, courseCode: t.course.code })),
+    )
+  }
+  return open
+}
+
 export async function completeTask(
   db: Db,
   opts: { enrollmentId: string; taskId: string; source: TaskCompletionSource; actorId: string | null; ip?: string | null },

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
 import { courseViews, outcomeView } from '#app/models/outcome-view.server.ts'
 import { loadProgress } from '#app/models/progress.server.ts'
+import { openTasksOf } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
@@ -17,7 +18,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['learner', 'teacher'])
   const db = getDb()
   const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
-  const progress = await loadProgress(db, enrollments.map((e) => e.id), beijingDate(new Date()))
+  const [progress, openTasks] = await Promise.all([
+    loadProgress(db, enrollments.map((e) => e.id), beijingDate(new Date())),
+    openTasksOf(db, enrollments.filter((e) => e.status === 'active').map((e) => ({ id: e.id, majorId: e.group.majorId }))),
+  ])
   const t = serverT(request)
   const locale = getLocale(request)
   const cards = enrollments.flatMap((e) => {
@@ -32,6 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
         outcome: outcomeView(p, t, locale),
         credits: p.credits,
         courses: courseViews(p, t),
+        openTasks: openTasks.get(e.id) ?? [],
+        // A learner who already meets every graduation condition may apply to graduate before the period ends.
+        canApplyEarly: e.status === 'active' && p.outcome.status === 'eligible_for_graduation' && p.outcome.earlyGraduation === 'needed',
       },
     ]
   })
@@ -44,12 +51,24 @@ export default function MyCourses() {
   const { cards } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
+  const [params] = useSearchParams()
+  const early = params.get('early')
   return (
     <div className="narrow">
       <p>
         <Link to="/me">{t('outcomes.back')}</Link>
       </p>
       <h1>{t('outcomes.myCourses')}</h1>
+      {params.get('taskDone') ? (
+        <p className="card notice" role="status">
+          {t('outcomes.taskSubmitted')}
+        </p>
+      ) : null}
+      {early ? (
+        <p className="card notice" role="status">
+          {t(early === 'applied' ? 'outcomes.earlyApplied' : 'outcomes.earlyNotEligible')}
+        </p>
+      ) : null}
       {cards.length === 0 ? <p className="card">{t('outcomes.noEnrollment')}</p> : null}
       {cards.map((c) => (
         <section key={c.id} className="card" aria-label={c.groupName} data-testid={`courses-${c.id}`}>
@@ -70,6 +89,15 @@ export default function MyCourses() {
               <li key={r}>{r}</li>
             ))}
           </ul>
+          {c.canApplyEarly ? (
+            <Form method="post" action="/me/early-graduation">
+              <input type="hidden" name="enrollmentId" value={c.id} />
+              <input type="hidden" name="redirectTo" value="/me/courses" />
+              <button type="submit" className="block">
+                {t('outcomes.earlyApply')}
+              </button>
+            </Form>
+          ) : null}
           {c.isClass ? (
             <>
               <p style={{ fontSize: '1.15rem' }} data-testid="credits">
@@ -92,6 +120,18 @@ export default function MyCourses() {
                       {course.tasksTotal > 0 ? t('outcomes.tasks', { done: course.tasksDone, total: course.tasksTotal }) : t('outcomes.noTasks')}
                       {course.score !== null ? ` · ${t('outcomes.score', { score: course.score })}` : null}
                     </div>
+                    {c.openTasks
+                      .filter((task) => task.courseCode === course.code)
+                      .map((task) => (
+                        <Form key={task.id} method="post" action={`/me/tasks/${task.id}/complete`} className="row" style={{ alignItems: 'center', marginTop: 6 }}>
+                          <input type="hidden" name="enrollmentId" value={c.id} />
+                          <input type="hidden" name="redirectTo" value="/me/courses" />
+                          <span style={{ flex: '1 1 auto' }}>{task.name}</span>
+                          <button type="submit" className="secondary">
+                            {t('outcomes.taskSubmit')}
+                          </button>
+                        </Form>
+                      ))}
                   </li>
                 ))}
               </ul>

@@ -74,3 +74,28 @@ test('the coordinator\'s class board filters 可毕业 and 有结业风险; anot
   const res = await page.goto(`/coordinator/groups/${group.id}/board`)
   expect(res?.status()).toBe(404)
 })
+
+test('a learner on the phone marks an assignment done from the course page (JavaScript off)', async ({ browser, db, makeUser }) => {
+  const { person, enrollment, group } = await personInSeededGroup()
+  const withTasks = await db.planItem.findFirst({
+    where: { majorId: group.majorId!, retiredAt: null, course: { tasks: { some: { retiredAt: null } } } },
+    include: { course: { include: { tasks: { where: { retiredAt: null }, orderBy: { position: 'asc' } } } } },
+  })
+  expect(withTasks, 'the seeded 种植 plan has a course with tasks').toBeTruthy()
+  const course = withTasks!.course
+  const task = course.tasks[0]!
+  const learner = await makeUser({ role: 'learner', personId: person.id })
+
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await context.newPage()
+  await signIn(page, learner.username, learner.password)
+  await page.goto('/me/courses')
+  const row = page.getByTestId(`courses-${enrollment.id}`).getByTestId('course').filter({ hasText: course.name })
+  await expect(row).toContainText(`作业实操 0 / ${course.tasks.length}`)
+  await row.locator('form').filter({ hasText: task.name }).getByRole('button', { name: '我已完成' }).click()
+  await expect(page.getByRole('status')).toContainText('这项作业/实操记为完成')
+  await expect(row).toContainText(`作业实操 1 / ${course.tasks.length}`)
+  await expect(row.locator('form').filter({ hasText: task.name })).toHaveCount(0)
+  expect(await db.taskCompletion.count({ where: { enrollmentId: enrollment.id, taskId: task.id, source: 'learner' } })).toBe(1)
+  await context.close()
+})
