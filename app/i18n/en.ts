@@ -1,3 +1,4 @@
+import { certificatesEn } from './features/certificates.ts'
 import { catalogEn } from './features/catalog.ts'
 import { outcomesEn } from './features/outcomes.ts'
 import { enrollmentEn } from './features/enrollment.ts'
@@ -211,4 +212,5 @@ export const en: Record<MessageKey, string> = {
   ...outcomesEn,
   ...enrollmentEn,
   ...exemptionsEn,
+  ...certificatesEn,
 }

@@ -1,3 +1,4 @@
+import { certificatesZh } from './features/certificates.ts'
 import { catalogZh } from './features/catalog.ts'
 import { outcomesZh } from './features/outcomes.ts'
 import { enrollmentZh } from './features/enrollment.ts'
@@ -209,6 +210,7 @@ export const zhCN = {
   ...outcomesZh,
   ...enrollmentZh,
   ...exemptionsZh,
+  ...certificatesZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

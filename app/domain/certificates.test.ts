@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest'
+import { certificateAllowed, formatSerial, initialStatus, maskName, parseSerial } from './certificates.ts'
+
+describe('serials', () => {
+  test.each([
+    [{ countyCode: '522327', year: 2026, type: 'graduation' as const, sequence: 123 }, '522327-2026-B-000123'],
+    [{ countyCode: '522327', year: 2026, type: 'completion' as const, sequence: 1 }, '522327-2026-J-000001'],
+    [{ countyCode: '522326', year: 2025, type: 'study_record' as const, sequence: 999_999 }, '522326-2025-X-999999'],
+    [{ countyCode: '522327', year: 2026, type: 'training' as const, sequence: 42 }, '522327-2026-P-000042'],
+  ])('%o → %s and back', (input, serial) => {
+    expect(formatSerial(input)).toBe(serial)
+    expect(parseSerial(serial)).toEqual(input)
+  })
+
+  test.each([0, -1, 1_000_000, 1.5])('sequence %s is refused', (sequence) => {
+    expect(() => formatSerial({ countyCode: '522327', year: 2026, type: 'graduation', sequence })).toThrow(RangeError)
+  })
+
+  test.each(['522327-2026-Q-000001', '52232-2026-B-000001', '522327-2026-B-000000', '522327-2026-B-00001', ''])('%s is not a serial', (s) => {
+    expect(parseSerial(s)).toBeNull()
+  })
+})
+
+test.each([
+  ['graduation', 'eligible_for_graduation', true],
+  ['graduation', 'graduated', true],
+  ['graduation', 'in_progress', false],
+  ['graduation', 'completion', false],
+  ['completion', 'completion', true],
+  ['completion', 'in_progress', false],
+  ['study_record', 'withdrawn', true],
+  ['study_record', 'completion', false],
+  ['training', 'round_complete', true],
+  ['training', 'round_incomplete', false],
+] as const)('a %s certificate for outcome %s: %s', (type, outcome, allowed) => {
+  expect(certificateAllowed(type, outcome)).toBe(allowed)
+})
+
+test('only graduation certificates wait for the prefecture', () => {
+  expect(initialStatus('graduation')).toBe('pending_verification')
+  expect(initialStatus('completion')).toBe('valid')
+  expect(initialStatus('training')).toBe('valid')
+})
+
+test.each([
+  ['张三华', '张*华'],
+  ['张三', '张*'],
+  ['欧阳修远', '欧**远'],
+  ['李', '李'],
+  [' 王小明 ', '王*明'],
+])('%s is shown as %s', (name, masked) => {
+  expect(maskName(name)).toBe(masked)
+})
