@@ -1,5 +1,5 @@
-import { expect, test } from 'vitest'
-import { decideAccess, grantNeedsScope, sessionLifetime, type RoleName } from './roles.ts'
+import { describe, expect, test } from 'vitest'
+import { decideAccess, grantNeedsScope, mayEditCatalog, sessionLifetime, type RoleName } from './roles.ts'
 
 test.each([
   [['learner'], 10 * 86400, 30 * 86400],
@@ -44,4 +44,18 @@ test.each([
   ['an account without roles, no role asked', account({ roles: [] }), {}, 'ok'],
 ] as const)('access for %s', (_name, acc, opts, expected) => {
   expect(decideAccess(acc, opts as Parameters<typeof decideAccess>[1])).toBe(expected)
+})
+
+describe('who may change the course catalog', () => {
+  test.each([
+    [[{ kind: 'all' as const }], true],
+    [[{ kind: 'region' as const, path: '/52/5223/522327/' }], true],
+    [[{ kind: 'region' as const, path: '/52/5223/' }], true],
+    [[{ kind: 'region' as const, path: '/52/5223/522327/522327001/' }], false],
+    [[{ kind: 'organization' as const }], false],
+    [[{ kind: 'none' as const }], false],
+    [[{ kind: 'region' as const, path: '/52/5223/522327/522327001/' }, { kind: 'region' as const, path: '/52/5223/522326/' }], true],
+  ])('%o → %s', (scopes, allowed) => {
+    expect(mayEditCatalog(scopes)).toBe(allowed)
+  })
 })

@@ -49,3 +49,12 @@ export function decideAccess(
   if (opts.roles && !account.roles.some((r) => opts.roles!.includes(r))) return 'forbidden'
   return 'ok'
 }
+
+/**
+ * The course catalog is county-wide: only the admin and coordinators whose scope is a whole
+ * county or more (a region path of at most three codes, "/52/5223/522327/") may change it.
+ * A township or school coordinator reads it.
+ */
+export function mayEditCatalog(scopes: readonly ({ kind: 'all' } | { kind: 'none' } | { kind: 'region'; path: string } | { kind: 'organization' })[]): boolean {
+  return scopes.some((s) => s.kind === 'all' || (s.kind === 'region' && s.path.split('/').filter(Boolean).length <= 3))
+}

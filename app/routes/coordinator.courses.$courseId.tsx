@@ -2,12 +2,12 @@ import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-t
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { forbidden, notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { Table } from '#app/components/ui/table.tsx'
 import { COURSE_KINDS, TASK_KINDS } from '#app/domain/catalog-codes.ts'
 import { courseEditSchemas } from '#app/domain/catalog-forms.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { mayEditCatalog, PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { addTask, CatalogEditError, contentFileOf, updateCourse, updateTask } from '#app/models/catalog.server.ts'
 import { actorScopePath } from '#app/models/group-form.server.ts'
@@ -34,8 +34,9 @@ async function load(request: Request, courseId: string | undefined) {
 
 /** One course: its fields and its 作业/实操. A content course says that the next content sync puts the file back. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { course } = await load(request, params.courseId)
+  const { user, course } = await load(request, params.courseId)
   return {
+    canEdit: mayEditCatalog(scopesFor(user, ROLES)),
     course: {
       id: course.id, code: course.code, name: course.name, credits: Number(course.credits).toFixed(1), kind: course.kind,
       retired: course.retiredAt !== null, fromContent: course.fromContent, program: course.program.name,
@@ -48,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, course } = await load(request, params.courseId)
+  if (!mayEditCatalog(scopesFor(user, ROLES))) throw forbidden()
   const t = serverT(request, user.locale)
   const submission = parseWithZod(await request.formData(), { schema: courseEditSchemas(t) })
   const intent = submission.payload.intent
@@ -77,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CourseDetail() {
-  const { course, contentFile, tasks } = useLoaderData<typeof loader>()
+  const { canEdit, course, contentFile, tasks } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const t = useT()
   const schema = courseEditSchemas(t)
@@ -119,6 +121,12 @@ export default function CourseDetail() {
           {actionData.done}
         </p>
       ) : null}
+      {canEdit ? null : (
+        <p className="notice" role="note">
+          {t('catalog.readOnly')}
+        </p>
+      )}
+      <fieldset disabled={!canEdit} className="plain">
 
       <Form method="post" className="card" {...getFormProps(courseForm)} style={{ maxWidth: 560 }}>
         <input type="hidden" name="intent" value="course" />
@@ -201,6 +209,7 @@ export default function CourseDetail() {
           {t('catalog.tasks.add')}
         </button>
       </Form>
+      </fieldset>
     </>
   )
 }

@@ -2,12 +2,12 @@ import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-t
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { forbidden, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { Table } from '#app/components/ui/table.tsx'
 import { COURSE_KINDS } from '#app/domain/catalog-codes.ts'
 import { courseCreateSchema } from '#app/domain/catalog-forms.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { mayEditCatalog, PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { CatalogEditError, createCourse } from '#app/models/catalog.server.ts'
 import { actorScopePath } from '#app/models/group-form.server.ts'
@@ -20,7 +20,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 
 /** The course catalog (content courses and local ones) and a form for a new local course. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ROLES)
+  const user = await requireRole(request, ROLES)
   const db = getDb()
   const program = new URL(request.url).searchParams.get('program') ?? ''
   const [programs, courses] = await Promise.all([
@@ -36,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }),
   ])
   return {
+    canEdit: mayEditCatalog(scopesFor(user, ROLES)),
     program,
     programs,
     courses: courses.map((c) => ({ ...c, credits: Number(c.credits).toFixed(1), retired: c.retiredAt !== null, retiredAt: undefined })),
@@ -44,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ROLES)
+  if (!mayEditCatalog(scopesFor(user, ROLES))) throw forbidden()
   const t = serverT(request, user.locale)
   const submission = parseWithZod(await request.formData(), { schema: courseCreateSchema(t) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 422 })
@@ -64,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Courses() {
-  const { program, programs, courses } = useLoaderData<typeof loader>()
+  const { canEdit, program, programs, courses } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()?.result
   const t = useT()
   const [form, fields] = useForm({
@@ -126,6 +128,12 @@ export default function Courses() {
       )}
 
       <h2>{t('catalog.courses.new')}</h2>
+      {canEdit ? null : (
+        <p className="notice" role="note">
+          {t('catalog.readOnly')}
+        </p>
+      )}
+      <fieldset disabled={!canEdit} className="plain">
       <Form method="post" className="card" {...getFormProps(form)} style={{ maxWidth: 560 }}>
         <input type="hidden" name="intent" value="create" />
         <Field label={t('catalog.courses.code')} error={fields.code.errors} autoComplete="off" maxLength={40} {...conformProps(getInputProps(fields.code, { type: 'text' }))} id={fields.code.id} />
@@ -153,6 +161,7 @@ export default function Courses() {
           {t('catalog.courses.create')}
         </button>
       </Form>
+      </fieldset>
     </>
   )
 }

@@ -371,6 +371,22 @@ describe('coordinator: courses and tasks', () => {
     expect((page.value as any).tasks.map((x: any) => x.code)).toEqual(['SC-DS-102-T1', 'SC-DS-102-T2'])
   })
 
+  test('a township coordinator reads the catalog but may not change it (403, nothing written)', async () => {
+    const zhelou = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+    const skills = await db.program.findUniqueOrThrow({ where: { code: 'skills-credential' } })
+    const list = await callRoute(coursesRoute.loader as Route, { url: '/coordinator/courses', cookie: zhelou.cookie })
+    expect(list.status).toBe(200)
+    expect((list.value as any).canEdit).toBe(false)
+    const before = await db.course.count()
+    const r = await post(coursesRoute.action, '/coordinator/courses', zhelou.cookie, { intent: 'create', code: 'zl-local-1', name: '者楼自编课程', programId: skills.id, credits: '1', kind: 'skill' })
+    expect(r.status).toBe(403)
+    expect(await db.course.count()).toBe(before)
+    const course = await db.course.findFirstOrThrow({ where: { code: 'SC-ZZ-101' } })
+    const edit = await post(courseRoute.action, `/coordinator/courses/${course.id}`, zhelou.cookie, { intent: 'course', name: '改名', credits: '9', kind: 'skill' }, { courseId: course.id })
+    expect(edit.status).toBe(403)
+    expect((await db.course.findUniqueOrThrow({ where: { id: course.id } })).name).toBe(course.name)
+  })
+
   test('bureau users and learners may not open the course pages', async () => {
     const bureau = await createUserWithSession(db, { role: 'bureau', scopeRegionId: world.regions.county.id })
     expect((await callRoute(coursesRoute.loader as Route, { url: '/coordinator/courses', cookie: bureau.cookie })).status).toBe(403)

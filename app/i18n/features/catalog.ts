@@ -1,5 +1,6 @@
 /** Messages of one feature (catalog); spread into the zh-CN and en catalogs. */
 export const catalogZh = {
+  'catalog.readOnly': '课程目录由县级培训管理员维护，您可以查看，不能修改。',
   'catalog.groups.new': '新建班级或培训项目',
   'catalog.groups.newClass': '新建班级',
   'catalog.groups.newRound': '新建培训项目',
@@ -97,6 +98,7 @@ export const catalogZh = {
 } as const
 
 export const catalogEn: Record<keyof typeof catalogZh, string> = {
+  'catalog.readOnly': 'The course catalog is kept by county coordinators: you can read it but not change it.',
   'catalog.groups.new': 'New class or round',
   'catalog.groups.newClass': 'New class',
   'catalog.groups.newRound': 'New training round',
