@@ -4,7 +4,7 @@
  * engine. Pure: the facts (plan, tasks done, exam results, approved
  * exemptions, moral evaluation, withdrawal) come from loadProgress.
  *
- * Rules decided here (docs/decisions/008-outcomes.md):
+ * Rules decided here (docs/decisions/009-outcomes-and-course-states.md):
  * - A course's latest exam result counts (a re-sit is a new result).
  * - An approved 免修/免考 (exempt_study / exempt_exam) makes the course
  *   `exempted` with the course's credits; a waived internship
