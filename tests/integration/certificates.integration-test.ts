@@ -18,6 +18,12 @@ import {
 import type { Db } from '#app/utils/db.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { createSession } from '#app/auth/session.server.ts'
+import * as issueRoute from '#app/routes/api.v1.enrollments.$id.certificates.ts'
+import * as revokeRoute from '#app/routes/api.v1.certificates.$serial.revoke.ts'
+import * as verifyRoute from '#app/routes/api.v1.certificates.$serial.prefecture-verification.ts'
+import * as publicRoute from '#app/routes/api.v1.public.certificates.$code.ts'
+import * as verifyPage from '#app/routes/v.$code.tsx'
 import { createTestUser } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
@@ -195,5 +201,110 @@ describe('revoking and verifying', () => {
     expect(publicView(row)).toMatchObject({ valid: true, status: 'valid' })
     expect(await db.auditEvent.count({ where: { action: 'certificate.verify', entityId: certificate.id } })).toBe(1)
     expect(await verifyCertificates(db, { serials: [certificate.serial], actorId: prefecture.id })).toEqual([{ serial: certificate.serial, result: 'already_valid' }])
+  })
+})
+
+type Handler = (args: { request: Request; params: Record<string, string>; context: { ip: string } }) => Promise<Response>
+
+async function call(handler: unknown, opts: { path: string; token?: string; body?: unknown; params?: Record<string, string>; ip?: string }) {
+  const headers: Record<string, string> = {}
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const request = new Request(`http://localhost${opts.path}`, { method: body === undefined ? 'GET' : 'POST', headers, body })
+  const response = await (handler as Handler)({ request, params: opts.params ?? {}, context: { ip: opts.ip ?? '127.0.0.9' } })
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+  return { status: response.status, body: (await response.json()) as any }
+}
+
+async function tokenOf(db: Db, opts: Parameters<typeof createTestUser>[1], canVerifyGraduation = false) {
+  const user = await createTestUser(db, opts)
+  if (canVerifyGraduation) await db.roleAssignment.updateMany({ where: { userId: user.id }, data: { canVerifyGraduation } })
+  const { token } = await createSession(db, { userId: user.id, roles: [opts.role] })
+  return { ...user, token }
+}
+
+describe('API v1', () => {
+  test('issue 201, again 200 with the same certificate, 409 not_eligible with reasons, 404 outside the scope; revoke; verify; public endpoint', async () => {
+    const db = getDb()
+    const coord = await tokenOf(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const otherCoord = await tokenOf(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
+    const learner = await tokenOf(db, { role: 'learner' })
+    const { enrollment, person } = await eligibleLearner(db)
+    const path = `/api/v1/enrollments/${enrollment.id}/certificates`
+    const params = { id: enrollment.id }
+
+    expect((await call(issueRoute.action, { path, token: otherCoord.token, params, body: { type: 'graduation' } })).status).toBe(404)
+    expect((await call(issueRoute.action, { path, token: learner.token, params, body: { type: 'graduation' } })).status).toBe(403)
+    expect((await call(issueRoute.action, { path, params, body: { type: 'graduation' } })).status).toBe(401)
+    expect((await call(issueRoute.action, { path, token: coord.token, params, body: { type: 'diploma' } })).status).toBe(422)
+    const refused = await call(issueRoute.action, { path, token: coord.token, params, body: { type: 'completion' } })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('not_eligible')
+    expect(refused.body.error.message).toContain('还不能颁发')
+
+    const first = await call(issueRoute.action, { path, token: coord.token, params, body: { type: 'graduation' } })
+    expect(first.status).toBe(201)
+    expect(Object.keys(first.body).sort()).toEqual(['pdfUrl', 'serial', 'status', 'type', 'verificationCode', 'verifyUrl'])
+    expect(first.body).toMatchObject({ type: 'graduation', status: 'pending_verification', pdfUrl: `/api/v1/certificates/${first.body.serial}/pdf` })
+    expect(first.body.verifyUrl).toMatch(new RegExp(`/v/${first.body.verificationCode}$`))
+    const again = await call(issueRoute.action, { path, token: coord.token, params, body: { type: 'graduation' } })
+    expect(again).toMatchObject({ status: 200, body: { serial: first.body.serial, verificationCode: first.body.verificationCode } })
+
+    const code = first.body.verificationCode as string
+    const pub = await call(publicRoute.loader, { path: `/api/v1/public/certificates/${code}`, params: { code } })
+    expect(pub.status).toBe(200)
+    expect(pub.body).toEqual({
+      valid: false,
+      status: 'pending_verification',
+      type: 'graduation',
+      holderName: expect.stringContaining('*'),
+      programName: '职业技能学历双提升',
+      groupName: '测试种植班',
+      issuedOn: TODAY,
+      hours: 360,
+      serial: first.body.serial,
+    })
+    expect(JSON.stringify(pub.body)).not.toContain(person.name)
+    expect((await call(publicRoute.loader, { path: '/api/v1/public/certificates/x', params: { code: 'aaaaaaaaaaaaaaaaaaaa' } })).status).toBe(404)
+
+    // Prefecture verification: the county coordinator may not; the prefecture bureau may.
+    const serial = first.body.serial as string
+    const vPath = `/api/v1/certificates/${serial}/prefecture-verification`
+    expect((await call(verifyRoute.action, { path: vPath, token: coord.token, params: { serial }, body: {} })).status).toBe(403)
+    const prefecture = await tokenOf(db, { role: 'bureau', scopeRegionId: world.regions.prefecture.id }, true)
+    expect(await call(verifyRoute.action, { path: vPath, token: prefecture.token, params: { serial }, body: {} })).toEqual({ status: 200, body: { serial, status: 'valid' } })
+    expect((await call(publicRoute.loader, { path: '/x', params: { code } })).body).toMatchObject({ valid: true, status: 'valid' })
+
+    // Revoke: a reason is required; other county 404; then the public answer says revoked.
+    const rPath = `/api/v1/certificates/${serial}/revoke`
+    expect((await call(revokeRoute.action, { path: rPath, token: coord.token, params: { serial }, body: { reason: ' ' } })).status).toBe(422)
+    expect((await call(revokeRoute.action, { path: rPath, token: otherCoord.token, params: { serial }, body: { reason: '错发' } })).status).toBe(404)
+    expect(await call(revokeRoute.action, { path: rPath, token: coord.token, params: { serial }, body: { reason: '错发' } })).toEqual({ status: 200, body: { serial, status: 'revoked' } })
+    expect((await call(publicRoute.loader, { path: '/x', params: { code } })).body).toMatchObject({ valid: false, status: 'revoked' })
+  })
+})
+
+describe('verification page /v/:code', () => {
+  const load = async (code: string, ip = '10.1.1.1') => {
+    const res = (await verifyPage.loader({ request: new Request(`http://localhost/v/${code}`), params: { code }, context: { ip } } as never)) as unknown as { data: any; init: { status?: number } | null }
+    return { status: res.init?.status ?? 200, data: res.data }
+  }
+
+  test('shows masked name, status and no ID number; unknown code is 404; too many checks from one IP is 429', async () => {
+    const db = getDb()
+    const { enrollment, person } = await teacherDone(db)
+    const { certificate } = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'training', actorId: coordinatorId })
+    const ok = await load(certificate.verificationCode)
+    expect(ok.status).toBe(200)
+    expect(ok.data.view).toMatchObject({ status: 'valid', type: 'training', hours: 40, issuedOn: TODAY })
+    expect(ok.data.view.holderName).toBe(person.name.length === 2 ? `${person.name[0]}*` : `${person.name[0]}${'*'.repeat(person.name.length - 2)}${person.name.at(-1)}`)
+    expect(JSON.stringify(ok.data)).not.toContain(person.idMasked)
+    expect((await load('bbbbbbbbbbbbbbbbbbbb')).status).toBe(404)
+    const ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`
+    let last = 0
+    for (let i = 0; i < 61; i++) last = (await load(certificate.verificationCode, ip)).status
+    expect(last).toBe(429)
+    expect((await load(certificate.verificationCode, '10.1.1.2')).status).toBe(200)
   })
 })

@@ -1,0 +1,5 @@
+import { revokeCertificateApi } from '#app/api/certificates.server.ts'
+import { apiRoute, methodNotAllowed } from '#app/api/http.server.ts'
+
+export const action = apiRoute(revokeCertificateApi)
+export const loader = methodNotAllowed(['POST'])

@@ -1,0 +1,58 @@
+/**
+ * Fixed-window rate limits on Redis (INCR with an expiry), shared by every
+ * app instance. When Redis is not reachable the request is allowed (the
+ * public pages must not go down with the queue) and that is logged once.
+ */
+import type { Redis } from 'ioredis'
+import { getEnv } from './env.server.ts'
+
+const state = globalThis as unknown as { __xxRateRedis?: Promise<Redis | null>; __xxRateWarned?: boolean }
+
+function warnOnce(error: unknown) {
+  if (state.__xxRateWarned) return
+  state.__xxRateWarned = true
+  console.warn(`rate limit: Redis unavailable, requests are not limited (${error instanceof Error ? error.message : String(error)})`)
+}
+
+async function client(): Promise<Redis | null> {
+  const url = getEnv().REDIS_URL
+  if (!url) return null
+  state.__xxRateRedis ??= (async () => {
+    const { Redis } = await import('ioredis')
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, enableOfflineQueue: false })
+    redis.on('error', warnOnce)
+    try {
+      await redis.connect()
+      return redis
+    } catch (error) {
+      warnOnce(error)
+      redis.disconnect()
+      state.__xxRateRedis = undefined
+      return null
+    }
+  })()
+  return state.__xxRateRedis
+}
+
+export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number }
+
+/** Counts one hit of `key` in the current window; allowed while the count is at most `limit`. */
+export async function rateLimit(key: string, opts: { limit: number; windowSeconds: number }): Promise<RateLimitResult> {
+  try {
+    const redis = await client()
+    if (!redis) {
+      if (getEnv().REDIS_URL === undefined) warnOnce(new Error('REDIS_URL not set'))
+      return { allowed: true, count: 0, retryAfterSeconds: 0 }
+    }
+    const k = `xx:rl:${key}`
+    const [[, count], [, ttl]] = (await redis.multi().incr(k).ttl(k).exec()) as [[unknown, number], [unknown, number]]
+    if (ttl < 0) await redis.expire(k, opts.windowSeconds)
+    return { allowed: count <= opts.limit, count, retryAfterSeconds: ttl > 0 ? ttl : opts.windowSeconds }
+  } catch (error) {
+    warnOnce(error)
+    return { allowed: true, count: 0, retryAfterSeconds: 0 }
+  }
+}
+
+/** Public certificate checks: per IP, 60 a minute (a person scanning a stack of certificates is fine; a crawler is not). */
+export const VERIFY_LIMIT = { limit: 60, windowSeconds: 60 }
