@@ -1,3 +1,4 @@
+import { createPrivateKey, type JsonWebKey } from 'node:crypto'
 import { z } from 'zod'
 
 /**
@@ -24,7 +25,24 @@ const schema = z.object({
   XX_TRUST_PROXY: z.string().optional(),
   /** Uploaded photos and scans, outside the web root; served only through routes that check access. */
   XX_UPLOAD_DIR: z.string().min(1).default('.data/uploads'),
+  /** Open Badges issuer key: an Ed25519 private JWK (JSON) or PKCS#8 PEM. npm start keeps one in .data/keys.json. */
+  XX_OB_SIGNING_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isEd25519PrivateKey(v), 'must be an Ed25519 private key (JWK with "d", or PKCS#8 PEM)'),
 })
+
+function isEd25519PrivateKey(text: string): boolean {
+  try {
+    const trimmed = text.trim()
+    const key = trimmed.startsWith('{')
+      ? createPrivateKey({ key: JSON.parse(trimmed) as JsonWebKey, format: 'jwk' })
+      : createPrivateKey({ key: trimmed, format: 'pem' })
+    return key.asymmetricKeyType === 'ed25519'
+  } catch {
+    return false
+  }
+}
 
 export type Env = z.infer<typeof schema>
 
