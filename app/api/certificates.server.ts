@@ -11,7 +11,9 @@ import type { Role } from '#app/generated/prisma/enums.ts'
 import { translator } from '#app/i18n/index.ts'
 import {
   CertificateError,
+  certificatePdf,
   findByVerificationCode,
+  pdfResponse,
   issueCertificate,
   publicView,
   revokeCertificate,
@@ -128,4 +130,18 @@ export async function publicCertificateApi({ params, context }: ApiArgs): Promis
   if (!c) throw new ApiError('not_found', zh('certificates.error.notFound'))
   const { revokedOn: _revokedOn, ...view } = publicView(c)
   return json(view)
+}
+
+/** GET /api/v1/certificates/{serial}/pdf — staff in scope (coordinators, admins, bureau) or the holder. */
+export async function certificatePdfApi({ request, params }: ApiArgs): Promise<Response> {
+  const user = await requireApiUser(request)
+  const c = (await certificateInScope(user, params.serial, [...ISSUERS, 'bureau'])) ?? (await ownCertificate(user, params.serial))
+  if (!c) throw new ApiError('not_found', zh('certificates.error.notFound'))
+  return pdfResponse(await certificatePdf(c, originOf(request)), c.serial)
+}
+
+/** The holder's own certificate (the signed-in user's person), or null. */
+export async function ownCertificate(user: CurrentUser, serial: string | undefined) {
+  if (!user.personId || !serial || serial.length > 40) return null
+  return getDb().certificate.findFirst({ where: { serial, enrollment: { personId: user.personId } } })
 }

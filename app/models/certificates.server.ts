@@ -304,3 +304,27 @@ export function publicView(c: CertificateRow) {
     revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
   }
 }
+
+/** The certificate's PDF as it stands now (status, verification and revocation marks). */
+export async function certificatePdf(c: CertificateRow, origin?: string): Promise<Uint8Array> {
+  const { renderCertificatePdf } = await import('./certificate-pdf.server.ts')
+  return renderCertificatePdf({
+    snapshot: c.snapshot as unknown as CertificateSnapshot,
+    serial: c.serial,
+    verifyUrl: verifyUrlFor(c.verificationCode, origin),
+    status: c.status,
+    verifiedOn: c.verifiedAt ? beijingDate(c.verifiedAt) : null,
+    revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
+  })
+}
+
+/** An inline PDF answer named by the serial. */
+export function pdfResponse(bytes: Uint8Array, serial: string): Response {
+  return new Response(bytes as unknown as BodyInit, {
+    headers: {
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `inline; filename="${serial}.pdf"`,
+      'Cache-Control': 'private, no-store',
+    },
+  })
+}

@@ -178,6 +178,9 @@ export default function EnrollmentRecord() {
         <Link to={`/coordinator/people/${e.person.id}`}>← {e.person.name}</Link>
       </p>
       <h1>{t('study.title', { name: e.person.name })}</h1>
+      <p>
+        <Link to={`/coordinator/enrollments/${e.id}/certificates`}>{t('certificates.page.link')}</Link>
+      </p>
       <div className="card">
         <dl className="facts">
           <dt>{t('enroll.col.id')}</dt>

@@ -75,6 +75,9 @@ export default function MyLearning() {
           <Link to="/me/exemptions" className="button secondary block">
             {t('exemptions.link')}
           </Link>
+          <Link to="/me/certificates" className="button secondary block">
+            {t('certificates.me.link')}
+          </Link>
         </p>
       ) : null}
     </div>

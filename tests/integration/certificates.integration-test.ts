@@ -24,7 +24,12 @@ import * as revokeRoute from '#app/routes/api.v1.certificates.$serial.revoke.ts'
 import * as verifyRoute from '#app/routes/api.v1.certificates.$serial.prefecture-verification.ts'
 import * as publicRoute from '#app/routes/api.v1.public.certificates.$code.ts'
 import * as verifyPage from '#app/routes/v.$code.tsx'
-import { createTestUser } from '#tests/fixtures/db.ts'
+import * as pdfApiRoute from '#app/routes/api.v1.certificates.$serial.pdf.ts'
+import * as queuePage from '#app/routes/bureau.verification.tsx'
+import * as pdfWebRoute from '#app/routes/certificates.$serial.pdf.tsx'
+import * as coordPage from '#app/routes/coordinator.enrollments.$enrollmentId_.certificates.tsx'
+import * as myPage from '#app/routes/me_.certificates.tsx'
+import { callRoute, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 const TODAY = '2026-11-24'
@@ -306,5 +311,66 @@ describe('verification page /v/:code', () => {
     for (let i = 0; i < 61; i++) last = (await load(certificate.verificationCode, ip)).status
     expect(last).toBe(429)
     expect((await load(certificate.verificationCode, '10.1.1.2')).status).toBe(200)
+  })
+})
+
+describe('pages and PDFs', () => {
+  test('coordinator issues from the page, the PDF reaches the holder and staff in scope only, revoke needs a reason; the prefecture queue verifies', async () => {
+    const db = getDb()
+    const { enrollment, person } = await eligibleLearner(db)
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const other = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
+    const url = `/coordinator/enrollments/${enrollment.id}/certificates`
+    const params = { enrollmentId: enrollment.id }
+    expect((await callRoute(coordPage.loader, { url, cookie: other.cookie, params })).status).toBe(404)
+    const page = (await callRoute(coordPage.loader, { url, cookie: coord.cookie, params })).value as any
+    expect(page.allowed).toEqual(['graduation'])
+    const refused = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'issue', type: 'completion' }) })
+    expect(refused.status).toBe(409)
+    const issued = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'issue', type: 'graduation' }) })
+    expect((issued.value as any).message).toMatch(/^已颁发，编号 522327-2026-B-\d{6}。$/)
+    const after = (await callRoute(coordPage.loader, { url, cookie: coord.cookie, params })).value as any
+    expect(after.allowed).toEqual([])
+    expect(after.certificates).toHaveLength(1)
+    const serial = after.certificates[0].serial as string
+
+    // The holder's own page and PDF; another learner gets 404.
+    const holder = await createUserWithSession(db, { role: 'learner', personId: person.id })
+    const mine = (await callRoute(myPage.loader, { url: '/me/certificates', cookie: holder.cookie })).value as any
+    expect(mine.certificates).toMatchObject([{ serial, status: 'pending_verification', type: 'graduation' }])
+    const pdf = await callRoute(pdfWebRoute.loader, { url: `/certificates/${serial}/pdf`, cookie: holder.cookie, params: { serial } })
+    expect(pdf.status).toBe(200)
+    const res = pdf.value as Response
+    expect(res.headers.get('content-type')).toBe('application/pdf')
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-')
+    expect(bytes.length).toBeLessThan(60 * 1024)
+    const stranger = await createUserWithSession(db, { role: 'learner', personId: (await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })).person.id })
+    expect((await callRoute(pdfWebRoute.loader, { url: '/x', cookie: stranger.cookie, params: { serial } })).status).toBe(404)
+    expect((await callRoute(pdfWebRoute.loader, { url: '/x', cookie: other.cookie, params: { serial } })).status).toBe(404)
+    expect((await callRoute(pdfWebRoute.loader, { url: '/x', cookie: coord.cookie, params: { serial } })).status).toBe(200)
+    const apiPdf = await pdfApiRoute.loader({ request: new Request(`http://localhost/api/v1/certificates/${serial}/pdf`, { headers: { authorization: `Bearer ${coord.token}` } }), params: { serial }, context: { ip: '1.1.1.1' } })
+    expect(apiPdf.status).toBe(200)
+    expect(apiPdf.headers.get('content-type')).toBe('application/pdf')
+
+    // Prefecture queue: a plain bureau is refused; the verifier sees and verifies it.
+    const plainBureau = await createUserWithSession(db, { role: 'bureau', scopeRegionId: world.regions.prefecture.id })
+    expect((await callRoute(queuePage.loader, { url: '/bureau/verification', cookie: plainBureau.cookie })).status).toBe(403)
+    const verifier = await createUserWithSession(db, { role: 'bureau', scopeRegionId: world.regions.prefecture.id })
+    await db.roleAssignment.updateMany({ where: { userId: verifier.id }, data: { canVerifyGraduation: true } })
+    const queue = (await callRoute(queuePage.loader, { url: '/bureau/verification', cookie: verifier.cookie })).value as any
+    expect(queue.rows.map((r: { serial: string }) => r.serial)).toContain(serial)
+    const done = await callRoute(queuePage.action, { url: '/bureau/verification', cookie: verifier.cookie, method: 'POST', body: new URLSearchParams([['serial', serial]]) })
+    expect((done.value as any).message).toBe('已验印 1 张。')
+    expect((await db.certificate.findUniqueOrThrow({ where: { serial } })).status).toBe('valid')
+    const emptyQueue = (await callRoute(queuePage.loader, { url: '/bureau/verification', cookie: verifier.cookie })).value as any
+    expect(emptyQueue.rows.map((r: { serial: string }) => r.serial)).not.toContain(serial)
+
+    // Revoke from the page: a reason is required.
+    const noReason = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'revoke', serial, reason: '' }) })
+    expect(noReason.status).toBe(400)
+    const revoked = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'revoke', serial, reason: '身份信息有误' }) })
+    expect((revoked.value as any).message).toBe(`证书 ${serial} 已撤销。`)
+    expect((await db.certificate.findUniqueOrThrow({ where: { serial } })).status).toBe('revoked')
   })
 })

@@ -1,0 +1,123 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { forbidden, requireRole, type CurrentUser } from '#app/auth/permissions.server.ts'
+import type { CertificateSnapshot } from '#app/domain/certificates.ts'
+import { beijingDate, formatDate } from '#app/domain/time.ts'
+import { serverT } from '#app/i18n/locale.server.ts'
+import { CertificateError, verifyCertificates } from '#app/models/certificates.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.queue.title') }]
+
+/** Region paths of the caller's bureau grants that may verify graduation certificates; 403 without one. */
+function verifierPaths(user: CurrentUser): string[] {
+  const paths = user.grants.flatMap((g) => (g.role === 'bureau' && g.canVerifyGraduation && g.scope.kind === 'region' ? [g.scope.path] : []))
+  if (paths.length === 0) throw forbidden()
+  return paths
+}
+
+const PAGE = 500
+
+/** 州教育局验印: pending graduation certificates of the counties in the caller's scope. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ['bureau'])
+  const paths = verifierPaths(user)
+  const rows = await getDb().certificate.findMany({
+    where: { type: 'graduation', status: 'pending_verification', enrollment: { group: { OR: paths.map((p) => ({ region: { path: { startsWith: p } } })) } } },
+    orderBy: [{ countyCode: 'asc' }, { sequence: 'asc' }],
+    take: PAGE,
+  })
+  return {
+    rows: rows.map((c) => {
+      const s = c.snapshot as unknown as CertificateSnapshot
+      return { serial: c.serial, holder: s.holderName, county: s.countyName, group: s.groupName, issuedOn: beijingDate(c.issuedAt) }
+    }),
+  }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, ['bureau'])
+  verifierPaths(user)
+  const t = serverT(request, user.locale)
+  const serials = (await request.formData()).getAll('serial').map(String).filter((s) => s.length > 0 && s.length <= 40).slice(0, PAGE)
+  if (serials.length === 0) return data({ message: t('certificates.queue.pickOne'), problems: [] as string[] }, { status: 400 })
+  try {
+    const results = await verifyCertificates(getDb(), { serials, actorId: user.id, ip: (context as { ip?: string }).ip ?? null })
+    const done = results.filter((r) => r.result === 'verified').length
+    const problems = results
+      .filter((r) => r.result !== 'verified')
+      .map((r) => t('certificates.queue.skipped', { serial: r.serial, why: t(`certificates.queue.why.${r.result as 'not_found' | 'not_pending' | 'already_valid'}`) }))
+    return { message: t('certificates.queue.done', { count: done }), problems }
+  } catch (error) {
+    if (error instanceof CertificateError && error.code === 'forbidden') throw forbidden()
+    throw error
+  }
+}
+
+export default function VerificationQueue() {
+  const { rows } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const busy = useNavigation().state !== 'idle'
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <div>
+      <h1>{t('certificates.queue.title')}</h1>
+      <p>{t('certificates.queue.intro')}</p>
+      {result ? (
+        <div role="status" className="notice">
+          <p>{result.message}</p>
+          {result.problems.map((p) => (
+            <p key={p}>{p}</p>
+          ))}
+        </div>
+      ) : null}
+      {rows.length === 0 ? (
+        <p className="card">{t('certificates.queue.none')}</p>
+      ) : (
+        <Form method="post">
+          <table>
+            <thead>
+              <tr>
+                <th>
+                  <input
+                    type="checkbox"
+                    aria-label={t('certificates.queue.selectAll')}
+                    onChange={(e) => {
+                      for (const box of e.currentTarget.form?.querySelectorAll<HTMLInputElement>('input[name="serial"]') ?? []) box.checked = e.currentTarget.checked
+                    }}
+                  />
+                </th>
+                <th>{t('certificates.page.serial')}</th>
+                <th>{t('certificates.queue.holder')}</th>
+                <th>{t('certificates.queue.county')}</th>
+                <th>{t('certificates.queue.group')}</th>
+                <th>{t('certificates.page.issuedOn')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.serial}>
+                  <td>
+                    <input type="checkbox" name="serial" value={r.serial} id={`serial-${r.serial}`} aria-label={r.serial} />
+                  </td>
+                  <td className="mono">
+                    <label htmlFor={`serial-${r.serial}`}>{r.serial}</label>
+                  </td>
+                  <td>{r.holder}</td>
+                  <td>{r.county}</td>
+                  <td>{r.group}</td>
+                  <td>{formatDate(r.issuedOn, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="submit" className="button" disabled={busy}>
+            {t('certificates.queue.submit')}
+          </button>
+        </Form>
+      )}
+    </div>
+  )
+}

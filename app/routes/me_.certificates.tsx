@@ -1,0 +1,66 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import type { CertificateSnapshot, CertificateType } from '#app/domain/certificates.ts'
+import { beijingDate, formatDate } from '#app/domain/time.ts'
+import { verifyUrlFor } from '#app/models/certificates.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.me.title') }]
+
+/** The learner's or teacher's own certificates with their status and the PDF (works without JavaScript). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ['learner', 'teacher'])
+  const rows = user.personId
+    ? await getDb().certificate.findMany({ where: { enrollment: { personId: user.personId } }, orderBy: { issuedAt: 'desc' } })
+    : []
+  const origin = new URL(request.url).origin
+  return {
+    certificates: rows.map((c) => {
+      const s = c.snapshot as unknown as CertificateSnapshot
+      return {
+        serial: c.serial,
+        type: c.type,
+        status: c.status,
+        group: s.groupName,
+        issuedOn: beijingDate(c.issuedAt),
+        revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
+        verifyUrl: verifyUrlFor(c.verificationCode, origin),
+      }
+    }),
+  }
+}
+
+export default function MyCertificates() {
+  const { certificates } = useLoaderData<typeof loader>()
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <div className="narrow">
+      <p>
+        <Link to="/me">←</Link>
+      </p>
+      <h1>{t('certificates.me.title')}</h1>
+      {certificates.length === 0 ? <p className="card">{t('certificates.me.none')}</p> : null}
+      {certificates.map((c) => (
+        <section className="card" key={c.serial}>
+          <h2>{t(`certificates.type.${c.type as CertificateType}`)}</h2>
+          <p>{c.group}</p>
+          <p>
+            <strong>{c.status === 'revoked' && c.revokedOn ? t('certificates.status.revokedOn', { date: formatDate(c.revokedOn, locale) }) : t(`certificates.status.${c.status}`)}</strong>
+          </p>
+          <p className="muted">
+            {c.serial} · {formatDate(c.issuedOn, locale)}
+          </p>
+          {c.status !== 'revoked' ? (
+            <a className="button block" href={`/certificates/${c.serial}/pdf`}>
+              {t('certificates.page.download')}
+            </a>
+          ) : null}
+          <a href={c.verifyUrl}>{t('certificates.page.check')}</a>
+        </section>
+      ))}
+    </div>
+  )
+}
