@@ -254,7 +254,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
       opacity: 0.35,
       rotate: degrees(angle),
     })
-    const note = `本证书已于${input.revokedOn ? zhDate(input.revokedOn) : ''}撤销，不再有效`
+    const note = `已撤销：本证书${input.revokedOn ? `于${zhDate(input.revokedOn)}` : ''}撤销，不再有效`
     centered(page, note, 44, bold, 12, RED)
   }
 

@@ -4,7 +4,7 @@
  * fetch whose record. Needs Debian's poppler-utils (tests/run.ts installs it).
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import ExcelJS from 'exceljs'
@@ -23,6 +23,7 @@ import { translator } from '#app/i18n/index.ts'
 import { loadHoursRecord } from '#app/models/records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
+import { darkPixels as darkPixelsIn, pageCount } from '#tests/fixtures/pdf.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 const TODAY = '2026-11-24'
@@ -100,22 +101,9 @@ async function pdfOf(fetch: Promise<{ status: number; value: unknown }>) {
   return { response, bytes }
 }
 
-/** Dark pixels (< 128 of 255) per page region, from pdftoppm's greyscale render. */
-function darkPixels(pdfFile: string, page: number, region: { top: number; height: number }, dpi = 100) {
-  const out = path.join(tmp, `p${page}-${Math.random().toString(36).slice(2)}`)
-  const scale = dpi / 72
-  execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', String(page), '-l', String(page), '-x', '0', '-y', String(Math.round(region.top * scale)),
-    '-W', String(Math.round(A4.width * scale)), '-H', String(Math.round(region.height * scale)), '-singlefile', pdfFile, out])
-  const pgm = readFileSync(`${out}.pgm`)
-  // P5 <w> <h> <max>\n then one byte per pixel.
-  const header = pgm.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!
-  const pixels = pgm.subarray(header[0].length)
-  let dark = 0
-  for (const p of pixels) if (p < 128) dark++
-  return dark
-}
-
-const pageCount = (file: string) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1])
+/** Dark pixels (< 128 of 255) per page region, from pdftoppm's greyscale render (tests/fixtures/pdf.ts). */
+const darkPixels = (pdfFile: string, page: number, region: { top: number; height: number }, dpi = 100) =>
+  darkPixelsIn(pdfFile, page, region, { pageWidth: A4.width, workDir: tmp, dpi })
 
 test('the PDF is A4, small, carries the Chinese text, and every page really draws its glyphs', async () => {
   const started = performance.now()
