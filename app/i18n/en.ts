@@ -1,4 +1,5 @@
 import { certificatesEn } from './features/certificates.ts'
+import { householdExportEn } from './features/household-export.ts'
 import { catalogEn } from './features/catalog.ts'
 import { outcomesEn } from './features/outcomes.ts'
 import { enrollmentEn } from './features/enrollment.ts'
@@ -213,4 +214,5 @@ export const en: Record<MessageKey, string> = {
   ...enrollmentEn,
   ...exemptionsEn,
   ...certificatesEn,
+  ...householdExportEn,
 }

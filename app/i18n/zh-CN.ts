@@ -1,4 +1,5 @@
 import { certificatesZh } from './features/certificates.ts'
+import { householdExportZh } from './features/household-export.ts'
 import { catalogZh } from './features/catalog.ts'
 import { outcomesZh } from './features/outcomes.ts'
 import { enrollmentZh } from './features/enrollment.ts'
@@ -211,6 +212,7 @@ export const zhCN = {
   ...enrollmentZh,
   ...exemptionsZh,
   ...certificatesZh,
+  ...householdExportZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { BUREAU_VIEWERS } from '#app/domain/roles.ts'
 import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { bureauOverview, scopeLabel } from '#app/models/directory.server.ts'
@@ -14,11 +14,12 @@ const ROLES = BUREAU_VIEWERS
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
-  return { scope: scopeLabel(scopes, serverT(request, user.locale)), overview: await bureauOverview(getDb(), { scopes }) }
+  const canExportHousehold = user.grants.some((g) => g.role === 'bureau')
+  return { scope: scopeLabel(scopes, serverT(request, user.locale)), overview: await bureauOverview(getDb(), { scopes }), canExportHousehold }
 }
 
 export default function BureauHome() {
-  const { scope, overview } = useLoaderData<typeof loader>()
+  const { scope, overview, canExportHousehold } = useLoaderData<typeof loader>()
   const t = useT()
   const stats = [
     [t('bureau.learners'), overview.learners],
@@ -31,6 +32,13 @@ export default function BureauHome() {
     <>
       <h1>{t('bureau.title')}</h1>
       <p className="muted">{t('bureau.scope', { scope })}</p>
+      {canExportHousehold ? (
+        <p>
+          <Link className="button secondary" to="/bureau/household-export">
+            {t('householdExport.link')}
+          </Link>
+        </p>
+      ) : null}
       <div className="stats">
         {stats.map(([label, value]) => (
           <div className="stat" key={label}>
