@@ -85,6 +85,20 @@ function fields(s: CertificateSnapshot): [string, string][] {
 
 const fmtNum = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1))
 
+/** Chinese typesetting: a line never starts with closing punctuation (it hangs at the end of the line before). */
+function hangPunctuation(lines: string[]): string[] {
+  const out: string[] = []
+  for (const line of lines) {
+    const m = /^[，。、；：！？）》」』”’,.;:!?)]+/.exec(line)
+    if (m && out.length > 0) {
+      out[out.length - 1] += m[0]
+      const rest = line.slice(m[0].length)
+      if (rest) out.push(rest)
+    } else out.push(line)
+  }
+  return out
+}
+
 function centered(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color = INK, cx = W / 2) {
   page.drawText(text, { x: cx - font.widthOfTextAtSize(text, size) / 2, y, font, size, color })
 }
@@ -153,7 +167,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   const serialText = `证书编号：${serial}`
   page.drawText(serialText, { x: W - 48 - regular.widthOfTextAtSize(serialText, 10), y: H - 56, font: regular, size: 10, color: MUTED })
   centered(page, title, H - 108, bold, 40, RED)
-  centered(page, `${s.countyName} · ${s.organizationName}`, H - 136, regular, 12, MUTED)
+  centered(page, `${s.countyName} · ${s.programName}`, H - 136, regular, 12, MUTED)
 
   const left = 72
   const contentRight = W - 200 // the QR column sits right of this
@@ -161,7 +175,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
 
   // Statement.
   let y = H - 176
-  for (const line of wrapText(regular, statement(s), 14, W - 2 * left)) {
+  for (const line of hangPunctuation(wrapText(regular, statement(s), 14, W - 2 * left - 14))) {
     page.drawText(line, { x: left, y, font: regular, size: 14, color: INK })
     y -= 22
   }
@@ -170,17 +184,20 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   // Field grid: two columns of label / value.
   const rows = fields(s)
   const colWidth = (W - 2 * left) / 2
-  const labelWidth = 62
-  const rowH = 21
+  const roomy = s.type !== 'study_record'
+  const labelWidth = roomy ? 70 : 62
+  const rowH = roomy ? 28 : 21
+  const labelSize = roomy ? 11.5 : 10.5
+  const valueSize = roomy ? 13.5 : 12
   const half = Math.ceil(rows.length / 2)
   rows.forEach(([label, value], i) => {
     const col = i < half ? 0 : 1
     const row = i < half ? i : i - half
     const x = left + col * colWidth
     const ry = y - row * rowH
-    page.drawText(label, { x, y: ry, font: regular, size: 10.5, color: MUTED })
+    page.drawText(label, { x, y: ry, font: regular, size: labelSize, color: MUTED })
     const font = label === '姓名' ? bold : regular
-    page.drawText(fitText(font, value, 12, colWidth - labelWidth - 12), { x: x + labelWidth, y: ry, font, size: 12, color: INK })
+    page.drawText(fitText(font, value, valueSize, colWidth - labelWidth - 12), { x: x + labelWidth, y: ry, font, size: valueSize, color: INK })
   })
   y -= half * rowH + 4
 
@@ -207,8 +224,8 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   }
 
   // Issuer and date, bottom centre-left.
-  const issuerX = 430
-  page.drawText(s.organizationName, { x: issuerX, y: 118, font: regular, size: 13, color: INK })
+  const issuerX = 400
+  page.drawText(`发证单位：${s.organizationName}`, { x: issuerX, y: 118, font: regular, size: 12, color: INK })
   page.drawText(`发证日期：${zhDate(s.issuedOn)}`, { x: issuerX, y: 96, font: regular, size: 12, color: INK })
 
   // Graduation: the prefecture verification mark.
@@ -227,10 +244,10 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
 
   // QR code to /v/{code}, the URL printed under it.
   const qrSize = 104
-  const qrX = W - 48 - qrSize - 18
+  const qrX = W - 60 - qrSize - 40
   drawQr(page, verifyUrl, qrX, 176, qrSize)
   const urlSize = 7
-  const urlLines = wrapText(regular, verifyUrl, urlSize, 170)
+  const urlLines = wrapText(regular, verifyUrl, urlSize, 226)
   let uy = 176 - qrSize - 10
   for (const line of urlLines.slice(0, 3)) {
     page.drawText(line, { x: qrX + qrSize / 2 - regular.widthOfTextAtSize(line, urlSize) / 2, y: uy, font: regular, size: urlSize, color: MUTED })
