@@ -25,14 +25,14 @@ type MadeUser = { id: string; username: string; password: string }
 
 export const test = base.extend<{
   db: Db
-  makeUser: (opts: { role: Role; scopeRegionCode?: string; mustChangePassword?: boolean; personId?: string }) => Promise<MadeUser>
+  makeUser: (opts: { role: Role; scopeRegionCode?: string; mustChangePassword?: boolean; personId?: string; canVerifyGraduation?: boolean }) => Promise<MadeUser>
 }>({
   db: async ({}, use) => {
     await use(db())
   },
   makeUser: async ({}, use) => {
     const made: string[] = []
-    await use(async ({ role, scopeRegionCode, mustChangePassword = false, personId }) => {
+    await use(async ({ role, scopeRegionCode, mustChangePassword = false, personId, canVerifyGraduation = false }) => {
       const region = scopeRegionCode ? await db().region.findUniqueOrThrow({ where: { code: scopeRegionCode } }) : null
       const user = await createTestUser(db(), {
         role,
@@ -43,6 +43,8 @@ export const test = base.extend<{
         password: `e2e pass ${Math.random().toString(36).slice(2, 12)}`,
       })
       made.push(user.id)
+      // A prefecture bureau user who may verify graduation certificates (州教育局验印).
+      if (canVerifyGraduation) await db().roleAssignment.updateMany({ where: { userId: user.id }, data: { canVerifyGraduation: true } })
       return user
     })
     await db().user.deleteMany({ where: { id: { in: made } } })

@@ -1,0 +1,78 @@
+import { beijingDate } from '#app/domain/time.ts'
+import { issueCertificate, revokeCertificate } from '#app/models/certificates.server.ts'
+import { appendHourEntry } from '#app/models/ledger.server.ts'
+import { loadProgress } from '#app/models/progress.server.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
+
+/** A teacher of the seeded round CH2026-XCJS with its 40 学时 done, and their 培训合格证书 (valid at once). */
+async function trainingCertificate(db: Db) {
+  const { person, enrollment } = await personInSeededGroup({ groupCode: 'CH2026-XCJS', kind: 'teacher' })
+  await db.$transaction((tx) => appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 40 * 45, date: '2026-10-10', source: 'transfer', reason: 'e2e 补录', createdById: null }))
+  const { certificate } = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'training', actorId: null })
+  return { person, certificate }
+}
+
+/** A seeded learner of CH2024-CY01 who may graduate and has no certificate yet, with a new graduation certificate (pending). */
+async function graduationCertificate(db: Db) {
+  const enrollments = await db.enrollment.findMany({ where: { group: { code: 'CH2024-CY01' }, status: 'active' }, select: { id: true } })
+  const progress = await loadProgress(db, enrollments.map((e) => e.id), beijingDate(new Date()))
+  const eligible = [...progress.values()].find((p) => p.outcome.status === 'eligible_for_graduation')
+  if (!eligible) throw new Error('no seeded learner eligible for graduation in CH2024-CY01')
+  const { certificate } = await issueCertificate(db, { enrollmentId: eligible.enrollment.id, type: 'graduation', actorId: null })
+  const person = await db.person.findUniqueOrThrow({ where: { id: eligible.enrollment.personId } })
+  return { person, certificate }
+}
+
+const masked = (name: string) => (name.length === 2 ? `${name[0]}*` : `${name[0]}${'*'.repeat(name.length - 2)}${name.at(-1)}`)
+
+test('the public verification page on a phone: valid, awaiting verification, revoked, unknown', async ({ page, db }) => {
+  const valid = await trainingCertificate(db)
+  await page.setViewportSize({ width: 360, height: 740 })
+  await page.goto(`/v/${valid.certificate.verificationCode}`)
+  await expect(page.getByRole('heading', { name: '证书查验' })).toBeVisible()
+  await expect(page.getByTestId('cert-status')).toHaveText('有效')
+  await expect(page.getByRole('heading', { name: '培训合格证书' })).toBeVisible()
+  await expect(page.getByTestId('cert-holder')).toHaveText(masked(valid.person.name))
+  await expect(page.getByText('40.0 学时')).toBeVisible()
+  await expect(page.getByText(valid.certificate.serial)).toBeVisible()
+  const [y, m, d] = beijingDate(new Date()).split('-').map(Number)
+  await expect(page.getByText(`${y}年${m}月${d}日`)).toBeVisible()
+  await expect(page.locator('body')).not.toContainText(valid.person.idMasked)
+  await expect(page.locator('body')).not.toContainText(valid.person.name)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+
+  const pending = await graduationCertificate(db)
+  await page.goto(`/v/${pending.certificate.verificationCode}`)
+  await expect(page.getByTestId('cert-status')).toHaveText('待州教育局验印')
+  await expect(page.getByRole('heading', { name: '毕业证书' })).toBeVisible()
+  await expect(page.getByTestId('cert-holder')).toHaveText(masked(pending.person.name))
+
+  const revoked = await trainingCertificate(db)
+  await revokeCertificate(db, { serial: revoked.certificate.serial, reason: '学时记录有误', actorId: null })
+  await page.goto(`/v/${revoked.certificate.verificationCode}`)
+  await expect(page.getByTestId('cert-status')).toHaveText(`已撤销（${y}年${m}月${d}日）`)
+
+  const unknown = await page.goto('/v/aaaaaaaaaaaaaaaaaaaa')
+  expect(unknown?.status()).toBe(404)
+  await expect(page.getByRole('heading', { name: '没有这张证书' })).toBeVisible()
+  await expect(page.getByTestId('cert-status')).toHaveCount(0)
+})
+
+test('a prefecture bureau user verifies a graduation certificate and the public page says valid @desktop', async ({ page, db, makeUser }) => {
+  const { certificate } = await graduationCertificate(db)
+  const bureau = await makeUser({ role: 'bureau', scopeRegionCode: '5223', canVerifyGraduation: true })
+  await page.goto(`/v/${certificate.verificationCode}`)
+  await expect(page.getByTestId('cert-status')).toHaveText('待州教育局验印')
+
+  await signIn(page, bureau.username, bureau.password)
+  await page.goto('/bureau/verification')
+  await expect(page.getByRole('heading', { name: '毕业证书验印' })).toBeVisible()
+  await page.getByRole('checkbox', { name: certificate.serial }).check()
+  await page.getByRole('button', { name: '验印' }).click()
+  await expect(page.getByRole('status')).toContainText('已验印 1 张。')
+  await expect(page.getByRole('checkbox', { name: certificate.serial })).toHaveCount(0)
+
+  await page.goto(`/v/${certificate.verificationCode}`)
+  await expect(page.getByTestId('cert-status')).toHaveText('有效')
+})
