@@ -2,7 +2,7 @@
  * Certificate PDFs (DESIGN.md §4): each type's template states its type, the
  * holder and the serial; the Chinese glyphs are really drawn (pdftoppm); the
  * QR code read back from the rendered page is the verification URL; one page,
- * A4 landscape, ≤ 60 KB. Needs poppler-utils (tests/run.ts installs it).
+ * A4 landscape, ≤ 60 KB; the coordinators' template preview. Needs poppler-utils (tests/run.ts installs it).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -12,8 +12,12 @@ import { afterAll, expect, test } from 'vitest'
 import { CERTIFICATE_NAME_ZH, CERTIFICATE_TYPES, type CertificateType } from '#app/domain/certificates.ts'
 import { renderCertificatePdf, type CertificatePdfInput } from '#app/models/certificate-pdf.server.ts'
 import { SAMPLE_VERIFY_URL, sampleSerial, sampleSnapshot } from '#app/models/certificate-samples.server.ts'
+import { loader as preview } from '#app/routes/coordinator.certificates.preview.$type.tsx'
+import { getDb } from '#app/utils/db.server.ts'
 import { A4_LANDSCAPE } from '#app/utils/pdf.server.ts'
+import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
 import { darkPixels, decodeQr, flatText, pageCount, renderGray } from '#tests/fixtures/pdf.ts'
+import { createTrainingWorld } from '#tests/fixtures/training.ts'
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'xx-cert-pdf-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -119,3 +123,36 @@ test('training: the round, its 学时 and dates; no credits', async () => {
 function renderGrayRegion(file: string, region: { top: number; height: number; left: number; width: number }) {
   return renderGray(file, { workDir: tmp, region }).pixels
 }
+
+test('coordinators preview each template inline with sample data; learners and teachers may not; an unknown type is a 404', async () => {
+  const db = getDb()
+  const world = await createTrainingWorld(db)
+  const coordinator = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+  for (const type of CERTIFICATE_TYPES) {
+    const res = await callRoute(preview, { url: `/coordinator/certificates/preview/${type}`, cookie: coordinator.cookie, params: { type } })
+    expect(res.status).toBe(200)
+    const response = res.value as Response
+    expect(response.headers.get('content-type')).toBe('application/pdf')
+    expect(response.headers.get('content-disposition')).toMatch(/^inline;/)
+    const file = path.join(tmp, `preview-${type}.pdf`)
+    const bytes = new Uint8Array(await response.arrayBuffer())
+    expect(bytes.byteLength).toBeLessThanOrEqual(60_000)
+    writeFileSync(file, bytes)
+    const text = flatText(file)
+    expect(text).toContain(CERTIFICATE_NAME_ZH[type])
+    expect(text).toContain(sampleSnapshot(type).holderName)
+    expect(text).toContain(sampleSerial(type, 0))
+    expect(decodeQr(file, { workDir: tmp })).toBe(`http://localhost/v/SAMPLE-${type.toUpperCase()}`)
+  }
+  const verified = await callRoute(preview, { url: '/coordinator/certificates/preview/graduation?status=valid', cookie: coordinator.cookie, params: { type: 'graduation' } })
+  const vfile = path.join(tmp, 'preview-verified.pdf')
+  writeFileSync(vfile, new Uint8Array(await (verified.value as Response).arrayBuffer()))
+  expect(flatText(vfile)).toContain('已验印')
+
+  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/diploma', cookie: coordinator.cookie, params: { type: 'diploma' } })).status).toBe(404)
+  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/training?status=lost', cookie: coordinator.cookie, params: { type: 'training' } })).status).toBe(404)
+  const learner = await createUserWithSession(db, { role: 'learner' })
+  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/training', cookie: learner.cookie, params: { type: 'training' } })).status).toBe(403)
+  const signedOut = await callRoute(preview, { url: '/coordinator/certificates/preview/training', params: { type: 'training' } })
+  expect(signedOut.status).toBe(302)
+})
