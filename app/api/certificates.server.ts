@@ -5,7 +5,6 @@
  * anyone, rate-limited per IP, with the fields the verification page shows.
  */
 import { scopesFor, type CurrentUser } from '#app/auth/permissions.server.ts'
-import { CERTIFICATE_TYPES } from '#app/domain/certificates.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { translator } from '#app/i18n/index.ts'
@@ -23,21 +22,14 @@ import {
 } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { rateLimit, VERIFY_LIMIT } from '#app/utils/rate-limit.server.ts'
-import { z } from 'zod'
 import { requireApiRole, requireApiUser } from './auth.server.ts'
 import { enrollmentScopeWhere } from './enrollments.server.ts'
 import { ApiError, json, readJsonBody, type ApiArgs } from './http.server.ts'
 import { API_MESSAGES } from './messages.ts'
-import { IsoDate } from './schemas.ts'
+import { CertificateIssueRequest, CertificateRevokeRequest } from './schemas-certificates.ts'
 
 const ISSUERS: readonly Role[] = PEOPLE_MANAGERS
 const zh = translator('zh-CN')
-
-export const CertificateIssueRequest = z.object({
-  type: z.enum(CERTIFICATE_TYPES, { error: '证书类型须为 graduation、completion、study_record 或 training' }),
-  asOf: IsoDate.optional(),
-})
-export const CertificateRevokeRequest = z.object({ reason: z.string().trim().min(1, zh('certificates.error.reasonRequired')).max(500) })
 
 const plausibleId = (id: string | undefined): id is string => typeof id === 'string' && /^[a-z0-9_-]{1,64}$/i.test(id)
 

@@ -9,6 +9,7 @@ import { API_ERROR_CODES, API_ERROR_STATUS, ProgressQuery, apiSchemas, type ApiE
 import './schemas-exemptions.ts'
 import './schemas-enrollment.ts' // registers the people, enrollment and records-of-study schemas
 import './schemas-catalog.ts' // registers the catalog's schemas (GET /programs, /groups/{code})
+import './schemas-certificates.ts' // registers the certificates' schemas
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
 
@@ -229,6 +230,55 @@ export function buildOpenApiDocument(serverUrl?: string) {
             '200': jsonAnswer('The decision as recorded', 'ExemptionDecisionResponse'),
             ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
           },
+        },
+      },
+      '/api/v1/enrollments/{id}/certificates': {
+        post: {
+          operationId: 'issueCertificate',
+          summary: 'Issue a certificate (one per enrollment and type)',
+          description: 'Coordinators and admins in scope. Only for the matching outcome (graduation: eligible_for_graduation; completion; study_record: withdrawn; training: round_complete). Asking again answers 200 with the same certificate.',
+          parameters: [enrollmentId],
+          requestBody: jsonBody('CertificateIssueRequest'),
+          responses: {
+            '201': jsonAnswer('Issued', 'CertificateIssued'),
+            '200': jsonAnswer('Already issued: the same certificate', 'CertificateIssued'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'not_eligible'),
+          },
+        },
+      },
+      '/api/v1/certificates/{serial}/pdf': {
+        get: {
+          operationId: 'getCertificatePdf',
+          summary: 'The certificate as PDF',
+          parameters: [{ name: 'serial', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...errors('unauthenticated', 'not_found') },
+        },
+      },
+      '/api/v1/certificates/{serial}/prefecture-verification': {
+        post: {
+          operationId: 'verifyCertificate',
+          summary: 'Prefecture verification (州教育局验印) of a graduation certificate',
+          description: 'Bureau users allowed to verify graduation certificates, for counties in their scope.',
+          parameters: [{ name: 'serial', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': jsonAnswer('Valid', 'CertificateStatusAnswer'), ...errors('unauthenticated', 'forbidden', 'not_found', 'conflict') },
+        },
+      },
+      '/api/v1/certificates/{serial}/revoke': {
+        post: {
+          operationId: 'revokeCertificate',
+          summary: 'Revoke a certificate (a reason is required; the serial is never reused)',
+          parameters: [{ name: 'serial', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: jsonBody('CertificateRevokeRequest'),
+          responses: { '200': jsonAnswer('Revoked', 'CertificateStatusAnswer'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed') },
+        },
+      },
+      '/api/v1/public/certificates/{verificationCode}': {
+        get: {
+          operationId: 'getPublicCertificate',
+          summary: 'Public verification of a certificate (no token; rate-limited per IP)',
+          security: [],
+          parameters: [{ name: 'verificationCode', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': jsonAnswer('What the verification page shows', 'PublicCertificate'), ...errors('not_found', 'rate_limited') },
         },
       },
       '/api/v1/openapi.json': {

@@ -24,6 +24,7 @@ import * as revokeRoute from '#app/routes/api.v1.certificates.$serial.revoke.ts'
 import * as verifyRoute from '#app/routes/api.v1.certificates.$serial.prefecture-verification.ts'
 import * as publicRoute from '#app/routes/api.v1.public.certificates.$code.ts'
 import * as verifyPage from '#app/routes/v.$code.tsx'
+import { buildOpenApiDocument } from '#app/api/openapi.server.ts'
 import * as pdfApiRoute from '#app/routes/api.v1.certificates.$serial.pdf.ts'
 import * as queuePage from '#app/routes/bureau.verification.tsx'
 import * as pdfWebRoute from '#app/routes/certificates.$serial.pdf.tsx'
@@ -373,4 +374,11 @@ describe('pages and PDFs', () => {
     expect((revoked.value as any).message).toBe(`证书 ${serial} 已撤销。`)
     expect((await db.certificate.findUniqueOrThrow({ where: { serial } })).status).toBe('revoked')
   })
+})
+
+test('the OpenAPI document lists the certificate endpoints with their schemas', () => {
+  const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } }
+  expect(doc.paths['/api/v1/enrollments/{id}/certificates']?.post?.operationId).toBe('issueCertificate')
+  expect(doc.paths['/api/v1/public/certificates/{verificationCode}']?.get?.operationId).toBe('getPublicCertificate')
+  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CertificateIssueRequest', 'CertificateIssued', 'PublicCertificate', 'CertificateRevokeRequest']))
 })
