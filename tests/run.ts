@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { generateObSigningKey } from '#app/server/keys.server.ts'
 import { generatePrismaClient } from '#prisma/generate.ts'
 import { createDatabase, dropDatabase, ensureChromium, ensurePoppler, resolvePostgres, resolveRedis, withDatabase } from './services.ts'
 
@@ -58,6 +59,8 @@ async function main() {
     NODE_ENV: 'test',
     XX_DATA_KEY: process.env.XX_DATA_KEY ?? randomBytes(32).toString('hex'),
     XX_HMAC_KEY: process.env.XX_HMAC_KEY ?? randomBytes(32).toString('hex'),
+    // The Open Badges issuer key: per run, so the e2e server never writes one into the demo's .data/keys.json.
+    XX_OB_SIGNING_KEY: process.env.XX_OB_SIGNING_KEY ?? generateObSigningKey(),
   }
   let status = 0
   const cleanups: (() => Promise<void> | void)[] = []

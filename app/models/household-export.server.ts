@@ -9,10 +9,30 @@ import ExcelJS from 'exceljs'
 import type { Scope } from '#app/auth/permissions.server.ts'
 import { groupScopeWhere } from '#app/auth/permissions.server.ts'
 import type { CertificateSnapshot } from '#app/domain/certificates.ts'
-import { beijingDate, startOfBeijingDay } from '#app/domain/time.ts'
+import { beijingDate, isIsoDate, startOfBeijingDay } from '#app/domain/time.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
+
+/** Only bureau users: coordinators and learners never export full ID numbers in bulk. */
+export const HOUSEHOLD_EXPORT_ROLES = ['bureau'] as const
+
+export const PERIOD_ERRORS = [
+  { code: 'date_from', field: 'from', message: 'householdExport.error.date' },
+  { code: 'date_to', field: 'to', message: 'householdExport.error.date' },
+  { code: 'order', field: 'to', message: 'householdExport.error.order' },
+  { code: 'span', field: 'to', message: 'householdExport.error.span' },
+] as const
+export type PeriodError = (typeof PERIOD_ERRORS)[number]['code']
+
+/** A period of at most a year (366 days), from ≤ to, both YYYY-MM-DD Beijing dates. */
+export function checkPeriod(from: string, to: string): PeriodError | null {
+  if (!isIsoDate(from)) return 'date_from'
+  if (!isIsoDate(to)) return 'date_to'
+  if (from > to) return 'order'
+  if (startOfBeijingDay(to).getTime() - startOfBeijingDay(from).getTime() > 366 * 86_400_000) return 'span'
+  return null
+}
 
 export type HouseholdRow = {
   name: string

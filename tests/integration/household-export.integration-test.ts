@@ -9,7 +9,8 @@ import type { CertificateSnapshot } from '#app/domain/certificates.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { action, loader } from '#app/routes/bureau.household-export.tsx'
+import { loader } from '#app/routes/bureau.household-export.tsx'
+import { action } from '#app/routes/bureau.household-export[.xlsx].ts'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
@@ -48,7 +49,7 @@ async function graduate(kind: Kind) {
 }
 
 const post = (cookie: string, from: string, to: string) =>
-  callRoute(action, { url: '/bureau/household-export', method: 'POST', cookie, body: new URLSearchParams({ from, to }) })
+  callRoute(action, { url: '/bureau/household-export.xlsx', method: 'POST', cookie, body: new URLSearchParams({ from, to }) })
 
 async function readSheet(res: { value: unknown }) {
   const response = res.value as Response
@@ -104,14 +105,19 @@ describe('household-register export', () => {
     expect(await db.auditEvent.count({ where: { action: 'export.household_register', actorId: { in: [coordinator.id, learner.id] } } })).toBe(0)
   })
 
-  test('bad periods are refused with a Chinese message and no audit row', async () => {
+  test('bad periods go back to the form with a Chinese message and write no audit row', async () => {
     const bureau = await createUserWithSession(db, { role: 'bureau', scopeRegionId: world.regions.county.id })
-    const reversed = await post(bureau.cookie, '2026-12-01', '2026-11-01')
-    expect(reversed.status).toBe(400)
-    expect((reversed.value as { data: { errors: Record<string, string> } }).data.errors.to).toBe('结束日期不能早于开始日期。')
-    const garbage = await post(bureau.cookie, 'yesterday', '2026-11-01')
-    expect(garbage.status).toBe(400)
-    expect((garbage.value as { data: { errors: Record<string, string> } }).data.errors.from).toBe('请填写日期，例如 2026-11-24。')
+    const messageFor = async (from: string, to: string) => {
+      const res = await post(bureau.cookie, from, to)
+      expect(res.status).toBe(302)
+      const location = (res.value as Response).headers.get('location')!
+      expect(location.startsWith('/bureau/household-export?')).toBe(true)
+      const page = await callRoute(loader, { url: location, cookie: bureau.cookie })
+      return (page.value as { error: { field: string; message: string } | null }).error
+    }
+    expect(await messageFor('2026-12-01', '2026-11-01')).toEqual({ field: 'to', message: '结束日期不能早于开始日期。' })
+    expect(await messageFor('yesterday', '2026-11-01')).toEqual({ field: 'from', message: '请填写日期，例如 2026-11-24。' })
+    expect(await messageFor('2024-01-01', '2026-11-01')).toEqual({ field: 'to', message: '一次最多导出一年。' })
     expect(await db.auditEvent.count({ where: { action: 'export.household_register', actorId: bureau.id } })).toBe(0)
   })
 })
