@@ -206,12 +206,20 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     page.drawLine({ start: { x: left, y: y + 10 }, end: { x: contentRight, y: y + 10 }, thickness: 0.6, color: LINE })
     page.drawText(`所学课程（共 ${s.courses.length} 门）`, { x: left, y: y - 4, font: bold, size: 11, color: INK })
     y -= 22
-    const cols = s.courses.length > 16 ? 3 : 2
-    const cw = bodyWidth / cols
-    const perCol = Math.ceil(s.courses.length / cols)
-    const size = s.courses.length > 24 ? 8 : 9.5
+    // The roomiest layout that fits above the issuer line; if none does, the last line says how many more there are.
+    const bottom = 142
+    const layouts = [{ cols: 2, size: 9.5 }, { cols: 3, size: 9 }, { cols: 3, size: 8 }, { cols: 4, size: 7.5 }, { cols: 4, size: 7 }]
+    const fits = (l: { cols: number; size: number }) => Math.ceil(s.courses.length / l.cols) * (l.size + 4.5) <= y - bottom + l.size
+    const { cols, size } = layouts.find(fits) ?? layouts[layouts.length - 1]!
     const lh = size + 4.5
-    s.courses.forEach((c, i) => {
+    const cw = bodyWidth / cols
+    const rowsFit = Math.max(1, Math.floor((y - bottom + size) / lh))
+    const perCol = Math.min(Math.ceil(s.courses.length / cols), rowsFit)
+    const shown = perCol * cols >= s.courses.length ? s.courses : s.courses.slice(0, perCol * cols - 1)
+    if (shown.length < s.courses.length) {
+      page.drawText(`……另有 ${s.courses.length - shown.length} 门，详见学时档案`, { x: left + (cols - 1) * cw, y: y - (perCol - 1) * lh, font: regular, size, color: MUTED })
+    }
+    shown.forEach((c, i) => {
       const col = Math.floor(i / perCol)
       const row = i % perCol
       const x = left + col * cw

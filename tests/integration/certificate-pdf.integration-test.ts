@@ -156,3 +156,21 @@ test('coordinators preview each template inline with sample data; learners and t
   const signedOut = await callRoute(preview, { url: '/coordinator/certificates/preview/training', params: { type: 'training' } })
   expect(signedOut.status).toBe(302)
 })
+
+test('study record with more courses than fit: still one page ≤ 60 KB, smaller type, and it says how many more there are', async () => {
+  const snapshot = sampleSnapshot('study_record')
+  for (const [n, more] of [[27, null], [80, 49]] as const) {
+    snapshot.courses = Array.from({ length: n }, (_, k) => ({ code: `C${k}`, name: `实践课程第${k + 1}门`, credits: 3, state: k % 3 ? 'passed' : 'pending' }))
+    const { bytes, file, text } = await render('study_record', { snapshot })
+    expect(pageCount(file)).toBe(1)
+    expect(bytes.byteLength).toBeLessThanOrEqual(60_000)
+    expect(text).toContain(`所学课程（共${n}门）`)
+    expect(text).toContain('实践课程第1门')
+    if (more === null) {
+      expect(text).toContain(`实践课程第${n}门`)
+      expect(text).not.toContain('另有')
+    } else expect(text).toContain(`……另有${more}门，详见学时档案`)
+    // The issuer line is still printed below the table.
+    expect(text).toContain('发证单位：册亨县中等职业学校')
+  }
+})
