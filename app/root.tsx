@@ -29,9 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale,
     messages: clientCatalog(locale),
     user: user && !user.mustChangePassword
-      ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau') }
+      ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau'), canVerify: user.grants.some((g) => g.role === 'bureau' && g.canVerifyGraduation) }
       : user
-        ? { displayName: user.displayName, role: primaryRole(user), home: '/password', canAudit: false }
+        ? { displayName: user.displayName, role: primaryRole(user), home: '/password', canAudit: false, canVerify: false }
         : null,
   }
 }
@@ -53,6 +53,11 @@ function TopBar() {
             {user.displayName}
             {user.role ? ` · ${t(`role.${user.role}`)}` : ''}
           </span>
+        ) : null}
+        {user?.canVerify ? (
+          <Link to="/bureau/verification" className="whoami">
+            {t('certificates.queue.title')}
+          </Link>
         ) : null}
         {user?.canAudit ? (
           <Link to="/audit" className="whoami">

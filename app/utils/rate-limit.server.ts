@@ -54,5 +54,13 @@ export async function rateLimit(key: string, opts: { limit: number; windowSecond
   }
 }
 
+/** Tests: forget the client and the "logged once" flag (e.g. after changing REDIS_URL). */
+export async function resetRateLimitClient() {
+  const redis = await state.__xxRateRedis?.catch(() => null)
+  redis?.disconnect()
+  state.__xxRateRedis = undefined
+  state.__xxRateWarned = false
+}
+
 /** Public certificate checks: per IP, 60 a minute (a person scanning a stack of certificates is fine; a crawler is not). */
 export const VERIFY_LIMIT = { limit: 60, windowSeconds: 60 }

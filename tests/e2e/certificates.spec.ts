@@ -66,7 +66,7 @@ test('a prefecture bureau user verifies a graduation certificate and the public 
   await expect(page.getByTestId('cert-status')).toHaveText('待州教育局验印')
 
   await signIn(page, bureau.username, bureau.password)
-  await page.goto('/bureau/verification')
+  await page.getByRole('link', { name: '毕业证书验印' }).click()
   await expect(page.getByRole('heading', { name: '毕业证书验印' })).toBeVisible()
   await page.getByRole('checkbox', { name: certificate.serial }).check()
   await page.getByRole('button', { name: '验印' }).click()
