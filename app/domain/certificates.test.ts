@@ -36,6 +36,16 @@ test.each([
   expect(certificateAllowed(type, outcome)).toBe(allowed)
 })
 
+test.each([
+  ['not_applicable', true],
+  ['approved', true],
+  ['needed', false],
+  ['pending', false],
+  ['rejected', false],
+] as const)('eligible before the period ends, early graduation %s: graduation certificate allowed %s', (early, allowed) => {
+  expect(certificateAllowed('graduation', 'eligible_for_graduation', early)).toBe(allowed)
+})
+
 test('only graduation certificates wait for the prefecture', () => {
   expect(initialStatus('graduation')).toBe('pending_verification')
   expect(initialStatus('completion')).toBe('valid')

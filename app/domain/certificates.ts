@@ -3,7 +3,7 @@
  * the frozen statement a certificate makes (its snapshot). Pure: the issuing
  * transaction lives in app/models/certificates.server.ts.
  */
-import type { OutcomeStatus } from './outcomes.ts'
+import type { EarlyGraduation, OutcomeStatus } from './outcomes.ts'
 
 export const CERTIFICATE_TYPES = ['graduation', 'completion', 'study_record', 'training'] as const
 export type CertificateType = (typeof CERTIFICATE_TYPES)[number]
@@ -25,8 +25,15 @@ const ALLOWED: Record<CertificateType, readonly OutcomeStatus[]> = {
   training: ['round_complete'],
 }
 
-export function certificateAllowed(type: CertificateType, outcome: OutcomeStatus): boolean {
-  return ALLOWED[type].includes(outcome)
+/**
+ * Whether an enrollment with this outcome may receive this type now. A learner who meets every
+ * graduation condition before the period ends graduates early only with an approved application
+ * (附件6: 提前达到毕业标准的学员，可申请提前毕业): until then no graduation certificate.
+ */
+export function certificateAllowed(type: CertificateType, outcome: OutcomeStatus, earlyGraduation: EarlyGraduation = 'not_applicable'): boolean {
+  if (!ALLOWED[type].includes(outcome)) return false
+  if (type === 'graduation' && outcome === 'eligible_for_graduation') return earlyGraduation === 'not_applicable' || earlyGraduation === 'approved'
+  return true
 }
 
 /** Graduation certificates need the prefecture bureau's verification (州教育局验印) before they are valid. */

@@ -144,7 +144,7 @@ export async function issueCertificate(
       if (again) return { certificate: again, created: false }
       const progress = await loadEnrollmentProgress(tx, e.id, asOf)
       if (!progress) throw new CertificateError('not_found')
-      if (!certificateAllowed(opts.type, progress.outcome.status)) {
+      if (!certificateAllowed(opts.type, progress.outcome.status, progress.outcome.earlyGraduation)) {
         throw new CertificateError('not_eligible', progress.outcome.reasons.length > 0 ? progress.outcome.reasons : [notEligibleReason(opts.type, progress.outcome.status)])
       }
       const county = await countyOf(tx, e.group.region.path)

@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     enrollmentId: enrollment.id,
     name: enrollment.person.name,
     outcome: t(STATUS_KEYS[progress.outcome.status]),
-    allowed: CERTIFICATE_TYPES.filter((type) => certificateAllowed(type, progress.outcome.status) && !issuedTypes.has(type)),
+    allowed: CERTIFICATE_TYPES.filter((type) => certificateAllowed(type, progress.outcome.status, progress.outcome.earlyGraduation) && !issuedTypes.has(type)),
     certificates: certificates.map((c) => ({
       serial: c.serial,
       type: c.type,

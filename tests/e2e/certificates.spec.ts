@@ -17,7 +17,10 @@ async function trainingCertificate(db: Db) {
 async function graduationCertificate(db: Db) {
   const enrollments = await db.enrollment.findMany({ where: { group: { code: 'CH2024-CY01' }, status: 'active' }, select: { id: true } })
   const progress = await loadProgress(db, enrollments.map((e) => e.id), beijingDate(new Date()))
-  const eligible = [...progress.values()].find((p) => p.outcome.status === 'eligible_for_graduation')
+  // Eligible now: the period is over, or early graduation was approved.
+  const eligible = [...progress.values()].find(
+    (p) => p.outcome.status === 'eligible_for_graduation' && (p.outcome.earlyGraduation === 'not_applicable' || p.outcome.earlyGraduation === 'approved'),
+  )
   if (!eligible) throw new Error('no seeded learner eligible for graduation in CH2024-CY01')
   const { certificate } = await issueCertificate(db, { enrollmentId: eligible.enrollment.id, type: 'graduation', actorId: null })
   const person = await db.person.findUniqueOrThrow({ where: { id: eligible.enrollment.personId } })

@@ -42,13 +42,31 @@ async function hours(db: Db, enrollmentId: string, category: 'online' | 'concent
   await db.$transaction((tx) => appendHourEntry(tx, { enrollmentId, category, minutes, date, source: 'transfer', reason: '测试补录', createdById: null }))
 }
 
-/** A learner in the class who may graduate: moral evaluation passed, 360 学时 online, no plan courses. */
+/**
+ * A learner in the class who may graduate now: moral evaluation passed, 360 学时 online, no plan
+ * courses, and (the period runs to 2029) an approved early-graduation application.
+ */
 async function eligibleLearner(db: Db, group: { id: string; programId: string; startDate: Date } = world.groups.class) {
   const { enrollment, person } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group })
   await db.moralEvaluation.create({ data: { id: newId(), enrollmentId: enrollment.id, passed: true, createdAt: new Date('2026-10-01T02:00:00Z') } })
   await hours(db, enrollment.id, 'online', 360 * H, '2026-09-01')
+  await db.earlyGraduationRequest.create({
+    data: { id: newId(), enrollmentId: enrollment.id, status: 'approved', reviewedAt: new Date('2026-10-02T02:00:00Z'), createdAt: new Date('2026-10-01T03:00:00Z') },
+  })
   return { enrollment, person }
 }
+
+test('a learner eligible before the period ends gets no graduation certificate until early graduation is approved', async () => {
+  const db = getDb()
+  const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
+  await db.moralEvaluation.create({ data: { id: newId(), enrollmentId: enrollment.id, passed: true, createdAt: new Date('2026-10-01T02:00:00Z') } })
+  await hours(db, enrollment.id, 'online', 360 * H, '2026-09-01')
+  const refused = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'graduation', actorId: null }).catch((e: unknown) => e)
+  expect(refused).toBeInstanceOf(CertificateError)
+  expect((refused as CertificateError).code).toBe('not_eligible')
+  expect((refused as CertificateError).reasons.join('')).toContain('提前毕业')
+  expect(await db.certificate.count({ where: { enrollmentId: enrollment.id } })).toBe(0)
+})
 
 async function teacherDone(db: Db) {
   const { enrollment, person } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
