@@ -83,7 +83,7 @@ export async function loadProgress(db: Db | Tx, enrollmentIds: string[], asOf: s
   const personIds = [...new Set(enrollments.map((e) => e.personId))]
   const asOfDate = new Date(`${asOf}T00:00:00Z`)
 
-  const [ledger, unfolded] = await Promise.all([
+  const [ledger, unfolded] = await all(db, [
     db.hourEntry.groupBy({
       by: ['enrollmentId', 'personId', 'category', 'occurredOn'],
       where: { personId: { in: personIds }, occurredOn: { lte: asOfDate } },
@@ -160,6 +160,19 @@ export async function loadEnrollmentProgress(db: Db | Tx, enrollmentId: string, 
   return (await loadProgress(db, [enrollmentId], asOf)).get(enrollmentId) ?? null
 }
 
+/**
+ * Queries at once on the pool, but one after another inside a transaction, whose single
+ * connection must not be handed two queries at a time (pg deprecates it). Prisma's queries
+ * start only when awaited, so building the list first runs nothing.
+ */
+async function all<T extends readonly unknown[]>(db: Db | Tx, queries: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  // A transaction client has no $disconnect (Prisma leaves the connection-level methods out).
+  if ('$disconnect' in db) return (await Promise.all(queries)) as { -readonly [K in keyof T]: Awaited<T[K]> }
+  const out: unknown[] = []
+  for (const q of queries) out.push(await q)
+  return out as { -readonly [K in keyof T]: Awaited<T[K]> }
+}
+
 /** Online seconds are credited in whole minutes. */
 export const onlineMinutes = (seconds: number) => Math.floor(seconds / 60)
 
@@ -200,7 +213,7 @@ async function loadStudyRecords(db: Db | Tx, enrollments: EnrollmentForFacts[], 
   const majorIds = [...new Set(enrollments.flatMap((e) => (e.group.kind === 'class' && e.group.majorId ? [e.group.majorId] : [])))]
   const before = new Date(startOfBeijingDay(asOf).getTime() + 86_400_000)
   const recorded = { lt: before }
-  const [planItems, tasks, results, exemptions, morals, withdrawals, early] = await Promise.all([
+  const [planItems, tasks, results, exemptions, morals, withdrawals, early] = await all(db, [
     majorIds.length === 0
       ? Promise.resolve([])
       : db.planItem.findMany({
