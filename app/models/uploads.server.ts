@@ -139,12 +139,22 @@ export function fileField(form: FormData, name: string): File | null {
   return value instanceof File && value.size > 0 ? value : null
 }
 
-/** Stores a JPEG or PNG under a new random key (`<purpose>/<hex>.<ext>`); anything else is refused. */
-export async function storeImage(file: File, purpose: string): Promise<{ key: string; mime: string; bytes: number }> {
+/** What each kind of upload accepts, by content, and the refusal for anything else. */
+const ACCEPTS = {
+  image: { sniff: sniffImage, refusal: 'not_image' },
+  evidence: { sniff: sniffEvidence, refusal: 'not_evidence' },
+} as const
+
+/**
+ * Stores an upload under a new random key (`<purpose>/<hex>.<ext>`): `image` takes a JPEG or PNG
+ * (self-study photos), `evidence` also a PDF scan (exemption certificates); anything else — an
+ * .exe renamed .jpg — is refused by its content.
+ */
+async function storeUpload(file: File, purpose: string, accept: keyof typeof ACCEPTS): Promise<{ key: string; mime: UploadMime; bytes: number }> {
   if (file.size > MAX_UPLOAD_BYTES) throw new UploadError('too_large')
   const bytes = new Uint8Array(await file.arrayBuffer())
-  const kind = sniffImage(bytes)
-  if (!kind) throw new UploadError('not_image')
+  const kind = ACCEPTS[accept].sniff(bytes)
+  if (!kind) throw new UploadError(ACCEPTS[accept].refusal)
   const key = `${purpose}/${randomBytes(32).toString('hex')}.${kind.ext}`
   if (!KEY.test(key)) throw new Error(`bad upload purpose ${JSON.stringify(purpose)}`)
   const file_ = path.join(uploadDir(), key)
@@ -153,22 +163,8 @@ export async function storeImage(file: File, purpose: string): Promise<{ key: st
   return { key, mime: kind.mime, bytes: bytes.byteLength }
 }
 
-/**
- * Stores exemption evidence — a JPEG or PNG photo or a PDF scan, by content —
- * under a new random key; anything else (an .exe renamed .jpg) is refused.
- */
-export async function storeEvidence(file: File, purpose: string): Promise<{ key: string; mime: UploadMime; bytes: number }> {
-  if (file.size > MAX_UPLOAD_BYTES) throw new UploadError('too_large')
-  const bytes = new Uint8Array(await file.arrayBuffer())
-  const kind = sniffEvidence(bytes)
-  if (!kind) throw new UploadError('not_evidence')
-  const key = `${purpose}/${randomBytes(32).toString('hex')}.${kind.ext}`
-  if (!KEY.test(key)) throw new Error(`bad upload purpose ${JSON.stringify(purpose)}`)
-  const file_ = path.join(uploadDir(), key)
-  await mkdir(path.dirname(file_), { recursive: true, mode: 0o700 })
-  await writeFile(file_, bytes, { flag: 'wx', mode: 0o600 })
-  return { key, mime: kind.mime, bytes: bytes.byteLength }
-}
+export const storeImage = (file: File, purpose: string) => storeUpload(file, purpose, 'image')
+export const storeEvidence = (file: File, purpose: string) => storeUpload(file, purpose, 'evidence')
 
 export async function readUpload(key: string): Promise<{ bytes: Buffer; mime: UploadMime } | null> {
   const m = KEY.exec(key)
