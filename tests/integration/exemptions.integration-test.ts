@@ -25,7 +25,7 @@ import * as queueRoute from '#app/routes/coordinator.exemptions.tsx'
 import * as evidenceRoute from '#app/routes/exemptions.$exemptionId.evidence.tsx'
 import * as learnerRoute from '#app/routes/me_.exemptions.tsx'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
-import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+import { createSignedInLearner, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 let world: TrainingWorld
 let uploads: string
@@ -66,12 +66,7 @@ afterAll(async () => {
   await rm(uploads, { recursive: true, force: true })
 })
 
-async function learner() {
-  const db = getDb()
-  const { person, enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
-  const user = await createUserWithSession(db, { role: 'learner', personId: person.id })
-  return { person, enrollment, user }
-}
+const learner = () => createSignedInLearner(getDb(), world)
 type Learner = Awaited<ReturnType<typeof learner>>
 
 type Upload = { bytes: Uint8Array<ArrayBuffer>; name: string; type: string }

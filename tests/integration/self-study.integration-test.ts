@@ -10,7 +10,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { resetEnvCache } from '#app/utils/env.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
-import { createEnrolledPerson, createTrainingWorld, enroll, type TrainingWorld } from '#tests/fixtures/training.ts'
+import { createEnrolledPerson, createSignedInLearner, createTrainingWorld, enroll, type TrainingWorld } from '#tests/fixtures/training.ts'
 import { createPersonIn } from '#tests/fixtures/db.ts'
 import * as learnerRoute from '#app/routes/me_.self-study.tsx'
 import * as queueRoute from '#app/routes/coordinator.self-study.tsx'
@@ -39,12 +39,7 @@ afterAll(async () => {
   await rm(uploads, { recursive: true, force: true })
 })
 
-async function learner() {
-  const db = getDb()
-  const { person, enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
-  const user = await createUserWithSession(db, { role: 'learner', personId: person.id })
-  return { person, enrollment, user }
-}
+const learner = () => createSignedInLearner(getDb(), world)
 
 type Learner = Awaited<ReturnType<typeof learner>>
 
