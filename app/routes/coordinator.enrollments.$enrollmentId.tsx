@@ -257,15 +257,7 @@ export default function EnrollmentRecord() {
                 <label htmlFor={`score-${c.id}`}>{t('study.score')}</label>
                 <input id={`score-${c.id}`} name="score" inputMode="decimal" required />
               </div>
-              <fieldset className="field">
-                <legend>{t('study.verdict')}</legend>
-                <label>
-                  <input type="radio" name="passed" value="true" required /> {t('study.passed')}
-                </label>{' '}
-                <label>
-                  <input type="radio" name="passed" value="false" /> {t('study.failed')}
-                </label>
-              </fieldset>
+              <VerdictField />
               <button type="submit" disabled={busy}>
                 {t('study.recordResult')}
               </button>
@@ -284,15 +276,7 @@ export default function EnrollmentRecord() {
         {active ? (
           <Form method="post">
             <input type="hidden" name="intent" value="moral" />
-            <fieldset className="field">
-              <legend>{t('study.verdict')}</legend>
-              <label>
-                <input type="radio" name="passed" value="true" required /> {t('study.passed')}
-              </label>{' '}
-              <label>
-                <input type="radio" name="passed" value="false" /> {t('study.failed')}
-              </label>
-            </fieldset>
+            <VerdictField />
             <div className="field">
               <label htmlFor="moral-note">{`${t('study.note')}（${t('common.optional')}）`}</label>
               <input id="moral-note" name="note" maxLength={500} />
@@ -380,3 +364,18 @@ export default function EnrollmentRecord() {
   )
 }
 
+/** 通过 / 不通过, for exam results and the moral evaluation. */
+function VerdictField() {
+  const t = useT()
+  return (
+    <fieldset className="field">
+      <legend>{t('study.verdict')}</legend>
+      <label>
+        <input type="radio" name="passed" value="true" required /> {t('study.passed')}
+      </label>{' '}
+      <label>
+        <input type="radio" name="passed" value="false" /> {t('study.failed')}
+      </label>
+    </fieldset>
+  )
+}
