@@ -130,7 +130,7 @@ function buildSnapshot(opts: {
  */
 export async function issueCertificate(
   db: Db,
-  opts: { enrollmentId: string; type: CertificateType; actorId: string | null; ip?: string | null; asOf?: string; now?: Date },
+  opts: { enrollmentId: string; type: CertificateType; actorId: string | null; ip?: string | null; asOf?: string; now?: Date; batchId?: string | null },
 ): Promise<{ certificate: CertificateRow; created: boolean }> {
   const existing = await db.certificate.findUnique({ where: { enrollmentId_type: { enrollmentId: opts.enrollmentId, type: opts.type } } })
   if (existing) return { certificate: existing, created: false }
@@ -172,6 +172,7 @@ export async function issueCertificate(
           snapshot: snapshot as unknown as Prisma.InputJsonValue,
           issuedAt: now,
           issuedById: opts.actorId,
+          batchId: opts.batchId ?? null,
         },
       })
       if (opts.type === 'graduation') await tx.enrollment.update({ where: { id: e.id }, data: { status: 'graduated' } })

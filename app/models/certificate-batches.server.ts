@@ -1,0 +1,112 @@
+/**
+ * 批量颁发 (DESIGN.md §4–§6): a CertificateBatch names the enrollments of a
+ * group eligible for a certificate type when it was created; the
+ * certificate-batch worker issues them one per transaction, in order, through
+ * issueCertificate. Its unique key (enrollment + type) is what makes the work
+ * idempotent: a worker killed half-way and started again skips what exists.
+ */
+import { certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
+import { beijingDate } from '#app/domain/time.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { recordAudit } from './audit.server.ts'
+import { CertificateError, issueCertificate } from './certificates.server.ts'
+import { loadProgress } from './progress.server.ts'
+
+/** Enrollments of the group whose outcome allows `type` now and that have no such certificate yet, in a stable order. */
+export async function eligibleEnrollmentIds(db: Db, opts: { groupId: string; type: CertificateType; asOf?: string }): Promise<string[]> {
+  const enrollments = await db.enrollment.findMany({
+    where: { groupId: opts.groupId, certificates: { none: { type: opts.type } } },
+    select: { id: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  })
+  const ids = enrollments.map((e) => e.id)
+  const progress = await loadProgress(db, ids, opts.asOf ?? beijingDate(new Date()))
+  return ids.filter((id) => {
+    const p = progress.get(id)
+    return p ? certificateAllowed(opts.type, p.outcome.status, p.outcome.earlyGraduation) : false
+  })
+}
+
+/**
+ * Stores a batch of the eligible enrollments and enqueues its one job. When
+ * Redis is down the batch stays `queued` with the error noted; the worker picks
+ * up queued batches when it starts.
+ */
+export async function createBatch(
+  db: Db,
+  opts: { groupId: string; type: CertificateType; actorId: string | null; ip?: string | null; enqueue?: (batchId: string) => Promise<void> },
+) {
+  const group = await db.group.findUnique({ where: { id: opts.groupId }, select: { id: true, region: { select: { path: true } } } })
+  if (!group) throw new CertificateError('not_found')
+  const ids = await eligibleEnrollmentIds(db, opts)
+  if (ids.length === 0) throw new CertificateError('not_eligible', ['没有可颁发证书的学员'])
+  const batch = await db.$transaction(async (tx) => {
+    const created = await tx.certificateBatch.create({
+      data: { id: newId(), groupId: group.id, type: opts.type, enrollmentIds: ids, total: ids.length, createdById: opts.actorId },
+    })
+    await recordAudit(tx, {
+      actorId: opts.actorId,
+      action: 'certificate.batch_create',
+      entityType: 'CertificateBatch',
+      entityId: created.id,
+      after: { groupId: group.id, type: opts.type, total: ids.length },
+      ip: opts.ip,
+      scopePath: group.region.path,
+    })
+    return created
+  })
+  const enqueue = opts.enqueue ?? (async (id: string) => (await import('#app/jobs/queue.server.ts')).enqueueCertificateBatch(id))
+  try {
+    await enqueue(batch.id)
+  } catch (error) {
+    await db.certificateBatch.update({ where: { id: batch.id }, data: { error: error instanceof Error ? error.message : String(error) } })
+  }
+  return batch
+}
+
+export type BatchProgress = { issued: number; total: number; skipped: number }
+
+/**
+ * Issues every enrollment of the batch in order. Certificates that exist
+ * already (an earlier run, a coordinator's single issue) count as issued;
+ * enrollments no longer eligible are skipped and named in `error`.
+ */
+export async function runBatch(db: Db, batchId: string, opts: { onProgress?: (p: BatchProgress) => Promise<void> | void } = {}): Promise<BatchProgress> {
+  const batch = await db.certificateBatch.findUnique({ where: { id: batchId } })
+  if (!batch) throw new CertificateError('not_found')
+  const ids = batch.enrollmentIds as string[]
+  if (batch.status === 'done') return { issued: batch.issued, total: batch.total, skipped: batch.total - batch.issued }
+  await db.certificateBatch.update({ where: { id: batchId }, data: { status: 'running', error: null } })
+  let issued = 0
+  const skipped: string[] = []
+  for (const [i, enrollmentId] of ids.entries()) {
+    try {
+      await issueCertificate(db, { enrollmentId, type: batch.type, actorId: batch.createdById, batchId })
+      issued++
+    } catch (error) {
+      if (!(error instanceof CertificateError)) throw error
+      skipped.push(enrollmentId)
+    }
+    if ((i + 1) % 5 === 0 || i === ids.length - 1) {
+      await db.certificateBatch.update({ where: { id: batchId }, data: { issued } })
+      await opts.onProgress?.({ issued, total: ids.length, skipped: skipped.length })
+    }
+  }
+  await db.certificateBatch.update({
+    where: { id: batchId },
+    data: { status: 'done', issued, finishedAt: new Date(), error: skipped.length ? `${skipped.length} 名学员已不符合条件，未颁发` : null },
+  })
+  return { issued, total: ids.length, skipped: skipped.length }
+}
+
+/** Marks a batch failed (the worker's last attempt failed). */
+export async function failBatch(db: Db, batchId: string, message: string) {
+  await db.certificateBatch.updateMany({ where: { id: batchId, status: { not: 'done' } }, data: { status: 'failed', error: message, finishedAt: new Date() } })
+}
+
+/** Batches to (re)enqueue when a worker starts: a lost job must not strand one. */
+export async function unfinishedBatchIds(db: Db): Promise<string[]> {
+  const rows = await db.certificateBatch.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' } })
+  return rows.map((r) => r.id)
+}

@@ -1,0 +1,9 @@
+/** `npm run workers`: the BullMQ workers in their own process (DESIGN.md §5); see workers/README.md. */
+import { startWorkers } from './certificate-batch.worker.ts'
+
+const { close } = await startWorkers()
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    void close(signal).then(() => process.exit(0))
+  })
+}
