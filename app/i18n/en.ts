@@ -1,3 +1,4 @@
+import { certificateBatchesEn } from './features/certificate-batches.ts'
 import { certificatesEn } from './features/certificates.ts'
 import { householdExportEn } from './features/household-export.ts'
 import { catalogEn } from './features/catalog.ts'
@@ -214,5 +215,6 @@ export const en: Record<MessageKey, string> = {
   ...enrollmentEn,
   ...exemptionsEn,
   ...certificatesEn,
+  ...certificateBatchesEn,
   ...householdExportEn,
 }

@@ -1,3 +1,4 @@
+import { certificateBatchesZh } from './features/certificate-batches.ts'
 import { certificatesZh } from './features/certificates.ts'
 import { householdExportZh } from './features/household-export.ts'
 import { catalogZh } from './features/catalog.ts'
@@ -212,6 +213,7 @@ export const zhCN = {
   ...enrollmentZh,
   ...exemptionsZh,
   ...certificatesZh,
+  ...certificateBatchesZh,
   ...householdExportZh,
 } as const
 

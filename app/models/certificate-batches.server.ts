@@ -5,27 +5,37 @@
  * issueCertificate. Its unique key (enrollment + type) is what makes the work
  * idempotent: a worker killed half-way and started again skips what exists.
  */
-import { certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
+import { CERTIFICATE_TYPES, certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
 import { beijingDate } from '#app/domain/time.ts'
+import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { CertificateError, issueCertificate } from './certificates.server.ts'
 import { loadProgress } from './progress.server.ts'
 
-/** Enrollments of the group whose outcome allows `type` now and that have no such certificate yet, in a stable order. */
-export async function eligibleEnrollmentIds(db: Db, opts: { groupId: string; type: CertificateType; asOf?: string }): Promise<string[]> {
+/** Per type, the enrollments of the group whose outcome allows it now and that have no such certificate yet, in a stable order. */
+export async function eligibleByType(db: Db, opts: { groupId: string; asOf?: string }): Promise<Record<CertificateType, string[]>> {
   const enrollments = await db.enrollment.findMany({
-    where: { groupId: opts.groupId, certificates: { none: { type: opts.type } } },
-    select: { id: true },
+    where: { groupId: opts.groupId },
+    select: { id: true, certificates: { select: { type: true } } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   })
-  const ids = enrollments.map((e) => e.id)
-  const progress = await loadProgress(db, ids, opts.asOf ?? beijingDate(new Date()))
-  return ids.filter((id) => {
-    const p = progress.get(id)
-    return p ? certificateAllowed(opts.type, p.outcome.status, p.outcome.earlyGraduation) : false
-  })
+  const progress = await loadProgress(db, enrollments.map((e) => e.id), opts.asOf ?? beijingDate(new Date()))
+  const result = Object.fromEntries(CERTIFICATE_TYPES.map((t) => [t, [] as string[]])) as Record<CertificateType, string[]>
+  for (const e of enrollments) {
+    const p = progress.get(e.id)
+    if (!p) continue
+    for (const type of CERTIFICATE_TYPES) {
+      if (e.certificates.some((c) => c.type === type)) continue
+      if (certificateAllowed(type, p.outcome.status, p.outcome.earlyGraduation)) result[type].push(e.id)
+    }
+  }
+  return result
+}
+
+export async function eligibleEnrollmentIds(db: Db, opts: { groupId: string; type: CertificateType; asOf?: string }): Promise<string[]> {
+  return (await eligibleByType(db, opts))[opts.type]
 }
 
 /**
@@ -109,4 +119,12 @@ export async function failBatch(db: Db, batchId: string, message: string) {
 export async function unfinishedBatchIds(db: Db): Promise<string[]> {
   const rows = await db.certificateBatch.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' } })
   return rows.map((r) => r.id)
+}
+
+/** A batch whose group lies inside the scopes, or null. */
+export function findBatchInScope(db: Db, groupWhere: Prisma.GroupWhereInput, batchId: string) {
+  return db.certificateBatch.findFirst({
+    where: { id: batchId, group: groupWhere },
+    include: { group: { select: { id: true, name: true, code: true } } },
+  })
 }

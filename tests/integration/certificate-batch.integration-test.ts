@@ -10,14 +10,18 @@ import { Queue } from 'bullmq'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { CERTIFICATE_BATCH_QUEUE } from '#app/jobs/certificate-batch.ts'
 import { certificateBatchQueue, redisConnection } from '#app/jobs/queue.server.ts'
-import { createBatch, eligibleEnrollmentIds } from '#app/models/certificate-batches.server.ts'
+import { unzipSync } from 'fflate'
+import { createBatch, eligibleEnrollmentIds, runBatch } from '#app/models/certificate-batches.server.ts'
 import { personRow } from '#app/models/people.server.ts'
 import { currentPolicyVersion } from '#app/models/policies.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { createTestUser } from '#tests/fixtures/db.ts'
+import { callRoute, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { fakePerson } from '#tests/fixtures/factories.ts'
 import { createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+import * as batchPage from '#app/routes/coordinator.certificate-batches.$batchId.tsx'
+import * as batchZip from '#app/routes/coordinator.certificate-batches.$batchId[.]zip.ts'
+import * as groupBatches from '#app/routes/coordinator.groups.$groupId_.certificate-batches.tsx'
 
 const N = 500
 const H = 45
@@ -51,12 +55,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | false>, tim
   }
 }
 
-beforeAll(async () => {
-  const db = getDb()
-  world = await createTrainingWorld(db)
-  coordinatorId = (await createTestUser(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })).id
-  const round = world.groups.round
-  const persons = Array.from({ length: N }, () => personRow({ ...fakePerson('teacher'), regionId: world.regions.zhelou.id }))
+/** n teachers enrolled in the round, each with 40 学时 transferred in (the round's requirement): all eligible for a training certificate. */
+async function fillRound(db: ReturnType<typeof getDb>, round: TrainingWorld['groups']['round'], n: number) {
+  const persons = Array.from({ length: n }, () => personRow({ ...fakePerson('teacher'), regionId: world.regions.zhelou.id }))
   await db.person.createMany({ data: persons })
   const policyVersion = await currentPolicyVersion(db, round.programId)
   const base = Date.parse('2026-11-01T00:00:00Z')
@@ -78,6 +79,14 @@ beforeAll(async () => {
       occurredOn: new Date('2026-10-10T00:00:00Z'), source: 'transfer' as const, reason: '测试补录',
     })),
   })
+  return enrollments
+}
+
+beforeAll(async () => {
+  const db = getDb()
+  world = await createTrainingWorld(db)
+  coordinatorId = (await createTestUser(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })).id
+  await fillRound(db, world.groups.round, N)
 }, 120_000)
 
 afterAll(async () => {
@@ -131,3 +140,49 @@ test('500 certificates by a worker killed half-way and restarted: exactly 500, s
   // Nothing left to issue: a second batch would be empty.
   expect(await eligibleEnrollmentIds(db, { groupId: world.groups.round.id, type: 'training' })).toHaveLength(0)
 }, 300_000)
+
+test('a coordinator in scope sees how many are eligible, starts a batch, watches it finish and downloads one ZIP of the PDFs; another county gets 404', async () => {
+  const db = getDb()
+  const r = world.groups.round
+  const round = { ...r, id: newId(), code: `${r.code}-B` }
+  await db.group.create({ data: round })
+  await fillRound(db, round, 3)
+  const coordinator = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+  const stranger = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
+  const url = `/coordinator/groups/${round.id}/certificate-batches`
+  const params = { groupId: round.id }
+
+  const page = await callRoute(groupBatches.loader, { url, cookie: coordinator.cookie, params })
+  expect(page.status).toBe(200)
+  const counts = (page.value as Awaited<ReturnType<typeof groupBatches.loader>>).counts
+  expect(counts.find((c) => c.type === 'training')!.count).toBe(3)
+  expect(counts.find((c) => c.type === 'graduation')!.count).toBe(0)
+  expect((await callRoute(groupBatches.loader, { url, cookie: stranger.cookie, params })).status).toBe(404)
+  expect((await callRoute(groupBatches.action, { url, cookie: stranger.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'create', type: 'training' }) })).status).toBe(404)
+
+  const created = await callRoute(groupBatches.action, { url, cookie: coordinator.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'create', type: 'training' }) })
+  expect(created.status).toBe(302)
+  const location = (created.value as Response).headers.get('Location')!
+  const batchId = location.split('/').pop()!
+  expect(location).toBe(`/coordinator/certificate-batches/${batchId}`)
+  // Not finished yet: the ZIP is not there.
+  expect((await callRoute(batchZip.loader, { url: `${location}.zip`, cookie: coordinator.cookie, params: { batchId } })).status).toBe(404)
+  await runBatch(db, batchId) // what the worker does (a worker may race us: issuing is idempotent)
+
+  const shown = await callRoute(batchPage.loader, { url: location, cookie: coordinator.cookie, params: { batchId } })
+  expect(shown.value).toMatchObject({ status: 'done', issued: 3, total: 3, type: 'training' })
+  expect((await callRoute(batchPage.loader, { url: location, cookie: stranger.cookie, params: { batchId } })).status).toBe(404)
+  expect((await callRoute(batchZip.loader, { url: `${location}.zip`, cookie: stranger.cookie, params: { batchId } })).status).toBe(404)
+
+  const zip = await callRoute(batchZip.loader, { url: `${location}.zip`, cookie: coordinator.cookie, params: { batchId } })
+  expect(zip.status).toBe(200)
+  const res = zip.value as Response
+  expect(res.headers.get('Content-Type')).toBe('application/zip')
+  const files = unzipSync(new Uint8Array(await res.arrayBuffer()))
+  const serials = (await db.certificate.findMany({ where: { batchId }, select: { serial: true }, orderBy: { sequence: 'asc' } })).map((c) => `${c.serial}.pdf`)
+  expect(Object.keys(files)).toEqual(serials)
+  for (const bytes of Object.values(files)) expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-')
+  // Everyone has one now: nothing left to batch.
+  const after = await callRoute(groupBatches.loader, { url, cookie: coordinator.cookie, params })
+  expect((after.value as Awaited<ReturnType<typeof groupBatches.loader>>).counts.find((c) => c.type === 'training')!.count).toBe(0)
+}, 60_000)
