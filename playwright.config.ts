@@ -54,6 +54,8 @@ export default defineConfig({
       XX_TRUST_PROXY: 'loopback',
       // Test uploads stay out of the demo's .data/uploads.
       XX_UPLOAD_DIR: process.env.XX_UPLOAD_DIR ?? 'tests/.tmp/e2e-uploads',
+      // The e2e server's in-process workers use their own Redis keys (not a dev server's `xx` queues).
+      XX_QUEUE_PREFIX: process.env.XX_QUEUE_PREFIX ?? `xxe2e${PORT}`,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   },

@@ -5,10 +5,11 @@
  * running job finishes its current certificate's transaction or is picked up
  * again later — either way nothing is lost or doubled (the unique key).
  */
-import { Worker } from 'bullmq'
+import { UnrecoverableError, Worker } from 'bullmq'
 import { CERTIFICATE_BATCH_QUEUE, certificateBatchPayload, queuePrefix, redisUrl, type CertificateBatchPayload } from '#app/jobs/certificate-batch.ts'
 import { enqueueCertificateBatch, workerConnection } from '#app/jobs/queue.server.ts'
 import { failBatch, runBatch, unfinishedBatchIds } from '#app/models/certificate-batches.server.ts'
+import { CertificateError } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 
 const log = (line: string) => console.log(`[workers] ${new Date().toISOString()} ${line}`)
@@ -22,7 +23,11 @@ export async function startWorkers() {
       const { batchId } = certificateBatchPayload.parse(job.data)
       const started = Date.now()
       log(`batch ${batchId}: start (attempt ${job.attemptsMade + 1})`)
-      const result = await runBatch(db, batchId, { onProgress: (p) => job.updateProgress(p) })
+      const result = await runBatch(db, batchId, { onProgress: (p) => job.updateProgress(p) }).catch((error: unknown) => {
+        // Not in this database (another deployment sharing Redis and prefix, or a dropped test database): no retry helps.
+        if (error instanceof CertificateError && error.code === 'not_found') throw new UnrecoverableError(`batch ${batchId} not found`)
+        throw error
+      })
       log(`batch ${batchId}: done, ${result.issued}/${result.total} issued, ${result.skipped} skipped, ${Date.now() - started} ms`)
       return result
     },

@@ -3,7 +3,8 @@
  *  1. Prisma Client generated, production build made when missing or stale;
  *  2. no DATABASE_URL → embedded PostgreSQL in .data/postgres;
  *  3. migrations applied, demo county seeded once on an empty database;
- *  4. Redis looked for (reminders need it);
+ *  4. Redis looked for (reminders and certificate batches need it); when found, the
+ *     BullMQ workers start in this process unless XX_WORKERS=separate;
  *  5. served on PORT (default 3000), with the URL and demo accounts printed.
  */
 import { spawnSync } from 'node:child_process'
@@ -91,8 +92,16 @@ async function main() {
   await syncContent(getDb(), { log })
 
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  let stopWorkers: (() => Promise<void>) | undefined
   if (await redisReachable(redisUrl)) {
     log(`Redis 可用 (${redisUrl})。`)
+    if (process.env.XX_WORKERS !== 'separate') {
+      // The workers run in this process (XX_WORKERS=separate: run `npm run workers` on its own instead).
+      const { startWorkers } = await import('../../workers/certificate-batch.worker.ts')
+      const workers = await startWorkers()
+      stopWorkers = () => workers.close('shutdown')
+      log('后台任务（批量颁发证书）已在本进程启动。')
+    }
   } else {
     log(`未连接到 Redis (${redisUrl})：提醒和批量任务暂停。安装并启动 redis-server，或设置 REDIS_URL 后重新运行 npm start。`)
   }
@@ -111,6 +120,7 @@ async function main() {
 
   const shutdown = async () => {
     server.close()
+    await stopWorkers?.().catch(() => {})
     await getDb().$disconnect().catch(() => {})
     await stopDb?.().catch(() => {})
     process.exit(0)
