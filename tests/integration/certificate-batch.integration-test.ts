@@ -34,7 +34,8 @@ let coordinatorId: string
 const children: ChildProcess[] = []
 
 function startWorker(): ChildProcess {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['workers/index.ts'], {
+  // node itself with tsx's loader (not the tsx CLI, which runs a second node process a SIGKILL would orphan).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
     cwd: root,
     env: { ...process.env, XX_QUEUE_PREFIX: prefix, XX_WORKER_LOCK_MS: '3000', XX_WORKER_STALLED_MS: '1500' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,10 +117,13 @@ test('500 certificates by a worker killed half-way and restarted: exactly 500, s
   first.kill('SIGKILL')
   await new Promise((r) => first.once('exit', r))
   const afterKill = await db.certificate.count({ where: { batchId: batch.id } })
+  // Really dead: nothing is issued while no worker runs.
+  await new Promise((r) => setTimeout(r, 1000))
+  expect(await db.certificate.count({ where: { batchId: batch.id } })).toBe(afterKill)
   expect(afterKill).toBeLessThan(N) // killed half-way, really
   const tKill = Date.now()
 
-  startWorker()
+  const second = startWorker()
   const done = await waitFor('batch done', async () => {
     const b = await db.certificateBatch.findUniqueOrThrow({ where: { id: batch.id } })
     return b.status === 'done' || b.status === 'failed' ? b : null
@@ -139,6 +143,13 @@ test('500 certificates by a worker killed half-way and restarted: exactly 500, s
   expect((await db.serialCounter.findUniqueOrThrow({ where: { countyCode_year_type: { countyCode: '522327', year, type: 'training' } } })).lastValue).toBe(before + N)
   // Nothing left to issue: a second batch would be empty.
   expect(await eligibleEnrollmentIds(db, { groupId: world.groups.round.id, type: 'training' })).toHaveLength(0)
+  // SIGTERM closes the worker gracefully: it says so and exits 0.
+  let out = ''
+  second.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<number | null>((r) => second.once('exit', (code) => r(code)))
+  second.kill('SIGTERM')
+  expect(await exited).toBe(0)
+  expect(out).toContain('SIGTERM: closing')
 }, 300_000)
 
 test('a coordinator in scope sees how many are eligible, starts a batch, watches it finish and downloads one ZIP of the PDFs; another county gets 404', async () => {
