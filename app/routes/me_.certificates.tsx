@@ -20,6 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     certificates: rows.map((c) => {
       const s = c.snapshot as unknown as CertificateSnapshot
       return {
+        id: c.id,
         serial: c.serial,
         type: c.type,
         status: c.status,
@@ -57,6 +58,15 @@ export default function MyCertificates() {
             <a className="button block" href={`/certificates/${c.serial}/pdf`}>
               {t('certificates.page.download')}
             </a>
+          ) : null}
+          {c.status === 'valid' ? (
+            <p>
+              <a href={`/me/certificates/${c.id}/badge`} download>
+                {t('certificates.me.badge')}
+              </a>
+              <br />
+              <span className="muted">{t('certificates.me.badgeHint')}</span>
+            </p>
           ) : null}
           <a href={c.verifyUrl}>{t('certificates.page.check')}</a>
         </section>

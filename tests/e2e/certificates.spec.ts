@@ -107,3 +107,18 @@ test('a coordinator issues a training certificate from the record of study and r
   await expect(page.getByTestId('cert-status')).toContainText('已撤销')
   await context.close()
 })
+
+test('a teacher downloads the PDF and the Open Badges credential from 我的证书 on the phone', async ({ page, db, makeUser }) => {
+  const { person, certificate } = await trainingCertificate(db)
+  const teacher = await makeUser({ role: 'teacher', personId: person.id })
+  await signIn(page, teacher.username, teacher.password)
+  await page.goto('/me/certificates')
+  await expect(page.getByRole('heading', { name: '培训合格证书' })).toBeVisible()
+  await expect(page.getByText(certificate.serial)).toBeVisible()
+  const [badge] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载电子徽章（Open Badges 3.0）' }).click()])
+  expect(badge.suggestedFilename()).toMatch(/\.jwt$/)
+  const jwt = (await (await import('node:fs/promises')).readFile((await badge.path())!, 'utf8')).trim()
+  expect(jwt.split('.')).toHaveLength(3)
+  const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { type?: string[]; vc?: { type?: string[] } }
+  expect(JSON.stringify(payload)).toContain('OpenBadgeCredential')
+})
