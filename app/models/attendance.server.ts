@@ -18,6 +18,7 @@ import { checkSchedule } from '#app/domain/schedule-check.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import type { Scope } from '#app/auth/permissions.server.ts'
 import { groupScopeWhere } from '#app/auth/permissions.server.ts'
+import { findGroupInScope } from './directory.server.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
@@ -55,8 +56,9 @@ const groupSelect = {
 } as const
 
 /** A class or round inside the caller's scopes, or null (the route answers 404). */
-export function findGroupInScope(db: Db, scopes: Scope[], groupId: string) {
-  return db.group.findFirst({ where: { AND: [{ id: groupId }, groupScopeWhere(scopes)] }, select: groupSelect })
+/** The group page's class or round, in scope (see findGroupInScope). */
+export function findScheduleGroup(db: Db, scopes: Scope[], groupId: string) {
+  return findGroupInScope(db, scopes, groupId, groupSelect)
 }
 
 /** A session whose group is inside the caller's scopes, or null. */

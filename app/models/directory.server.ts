@@ -1,9 +1,23 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { groupScopeWhere, personScopeWhere, regionScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
 import type { T } from '#app/i18n/index.ts'
-import type { Db } from '#app/utils/db.server.ts'
+import type { Db, Tx } from '#app/utils/db.server.ts'
 
 export const PAGE_SIZE = 50
+
+/**
+ * A class or round by id, only inside the caller's scopes: null when it does not exist or lies
+ * outside them (the caller answers 404 either way). Every group page and model finds its group here.
+ */
+export async function findGroupInScope<S extends Prisma.GroupSelect>(
+  db: Db | Tx,
+  scopes: Scope[],
+  groupId: string,
+  select: S,
+): Promise<Prisma.GroupGetPayload<{ select: S }> | null> {
+  const group = await db.group.findFirst({ where: { AND: [{ id: groupId }, groupScopeWhere(scopes)] }, select })
+  return group as Prisma.GroupGetPayload<{ select: S }> | null
+}
 
 /** People in scope, newest first, optionally filtered by (part of) a name. */
 export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; page?: number }) {

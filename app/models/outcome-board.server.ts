@@ -3,10 +3,11 @@
  * reasons, credits and whether they are at risk of 结业, from loadProgress
  * (bulk) — the same outcome the learner and the API see.
  */
-import { groupScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { type Scope } from '#app/auth/permissions.server.ts'
 import { atRisk, type BoardFilter, type OutcomeStatus } from '#app/domain/outcomes.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
+import { findGroupInScope } from './directory.server.ts'
 
 
 export type BoardRow = {
@@ -21,10 +22,7 @@ export type BoardRow = {
 
 /** Null when the group does not exist or lies outside the scopes (answer 404). */
 export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes: Scope[]; asOf: string; filter: BoardFilter }) {
-  const group = await db.group.findFirst({
-    where: { AND: [{ id: opts.groupId }, groupScopeWhere(opts.scopes)] },
-    select: { id: true, code: true, name: true, kind: true, region: { select: { name: true } } },
-  })
+  const group = await findGroupInScope(db, opts.scopes, opts.groupId, { id: true, code: true, name: true, kind: true, region: { select: { name: true } } })
   if (!group) return null
   const enrollments = await db.enrollment.findMany({
     where: { groupId: group.id },

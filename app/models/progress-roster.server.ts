@@ -3,20 +3,18 @@
  * enrollee with each requirement's earned / required and the pace, from
  * loadProgress (bulk) — the same numbers the learner sees.
  */
-import { groupScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { type Scope } from '#app/auth/permissions.server.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
 import { sortAndFilterRoster, type RosterSort } from '#app/domain/roster.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress } from './progress.server.ts'
+import { findGroupInScope } from './directory.server.ts'
 
 export type RosterCell = { code: string; earnedHours: number; requiredHours: number; met: boolean; missingHours: number; missingMinutes: number; count?: { earned: number; required: number } }
 
 /** Null when the group does not exist or lies outside the scopes (answer 404). */
 export async function groupProgressRoster(db: Db, opts: { groupId: string; scopes: Scope[]; asOf: string; sort: RosterSort; behindOnly: boolean }) {
-  const group = await db.group.findFirst({
-    where: { AND: [{ id: opts.groupId }, groupScopeWhere(opts.scopes)] },
-    select: { id: true, code: true, name: true, kind: true, region: { select: { name: true } } },
-  })
+  const group = await findGroupInScope(db, opts.scopes, opts.groupId, { id: true, code: true, name: true, kind: true, region: { select: { name: true } } })
   if (!group) return null
   const enrollments = await db.enrollment.findMany({
     where: { groupId: group.id, status: 'active' },

@@ -1,3 +1,4 @@
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useFetcher, useLoaderData } from '@remix-run/react'
 import { useEffect } from 'react'
@@ -7,7 +8,7 @@ import { findBatchInScope } from '#app/models/certificate-batches.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['coordinator'] as const
+const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificateBatches.title') }]
 

@@ -1,3 +1,4 @@
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Zip, ZipPassThrough } from 'fflate'
 import { groupScopeWhere, notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
@@ -5,7 +6,7 @@ import { findBatchInScope } from '#app/models/certificate-batches.server.ts'
 import { certificatePdf } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 
-const ROLES = ['coordinator'] as const
+const ROLES = PEOPLE_MANAGERS
 
 /**
  * GET /coordinator/certificate-batches/:id.zip — every certificate of the batch's

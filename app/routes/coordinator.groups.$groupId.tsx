@@ -11,7 +11,7 @@ import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate, formatInstant, isIsoDate } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { AttendanceError, createSession, findGroupInScope, groupScheduleCheck, listSessionsOfGroup } from '#app/models/attendance.server.ts'
+import { AttendanceError, createSession, findScheduleGroup, groupScheduleCheck, listSessionsOfGroup } from '#app/models/attendance.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
@@ -38,7 +38,7 @@ const scheduleSchema = (t: T) =>
 
 async function loadGroup(request: Request, groupId: string | undefined) {
   const user = await requireRole(request, ROLES)
-  const group = await findGroupInScope(getDb(), scopesFor(user, ROLES), groupId ?? '')
+  const group = await findScheduleGroup(getDb(), scopesFor(user, ROLES), groupId ?? '')
   if (!group) throw notFound()
   return { user, group }
 }

@@ -1,7 +1,8 @@
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
-import { groupScopeWhere, notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { CERTIFICATE_TYPES, type CertificateType } from '#app/domain/certificates.ts'
 import { formatInstant } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
@@ -9,17 +10,15 @@ import { createBatch, eligibleByType } from '#app/models/certificate-batches.ser
 import { CertificateError } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { findGroupInScope } from '#app/models/directory.server.ts'
 
-const ROLES = ['coordinator'] as const
+const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificateBatches.title') }]
 
 async function loadGroup(request: Request, groupId: string | undefined) {
   const user = await requireRole(request, ROLES)
-  const group = await getDb().group.findFirst({
-    where: { AND: [{ id: groupId ?? '' }, groupScopeWhere(scopesFor(user, ROLES))] },
-    select: { id: true, name: true },
-  })
+  const group = await findGroupInScope(getDb(), scopesFor(user, ROLES), groupId ?? '', { id: true, name: true })
   if (!group) throw notFound()
   return { user, group }
 }

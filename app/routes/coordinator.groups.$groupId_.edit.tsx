@@ -1,7 +1,8 @@
+import type { Prisma } from '#app/generated/prisma/client.ts'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
-import { groupScopeWhere, notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { GroupForm } from '#app/components/group-form.tsx'
 import { groupFormSchema } from '#app/domain/catalog-forms.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
@@ -12,20 +13,24 @@ import { CatalogEditError, updateGroup } from '#app/models/catalog.server.ts'
 import { groupFormOptions, resolveGroupInput } from '#app/models/group-form.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
+import { findGroupInScope } from '#app/models/directory.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'catalog.groups.edit') }]
+
+const GROUP_EDIT_SELECT = {
+  id: true, code: true, name: true, kind: true, majorId: true, regionId: true, organizationId: true, startDate: true, endDate: true, requiredMinutes: true,
+  program: { select: { minutesPerHour: true } },
+  _count: { select: { enrollments: { where: { status: 'active' as const } } } },
+} satisfies Prisma.GroupSelect
 
 /** The class or round, only inside the caller's scope (404 otherwise, like one that does not exist). */
 async function load(request: Request, groupId: string | undefined) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
   const db = getDb()
-  const group = await db.group.findFirst({
-    where: { AND: [{ id: groupId ?? '' }, groupScopeWhere(scopes)] },
-    include: { program: { select: { minutesPerHour: true } }, _count: { select: { enrollments: { where: { status: 'active' } } } } },
-  })
+  const group = await findGroupInScope(db, scopes, groupId ?? '', GROUP_EDIT_SELECT)
   if (!group) throw notFound()
   return { user, scopes, db, group }
 }

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { groupScopeWhere, notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
@@ -9,6 +9,7 @@ import { listAssignableRegions } from '#app/models/directory.server.ts'
 import { ENROLL_GROUP_SELECT, ENROLL_PAGE_SIZE, enrollMany, enrollRefusalMessage, listEnrollable } from '#app/models/enrollments.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { findGroupInScope } from '#app/models/directory.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 const MAX_AT_ONCE = 500
@@ -20,7 +21,7 @@ const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 async function loadGroup(request: Request, groupId: string | undefined) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
-  const group = await getDb().group.findFirst({ where: { AND: [{ id: groupId ?? '' }, groupScopeWhere(scopes)] }, select: ENROLL_GROUP_SELECT })
+  const group = await findGroupInScope(getDb(), scopes, groupId ?? '', ENROLL_GROUP_SELECT)
   if (!group) throw notFound()
   return { user, scopes, group }
 }

@@ -7,6 +7,7 @@ import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { ENROLL_GROUP_SELECT, enrollPerson, EnrollmentError, enrollRefusalMessage } from '#app/models/enrollments.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { findGroupInScope } from '#app/models/directory.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 
@@ -41,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!groupId) return data({ field: 'groupId', error: t('enroll.groupRequired') }, { status: 422 })
   if (!isIsoDate(startDate)) return data({ field: 'startDate', error: t('enroll.startDateInvalid') }, { status: 422 })
   const db = getDb()
-  const group = await db.group.findFirst({ where: { AND: [{ id: groupId }, groupScopeWhere(scopesFor(user, ROLES))] }, select: ENROLL_GROUP_SELECT })
+  const group = await findGroupInScope(db, scopesFor(user, ROLES), groupId, ENROLL_GROUP_SELECT)
   if (!group) return data({ field: 'groupId', error: t('enroll.groupRequired') }, { status: 422 })
   try {
     const enrollment = await enrollPerson(db, { personId: person.id, group, startDate, actorId: user.id, ip: context.ip })
