@@ -13,6 +13,7 @@ import {
   type ExemptionFact,
   type Outcome,
   type PlanCourse,
+  mayApplyForEarlyGraduation,
 } from './outcomes.ts'
 import { parsePolicy } from './policy.ts'
 import { evaluateRequirements, type HourFact } from './requirements.ts'
@@ -260,4 +261,15 @@ test('reasons read in English too', () => {
     'Moral evaluation not passed yet',
     'Self-study and online: 12.5 学时 still missing',
   ])
+})
+
+test.each([
+  [{ status: 'eligible_for_graduation', earlyGraduation: 'needed' }, true, true],
+  [{ status: 'eligible_for_graduation', earlyGraduation: 'needed' }, false, false],
+  [{ status: 'eligible_for_graduation', earlyGraduation: 'pending' }, true, false],
+  [{ status: 'eligible_for_graduation', earlyGraduation: 'approved' }, true, false],
+  [{ status: 'eligible_for_graduation', earlyGraduation: 'not_applicable' }, true, false],
+  [{ status: 'in_progress', earlyGraduation: 'not_applicable' }, true, false],
+] as const)('early-graduation application offered for %o (active %s): %s', (outcome, active, offered) => {
+  expect(mayApplyForEarlyGraduation(outcome, active)).toBe(offered)
 })

@@ -245,6 +245,15 @@ const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000
  * Still studying and either behind pace or with the period ending within
  * 90 days while not eligible for graduation.
  */
+/**
+ * A learner may apply to graduate early when every graduation condition is met before the
+ * period ends and no application is pending or decided yet (a rejected one may not be re-sent
+ * here; the coordinator can still decide again).
+ */
+export function mayApplyForEarlyGraduation(outcome: Pick<Outcome, 'status' | 'earlyGraduation'>, enrollmentActive: boolean): boolean {
+  return enrollmentActive && outcome.status === 'eligible_for_graduation' && outcome.earlyGraduation === 'needed'
+}
+
 export function atRisk({ status, periodEnd, asOf, behindPace }: { status: OutcomeStatus; periodEnd: string | null; asOf: string; behindPace: boolean }): boolean {
   if (status !== 'in_progress') return false
   if (behindPace) return true

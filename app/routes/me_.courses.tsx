@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { mayApplyForEarlyGraduation } from '#app/domain/outcomes.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         courses: courseViews(p, t),
         openTasks: openTasks.get(e.id) ?? [],
         // A learner who already meets every graduation condition may apply to graduate before the period ends.
-        canApplyEarly: e.status === 'active' && p.outcome.status === 'eligible_for_graduation' && p.outcome.earlyGraduation === 'needed',
+        canApplyEarly: mayApplyForEarlyGraduation(p.outcome, e.status === 'active'),
       },
     ]
   })
