@@ -1,3 +1,4 @@
+import { beijingDate } from '#app/domain/time.ts'
 /**
  * Records of study against real PostgreSQL: enrolling one or many, task
  * completions, exam results refused while tasks are incomplete, moral
@@ -34,6 +35,13 @@ import * as learnerTask from '#app/routes/me_.tasks.$taskId.complete.tsx'
 import * as learnerEarly from '#app/routes/me_.early-graduation.tsx'
 import { callRoute, createPersonIn, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createPlanWithTasks, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+
+/**
+ * Results, evaluations and requests in these tests are recorded now, and a fact counts only from
+ * the Beijing day it was recorded: decisions are taken as of today, never a fixed date (which
+ * broke this test at Beijing midnight).
+ */
+const recordedToday = () => beijingDate(new Date())
 
 type Handler = (args: { request: Request; params: Record<string, string>; context: { ip: string } }) => Promise<Response>
 
@@ -327,16 +335,16 @@ describe('early graduation', () => {
     expect(a.created).toBe(true)
     expect(b).toMatchObject({ created: false, request: { id: a.request.id } })
 
-    const approve = await decideEarlyGraduation(db, { requestId: a.request.id, approve: true, asOf: '2026-11-24', actorId: county.id }).catch((e: unknown) => e)
+    const approve = await decideEarlyGraduation(db, { requestId: a.request.id, approve: true, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
     expect((approve as StudyRecordError).problem.code).toBe('not_eligible')
     expect(((approve as StudyRecordError).problem as { reasons: string[] }).reasons.length).toBeGreaterThan(0)
-    const noReason = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, asOf: '2026-11-24', actorId: county.id }).catch((e: unknown) => e)
+    const noReason = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
     expect((noReason as StudyRecordError).problem.code).toBe('reason_required')
-    await expect(decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '学时未满', asOf: '2026-11-24', actorId: county.id })).resolves.toEqual({
+    await expect(decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '学时未满', asOf: recordedToday(), actorId: county.id })).resolves.toEqual({
       id: a.request.id,
       status: 'rejected',
     })
-    const again = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '再次', asOf: '2026-11-24', actorId: county.id }).catch((e: unknown) => e)
+    const again = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '再次', asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
     expect((again as StudyRecordError).problem.code).toBe('request_decided')
     expect(await db.auditEvent.findMany({ where: { entityId: a.request.id }, select: { action: true }, orderBy: { id: 'asc' } })).toEqual([
       { action: 'early_graduation.request' },
@@ -351,14 +359,14 @@ describe('early graduation', () => {
     await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: true, actorId: county.id })
     const { request } = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
     // Still 360 学时 short: refused with the outcome's reason.
-    const short = (await decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: '2026-11-24', actorId: county.id }).catch((e: unknown) => e)) as StudyRecordError
+    const short = (await decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)) as StudyRecordError
     expect(short.problem.code).toBe('not_eligible')
     await db.$transaction(async (tx) => {
       for (let i = 0; i < 12; i++) {
         await appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'self_study', minutes: 1350, date: `2026-04-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: county.id, reason: '补录' })
       }
     })
-    await expect(decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: '2026-11-24', actorId: county.id })).resolves.toEqual({ id: request.id, status: 'approved' })
+    await expect(decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: recordedToday(), actorId: county.id })).resolves.toEqual({ id: request.id, status: 'approved' })
     expect(await db.earlyGraduationRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: 'approved', reviewedById: county.id })
   })
 })
