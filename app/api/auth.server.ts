@@ -7,7 +7,8 @@
  * exempts /api/, so accepting the cookie there would let any site post
  * with a signed-in browser's credentials.
  */
-import { type CurrentUser, userForSessionToken } from '#app/auth/permissions.server.ts'
+import { userForSessionToken } from '#app/auth/permissions.server.ts'
+import { type CurrentUser } from '#app/models/access.server.ts'
 import { invalidateSession } from '#app/auth/session.server.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { signIn } from '#app/models/sign-in.server.ts'

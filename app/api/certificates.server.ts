@@ -4,7 +4,7 @@
  * graduation certificates verifies them; the public endpoint answers
  * anyone, rate-limited per IP, with the fields the verification page shows.
  */
-import { scopesFor, type CurrentUser } from '#app/auth/permissions.server.ts'
+import { scopesFor, type CurrentUser } from '#app/models/access.server.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { translator } from '#app/i18n/index.ts'

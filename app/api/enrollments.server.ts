@@ -6,7 +6,7 @@
  */
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
-import { groupScopeWhere, personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/auth/permissions.server.ts'
+import { groupScopeWhere, personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { appendHourEntry } from '#app/models/ledger.server.ts'

@@ -5,7 +5,7 @@
  * reach of the role but outside the scope is 404).
  */
 import type { Role } from '#app/generated/prisma/enums.ts'
-import { scopesFor } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { translate, type MessageKey } from '#app/i18n/index.ts'
 import { applyForExemption, decideExemption, ExemptionError, type Applicant } from '#app/models/exemptions.server.ts'
 import { getDb } from '#app/utils/db.server.ts'

@@ -6,6 +6,8 @@
  */
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
+import { translator } from '#app/i18n/index.ts'
+import { AppError } from '#app/models/errors.server.ts'
 import { LedgerError } from '#app/models/ledger.server.ts'
 import { API_MESSAGES, apiMessage } from './messages.ts'
 import { API_ERROR_STATUS, type ApiErrorCode } from './schemas.ts'
@@ -97,6 +99,8 @@ export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.o
   return parseWith(schema, query)
 }
 
+const zh = translator('zh-CN')
+
 const LEDGER_STATUS: Record<LedgerError['code'], ApiErrorCode> = {
   not_found: 'not_found',
   validation_failed: 'validation_failed',
@@ -106,6 +110,13 @@ const LEDGER_STATUS: Record<LedgerError['code'], ApiErrorCode> = {
 /** Anything a handler threw, as the API's error answer. */
 export function toErrorResponse(thrown: unknown): Response {
   if (thrown instanceof ApiError) return errorResponse(thrown)
+  if (thrown instanceof AppError) {
+    // The API speaks Chinese (api-v1.md); the field, when the model names one, is the request field of the same name.
+    const message = thrown.describe(zh)
+    const fields = thrown.field ? { [thrown.field]: message } : thrown.kind === 'validation_failed' ? { _: message } : undefined
+    if (thrown.extra) return json({ error: { code: thrown.kind, message, ...(fields ? { fields } : {}), ...thrown.extra } }, API_ERROR_STATUS[thrown.kind])
+    return errorResponse(new ApiError(thrown.kind, message, fields))
+  }
   if (thrown instanceof LedgerError) {
     return errorResponse(new ApiError(LEDGER_STATUS[thrown.code], thrown.message, thrown.field ? { [thrown.field]: thrown.message } : undefined))
   }

@@ -6,10 +6,10 @@
  * the Chinese of the UI catalog.
  */
 import type { Role } from '#app/generated/prisma/enums.ts'
-import { groupScopeWhere, personScopeWhere, regionScopeWhere, scopesFor, type CurrentUser } from '#app/auth/permissions.server.ts'
+import { groupScopeWhere, personScopeWhere, regionScopeWhere, scopesFor, type CurrentUser } from '#app/models/access.server.ts'
 import { personFormSchema } from '#app/domain/person-form.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import { beijingDate } from '#app/domain/time.ts'
+import { beijingDate, dateOnly } from '#app/domain/time.ts'
 import { translator } from '#app/i18n/index.ts'
 import { ENROLL_GROUP_SELECT, enrollPerson, EnrollmentError, enrollRefusalMessage } from '#app/models/enrollments.server.ts'
 import { createPerson, PersonError } from '#app/models/people.server.ts'
@@ -34,7 +34,6 @@ const SELF_ROLES: readonly Role[] = ['learner', 'teacher']
 const zh = translator('zh-CN')
 
 const plausibleId = (id: string | undefined): id is string => typeof id === 'string' && /^[a-z0-9_-]{1,64}$/i.test(id)
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 /** A model's refusal as the API's error. */
 function studyRecordError(error: StudyRecordError, fieldOf: Partial<Record<string, string>> = {}): ApiError {

@@ -4,34 +4,13 @@
  * caller's scope answers 404, exactly like an id that does not exist.
  */
 import { redirect } from '@remix-run/node'
-import type { Prisma } from '#app/generated/prisma/client.ts'
 import { decideAccess, PEOPLE_MANAGERS, ROLE_RANK } from '#app/domain/roles.ts'
-import type { Role } from '#app/generated/prisma/enums.ts'
+import type { RoleName as Role } from '#app/domain/roles.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { oncePerRequest } from '#app/utils/request-scope.server.ts'
+import { personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
 import { readSessionToken } from './cookie.server.ts'
 import { validateSessionToken } from './session.server.ts'
-
-export type Scope =
-  | { kind: 'all' }
-  /** A staff grant whose scope is missing sees nothing rather than everything. */
-  | { kind: 'none' }
-  | { kind: 'region'; regionId: string; code: string; name: string; path: string }
-  | { kind: 'organization'; organizationId: string; name: string; regionPath: string }
-
-export type Grant = { role: Role; scope: Scope; canVerifyGraduation: boolean }
-
-export type CurrentUser = {
-  id: string
-  username: string
-  displayName: string
-  personId: string | null
-  locale: string | null
-  mustChangePassword: boolean
-  sessionId: string
-  grants: Grant[]
-}
-
 
 export function primaryRole(user: Pick<CurrentUser, 'grants'>): Role | null {
   return ROLE_RANK.find((r) => user.grants.some((g) => g.role === r)) ?? null
@@ -133,61 +112,6 @@ export async function requireRole(request: Request, roles: readonly Role[]): Pro
   const user = await requireUser(request)
   if (decideAccess(accountOf(user), { roles }) !== 'ok') throw forbidden()
   return user
-}
-
-export function scopesFor(user: CurrentUser, roles: readonly Role[]): Scope[] {
-  return user.grants.filter((g) => roles.includes(g.role)).map((g) => g.scope)
-}
-
-type OrganizationScope = Extract<Scope, { kind: 'organization' }>
-
-/**
- * One filter from a caller's scopes: everything for an "all" scope, else the
- * OR of one condition per region or organization scope. A "none" scope adds
- * nothing; with no condition at all the filter matches no row (Prisma reads
- * an empty OR as no filter, so it must be said explicitly).
- */
-function scopeWhere<W>(
-  scopes: Scope[],
-  by: { region: (path: string) => W; organization: (s: OrganizationScope) => W },
-): W | { id: { in: [] } } | Record<string, never> {
-  if (scopes.some((s) => s.kind === 'all')) return {}
-  const conditions = scopes.flatMap((s) => (s.kind === 'region' ? [by.region(s.path)] : s.kind === 'organization' ? [by.organization(s)] : []))
-  return conditions.length === 0 ? { id: { in: [] } } : ({ OR: conditions } as W)
-}
-
-/** Prisma filter: people inside any of the scopes. */
-export function personScopeWhere(scopes: Scope[]): Prisma.PersonWhereInput {
-  return scopeWhere<Prisma.PersonWhereInput>(scopes, {
-    region: (path) => ({ region: { path: { startsWith: path } } }),
-    organization: (s) => ({
-      OR: [{ organizationId: s.organizationId }, { enrollments: { some: { group: { organizationId: s.organizationId } } } }],
-    }),
-  })
-}
-
-/** Prisma filter: classes and rounds inside any of the scopes. */
-export function groupScopeWhere(scopes: Scope[]): Prisma.GroupWhereInput {
-  return scopeWhere<Prisma.GroupWhereInput>(scopes, {
-    region: (path) => ({ region: { path: { startsWith: path } } }),
-    organization: (s) => ({ organizationId: s.organizationId }),
-  })
-}
-
-/** Prisma filter: regions at or below any of the scopes (for pickers). */
-export function regionScopeWhere(scopes: Scope[]): Prisma.RegionWhereInput {
-  return scopeWhere<Prisma.RegionWhereInput>(scopes, {
-    region: (path) => ({ path: { startsWith: path } }),
-    organization: (s) => ({ path: s.regionPath }),
-  })
-}
-
-/** Prisma filter: audit events of the scopes' jurisdiction (events without a scopePath are admin-only). */
-export function auditScopeWhere(scopes: Scope[]): Prisma.AuditEventWhereInput {
-  return scopeWhere<Prisma.AuditEventWhereInput>(scopes, {
-    region: (path) => ({ scopePath: { startsWith: path } }),
-    organization: (s) => ({ scopePath: { startsWith: s.regionPath } }),
-  })
 }
 
 /** A person the caller may see with one of `roles`; 404 otherwise. */

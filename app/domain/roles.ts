@@ -5,6 +5,12 @@
 export type RoleName = 'learner' | 'teacher' | 'coordinator' | 'bureau' | 'admin'
 
 export const STAFF_ROLES: readonly RoleName[] = ['coordinator', 'bureau', 'admin']
+/** Who has records of their own (a learner's classes, a teacher's rounds). */
+export const SELF_ROLES: readonly RoleName[] = ['learner', 'teacher']
+/** Who acts on enrollments in their scope: hours, attendance, results, decisions, certificates. */
+export const ENROLLMENT_ACTORS: readonly RoleName[] = ['coordinator', 'admin']
+/** Staff who read progress and records in their scope. */
+export const PROGRESS_READERS: readonly RoleName[] = ['coordinator', 'bureau', 'admin']
 /** Who may list, open and register people (full ID numbers included). */
 export const PEOPLE_MANAGERS: readonly RoleName[] = ['coordinator', 'admin']
 /** Who sees the bureau's counts. */

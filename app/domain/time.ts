@@ -50,3 +50,11 @@ export const isIsoDate = (s: string) => {
   const d = new Date(`${s}T00:00:00Z`)
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
 }
+
+/**
+ * The calendar date a PostgreSQL `date` column holds (Prisma reads it as UTC
+ * midnight): the date itself, never shifted to Beijing time.
+ */
+export function dateOnly(d: Date): string {
+  return d.toISOString().slice(0, 10)
+}

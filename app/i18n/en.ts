@@ -9,6 +9,7 @@ import { attendanceEn } from './features/attendance.ts'
 import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
 import { recordsEn } from './features/records.ts'
+import { errorsEn } from './features/errors.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English: the second locale. */
@@ -210,6 +211,7 @@ export const en: Record<MessageKey, string> = {
   ...onlineEn,
   ...progressEn,
   ...recordsEn,
+  ...errorsEn,
   ...catalogEn,
   ...outcomesEn,
   ...enrollmentEn,

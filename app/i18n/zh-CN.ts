@@ -9,6 +9,7 @@ import { attendanceZh } from './features/attendance.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
+import { errorsZh } from './features/errors.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   'app.name': '乡学',
@@ -215,6 +216,7 @@ export const zhCN = {
   ...certificatesZh,
   ...certificateBatchesZh,
   ...householdExportZh,
+  ...errorsZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -14,7 +14,7 @@ import {
   type CertificateType,
 } from '#app/domain/certificates.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
-import { beijingDate } from '#app/domain/time.ts'
+import { beijingDate, dateOnly } from '#app/domain/time.ts'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { isUniqueViolation } from '#app/utils/db.server.ts'
@@ -58,7 +58,6 @@ export function verifyUrlFor(code: string, origin?: string): string {
   return `${base}/v/${encodeURIComponent(code)}`
 }
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 /** The county (level `county`) a region lies in: the region itself or an ancestor on its path. */
 async function countyOf(db: Db | Tx, regionPath: string) {

@@ -1,5 +1,5 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { groupScopeWhere, personScopeWhere, regionScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { groupScopeWhere, personScopeWhere, regionScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 

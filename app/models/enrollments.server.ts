@@ -1,7 +1,7 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { personScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { personScopeWhere, type Scope } from '#app/models/access.server.ts'
 import { planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
-import { formatDate } from '#app/domain/time.ts'
+import { formatDate, dateOnly } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
@@ -25,7 +25,6 @@ export function listEnrollmentsOfPerson(db: Db, personId: string) {
   })
 }
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 const day = (d: string) => new Date(`${d}T00:00:00Z`)
 
 /** What enrolling needs to know of a class or round (the caller has checked it is in scope). */

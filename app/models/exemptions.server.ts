@@ -6,7 +6,7 @@
  * the class's region path. The row is the fact; how a course then counts
  * (exempted / waived, its credits) is computed by loadProgress.
  */
-import { groupScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
 import {
   approvedCredits,
   checkApplication,

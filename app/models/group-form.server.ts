@@ -3,7 +3,7 @@
  * make (majors, regions and organizations in their scope, round templates)
  * and the form's value checked against them and turned into a row.
  */
-import { regionScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { regionScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { GroupForm } from '#app/domain/catalog-forms.ts'
 import type { T } from '#app/i18n/index.ts'
 import type { Db } from '#app/utils/db.server.ts'

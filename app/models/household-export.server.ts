@@ -6,8 +6,7 @@
  * ID number leaves the database, so every export is audited.
  */
 import ExcelJS from 'exceljs'
-import type { Scope } from '#app/auth/permissions.server.ts'
-import { groupScopeWhere } from '#app/auth/permissions.server.ts'
+import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { CertificateSnapshot } from '#app/domain/certificates.ts'
 import { beijingDate, isIsoDate, startOfBeijingDay } from '#app/domain/time.ts'
 import { recordAudit } from '#app/models/audit.server.ts'

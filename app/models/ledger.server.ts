@@ -6,7 +6,7 @@
  */
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { HourCategory, HourSource } from '#app/generated/prisma/client.ts'
-import { isIsoDate } from '#app/domain/time.ts'
+import { isIsoDate, dateOnly } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { recordAudit } from './audit.server.ts'
 
@@ -41,7 +41,6 @@ export type AppendHourEntryOptions = {
 
 export type HourEntryRow = Prisma.HourEntryGetPayload<object>
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 /**
  * Appends one entry and its audit event inside `tx`. For attendance, online

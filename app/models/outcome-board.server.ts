@@ -3,7 +3,7 @@
  * reasons, credits and whether they are at risk of 结业, from loadProgress
  * (bulk) — the same outcome the learner and the API see.
  */
-import { type Scope } from '#app/auth/permissions.server.ts'
+import { type Scope } from '#app/models/access.server.ts'
 import { atRisk, type BoardFilter, type OutcomeStatus } from '#app/domain/outcomes.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'

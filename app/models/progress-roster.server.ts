@@ -3,7 +3,7 @@
  * enrollee with each requirement's earned / required and the pace, from
  * loadProgress (bulk) — the same numbers the learner sees.
  */
-import { type Scope } from '#app/auth/permissions.server.ts'
+import { type Scope } from '#app/models/access.server.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
 import { sortAndFilterRoster, type RosterSort } from '#app/domain/roster.ts'
 import type { Db } from '#app/utils/db.server.ts'

@@ -18,12 +18,11 @@ import {
 } from '#app/domain/outcomes.ts'
 import type { Policy } from '#app/domain/policy.ts'
 import { evaluateRequirements, type Evaluation, type HourFact, type RequirementFacts } from '#app/domain/requirements.ts'
-import { startOfBeijingDay } from '#app/domain/time.ts'
+import { startOfBeijingDay, dateOnly } from '#app/domain/time.ts'
 import { translate } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { getPolicy } from './policies.server.ts'
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 type EnrollmentForFacts = Awaited<ReturnType<typeof findEnrollments>>[number]
 

@@ -8,8 +8,8 @@ import { categoryTotals, cycleLabel, cyclesTouched, numberEntries, type HourSour
 import type { Db } from '#app/utils/db.server.ts'
 import { listHourEntries } from './ledger.server.ts'
 import { loadEnrollmentProgress, onlineMinutes } from './progress.server.ts'
+import { dateOnly } from '#app/domain/time.ts'
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 export type HoursRecord = Awaited<ReturnType<typeof loadHoursRecord>>
 

@@ -3,13 +3,14 @@
  * studied; a coordinator in scope approves (one ledger entry, in the same
  * transaction) or rejects with a reason the learner sees.
  */
-import { groupScopeWhere, type Scope } from '#app/auth/permissions.server.ts'
+import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
 import { checkSelfStudyLog, type SelfStudyProblem } from '#app/domain/self-study.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { isUniqueViolation } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { appendHourEntry } from './ledger.server.ts'
+import { dateOnly } from '#app/domain/time.ts'
 
 export class SelfStudyError extends Error {
   constructor(
@@ -22,7 +23,6 @@ export class SelfStudyError extends Error {
 }
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`)
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 /** The person's active enrollments, the ones self-study can be logged for. */
 export function selfStudyEnrollments(db: Db, personId: string) {

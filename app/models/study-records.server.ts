@@ -9,7 +9,7 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
 import type { TaskCompletionSource } from '#app/generated/prisma/enums.ts'
 import { incompleteTasks, isValidScore, withdrawalDateProblem, type WithdrawalProblem } from '#app/domain/enrollment.ts'
-import { isIsoDate } from '#app/domain/time.ts'
+import { isIsoDate, dateOnly } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
@@ -42,7 +42,6 @@ export class StudyRecordError extends Error {
 }
 
 const MAX_TEXT = 500
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 const ENROLLMENT_CONTEXT = {
   id: true,

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
-import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { Field } from '#app/components/ui/field.tsx'
 import { beijingDate, isIsoDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'

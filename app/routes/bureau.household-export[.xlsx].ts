@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node'
-import { requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { attachmentDisposition } from '#app/domain/records.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { checkPeriod, exportHouseholdRegister, HOUSEHOLD_EXPORT_ROLES as ROLES, householdXlsx } from '#app/models/household-export.server.ts'

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { forbidden, requireRole, type CurrentUser } from '#app/auth/permissions.server.ts'
+import { forbidden, requireRole } from '#app/auth/permissions.server.ts'
+import { type CurrentUser } from '#app/models/access.server.ts'
 import type { CertificateSnapshot } from '#app/domain/certificates.ts'
 import { beijingDate, formatDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'

@@ -2,10 +2,11 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { enrollmentScopeWhere } from '#app/api/enrollments.server.ts'
-import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { formatReason, STATUS_KEYS } from '#app/domain/outcomes.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
+import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import {
@@ -26,7 +27,6 @@ const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'study.link') }]
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 async function loadInScope(request: Request, enrollmentId: string | undefined) {
   const user = await requireRole(request, ROLES)

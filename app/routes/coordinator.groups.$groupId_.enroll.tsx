@@ -1,9 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
+import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listAssignableRegions } from '#app/models/directory.server.ts'
 import { ENROLL_GROUP_SELECT, ENROLL_PAGE_SIZE, enrollMany, enrollRefusalMessage, listEnrollable } from '#app/models/enrollments.server.ts'
@@ -16,7 +17,6 @@ const MAX_AT_ONCE = 500
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'enroll.link') }]
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 async function loadGroup(request: Request, groupId: string | undefined) {
   const user = await requireRole(request, ROLES)

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { formatHours } from '#app/domain/progress-display.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'

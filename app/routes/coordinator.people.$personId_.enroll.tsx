@@ -1,8 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { groupScopeWhere, requirePersonInScope, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
+import { groupScopeWhere, scopesFor } from '#app/models/access.server.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
+import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { ENROLL_GROUP_SELECT, enrollPerson, EnrollmentError, enrollRefusalMessage } from '#app/models/enrollments.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -13,7 +14,6 @@ const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'enroll.onePerson') }]
 
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 
 /** Enroll one person (from their page) in a class or round of the caller's scope. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { notFound, requireUser, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireUser } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { evidenceKeyForViewer } from '#app/models/exemptions.server.ts'
 import { uploadResponse } from '#app/models/uploads.server.ts'

@@ -5,7 +5,8 @@
  * loader and by the resource route its script polls.
  */
 import QRCode from 'qrcode'
-import { notFound, requireRole, scopesFor } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import { isWindowOpen } from '#app/domain/checkin-code.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { checkinScreen, findSessionInScope } from '#app/models/attendance.server.ts'
