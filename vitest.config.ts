@@ -16,7 +16,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['**/*.integration-test.ts'],
+          // tests/security and tests/reliability need the same services (DESIGN.md §11 "Tests").
+          include: ['**/*.integration-test.ts', 'tests/security/**/*.test.ts', 'tests/reliability/**/*.test.ts'],
           exclude: ['node_modules/**', 'build/**', '.data/**'],
           environment: 'node',
           globalSetup: ['tests/integration/global-setup.ts'],
