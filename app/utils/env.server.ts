@@ -21,6 +21,25 @@ const schema = z.object({
   /** Set when served over plain http (local demo): cookies lose __Host-/Secure. */
   XX_INSECURE_COOKIES: z.enum(['0', '1']).default('0'),
   XX_PUBLIC_URL: z.string().url().optional(),
+  /** SMS gateway (app/utils/sms.server.ts): its URL; unset → npm start runs a local stand-in that prints messages, elsewhere SMS is off. */
+  XX_SMS_URL: z.string().url().optional(),
+  /** The gateway's access key (sent as a bearer token). */
+  XX_SMS_KEY: z.string().optional(),
+  /** The registered SMS signature (短信签名). */
+  XX_SMS_SIGNATURE: z.string().min(2).max(12).default('乡学'),
+  /** Provider template codes per template id, as JSON ({"sign_in_code":"SMS_123456"}); a missing one is XX_<ID>. */
+  XX_SMS_TEMPLATE_CODES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined
+      try {
+        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(v))
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of template id → provider code' })
+        return z.NEVER
+      }
+    }),
   /** Express "trust proxy": addresses or subnets of the reverse proxies (e.g. loopback, 10.0.0.0/8). */
   XX_TRUST_PROXY: z.string().optional(),
   /** Uploaded photos and scans, outside the web root; served only through routes that check access. */
