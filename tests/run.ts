@@ -1,7 +1,10 @@
 /**
  * `npm test`: every test, on any machine with Node.js and npm.
- *   npm test                 unit + integration + e2e
- *   npm test -- unit         (or integration, e2e; several may be given)
+ *   npm test                 typecheck + lint, then unit + integration + e2e
+ *   npm test -- unit         (or lint, integration, e2e; several may be given)
+ * The typecheck (tsc --noEmit) and the lint (eslint ., with the layering rules of
+ * docs/decisions/010-layering.md) count as one test each; they run when no part is
+ * named and no file filter is given, or when `lint` is named.
  * Finds PostgreSQL and Redis (tests/services.ts), makes sure Debian's
  * Chromium is there for Playwright (and poppler-utils for the PDF tests),
  * builds the app for the e2e server, and
@@ -21,11 +24,13 @@ const log = (l: string) => console.log(`[test] ${l}`)
 // One directory per run, so two runs (say, e2e and integration at once) never clear each other's reports.
 const tmp = path.join(root, 'tests/.tmp', `run-${process.pid}`)
 
-const PARTS = ['unit', 'integration', 'e2e']
+const PARTS = ['lint', 'unit', 'integration', 'e2e']
 const parts = process.argv.slice(2).filter((a) => PARTS.includes(a))
 /** Anything else narrows the run to matching test files: `npm test -- e2e attendance`. */
 const filters = process.argv.slice(2).filter((a) => !PARTS.includes(a))
 const want = (p: string) => parts.length === 0 || parts.includes(p)
+/** A filtered run (`npm test -- unit attendance`) is for one test file: it skips the whole-tree checks. */
+const wantChecks = parts.includes('lint') || (parts.length === 0 && filters.length === 0)
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   return spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1
@@ -33,6 +38,25 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
 
 type Tally = { passed: number; failed: number }
 const tally: Tally = { passed: 0, failed: 0 }
+
+/** Typecheck, then lint, over the whole tree: each passes or fails as one test. Returns false if either failed. */
+function staticChecks(env: NodeJS.ProcessEnv) {
+  const checks: [string, string[]][] = [
+    ['typecheck (tsc --noEmit)', [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit']],
+    // The cache lives in node_modules (not committed); ESLint drops it when the config changes.
+    ['lint (eslint .)', [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.', '--cache', '--cache-location', path.join(root, 'node_modules/.cache/eslint/')]],
+  ]
+  let ok = true
+  for (const [name, args] of checks) {
+    log(`${name} …`)
+    const passed = run(process.execPath, args, env) === 0
+    log(`${name}: ${passed ? 'passed' : 'FAILED'}`)
+    if (passed) tally.passed += 1
+    else tally.failed += 1
+    ok &&= passed
+  }
+  return ok
+}
 
 function readVitest(file: string) {
   if (!existsSync(file)) return false
@@ -65,6 +89,8 @@ async function main() {
   let status = 0
   const cleanups: (() => Promise<void> | void)[] = []
   try {
+    if (wantChecks && !staticChecks(env)) status = 1
+
     const needServices = want('integration') || want('e2e')
     if (needServices) {
       const pg = await resolvePostgres(root, log)
