@@ -17,6 +17,18 @@ export const PEOPLE_MANAGERS: readonly RoleName[] = ['coordinator', 'admin']
 export const BUREAU_VIEWERS: readonly RoleName[] = ['bureau', 'admin']
 /** Who reads the audit log. */
 export const AUDIT_READERS: readonly RoleName[] = ['admin', 'bureau']
+/** Who opens the course catalog pages (changing the county-wide catalog also needs `mayEditCatalog`). */
+export const CATALOG_MANAGERS: readonly RoleName[] = ['coordinator', 'admin']
+/** Who manages accounts, their roles and scopes, and sees the region tree (the /admin pages). */
+export const ACCOUNT_ADMINS: readonly RoleName[] = ['admin']
+/** Every role an admin may grant, in the order the account forms offer them. */
+export const ASSIGNABLE_ROLES: readonly RoleName[] = ['coordinator', 'bureau', 'admin', 'teacher', 'learner']
+/**
+ * Who exports prefecture-verified graduates, with full ID numbers, for the police
+ * household register: bureau users only (coordinators and learners never export
+ * full ID numbers in bulk).
+ */
+export const HOUSEHOLD_EXPORTERS: readonly RoleName[] = ['bureau']
 /** Most privileged first: decides a user's home page. */
 export const ROLE_RANK: readonly RoleName[] = ['admin', 'bureau', 'coordinator', 'teacher', 'learner']
 

@@ -17,7 +17,7 @@ import { checkinWindow, currentCredentials, verifyCode, verifyQrToken, type Chec
 import { checkSchedule } from '#app/domain/schedule-check.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
-import { findGroupInScope } from './directory.server.ts'
+import { findGroupInScope } from './groups.server.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
@@ -54,8 +54,7 @@ const groupSelect = {
   program: { select: { code: true, minutesPerHour: true } },
 } as const
 
-/** A class or round inside the caller's scopes, or null (the route answers 404). */
-/** The group page's class or round, in scope (see findGroupInScope). */
+/** The group page's class or round, in scope, or null (the route answers 404; see findGroupInScope). */
 export function findScheduleGroup(db: Db, scopes: Scope[], groupId: string) {
   return findGroupInScope(db, scopes, groupId, groupSelect)
 }

@@ -1,7 +1,7 @@
 /**
  * The catalog in the database: content/catalog/ loaded by `npm run
  * content:sync` (app/server/content-sync.ts), and the coordinator's own
- * courses, classes and rounds.
+ * courses and their tasks (classes and rounds: app/models/groups.server.ts).
  *
  * Sync rules: rows are matched by code; a row is written only when a value
  * differs (a second run writes nothing); what left the files is RETIRED
@@ -11,17 +11,27 @@
  * plan items of those. A course a coordinator created in the UI is left
  * alone; a content course a coordinator edited is set back to the file.
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { parseCatalog, type Catalog, type CatalogFile, type RoundTemplate } from '#app/domain/catalog.ts'
+import { parseCatalog, type Catalog, type CatalogFile, type MediaSizes, type RoundTemplate } from '#app/domain/catalog.ts'
+import { MEDIA_PREFIX } from '#app/domain/lesson-media.ts'
+import { CATALOG_MANAGERS, mayEditCatalog } from '#app/domain/roles.ts'
 import { Prisma } from '#app/generated/prisma/client.ts'
-import type { Db, Tx } from '#app/utils/db.server.ts'
-import { recordAudit } from './audit.server.ts'
+import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { scopesFor, type CurrentUser, type Scope } from './access.server.ts'
+import { recordAudit } from './audit.server.ts'
+import { ForbiddenError, NotFoundError } from './errors.server.ts'
 
 export const CATALOG_DIR = path.resolve(import.meta.dirname, '../../content/catalog')
+/** Lesson images and recordings, served as static files at /lesson-media/ (Vite copies public/ into the build). */
+export const MEDIA_DIR = path.resolve(import.meta.dirname, '../../public/lesson-media')
 
-/** The YAML files of content/catalog/ (top level and courses/), as paths relative to it. */
+/**
+ * The files of content/catalog/ as paths relative to it: the YAML at the top
+ * level and in courses/, and every file under lessons/<course>/ (Markdown
+ * lessons; anything else there is reported as an unknown file).
+ */
 export async function readCatalogFiles(dir = CATALOG_DIR): Promise<CatalogFile[]> {
   const files: CatalogFile[] = []
   const isYaml = (n: string) => n.endsWith('.yaml') || n.endsWith('.yml')
@@ -32,13 +42,40 @@ export async function readCatalogFiles(dir = CATALOG_DIR): Promise<CatalogFile[]
         files.push({ file: `courses/${name}`, text: await readFile(path.join(dir, 'courses', name), 'utf8') })
       }
     }
+    if (entry.isDirectory() && entry.name === 'lessons') {
+      for (const course of (await readdir(path.join(dir, 'lessons'), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (!course.isDirectory()) {
+          files.push({ file: `lessons/${course.name}`, text: '' })
+          continue
+        }
+        for (const name of (await readdir(path.join(dir, 'lessons', course.name))).sort()) {
+          files.push({ file: `lessons/${course.name}/${name}`, text: await readFile(path.join(dir, 'lessons', course.name, name), 'utf8') })
+        }
+      }
+    }
   }
   return files
 }
 
-/** Reads and validates content/catalog; throws a CatalogError naming file and field. */
-export async function loadCatalog(dir = CATALOG_DIR): Promise<Catalog> {
-  return parseCatalog(await readCatalogFiles(dir))
+/** The files under public/lesson-media/ with their sizes, by address (/lesson-media/x.svg). */
+export async function readMediaSizes(dir = MEDIA_DIR): Promise<MediaSizes> {
+  const sizes = new Map<string, number>()
+  let names: string[] = []
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  for (const name of names) {
+    const s = await stat(path.join(dir, name))
+    if (s.isFile()) sizes.set(`${MEDIA_PREFIX}${name}`, s.size)
+  }
+  return sizes
+}
+
+/** Reads and validates content/catalog (lesson media included); throws a CatalogError naming file and field or line. */
+export async function loadCatalog(dir = CATALOG_DIR, mediaDir = MEDIA_DIR): Promise<Catalog> {
+  return parseCatalog(await readCatalogFiles(dir), { media: await readMediaSizes(mediaDir) })
 }
 
 let templatesCache: { at: number; templates: RoundTemplate[] } | null = null
@@ -253,9 +290,10 @@ export function describeSync(result: CatalogSyncResult): string[] {
 }
 
 
-// ─── The coordinator's own edits: classes, rounds, courses and tasks ───────
+// ─── The coordinator's own edits: courses and their tasks ──────────────────
+// (classes and rounds are edited through app/models/groups.server.ts)
 
-export type CatalogEditCode = 'code_taken' | 'major_locked'
+export type CatalogEditCode = 'code_taken' | 'major_locked' | 'program_unknown'
 export class CatalogEditError extends Error {
   constructor(readonly code: CatalogEditCode) {
     super(code)
@@ -263,75 +301,100 @@ export class CatalogEditError extends Error {
   }
 }
 
-type Actor = { id: string; ip?: string | null; scopePath?: string | null }
+/** Who changes the course catalog, as its audit events record them. Only `catalogEditor` makes one. */
+export type CatalogEditor = { id: string; ip: string | null; scopePath: string | null }
 
-export type GroupInput = {
-  name: string
-  majorId: string | null
-  regionId: string
-  organizationId: string | null
-  startDate: Date
-  endDate: Date | null
-  requiredMinutes: number | null
+/** Where a catalog edit by this user is audited: their own jurisdiction (null = admin only). */
+export function actorScopePath(scopes: Scope[]): string | null {
+  for (const s of scopes) {
+    if (s.kind === 'region') return s.path
+    if (s.kind === 'organization') return s.regionPath
+  }
+  return null
 }
 
-const groupAudit = (g: { code: string; name: string; kind: string; majorId: string | null; regionId: string; organizationId: string | null; startDate: Date; endDate: Date | null; requiredMinutes: number | null }) => ({
-  code: g.code, name: g.name, kind: g.kind, majorId: g.majorId, regionId: g.regionId, organizationId: g.organizationId,
-  startDate: g.startDate.toISOString().slice(0, 10), endDate: g.endDate?.toISOString().slice(0, 10) ?? null, requiredMinutes: g.requiredMinutes,
-})
+/**
+ * THE rule for changing the course catalog, at the one place every edit
+ * passes: the caller's grants must satisfy mayEditCatalog (a county
+ * coordinator or the admin); anyone else gets ForbiddenError.
+ */
+export function catalogEditor(user: CurrentUser, ip?: string | null): CatalogEditor {
+  const scopes = scopesFor(user, CATALOG_MANAGERS)
+  if (!mayEditCatalog(scopes)) throw new ForbiddenError()
+  return { id: user.id, ip: ip ?? null, scopePath: actorScopePath(scopes) }
+}
 
-async function uniqueOr<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new CatalogEditError('code_taken')
-    throw error
+/** The courses page: programs for the filter, the courses (of one program when given), and whether the caller may add one. */
+export async function courseCatalog(db: Db, user: CurrentUser, opts: { program: string }) {
+  const [programs, courses] = await Promise.all([
+    db.program.findMany({ orderBy: { code: 'asc' }, select: { id: true, code: true, name: true } }),
+    db.course.findMany({
+      where: opts.program ? { program: { code: opts.program } } : {},
+      orderBy: [{ retiredAt: { sort: 'asc', nulls: 'first' } }, { code: 'asc' }],
+      select: {
+        id: true, code: true, name: true, credits: true, kind: true, retiredAt: true, fromContent: true,
+        program: { select: { name: true } },
+        _count: { select: { tasks: { where: { retiredAt: null } } } },
+      },
+    }),
+  ])
+  return {
+    canEdit: mayEditCatalog(scopesFor(user, CATALOG_MANAGERS)),
+    program: opts.program,
+    programs,
+    courses: courses.map(({ retiredAt, ...c }) => ({ ...c, credits: Number(c.credits).toFixed(1), retired: retiredAt !== null })),
   }
 }
 
-/** A new class (skills-plus-credential) or round (teacher training); audited in the region's jurisdiction. */
-export async function createGroup(db: Db, input: GroupInput & { code: string; kind: 'class' | 'round'; programId: string }, actor: Actor) {
-  return uniqueOr(() =>
-    db.$transaction(async (tx) => {
-      const group = await tx.group.create({ data: { id: newId(), ...input }, include: { region: { select: { path: true } } } })
-      await recordAudit(tx, {
-        actorId: actor.id, action: 'group.create', entityType: 'Group', entityId: group.id, after: groupAudit(group), ip: actor.ip, scopePath: group.region.path,
-      })
-      return group
-    }),
-  )
-}
-
-/** Changes a class or round (its code and kind stay); the major only while nobody is enrolled. */
-export async function updateGroup(db: Db, groupId: string, input: GroupInput, actor: Actor) {
-  return db.$transaction(async (tx) => {
-    const before = await tx.group.findUniqueOrThrow({ where: { id: groupId } })
-    if (before.majorId !== input.majorId && (await tx.enrollment.count({ where: { groupId, status: 'active' } })) > 0) {
-      throw new CatalogEditError('major_locked')
-    }
-    const after = await tx.group.update({ where: { id: groupId }, data: input, include: { region: { select: { path: true } } } })
-    await recordAudit(tx, {
-      actorId: actor.id, action: 'group.update', entityType: 'Group', entityId: groupId, before: groupAudit(before), after: groupAudit(after), ip: actor.ip,
-      scopePath: after.region.path,
-    })
-    return after
+/** One course's page: its fields, its 作业/实操, and for a content course the file the next sync puts back; NotFoundError otherwise. */
+export async function courseForEdit(db: Db, user: CurrentUser, courseId: string) {
+  const course = await db.course.findUnique({
+    where: { id: courseId },
+    include: {
+      program: { select: { name: true } },
+      tasks: { orderBy: [{ position: 'asc' }, { code: 'asc' }] },
+      _count: { select: { lessons: { where: { retiredAt: null } }, planItems: { where: { retiredAt: null } } } },
+    },
   })
+  if (!course) throw new NotFoundError('course')
+  return {
+    canEdit: mayEditCatalog(scopesFor(user, CATALOG_MANAGERS)),
+    course: {
+      id: course.id, code: course.code, name: course.name, credits: Number(course.credits).toFixed(1), kind: course.kind,
+      retired: course.retiredAt !== null, fromContent: course.fromContent, program: course.program.name,
+      lessons: course._count.lessons, plans: course._count.planItems,
+    },
+    contentFile: course.fromContent ? ((await contentFileOf(course.code)) ?? 'content/catalog') : null,
+    tasks: course.tasks.map((t) => ({ id: t.id, code: t.code, name: t.name, kind: t.kind, retired: t.retiredAt !== null })),
+  }
 }
 
 const courseAudit = (c: { code: string; name: string; credits: Prisma.Decimal | number; kind: string; retiredAt: Date | null; programId: string }) => ({
   code: c.code, name: c.name, credits: Number(c.credits), kind: c.kind, retired: c.retiredAt !== null, programId: c.programId,
 })
 
+async function uniqueOr<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new CatalogEditError('code_taken')
+    throw error
+  }
+}
+
+/** A local course (not from content); CatalogEditError `program_unknown` or `code_taken`. */
 export async function createCourse(
   db: Db,
+  editor: CatalogEditor,
   input: { code: string; name: string; programId: string; credits: number; kind: 'culture' | 'skill' | 'internship' },
-  actor: Actor,
 ) {
+  if (!(await db.program.findUnique({ where: { id: input.programId }, select: { id: true } }))) throw new CatalogEditError('program_unknown')
   return uniqueOr(() =>
     db.$transaction(async (tx) => {
       const course = await tx.course.create({ data: { id: newId(), ...input, fromContent: false } })
       await recordAudit(tx, {
-        actorId: actor.id, action: 'course.create', entityType: 'Course', entityId: course.id, after: courseAudit(course), ip: actor.ip, scopePath: actor.scopePath,
+        actorId: editor.id, action: 'course.create', entityType: 'Course', entityId: course.id, after: courseAudit(course), ip: editor.ip,
+        scopePath: editor.scopePath,
       })
       return course
     }),
@@ -340,17 +403,18 @@ export async function createCourse(
 
 export async function updateCourse(
   db: Db,
+  editor: CatalogEditor,
   courseId: string,
   input: { name: string; credits: number; kind: 'culture' | 'skill' | 'internship'; retired: boolean },
-  actor: Actor,
 ) {
   return db.$transaction(async (tx) => {
-    const before = await tx.course.findUniqueOrThrow({ where: { id: courseId } })
+    const before = await tx.course.findUnique({ where: { id: courseId } })
+    if (!before) throw new NotFoundError('course')
     const retiredAt = input.retired ? (before.retiredAt ?? new Date()) : null
     const after = await tx.course.update({ where: { id: courseId }, data: { name: input.name, credits: input.credits, kind: input.kind, retiredAt } })
     await recordAudit(tx, {
-      actorId: actor.id, action: 'course.update', entityType: 'Course', entityId: courseId, before: courseAudit(before), after: courseAudit(after), ip: actor.ip,
-      scopePath: actor.scopePath,
+      actorId: editor.id, action: 'course.update', entityType: 'Course', entityId: courseId, before: courseAudit(before), after: courseAudit(after), ip: editor.ip,
+      scopePath: editor.scopePath,
     })
     return after
   })
@@ -360,32 +424,38 @@ const taskAudit = (t: { code: string; name: string; kind: string; retiredAt: Dat
   courseId: t.courseId, code: t.code, name: t.name, kind: t.kind, retired: t.retiredAt !== null,
 })
 
-export async function addTask(db: Db, courseId: string, input: { code: string; name: string; kind: 'assignment' | 'practical' }, actor: Actor) {
+/** A new 作业/实操 at the end of the course's list; CatalogEditError `code_taken`. */
+export async function addTask(db: Db, editor: CatalogEditor, courseId: string, input: { code: string; name: string; kind: 'assignment' | 'practical' }) {
   return uniqueOr(() =>
     db.$transaction(async (tx) => {
+      if (!(await tx.course.findUnique({ where: { id: courseId }, select: { id: true } }))) throw new NotFoundError('course')
       const position = await tx.courseTask.count({ where: { courseId } })
       const task = await tx.courseTask.create({ data: { id: newId(), courseId, ...input, position } })
       await recordAudit(tx, {
-        actorId: actor.id, action: 'course.task.create', entityType: 'CourseTask', entityId: task.id, after: taskAudit(task), ip: actor.ip, scopePath: actor.scopePath,
+        actorId: editor.id, action: 'course.task.create', entityType: 'CourseTask', entityId: task.id, after: taskAudit(task), ip: editor.ip,
+        scopePath: editor.scopePath,
       })
       return task
     }),
   )
 }
 
+/** Changes one task of the course (a task of another course is NotFoundError). */
 export async function updateTask(
   db: Db,
+  editor: CatalogEditor,
+  courseId: string,
   taskId: string,
   input: { name: string; kind: 'assignment' | 'practical'; retired: boolean },
-  actor: Actor,
 ) {
   return db.$transaction(async (tx) => {
-    const before = await tx.courseTask.findUniqueOrThrow({ where: { id: taskId } })
+    const before = await tx.courseTask.findFirst({ where: { id: taskId, courseId } })
+    if (!before) throw new NotFoundError('task')
     const retiredAt = input.retired ? (before.retiredAt ?? new Date()) : null
     const after = await tx.courseTask.update({ where: { id: taskId }, data: { name: input.name, kind: input.kind, retiredAt } })
     await recordAudit(tx, {
-      actorId: actor.id, action: 'course.task.update', entityType: 'CourseTask', entityId: taskId, before: taskAudit(before), after: taskAudit(after), ip: actor.ip,
-      scopePath: actor.scopePath,
+      actorId: editor.id, action: 'course.task.update', entityType: 'CourseTask', entityId: taskId, before: taskAudit(before), after: taskAudit(after), ip: editor.ip,
+      scopePath: editor.scopePath,
     })
     return after
   })

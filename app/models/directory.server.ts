@@ -1,23 +1,12 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { groupScopeWhere, personScopeWhere, regionScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { T } from '#app/i18n/index.ts'
-import type { Db, Tx } from '#app/utils/db.server.ts'
+import type { Db } from '#app/utils/db.server.ts'
 
 export const PAGE_SIZE = 50
 
-/**
- * A class or round by id, only inside the caller's scopes: null when it does not exist or lies
- * outside them (the caller answers 404 either way). Every group page and model finds its group here.
- */
-export async function findGroupInScope<S extends Prisma.GroupSelect>(
-  db: Db | Tx,
-  scopes: Scope[],
-  groupId: string,
-  select: S,
-): Promise<Prisma.GroupGetPayload<{ select: S }> | null> {
-  const group = await db.group.findFirst({ where: { AND: [{ id: groupId }, groupScopeWhere(scopes)] }, select })
-  return group as Prisma.GroupGetPayload<{ select: S }> | null
-}
+/** Lives in the groups model; re-exported only until the two enroll routes import it from there. */
+export { findGroupInScope } from './groups.server.ts'
 
 /** People in scope, newest first, optionally filtered by (part of) a name. */
 export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; page?: number }) {
@@ -36,26 +25,6 @@ export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; pa
     }),
   ])
   return { total, people, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) }
-}
-
-/** Classes and rounds in scope with their active enrollment counts. */
-export async function listGroups(db: Db, opts: { scopes: Scope[] }) {
-  return db.group.findMany({
-    where: groupScopeWhere(opts.scopes),
-    orderBy: [{ startDate: 'desc' }, { code: 'asc' }],
-    select: {
-      id: true,
-      code: true,
-      name: true,
-      kind: true,
-      startDate: true,
-      endDate: true,
-      program: { select: { code: true } },
-      major: { select: { name: true } },
-      region: { select: { name: true } },
-      _count: { select: { enrollments: { where: { status: 'active' } } } },
-    },
-  })
 }
 
 /** Regions a scoped user may assign people to (townships and below, for forms). */

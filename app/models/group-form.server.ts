@@ -1,13 +1,15 @@
 /**
  * Server side of the coordinator's class/round form: the choices a user may
  * make (majors, regions and organizations in their scope, round templates)
- * and the form's value checked against them and turned into a row.
+ * and the form's value checked against them and turned into a row, then
+ * created or saved (app/models/groups.server.ts).
  */
 import { regionScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { GroupForm } from '#app/domain/catalog-forms.ts'
 import type { T } from '#app/i18n/index.ts'
 import type { Db } from '#app/utils/db.server.ts'
-import { listRoundTemplates, type GroupInput } from './catalog.server.ts'
+import { listRoundTemplates } from './catalog.server.ts'
+import { createGroup, updateGroup, type GroupInput } from './groups.server.ts'
 
 export async function groupFormOptions(db: Db, scopes: Scope[]) {
   const regionWhere = regionScopeWhere(scopes)
@@ -67,11 +69,29 @@ export async function resolveGroupInput(
   }
 }
 
-/** Where a catalog edit by this user is audited: their own jurisdiction (null = admin only). */
-export function actorScopePath(scopes: Scope[]): string | null {
-  for (const s of scopes) {
-    if (s.kind === 'region') return s.path
-    if (s.kind === 'organization') return s.regionPath
-  }
-  return null
+type FieldErrors = Record<string, string[]>
+type Actor = { id: string; ip?: string | null }
+
+/**
+ * The new-class/round form's use case: the value checked against the caller's
+ * options, then the group created. Field errors to show, or the group;
+ * CatalogEditError `code_taken` when the code exists.
+ */
+export async function createGroupFromForm(db: Db, scopes: Scope[], value: GroupForm & { code: string }, t: T, actor: Actor) {
+  const resolved = await resolveGroupInput(db, await groupFormOptions(db, scopes), value, t)
+  if (resolved.errors) return { errors: resolved.errors as FieldErrors }
+  return { group: await createGroup(db, { ...resolved.input, code: value.code, kind: value.kind }, actor) }
+}
+
+/**
+ * The edit form's use case for a group found in scope (findGroupForEdit): the
+ * kind and program never change. Field errors to show, or nothing;
+ * CatalogEditError `major_locked` when the major changes under enrollees.
+ */
+export async function saveGroupFromForm(db: Db, scopes: Scope[], groupId: string, value: GroupForm, t: T, actor: Actor): Promise<{ errors?: FieldErrors }> {
+  const resolved = await resolveGroupInput(db, await groupFormOptions(db, scopes), { ...value, template: undefined }, t)
+  if (resolved.errors) return { errors: resolved.errors }
+  const { programId: _programId, ...input } = resolved.input
+  await updateGroup(db, groupId, input, actor)
+  return {}
 }

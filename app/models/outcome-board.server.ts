@@ -7,7 +7,7 @@ import { type Scope } from '#app/models/access.server.ts'
 import { atRisk, type BoardFilter, type OutcomeStatus } from '#app/domain/outcomes.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
-import { findGroupInScope } from './directory.server.ts'
+import { findGroupInScope } from './groups.server.ts'
 
 
 export type BoardRow = {

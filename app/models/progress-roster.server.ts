@@ -8,7 +8,7 @@ import { minutesToHours } from '#app/domain/requirements.ts'
 import { sortAndFilterRoster, type RosterSort } from '#app/domain/roster.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress } from './progress.server.ts'
-import { findGroupInScope } from './directory.server.ts'
+import { findGroupInScope } from './groups.server.ts'
 
 export type RosterCell = { code: string; earnedHours: number; requiredHours: number; met: boolean; missingHours: number; missingMinutes: number; count?: { earned: number; required: number } }
 

@@ -2,81 +2,54 @@ import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-t
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { forbidden, notFound, requireRole } from '#app/auth/permissions.server.ts'
-import { scopesFor } from '#app/models/access.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
 import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { Table } from '#app/components/ui/table.tsx'
 import { COURSE_KINDS, TASK_KINDS } from '#app/domain/catalog-codes.ts'
 import { courseEditSchemas } from '#app/domain/catalog-forms.ts'
-import { mayEditCatalog, PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { CATALOG_MANAGERS } from '#app/domain/roles.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { addTask, CatalogEditError, contentFileOf, updateCourse, updateTask } from '#app/models/catalog.server.ts'
-import { actorScopePath } from '#app/models/group-form.server.ts'
+import { addTask, CatalogEditError, catalogEditor, courseForEdit, updateCourse, updateTask } from '#app/models/catalog.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { pageLoad, rethrowAsPage } from '#app/utils/page-errors.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
-
-const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'catalog.courses.title') }]
 
-async function load(request: Request, courseId: string | undefined) {
-  const user = await requireRole(request, ROLES)
-  const course = await getDb().course.findUnique({
-    where: { id: courseId ?? '' },
-    include: {
-      program: { select: { name: true } },
-      tasks: { orderBy: [{ position: 'asc' }, { code: 'asc' }] },
-      _count: { select: { lessons: { where: { retiredAt: null } }, planItems: { where: { retiredAt: null } } } },
-    },
-  })
-  if (!course) throw notFound()
-  return { user, course }
-}
-
 /** One course: its fields and its 作业/实操. A content course says that the next content sync puts the file back. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, course } = await load(request, params.courseId)
-  return {
-    canEdit: mayEditCatalog(scopesFor(user, ROLES)),
-    course: {
-      id: course.id, code: course.code, name: course.name, credits: Number(course.credits).toFixed(1), kind: course.kind,
-      retired: course.retiredAt !== null, fromContent: course.fromContent, program: course.program.name,
-      lessons: course._count.lessons, plans: course._count.planItems,
-    },
-    contentFile: course.fromContent ? ((await contentFileOf(course.code)) ?? 'content/catalog') : null,
-    tasks: course.tasks.map((t) => ({ id: t.id, code: t.code, name: t.name, kind: t.kind, retired: t.retiredAt !== null })),
-  }
+  const user = await requireRole(request, CATALOG_MANAGERS)
+  return pageLoad(() => courseForEdit(getDb(), user, params.courseId ?? ''))
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, course } = await load(request, params.courseId)
-  if (!mayEditCatalog(scopesFor(user, ROLES))) throw forbidden()
+  const user = await requireRole(request, CATALOG_MANAGERS)
+  const editor = await pageLoad(async () => catalogEditor(user, context.ip))
+  const courseId = params.courseId ?? ''
   const t = serverT(request, user.locale)
   const submission = parseWithZod(await request.formData(), { schema: courseEditSchemas(t) })
   const intent = submission.payload.intent
   const taskId = typeof submission.payload.taskId === 'string' ? submission.payload.taskId : null
   if (submission.status !== 'success') return data({ intent, taskId, result: submission.reply(), done: null }, { status: 422 })
   const db = getDb()
-  const actor = { id: user.id, ip: context.ip, scopePath: actorScopePath(scopesFor(user, ROLES)) }
   const v = submission.value
-  if (v.intent === 'course') {
-    await updateCourse(db, course.id, { name: v.name, credits: v.credits, kind: v.kind, retired: v.retired === 'on' }, actor)
-    return { intent, taskId, result: submission.reply(), done: t('catalog.courses.saved') }
-  }
-  if (v.intent === 'addTask') {
-    try {
-      await addTask(db, course.id, { code: v.code, name: v.name, kind: v.kind }, actor)
-    } catch (error) {
-      if (error instanceof CatalogEditError && error.code === 'code_taken') {
-        return data({ intent, taskId, result: submission.reply({ fieldErrors: { code: [t('catalog.error.taskCodeTaken', { code: v.code })] } }), done: null }, { status: 409 })
-      }
-      throw error
+  try {
+    if (v.intent === 'course') {
+      await updateCourse(db, editor, courseId, { name: v.name, credits: v.credits, kind: v.kind, retired: v.retired === 'on' })
+      return { intent, taskId, result: submission.reply(), done: t('catalog.courses.saved') }
     }
-    return { intent, taskId, result: submission.reply({ resetForm: true }), done: t('catalog.tasks.added', { name: v.name }) }
+    if (v.intent === 'addTask') {
+      await addTask(db, editor, courseId, { code: v.code, name: v.name, kind: v.kind })
+      return { intent, taskId, result: submission.reply({ resetForm: true }), done: t('catalog.tasks.added', { name: v.name }) }
+    }
+    await updateTask(db, editor, courseId, v.taskId, { name: v.name, kind: v.kind, retired: v.retired === 'on' })
+    return { intent, taskId, result: submission.reply(), done: t('catalog.tasks.saved', { name: v.name }) }
+  } catch (error) {
+    if (v.intent === 'addTask' && error instanceof CatalogEditError && error.code === 'code_taken') {
+      return data({ intent, taskId, result: submission.reply({ fieldErrors: { code: [t('catalog.error.taskCodeTaken', { code: v.code })] } }), done: null }, { status: 409 })
+    }
+    return rethrowAsPage(error)
   }
-  if (!course.tasks.some((x) => x.id === v.taskId)) throw notFound()
-  await updateTask(db, v.taskId, { name: v.name, kind: v.kind, retired: v.retired === 'on' }, actor)
-  return { intent, taskId, result: submission.reply(), done: t('catalog.tasks.saved', { name: v.name }) }
 }
 
 export default function CourseDetail() {

@@ -2,67 +2,44 @@ import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-t
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { forbidden, requireRole } from '#app/auth/permissions.server.ts'
-import { scopesFor } from '#app/models/access.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
 import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { Table } from '#app/components/ui/table.tsx'
 import { COURSE_KINDS } from '#app/domain/catalog-codes.ts'
 import { courseCreateSchema } from '#app/domain/catalog-forms.ts'
-import { mayEditCatalog, PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { CATALOG_MANAGERS } from '#app/domain/roles.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { CatalogEditError, createCourse } from '#app/models/catalog.server.ts'
-import { actorScopePath } from '#app/models/group-form.server.ts'
+import { CatalogEditError, catalogEditor, courseCatalog, createCourse } from '#app/models/catalog.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { pageLoad, rethrowAsPage } from '#app/utils/page-errors.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
-
-const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'catalog.courses.title') }]
 
 /** The course catalog (content courses and local ones) and a form for a new local course. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ROLES)
-  const db = getDb()
-  const program = new URL(request.url).searchParams.get('program') ?? ''
-  const [programs, courses] = await Promise.all([
-    db.program.findMany({ orderBy: { code: 'asc' }, select: { id: true, code: true, name: true } }),
-    db.course.findMany({
-      where: program ? { program: { code: program } } : {},
-      orderBy: [{ retiredAt: { sort: 'asc', nulls: 'first' } }, { code: 'asc' }],
-      select: {
-        id: true, code: true, name: true, credits: true, kind: true, retiredAt: true, fromContent: true,
-        program: { select: { name: true } },
-        _count: { select: { tasks: { where: { retiredAt: null } } } },
-      },
-    }),
-  ])
-  return {
-    canEdit: mayEditCatalog(scopesFor(user, ROLES)),
-    program,
-    programs,
-    courses: courses.map((c) => ({ ...c, credits: Number(c.credits).toFixed(1), retired: c.retiredAt !== null, retiredAt: undefined })),
-  }
+  const user = await requireRole(request, CATALOG_MANAGERS)
+  return courseCatalog(getDb(), user, { program: new URL(request.url).searchParams.get('program') ?? '' })
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, ROLES)
-  if (!mayEditCatalog(scopesFor(user, ROLES))) throw forbidden()
+  const user = await requireRole(request, CATALOG_MANAGERS)
+  const editor = await pageLoad(async () => catalogEditor(user, context.ip))
   const t = serverT(request, user.locale)
   const submission = parseWithZod(await request.formData(), { schema: courseCreateSchema(t) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 422 })
-  const db = getDb()
-  if (!(await db.program.findUnique({ where: { id: submission.value.programId }, select: { id: true } }))) {
-    return data({ result: submission.reply({ fieldErrors: { programId: [t('catalog.error.programRequired')] } }) }, { status: 422 })
-  }
+  const { intent: _intent, ...input } = submission.value
   try {
-    const { intent: _intent, ...input } = submission.value
-    const course = await createCourse(db, input, { id: user.id, ip: context.ip, scopePath: actorScopePath(scopesFor(user, ROLES)) })
+    const course = await createCourse(getDb(), editor, input)
     return redirect(`/coordinator/courses/${course.id}`)
   } catch (error) {
-    if (error instanceof CatalogEditError && error.code === 'code_taken') {
-      return data({ result: submission.reply({ fieldErrors: { code: [t('catalog.error.courseCodeTaken', { code: submission.value.code })] } }) }, { status: 409 })
+    if (error instanceof CatalogEditError && error.code === 'program_unknown') {
+      return data({ result: submission.reply({ fieldErrors: { programId: [t('catalog.error.programRequired')] } }) }, { status: 422 })
     }
-    throw error
+    if (error instanceof CatalogEditError && error.code === 'code_taken') {
+      return data({ result: submission.reply({ fieldErrors: { code: [t('catalog.error.courseCodeTaken', { code: input.code })] } }) }, { status: 409 })
+    }
+    return rethrowAsPage(error)
   }
 }
 

@@ -11,7 +11,7 @@ import { createBatch, eligibleByType } from '#app/models/certificate-batches.ser
 import { CertificateError } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
-import { findGroupInScope } from '#app/models/directory.server.ts'
+import { findGroupInScope } from '#app/models/groups.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 

@@ -1,8 +1,7 @@
-import type { Prisma } from '#app/generated/prisma/client.ts'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
-import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
 import { GroupForm } from '#app/components/group-form.tsx'
 import { groupFormSchema } from '#app/domain/catalog-forms.ts'
@@ -10,29 +9,23 @@ import { minutesToHours } from '#app/domain/requirements.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { CatalogEditError, updateGroup } from '#app/models/catalog.server.ts'
-import { groupFormOptions, resolveGroupInput } from '#app/models/group-form.server.ts'
+import { CatalogEditError } from '#app/models/catalog.server.ts'
+import { groupFormOptions, saveGroupFromForm } from '#app/models/group-form.server.ts'
+import { findGroupForEdit } from '#app/models/groups.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { pageLoad, rethrowAsPage } from '#app/utils/page-errors.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
-import { findGroupInScope } from '#app/models/directory.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'catalog.groups.edit') }]
-
-const GROUP_EDIT_SELECT = {
-  id: true, code: true, name: true, kind: true, majorId: true, regionId: true, organizationId: true, startDate: true, endDate: true, requiredMinutes: true,
-  program: { select: { minutesPerHour: true } },
-  _count: { select: { enrollments: { where: { status: 'active' as const } } } },
-} satisfies Prisma.GroupSelect
 
 /** The class or round, only inside the caller's scope (404 otherwise, like one that does not exist). */
 async function load(request: Request, groupId: string | undefined) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
   const db = getDb()
-  const group = await findGroupInScope(db, scopes, groupId ?? '', GROUP_EDIT_SELECT)
-  if (!group) throw notFound()
+  const group = await pageLoad(() => findGroupForEdit(db, scopes, groupId ?? ''))
   return { user, scopes, db, group }
 }
 
@@ -61,16 +54,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   formData.set('kind', group.kind) // the kind never changes
   const submission = parseWithZod(formData, { schema: groupFormSchema(t, { creating: false }) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 422 })
-  const resolved = await resolveGroupInput(db, await groupFormOptions(db, scopes), { ...submission.value, template: undefined }, t)
-  if (resolved.errors) return data({ result: submission.reply({ fieldErrors: resolved.errors }) }, { status: 422 })
-  const { programId: _programId, ...input } = resolved.input
   try {
-    await updateGroup(db, group.id, input, { id: user.id, ip: context.ip })
+    const saved = await saveGroupFromForm(db, scopes, group.id, submission.value, t, { id: user.id, ip: context.ip })
+    if (saved.errors) return data({ result: submission.reply({ fieldErrors: saved.errors }) }, { status: 422 })
   } catch (error) {
     if (error instanceof CatalogEditError && error.code === 'major_locked') {
       return data({ result: submission.reply({ fieldErrors: { majorId: [t('catalog.error.majorLocked')] } }) }, { status: 409 })
     }
-    throw error
+    return rethrowAsPage(error)
   }
   return redirect(`/coordinator/groups/${group.id}`)
 }

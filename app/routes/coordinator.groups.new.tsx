@@ -8,8 +8,8 @@ import { groupFormSchema } from '#app/domain/catalog-forms.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { CatalogEditError, createGroup } from '#app/models/catalog.server.ts'
-import { groupFormOptions, resolveGroupInput } from '#app/models/group-form.server.ts'
+import { CatalogEditError } from '#app/models/catalog.server.ts'
+import { createGroupFromForm, groupFormOptions } from '#app/models/group-form.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
@@ -48,13 +48,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const t = serverT(request, user.locale)
   const submission = parseWithZod(await request.formData(), { schema: groupFormSchema(t, { creating: true }) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 422 })
-  const db = getDb()
-  const options = await groupFormOptions(db, scopesFor(user, ROLES))
-  const resolved = await resolveGroupInput(db, options, submission.value, t)
-  if (resolved.errors) return data({ result: submission.reply({ fieldErrors: resolved.errors }) }, { status: 422 })
   try {
-    const group = await createGroup(db, { ...resolved.input, code: submission.value.code!, kind: submission.value.kind }, { id: user.id, ip: context.ip })
-    return redirect(`/coordinator/groups/${group.id}`)
+    const saved = await createGroupFromForm(getDb(), scopesFor(user, ROLES), { ...submission.value, code: submission.value.code! }, t, { id: user.id, ip: context.ip })
+    if (saved.errors) return data({ result: submission.reply({ fieldErrors: saved.errors }) }, { status: 422 })
+    return redirect(`/coordinator/groups/${saved.group.id}`)
   } catch (error) {
     if (error instanceof CatalogEditError && error.code === 'code_taken') {
       return data({ result: submission.reply({ fieldErrors: { code: [t('catalog.error.codeTaken', { code: submission.value.code! })] } }) }, { status: 409 })

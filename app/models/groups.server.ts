@@ -1,0 +1,223 @@
+/**
+ * Classes (班级) and rounds (培训项目): the one model of the Group aggregate.
+ * Every page, model and API handler finds a group here, and only inside the
+ * caller's scope: a group outside it is answered like one that does not exist.
+ */
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import { STAFF_ROLES } from '#app/domain/roles.ts'
+import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { groupScopeWhere, scopesFor, selfPersonId, type CurrentUser, type Scope } from './access.server.ts'
+import { recordAudit } from './audit.server.ts'
+import { CatalogEditError } from './catalog.server.ts'
+import { ForbiddenError, NotFoundError } from './errors.server.ts'
+
+/**
+ * A class or round by id, only inside the caller's scopes: null when it does not exist or lies
+ * outside them (the caller answers 404 either way). Every group page and model finds its group here.
+ */
+export async function findGroupInScope<S extends Prisma.GroupSelect>(
+  db: Db | Tx,
+  scopes: Scope[],
+  groupId: string,
+  select: S,
+): Promise<Prisma.GroupGetPayload<{ select: S }> | null> {
+  const group = await db.group.findFirst({ where: { AND: [{ id: groupId }, groupScopeWhere(scopes)] }, select })
+  return group as Prisma.GroupGetPayload<{ select: S }> | null
+}
+
+/** Classes and rounds in scope with their active enrollment counts (the coordinator's home). */
+export async function listGroups(db: Db, opts: { scopes: Scope[] }) {
+  return db.group.findMany({
+    where: groupScopeWhere(opts.scopes),
+    orderBy: [{ startDate: 'desc' }, { code: 'asc' }],
+    select: {
+      id: true,
+      code: true,
+      name: true,
+      kind: true,
+      startDate: true,
+      endDate: true,
+      program: { select: { code: true } },
+      major: { select: { name: true } },
+      region: { select: { name: true } },
+      _count: { select: { enrollments: { where: { status: 'active' } } } },
+    },
+  })
+}
+
+const GROUP_EDIT_SELECT = {
+  id: true,
+  code: true,
+  name: true,
+  kind: true,
+  majorId: true,
+  regionId: true,
+  organizationId: true,
+  startDate: true,
+  endDate: true,
+  requiredMinutes: true,
+  program: { select: { minutesPerHour: true } },
+  _count: { select: { enrollments: { where: { status: 'active' as const } } } },
+} satisfies Prisma.GroupSelect
+
+/** The class or round the edit form changes, in scope; NotFoundError otherwise. */
+export async function findGroupForEdit(db: Db, scopes: Scope[], groupId: string) {
+  const group = await findGroupInScope(db, scopes, groupId, GROUP_EDIT_SELECT)
+  if (!group) throw new NotFoundError('group')
+  return group
+}
+
+type Actor = { id: string; ip?: string | null }
+
+export type GroupInput = {
+  name: string
+  majorId: string | null
+  regionId: string
+  organizationId: string | null
+  startDate: Date
+  endDate: Date | null
+  requiredMinutes: number | null
+}
+
+const groupAudit = (g: {
+  code: string
+  name: string
+  kind: string
+  majorId: string | null
+  regionId: string
+  organizationId: string | null
+  startDate: Date
+  endDate: Date | null
+  requiredMinutes: number | null
+}) => ({
+  code: g.code,
+  name: g.name,
+  kind: g.kind,
+  majorId: g.majorId,
+  regionId: g.regionId,
+  organizationId: g.organizationId,
+  startDate: g.startDate.toISOString().slice(0, 10),
+  endDate: g.endDate?.toISOString().slice(0, 10) ?? null,
+  requiredMinutes: g.requiredMinutes,
+})
+
+/** A new class (skills-plus-credential) or round (teacher training); audited in the region's jurisdiction. */
+export async function createGroup(db: Db, input: GroupInput & { code: string; kind: 'class' | 'round'; programId: string }, actor: Actor) {
+  try {
+    return await db.$transaction(async (tx) => {
+      const group = await tx.group.create({ data: { id: newId(), ...input }, include: { region: { select: { path: true } } } })
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: 'group.create',
+        entityType: 'Group',
+        entityId: group.id,
+        after: groupAudit(group),
+        ip: actor.ip,
+        scopePath: group.region.path,
+      })
+      return group
+    })
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new CatalogEditError('code_taken')
+    throw error
+  }
+}
+
+/** Changes a class or round (its code and kind stay); the major only while nobody is enrolled. */
+export async function updateGroup(db: Db, groupId: string, input: GroupInput, actor: Actor) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.group.findUniqueOrThrow({ where: { id: groupId } })
+    if (before.majorId !== input.majorId && (await tx.enrollment.count({ where: { groupId, status: 'active' } })) > 0) {
+      throw new CatalogEditError('major_locked')
+    }
+    const after = await tx.group.update({ where: { id: groupId }, data: input, include: { region: { select: { path: true } } } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'group.update',
+      entityType: 'Group',
+      entityId: groupId,
+      before: groupAudit(before),
+      after: groupAudit(after),
+      ip: actor.ip,
+      scopePath: after.region.path,
+    })
+    return after
+  })
+}
+
+// ─── Reading through the API ───────────────────────────────────────────────
+
+/**
+ * The classes and rounds a caller may read through the API: staff those in
+ * their scopes, learners and teachers those they are enrolled in;
+ * ForbiddenError for a caller with neither.
+ */
+export function readableGroupsWhere(user: CurrentUser): Prisma.GroupWhereInput {
+  const access: Prisma.GroupWhereInput[] = []
+  const staff = scopesFor(user, STAFF_ROLES)
+  if (staff.length > 0) access.push(groupScopeWhere(staff))
+  const self = selfPersonId(user)
+  if (self) access.push({ enrollments: { some: { personId: self } } })
+  if (access.length === 0) throw new ForbiddenError()
+  return { OR: access }
+}
+
+/** Every program with the classes and rounds of it the caller may read (GET /api/v1/programs). */
+export async function listProgramsWithReadableGroups(db: Db, user: CurrentUser) {
+  const where = readableGroupsWhere(user)
+  return db.program.findMany({
+    orderBy: { code: 'asc' },
+    select: {
+      code: true,
+      name: true,
+      minutesPerHour: true,
+      groups: {
+        where,
+        orderBy: [{ startDate: 'desc' }, { code: 'asc' }],
+        select: { code: true, name: true, kind: true, startDate: true, endDate: true, major: { select: { code: true } }, region: { select: { code: true } } },
+      },
+    },
+  })
+}
+
+/** A class or round by code with its teaching plan (courses and their tasks), if the caller may read it; NotFoundError otherwise. */
+export async function findReadableGroupByCode(db: Db, user: CurrentUser, code: string) {
+  const group = await db.group.findFirst({
+    where: { AND: [{ code }, readableGroupsWhere(user)] },
+    select: {
+      code: true,
+      name: true,
+      kind: true,
+      startDate: true,
+      endDate: true,
+      requiredMinutes: true,
+      program: { select: { code: true, minutesPerHour: true } },
+      region: { select: { code: true, name: true } },
+      organization: { select: { code: true } },
+      major: {
+        select: {
+          code: true,
+          name: true,
+          planItems: {
+            where: { retiredAt: null, course: { retiredAt: null } },
+            orderBy: [{ position: 'asc' }, { course: { code: 'asc' } }],
+            select: {
+              course: {
+                select: {
+                  code: true,
+                  name: true,
+                  credits: true,
+                  kind: true,
+                  tasks: { where: { retiredAt: null }, orderBy: [{ position: 'asc' }, { code: 'asc' }], select: { code: true, name: true, kind: true } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  })
+  if (!group) throw new NotFoundError('group')
+  return group
+}
