@@ -1,8 +1,8 @@
 import { Link } from '@remix-run/react'
-import type { CategoryTotal, RecordEntry } from '#app/domain/records.ts'
+import type { CategoryTotal, RecordEntry } from '#app/domain/hours-record.ts'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
-import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from '#app/utils/records-view.ts'
+import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from '#app/utils/hours-record-view.ts'
 
 type Cycle = {
   code: string

@@ -6,15 +6,15 @@
  * ID number leaves the database, so every export is audited.
  */
 import ExcelJS from 'exceljs'
-import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { CertificateSnapshot } from '#app/domain/certificates.ts'
+import { HOUSEHOLD_EXPORTERS } from '#app/domain/roles.ts'
 import { beijingDate, isIsoDate, startOfBeijingDay } from '#app/domain/time.ts'
-import { recordAudit } from '#app/models/audit.server.ts'
+import type { T } from '#app/i18n/index.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
-
-/** Only bureau users: coordinators and learners never export full ID numbers in bulk. */
-export const HOUSEHOLD_EXPORT_ROLES = ['bureau'] as const
+import type { DownloadFile } from '#app/utils/downloads.ts'
+import { groupScopeWhere, scopesFor, type CurrentUser, type Scope } from './access.server.ts'
+import { recordAudit } from './audit.server.ts'
 
 export const PERIOD_ERRORS = [
   { code: 'date_from', field: 'from', message: 'householdExport.error.date' },
@@ -107,4 +107,36 @@ export async function exportHouseholdRegister(
     scopePath,
   })
   return rows
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/**
+ * The bureau's download (POST /bureau/household-export.xlsx): the verified
+ * graduates of the caller's jurisdiction in the period, audited, as an xlsx
+ * in the reader's language. A period that checkPeriod refuses is a
+ * `{ error }` for the form to show; nothing is exported or audited then.
+ */
+export async function householdExportFile(
+  db: Db,
+  user: CurrentUser,
+  opts: { from: string; to: string; ip?: string | null; t: T },
+): Promise<{ error: PeriodError; file?: undefined } | { file: DownloadFile; error?: undefined }> {
+  const error = checkPeriod(opts.from, opts.to)
+  if (error) return { error }
+  const { from, to, t } = opts
+  const rows = await exportHouseholdRegister(db, { scopes: scopesFor(user, HOUSEHOLD_EXPORTERS), from, to, actorId: user.id, ip: opts.ip ?? null })
+  const col = (k: keyof HouseholdRow | 'index') => t(`householdExport.col.${k}`)
+  const labels = {
+    index: col('index'),
+    name: col('name'),
+    idNumber: col('idNumber'),
+    major: col('major'),
+    graduationDate: col('graduationDate'),
+    serial: col('serial'),
+    verifiedOn: col('verifiedOn'),
+    groupName: col('groupName'),
+  }
+  const bytes = await householdXlsx(rows, labels, t('householdExport.sheet'))
+  return { file: { bytes, contentType: XLSX, fileName: { utf8: `公安户籍名单-${from}至${to}.xlsx`, ascii: `household-register-${from}-${to}.xlsx` } } }
 }

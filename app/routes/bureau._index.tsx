@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { BUREAU_VIEWERS } from '#app/domain/roles.ts'
+import { BUREAU_VIEWERS, HOUSEHOLD_EXPORTERS } from '#app/domain/roles.ts'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
 import { bureauOverview, scopeLabel } from '#app/models/directory.server.ts'
@@ -15,7 +15,7 @@ const ROLES = BUREAU_VIEWERS
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
-  const canExportHousehold = user.grants.some((g) => g.role === 'bureau')
+  const canExportHousehold = user.grants.some((g) => HOUSEHOLD_EXPORTERS.includes(g.role))
   return { scope: scopeLabel(scopes, serverT(request, user.locale)), overview: await bureauOverview(getDb(), { scopes }), canExportHousehold }
 }
 

@@ -3,10 +3,11 @@ import { useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
 import { Field } from '#app/components/ui/field.tsx'
+import { HOUSEHOLD_EXPORTERS as ROLES } from '#app/domain/roles.ts'
 import { beijingDate, isIsoDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { scopeLabel } from '#app/models/directory.server.ts'
-import { HOUSEHOLD_EXPORT_ROLES as ROLES, PERIOD_ERRORS } from '#app/models/household-export.server.ts'
+import { PERIOD_ERRORS } from '#app/models/household-export.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'householdExport.title') }]

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
-import type { CertificateSnapshot, CertificateType } from '#app/domain/certificates.ts'
-import { beijingDate, formatDate } from '#app/domain/time.ts'
-import { verifyUrlFor } from '#app/models/certificates.server.ts'
+import type { CertificateType } from '#app/domain/certificates.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
+import { formatDate } from '#app/domain/time.ts'
+import { listOwnCertificates } from '#app/models/certificate-holder.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
@@ -11,26 +12,8 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 
 /** The learner's or teacher's own certificates with their status and the PDF (works without JavaScript). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['learner', 'teacher'])
-  const rows = user.personId
-    ? await getDb().certificate.findMany({ where: { enrollment: { personId: user.personId } }, orderBy: { issuedAt: 'desc' } })
-    : []
-  const origin = new URL(request.url).origin
-  return {
-    certificates: rows.map((c) => {
-      const s = c.snapshot as unknown as CertificateSnapshot
-      return {
-        id: c.id,
-        serial: c.serial,
-        type: c.type,
-        status: c.status,
-        group: s.groupName,
-        issuedOn: beijingDate(c.issuedAt),
-        revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
-        verifyUrl: verifyUrlFor(c.verificationCode, origin),
-      }
-    }),
-  }
+  const user = await requireRole(request, SELF_ROLES)
+  return { certificates: await listOwnCertificates(getDb(), user, { origin: new URL(request.url).origin }) }
 }
 
 export default function MyCertificates() {

@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { HoursRecordView } from '#app/components/hours-record.tsx'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
-import { loadHoursRecord } from '#app/models/records.server.ts'
+import { loadOwnHoursRecord } from '#app/models/hours-record.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
@@ -11,9 +12,8 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 
 /** The learner's or teacher's own 学时档案 (not nested in /me: me.tsx has no Outlet). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['learner', 'teacher'])
-  const record = user.personId ? await loadHoursRecord(getDb(), user.personId, beijingDate(new Date())) : null
-  return { record }
+  const user = await requireRole(request, SELF_ROLES)
+  return { record: await loadOwnHoursRecord(getDb(), user, beijingDate(new Date())) }
 }
 
 export default function MyHoursRecord() {

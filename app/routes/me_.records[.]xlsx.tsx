@@ -1,5 +1,17 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { myRecordDownload } from '#app/utils/records-documents.server.ts'
+import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
+import { beijingDate } from '#app/domain/time.ts'
+import { getLocale } from '#app/i18n/locale.server.ts'
+import { hoursRecordFile } from '#app/models/hours-record-documents.server.ts'
+import { loadOwnHoursRecord } from '#app/models/hours-record.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { downloadResponse } from '#app/utils/downloads.ts'
 
-/** GET /me/records.xlsx: the signed-in learner's or teacher's own record. */
-export const loader = ({ request }: LoaderFunctionArgs) => myRecordDownload(request, 'xlsx')
+/** GET /me/records.xlsx: the signed-in learner's or teacher's own record, nobody else's. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, SELF_ROLES)
+  const record = await loadOwnHoursRecord(getDb(), user, beijingDate(new Date()))
+  if (!record) throw notFound()
+  return downloadResponse(await hoursRecordFile(record, 'xlsx', getLocale(request, user.locale)))
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { attachmentDisposition, categoryTotals, cycleLabel, cyclesTouched, numberEntries, recordFileName, type LedgerRow } from './records.ts'
+import { categoryTotals, cycleLabel, cyclesTouched, numberEntries, recordFileName, type LedgerRow } from './hours-record.ts'
 
 const row = (over: Partial<LedgerRow> & Pick<LedgerRow, 'id'>): LedgerRow => ({
   date: '2026-04-02',
@@ -93,18 +93,7 @@ describe('download file names', () => {
     expect(recordFileName(name, '2026-11-24', 'pdf').utf8).toBe(expected)
   })
 
-  test('Content-Disposition carries an RFC 5987 UTF-8 name and an ASCII fallback', () => {
-    const header = attachmentDisposition(recordFileName('张三', '2026-11-24', 'xlsx'))
-    expect(header).toBe(
-      `attachment; filename="hours-record-2026-11-24.xlsx"; filename*=UTF-8''${encodeURIComponent('学时档案-张三-2026-11-24.xlsx')}`,
-    )
-    const star = header.split("filename*=UTF-8''")[1]!
-    expect(decodeURIComponent(star)).toBe('学时档案-张三-2026-11-24.xlsx')
-    // Only attr-chars of RFC 5987 after the prefix: no quotes, spaces or parentheses.
-    expect(star).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/)
-  })
-
-  test('the fallback never carries quotes, backslashes or non-ASCII', () => {
-    expect(attachmentDisposition({ utf8: 'a"b.pdf', ascii: 'a"b\\文.pdf' })).toContain('filename="a_b__.pdf"')
+  test('an ASCII fallback names the date and the format', () => {
+    expect(recordFileName('张三', '2026-11-24', 'xlsx')).toEqual({ utf8: '学时档案-张三-2026-11-24.xlsx', ascii: 'hours-record-2026-11-24.xlsx' })
   })
 })

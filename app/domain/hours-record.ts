@@ -1,7 +1,7 @@
 /**
  * The 学时档案 (hours record): every ledger entry of a person, numbered, with
  * what each correction corrects, totals per category, and the download file
- * names. Pure: the data comes from app/models/records.server.ts.
+ * names. Pure: the data comes from app/models/hours-record.server.ts.
  */
 import { HOUR_CATEGORIES, type HourCategory, type RequirementWindow } from './policy.ts'
 import { minutesToHours, windowFor, type DateWindow } from './requirements.ts'
@@ -103,11 +103,4 @@ export function cycleLabel(w: DateWindow): string {
 export function recordFileName(personName: string, date: string, ext: 'pdf' | 'xlsx') {
   const safeName = personName.replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, '').slice(0, 40) || '未命名'
   return { utf8: `学时档案-${safeName}-${date}.${ext}`, ascii: `hours-record-${date}.${ext}` }
-}
-
-/** RFC 6266 / RFC 5987 attachment header with a UTF-8 file name and an ASCII fallback. */
-export function attachmentDisposition(name: { utf8: string; ascii: string }): string {
-  const ascii = name.ascii.replace(/[^\x20-\x7e]|["\\]/g, '_')
-  const encoded = encodeURIComponent(name.utf8).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`
 }

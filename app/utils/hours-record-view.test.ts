@@ -1,9 +1,9 @@
 import '#app/i18n/locale.server.ts' // registers the English catalog
 import { describe, expect, test } from 'vitest'
 import { HOUR_CATEGORIES } from '#app/domain/policy.ts'
-import { HOUR_SOURCES } from '#app/domain/records.ts'
+import { HOUR_SOURCES } from '#app/domain/hours-record.ts'
 import { translator } from '#app/i18n/index.ts'
-import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from './records-view.ts'
+import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from './hours-record-view.ts'
 
 const zh = translator('zh-CN')
 const en = translator('en')

@@ -2,16 +2,31 @@
  * A person's 学时档案: every ledger entry (listHourEntries), totals per
  * program and category, and for programs with a cycle requirement (teachers'
  * 360 学时 per 5 years) each cycle's total from loadProgress, so the figure
- * agrees with every other screen.
+ * agrees with every other screen. The page (app/components/hours-record.tsx),
+ * the PDF and the xlsx (hours-record-documents.server.ts) all show this one
+ * loaded record; who may load whose is decided here.
  */
-import { categoryTotals, cycleLabel, cyclesTouched, numberEntries, type HourSource, type LedgerRow } from '#app/domain/records.ts'
+import { categoryTotals, cycleLabel, cyclesTouched, numberEntries, type HourSource, type LedgerRow } from '#app/domain/hours-record.ts'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { dateOnly } from '#app/domain/time.ts'
 import type { Db } from '#app/utils/db.server.ts'
+import { findPersonInScope, selfPersonId, type CurrentUser } from './access.server.ts'
 import { listHourEntries } from './ledger.server.ts'
 import { loadEnrollmentProgress, onlineMinutes } from './progress.server.ts'
-import { dateOnly } from '#app/domain/time.ts'
-
 
 export type HoursRecord = Awaited<ReturnType<typeof loadHoursRecord>>
+
+/** The caller's own record (a learner or teacher), or null for an account without a person of its own. */
+export async function loadOwnHoursRecord(db: Db, user: CurrentUser, asOf: string): Promise<HoursRecord | null> {
+  const personId = selfPersonId(user)
+  return personId ? loadHoursRecord(db, personId, asOf) : null
+}
+
+/** A person's record as a coordinator (or the admin) sees it: NotFoundError for a person outside their scope. */
+export async function loadPersonHoursRecord(db: Db, user: CurrentUser, personId: string, asOf: string): Promise<HoursRecord> {
+  const person = await findPersonInScope(db, user, personId, PEOPLE_MANAGERS, { id: true })
+  return loadHoursRecord(db, person.id, asOf)
+}
 
 export async function loadHoursRecord(db: Db, personId: string, asOf: string) {
   const person = await db.person.findUniqueOrThrow({ where: { id: personId }, select: { id: true, name: true, idMasked: true, kind: true } })

@@ -1,58 +1,30 @@
 /**
  * The 学时档案 as downloads: an A4 PDF (Chinese font subset embedded, see
- * pdf.server.ts) and an xlsx. Both come from the same loaded record as the page.
+ * app/utils/pdf.server.ts) and an xlsx. Both come from the same loaded record
+ * as the page (app/models/hours-record.server.ts).
  */
 import ExcelJS from 'exceljs'
 import type { PDFFont, PDFPage } from 'pdf-lib'
-import { attachmentDisposition, recordFileName } from '#app/domain/records.ts'
+import { recordFileName } from '#app/domain/hours-record.ts'
 import { formatDate } from '#app/domain/time.ts'
 import { translator, type Locale, type T } from '#app/i18n/index.ts'
-import { notFound, requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import { beijingDate } from '#app/domain/time.ts'
-import { getLocale } from '#app/i18n/locale.server.ts'
-import { loadHoursRecord, type HoursRecord } from '#app/models/records.server.ts'
-import { getDb } from './db.server.ts'
-import { A4, createCjkDocument, drawHeadersAndFooters, drawTextRight, fitText, INK, LINE, MUTED, wrapText } from './pdf.server.ts'
-import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from './records-view.ts'
+import type { DownloadFile } from '#app/utils/downloads.ts'
+import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from '#app/utils/hours-record-view.ts'
+import { A4, createCjkDocument, drawHeadersAndFooters, drawTextRight, fitText, INK, LINE, MUTED, wrapText } from '#app/utils/pdf.server.ts'
+import type { HoursRecord } from './hours-record.server.ts'
 
-export type RecordFormat = 'pdf' | 'xlsx'
+export type HoursRecordFormat = 'pdf' | 'xlsx'
 
-const CONTENT_TYPES: Record<RecordFormat, string> = {
+const CONTENT_TYPES: Record<HoursRecordFormat, string> = {
   pdf: 'application/pdf',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 }
 
-/** /me/records.pdf|xlsx: the signed-in learner's or teacher's own record, nobody else's. */
-export async function myRecordDownload(request: Request, format: RecordFormat): Promise<Response> {
-  const user = await requireRole(request, ['learner', 'teacher'])
-  if (!user.personId) throw notFound()
-  const locale = getLocale(request, user.locale)
-  const record = await loadHoursRecord(getDb(), user.personId, beijingDate(new Date()))
-  return recordDownload(record, format, translator(locale), locale)
-}
-
-/** /coordinator/people/:personId/records.pdf|xlsx: a person in the caller's scope; 404 otherwise. */
-export async function personRecordDownload(request: Request, personId: string, format: RecordFormat): Promise<Response> {
-  const user = await requireRole(request, PEOPLE_MANAGERS)
-  const person = await requirePersonInScope(user, personId, PEOPLE_MANAGERS)
-  const locale = getLocale(request, user.locale)
-  const record = await loadHoursRecord(getDb(), person.id, beijingDate(new Date()))
-  return recordDownload(record, format, translator(locale), locale)
-}
-
-/** The download response: file bytes, a UTF-8 file name, never cached by shared caches. */
-export async function recordDownload(record: HoursRecord, format: RecordFormat, t: T, locale: Locale): Promise<Response> {
-  const bytes = format === 'pdf' ? await renderRecordPdf(record, t, locale) : await renderRecordXlsx(record, t, locale)
-  return new Response(new Uint8Array(bytes), {
-    headers: {
-      'Content-Type': CONTENT_TYPES[format],
-      'Content-Length': String(bytes.byteLength),
-      'Content-Disposition': attachmentDisposition(recordFileName(record.person.name, record.asOf, format)),
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  })
+/** The record as a file in the reader's language, named `学时档案-<name>-<date>.<format>`. */
+export async function hoursRecordFile(record: HoursRecord, format: HoursRecordFormat, locale: Locale): Promise<DownloadFile> {
+  const t = translator(locale)
+  const bytes = format === 'pdf' ? await renderHoursRecordPdf(record, t, locale) : await renderHoursRecordXlsx(record, t, locale)
+  return { bytes, contentType: CONTENT_TYPES[format], fileName: recordFileName(record.person.name, record.asOf, format) }
 }
 
 const MARGIN = 40
@@ -73,7 +45,7 @@ const COLUMNS: Column[] = [
 const PAD = 4
 
 /** A4 portrait, multi-page, the header row repeated on each page, "第 1 页 / 共 3 页" at the foot. */
-export async function renderRecordPdf(record: HoursRecord, t: T, locale: Locale): Promise<Uint8Array> {
+export async function renderHoursRecordPdf(record: HoursRecord, t: T, locale: Locale): Promise<Uint8Array> {
   const printedOn = formatDate(record.asOf, locale)
   const { doc, fonts } = await createCjkDocument({ title: t('records.titleOf', { name: record.person.name }), subject: t('records.title') })
   const font = fonts.regular
@@ -175,7 +147,7 @@ export async function renderRecordPdf(record: HoursRecord, t: T, locale: Locale)
 }
 
 /** One sheet, one row per entry (with raw minutes), the header row frozen; a second sheet with the totals. */
-export async function renderRecordXlsx(record: HoursRecord, t: T, locale: Locale): Promise<Uint8Array> {
+export async function renderHoursRecordXlsx(record: HoursRecord, t: T, locale: Locale): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook()
   wb.creator = '乡学 XiangXue'
   wb.created = new Date(`${record.asOf}T00:00:00Z`)

@@ -1,5 +1,5 @@
 /** Words for 学时档案 entries, shared by the page, the PDF and the xlsx. */
-import type { RecordEntry } from '#app/domain/records.ts'
+import type { RecordEntry } from '#app/domain/hours-record.ts'
 import type { T } from '#app/i18n/index.ts'
 
 export const categoryLabel = (t: T, category: RecordEntry['category']) => t(`records.category.${category}`)

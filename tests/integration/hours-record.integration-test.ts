@@ -17,17 +17,17 @@ import { loader as personXlsx } from '#app/routes/coordinator.people.$personId_.
 import { loader as myPage } from '#app/routes/me_.records.tsx'
 import { loader as myPdf } from '#app/routes/me_.records[.]pdf.tsx'
 import { loader as myXlsx } from '#app/routes/me_.records[.]xlsx.tsx'
-import { renderRecordPdf } from '#app/utils/records-documents.server.ts'
+import { renderHoursRecordPdf } from '#app/models/hours-record-documents.server.ts'
 import { createCjkDocument, A4 } from '#app/utils/pdf.server.ts'
 import { translator } from '#app/i18n/index.ts'
-import { loadHoursRecord } from '#app/models/records.server.ts'
+import { loadHoursRecord } from '#app/models/hours-record.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
 import { darkPixels as darkPixelsIn, pageCount } from '#tests/fixtures/pdf.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 const TODAY = '2026-11-24'
-const tmp = mkdtempSync(path.join(tmpdir(), 'xx-records-'))
+const tmp = mkdtempSync(path.join(tmpdir(), 'xx-hours-record-'))
 let world: TrainingWorld
 let teacher: Awaited<ReturnType<typeof createEnrolledPerson>>
 let teacherUser: Awaited<ReturnType<typeof createUserWithSession>>
@@ -168,11 +168,11 @@ test('the glyph check tells drawn text from text that only extracts', async () =
 test('rendering a record takes little time once the font is loaded', async () => {
   const record = await loadHoursRecord(getDb(), teacher.person.id, TODAY)
   const t = translator('zh-CN')
-  await renderRecordPdf(record, t, 'zh-CN') // warm: font file read and parsed once per process
+  await renderHoursRecordPdf(record, t, 'zh-CN') // warm: font file read and parsed once per process
   const runs = 5
   const started = performance.now()
   let size = 0
-  for (let i = 0; i < runs; i++) size = (await renderRecordPdf(record, t, 'zh-CN')).byteLength
+  for (let i = 0; i < runs; i++) size = (await renderHoursRecordPdf(record, t, 'zh-CN')).byteLength
   const each = (performance.now() - started) / runs
   console.log(`学时档案 PDF render (${record.entries.length} entries): ${each.toFixed(1)} ms each, ${size} bytes`)
   expect(each).toBeLessThan(1000)
