@@ -425,18 +425,23 @@ export async function getRoster(db: Db, session: { id: string; groupId: string }
 /**
  * Reduces or reverses one person's credit for a session: a correction entry
  * (negative minutes, reason required) pointing at the attendance entry.
+ * Returns the entry and whose credit it corrected.
  */
 export async function correctAttendance(
   db: Db,
   opts: { sessionId: string; attendanceId: string; minutesToRemove: number; reason: string; actorId: string; ip?: string | null },
 ) {
-  const attendance = await db.attendance.findFirst({ where: { id: opts.attendanceId, sessionId: opts.sessionId }, select: { id: true } })
+  const attendance = await db.attendance.findFirst({
+    where: { id: opts.attendanceId, sessionId: opts.sessionId },
+    select: { id: true, enrollment: { select: { person: { select: { name: true } } } } },
+  })
   if (!attendance) throw new AttendanceError('not_found')
   const entry = await db.hourEntry.findFirst({ where: { source: 'attendance', sourceRef: attendance.id, correctsId: null }, select: { id: true } })
   if (!entry) throw new AttendanceError('not_found')
   if (!Number.isInteger(opts.minutesToRemove) || opts.minutesToRemove <= 0) throw new AttendanceError('correction_invalid')
   try {
-    return await correctHourEntry(db, { entryId: entry.id, minutes: -opts.minutesToRemove, reason: opts.reason, createdById: opts.actorId, ip: opts.ip })
+    const correction = await correctHourEntry(db, { entryId: entry.id, minutes: -opts.minutesToRemove, reason: opts.reason, createdById: opts.actorId, ip: opts.ip })
+    return { entry: correction, personName: attendance.enrollment.person.name }
   } catch (error) {
     if (error instanceof LedgerError) throw new AttendanceError('correction_invalid', error.message)
     throw error

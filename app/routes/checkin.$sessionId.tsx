@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { CheckinResult, HomeLink, type CheckinAnswer } from '#app/components/checkin-result.tsx'
 import { formatInstant } from '#app/domain/time.ts'
 import type { MessageKey } from '#app/i18n/index.ts'
@@ -10,7 +11,6 @@ import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.checkin.title') }]
 
-const LEARNERS = ['learner', 'teacher'] as const
 const errorKey = (code: string) => `attendance.error.${code}` as MessageKey
 
 /**
@@ -19,7 +19,7 @@ const errorKey = (code: string) => `attendance.error.${code}` as MessageKey
  * shows one big button (签到 or 签退) that posts; the POST checks in or out.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, LEARNERS)
+  const user = await requireRole(request, SELF_ROLES)
   const token = new URL(request.url).searchParams.get('t')?.slice(0, 120) ?? ''
   const preview = user.personId ? await previewScan(getDb(), { personId: user.personId, sessionId: params.sessionId ?? '', token }) : null
   if (!preview) return data({ token, session: null, error: errorKey('not_found'), next: null, status: null }, { status: 404 })
@@ -46,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, LEARNERS)
+  const user = await requireRole(request, SELF_ROLES)
   const form = await request.formData()
   const token = String(form.get('t') ?? '').slice(0, 120)
   if (form.get('intent') !== 'scan' || !user.personId) return data<CheckinAnswer>({ ok: false, error: errorKey('invalid') }, { status: 400 })

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useNavigation } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { CheckinResult, HomeLink, type CheckinAnswer } from '#app/components/checkin-result.tsx'
 import type { MessageKey } from '#app/i18n/index.ts'
 import { AttendanceError, scanAnswer, scanByCode } from '#app/models/attendance.server.ts'
@@ -9,16 +10,14 @@ import { pageTitle, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.code.title') }]
 
-const LEARNERS = ['learner', 'teacher'] as const
-
 /** For phones that cannot scan: type the 6 digits shown beside the QR code. Works without JavaScript. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, LEARNERS)
+  await requireRole(request, SELF_ROLES)
   return null
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, LEARNERS)
+  const user = await requireRole(request, SELF_ROLES)
   const form = await request.formData()
   // Digits only: phones may insert spaces or full-width digits.
   const code = String(form.get('code') ?? '')

@@ -73,9 +73,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           return data<ActionResult>({ ok: false, error: t('attendance.correct.minutesInvalid'), attendanceId: v.attendanceId }, { status: 422 })
         }
         if (!v.reason.trim()) return data<ActionResult>({ ok: false, error: t('attendance.correct.reasonRequired'), attendanceId: v.attendanceId }, { status: 422 })
-        await correctAttendance(db, { sessionId: session.id, attendanceId: v.attendanceId, minutesToRemove: minutes, reason: v.reason.trim().slice(0, 200), actorId: user.id, ip: context.ip })
-        const person = await db.attendance.findUniqueOrThrow({ where: { id: v.attendanceId }, select: { enrollment: { select: { person: { select: { name: true } } } } } })
-        return data<ActionResult>({ ok: true, message: t('attendance.correct.done', { name: person.enrollment.person.name, minutes }) })
+        const { personName } = await correctAttendance(db, {
+          sessionId: session.id,
+          attendanceId: v.attendanceId,
+          minutesToRemove: minutes,
+          reason: v.reason.trim().slice(0, 200),
+          actorId: user.id,
+          ip: context.ip,
+        })
+        return data<ActionResult>({ ok: true, message: t('attendance.correct.done', { name: personName, minutes }) })
       }
       case 'cancel': {
         await cancelSession(db, { sessionId: session.id, actorId: user.id, ip: context.ip })

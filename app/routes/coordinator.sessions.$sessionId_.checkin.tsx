@@ -1,8 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useFetcher, useLoaderData } from '@remix-run/react'
 import { useEffect, useState } from 'react'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { formatInstant } from '#app/domain/time.ts'
-import { requireCheckinScreen } from '#app/utils/checkin-screen.server.ts'
+import { loadCheckinScreen } from '#app/models/checkin-screen.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { pageLoad } from '#app/utils/page-errors.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.screen.title') }]
@@ -15,7 +19,8 @@ export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
  * <meta http-equiv="refresh"> reloads the page.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { session, state } = await requireCheckinScreen(request, params.sessionId)
+  const user = await requireRole(request, PEOPLE_MANAGERS)
+  const { session, state } = await pageLoad(() => loadCheckinScreen(getDb(), user, params.sessionId ?? '', { origin: new URL(request.url).origin }))
   return {
     session: { id: session.id, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), venue: session.venue, group: session.group.name },
     state,
