@@ -23,7 +23,7 @@ describe('RichText', () => {
     expect(html(input)).toBe(expected)
   })
 
-  test('script, iframe, image and unknown nodes are dropped with their content', () => {
+  test('script, iframe, an image from elsewhere and unknown nodes are dropped with their content', () => {
     const out = html(doc(
       p(text('前')),
       { type: 'script', content: [text('alert(1)')] },
@@ -33,6 +33,40 @@ describe('RichText', () => {
       p(text('后')),
     ))
     expect(out).toBe('<div class="rich-text"><p><span>前</span></p><p><span>后</span></p></div>')
+  })
+
+  test('images and audio from /lesson-media/ are drawn; from anywhere else they are dropped', () => {
+    const out = html(doc(
+      { type: 'image', attrs: { src: '/lesson-media/public-signs.svg', alt: '四个标志', onerror: 'alert(1)' } },
+      { type: 'image', attrs: { src: 'https://evil.example/a.png', alt: 'x' } },
+      { type: 'image', attrs: { src: '/lesson-media/../secret.svg', alt: 'x' } },
+      { type: 'image', attrs: { src: 'javascript:alert(1)' } },
+      { type: 'audio', attrs: { src: '/lesson-media/notice.mp3' } },
+      { type: 'audio', attrs: { src: 'data:audio/mp3;base64,AAAA' } },
+    ))
+    expect(out).toBe(
+      '<div class="rich-text"><figure class="lesson-figure"><img src="/lesson-media/public-signs.svg" alt="四个标志" loading="lazy" decoding="async"/></figure>' +
+        '<audio class="lesson-audio" controls="" preload="none" src="/lesson-media/notice.mp3"></audio></div>',
+    )
+  })
+
+  test('a simple table: header and body cells inside rows; rows or cells elsewhere are dropped', () => {
+    const cell = (type: string, s: string) => ({ type, content: [p(text(s))] })
+    const out = html(doc(
+      { type: 'table', content: [
+        { type: 'tableRow', content: [cell('tableHeader', '东西'), cell('tableHeader', '价钱')] },
+        { type: 'tableRow', content: [cell('tableCell', '化肥'), cell('tableCell', '120 元'), cell('script', 'x')] },
+        p(text('不是行')),
+      ] },
+      { type: 'tableRow', content: [cell('tableCell', '孤行')] },
+      cell('tableCell', '孤格'),
+    ))
+    expect(out).toBe(
+      '<div class="rich-text"><div class="table-wrap"><table><tbody>' +
+        '<tr><th><p><span>东西</span></p></th><th><p><span>价钱</span></p></th></tr>' +
+        '<tr><td><p><span>化肥</span></p></td><td><p><span>120 元</span></p></td></tr>' +
+        '</tbody></table></div></div>',
+    )
   })
 
   test('a javascript: link keeps its words as plain text and no link', () => {

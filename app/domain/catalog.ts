@@ -11,15 +11,25 @@
  *   them: the culture courses) and `majors: [{ code, name, plan: [course codes] }]`
  * - `courses/*.yaml`: `courses: [{ code, program, name, credits, kind, tasks?, lessons? }]`;
  *   a lesson's text is `paragraphs: [text]` or `body:` Tiptap JSON
- * - `round-templates.yaml`: `templates: [{ code, name, requiredHours, days }]`
+ * - `lessons/<course code>/NN-slug.md`: one lesson each, Markdown with front
+ *   matter (app/domain/lesson-markdown.ts); a course has its lessons either
+ *   here or inline in its YAML, not both
+ * - `round-templates.yaml`: `templates: [{ code, name, requiredHours, days, summary?, sessions? }]`;
+ *   `sessions` is the programme a coordinator schedules from: face-to-face
+ *   days, online modules (a teacher-training course whose lessons can yield
+ *   the hours) and school-based study, adding up to requiredHours
  *
  * Every error names the file and the field (`courses/planting.yaml:
- * courses[1].credits: must be at least 0`). Codes are unique across files;
- * task codes are unique across all courses so a task code alone names a task.
+ * courses[1].credits: must be at least 0`) or, for Markdown, the line
+ * (`lessons/SC-WH-102/03-notice.md:12: links are not shown to learners`).
+ * Codes are unique across files; task codes are unique across all courses so
+ * a task code alone names a task.
  */
 import { z } from 'zod'
 import { parse as parseYaml } from 'yaml'
 import { CODE, COURSE_KINDS, SLUG, TASK_KINDS } from './catalog-codes.ts'
+import { parseLessonMarkdown } from './lesson-markdown.ts'
+import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from './lesson-media.ts'
 import { formatPath, readableMessage } from './policy.ts'
 
 export { CODE, COURSE_KINDS, SLUG, TASK_KINDS, type CourseKind, type TaskKind } from './catalog-codes.ts'
@@ -87,15 +97,38 @@ const majorsFile = z.strictObject({
   majors: z.array(z.strictObject({ code: slug, name: text(50), plan: z.array(code).default([]) })).min(1, 'must list at least one major'),
 })
 const coursesFile = z.strictObject({ courses: z.array(courseSchema).min(1, 'must list at least one course') })
+export const SESSION_KINDS = ['face-to-face', 'online', 'school-based'] as const
+const hours = z
+  .number()
+  .positive()
+  .max(1000)
+  .refine((n) => Math.abs(n * 2 - Math.round(n * 2)) < 1e-9, 'must be whole or half 学时')
+const sessionSchema = z
+  .strictObject({
+    title: text(100),
+    kind: z.enum(SESSION_KINDS),
+    hours,
+    /** The teacher-training course whose lessons make up an online module. */
+    course: code.optional(),
+    description: text(1000),
+  })
+  .refine((s) => (s.kind === 'online') === (s.course !== undefined), { message: 'an online module names its course; other sessions do not', path: ['course'] })
 const templatesFile = z.strictObject({
   templates: z.array(
-    z.strictObject({ code, name: text(100), requiredHours: z.number().positive().max(1000), days: z.number().int().min(1).max(366) }),
+    z.strictObject({
+      code,
+      name: text(100),
+      requiredHours: z.number().positive().max(1000),
+      days: z.number().int().min(1).max(366),
+      summary: text(1000).optional(),
+      sessions: z.array(sessionSchema).min(1).optional(),
+    }),
   ),
 })
 
 export type Program = z.output<typeof programsFile>['programs'][number]
 export type Task = z.output<typeof taskSchema>
-export type Lesson = { code: string; title: string; nominalMinutes: number; content: TiptapDoc }
+export type Lesson = { code: string; title: string; nominalMinutes: number; content: TiptapDoc; file?: string }
 export type Course = Omit<z.output<typeof courseSchema>, 'lessons'> & { lessons: Lesson[]; file: string }
 /** A major with its whole plan: the shared courses first, then its own. */
 export type Major = { code: string; name: string; plan: string[] }
@@ -103,13 +136,15 @@ export type RoundTemplate = z.output<typeof templatesFile>['templates'][number]
 export type Catalog = { programs: Program[]; majors: Major[]; courses: Course[]; templates: RoundTemplate[] }
 export type CatalogFile = { file: string; text: string }
 
-export type CatalogIssue = { file: string; path: string; message: string }
+export type CatalogIssue = { file: string; path: string; message: string; line?: number }
+/** Sizes in bytes of the files under /lesson-media/, by their address (/lesson-media/x.svg). */
+export type MediaSizes = ReadonlyMap<string, number>
 
-/** Content files that are not valid: each issue names the file and the field. */
+/** Content files that are not valid: each issue names the file and the field (or line). */
 export class CatalogError extends Error {
   readonly issues: CatalogIssue[]
   constructor(issues: CatalogIssue[]) {
-    super(`Invalid catalog: ${issues.map((i) => `${i.file}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('; ')}`)
+    super(`Invalid catalog: ${issues.map((i) => `${i.file}${i.line ? `:${i.line}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('; ')}`)
     this.name = 'CatalogError'
     this.issues = issues
   }
@@ -146,7 +181,7 @@ function parseFile<S extends z.ZodType>(schema: S, f: CatalogFile, issues: Catal
  * content/catalog/). Throws a CatalogError listing every problem; nothing is
  * returned unless all files are valid.
  */
-export function parseCatalog(files: CatalogFile[]): Catalog {
+export function parseCatalog(files: CatalogFile[], { media = new Map() }: { media?: MediaSizes } = {}): Catalog {
   const issues: CatalogIssue[] = []
   const byName = new Map(files.map((f) => [f.file, f]))
   const need = (name: string) => {
@@ -155,8 +190,12 @@ export function parseCatalog(files: CatalogFile[]): Catalog {
     return f
   }
   for (const f of files) {
-    if (!['programs.yaml', 'majors.yaml', 'round-templates.yaml'].includes(f.file) && !/^courses\/[^/]+\.ya?ml$/.test(f.file)) {
-      issues.push({ file: f.file, path: '', message: 'unknown file (expected programs.yaml, majors.yaml, round-templates.yaml or courses/*.yaml)' })
+    if (!['programs.yaml', 'majors.yaml', 'round-templates.yaml'].includes(f.file) && !/^courses\/[^/]+\.ya?ml$/.test(f.file) && !LESSON_FILE.test(f.file)) {
+      issues.push({
+        file: f.file,
+        path: '',
+        message: 'unknown file (expected programs.yaml, majors.yaml, round-templates.yaml, courses/*.yaml or lessons/<course>/NN-name.md)',
+      })
     }
   }
 
@@ -184,6 +223,8 @@ export function parseCatalog(files: CatalogFile[]): Catalog {
     }
   }
 
+  addMarkdownLessons(files, courses, media, issues)
+
   // Cross-file checks: unique codes, known programs, plans of known skills-credential courses.
   const unique = <T>(list: T[], key: (t: T) => string, where: (t: T, i: number) => { file: string; path: string }, what: string) => {
     const seen = new Map<string, string>()
@@ -203,7 +244,12 @@ export function parseCatalog(files: CatalogFile[]): Catalog {
   const courseIndex = (c: Course) => courses.filter((x) => x.file === c.file).indexOf(c)
   unique(courses, (c) => c.code, (c) => ({ file: c.file, path: `courses[${courseIndex(c)}].code` }), 'course code')
   const lessons = courses.flatMap((c) => c.lessons.map((l, j) => ({ c, l, j })))
-  unique(lessons, (x) => x.l.code, (x) => ({ file: x.c.file, path: `courses[${courseIndex(x.c)}].lessons[${x.j}].code` }), 'lesson code')
+  unique(
+    lessons,
+    (x) => x.l.code,
+    (x) => (x.l.file ? { file: x.l.file, path: 'code' } : { file: x.c.file, path: `courses[${courseIndex(x.c)}].lessons[${x.j}].code` }),
+    'lesson code',
+  )
   const tasks = courses.flatMap((c) => c.tasks.map((t, j) => ({ c, t, j })))
   unique(tasks, (x) => x.t.code, (x) => ({ file: x.c.file, path: `courses[${courseIndex(x.c)}].tasks[${x.j}].code` }), 'task code')
 
@@ -233,6 +279,8 @@ export function parseCatalog(files: CatalogFile[]): Catalog {
     })
   }
 
+  if (templates && programs) checkSessions(templates.templates, courseByCode, programs.programs, issues)
+
   if (issues.length > 0 || !programs || !majors || !templates) throw new CatalogError(issues)
   return {
     programs: programs.programs,
@@ -240,4 +288,87 @@ export function parseCatalog(files: CatalogFile[]): Catalog {
     courses,
     templates: templates.templates,
   }
+}
+
+/** lessons/<course code>/NN-name.md */
+const LESSON_FILE = /^lessons\/([^/]+)\/(\d{2})-[a-z0-9][a-z0-9-]*\.md$/
+
+/**
+ * Lessons written as Markdown files join their course (the folder), ordered
+ * by position; every problem names the file and its line.
+ */
+function addMarkdownLessons(files: CatalogFile[], courses: Course[], media: MediaSizes, issues: CatalogIssue[]) {
+  const byCourse = new Map<string, { position: number; lesson: Lesson }[]>()
+  for (const f of files.filter((x) => x.file.startsWith('lessons/')).sort((a, b) => a.file.localeCompare(b.file))) {
+    const name = LESSON_FILE.exec(f.file)
+    if (!name) continue // reported as an unknown file
+    const parsed = parseLessonMarkdown(f.text)
+    if (!parsed.ok) {
+      for (const i of parsed.issues) issues.push({ file: f.file, line: i.line, path: '', message: i.message })
+      continue
+    }
+    const { front, doc, media: refs } = parsed.lesson
+    const at = (field: string) => Math.max(1, f.text.split(/\r?\n/).findIndex((l) => l.startsWith(`${field}:`)) + 1)
+    let ok = true
+    if (front.course !== name[1]) {
+      issues.push({ file: f.file, line: at('course'), path: '', message: `front matter "course" is ${front.course} but the file is in lessons/${name[1]}/` })
+      ok = false
+    }
+    if (front.position !== Number(name[2])) {
+      issues.push({ file: f.file, line: at('position'), path: '', message: `front matter "position" is ${front.position} but the file name starts with ${name[2]}` })
+      ok = false
+    }
+    for (const ref of refs) {
+      const size = media.get(ref.src)
+      const max = ref.kind === 'image' ? MAX_IMAGE_BYTES : MAX_AUDIO_BYTES
+      if (size === undefined) issues.push({ file: f.file, line: ref.line, path: '', message: `${ref.src} not found (put the file in public${ref.src})` })
+      else if (size > max) issues.push({ file: f.file, line: ref.line, path: '', message: `${ref.src} is ${Math.ceil(size / 1024)} KB; at most ${max / 1024} KB for phones` })
+      if (size === undefined || size > max) ok = false
+    }
+    if (!ok) continue
+    const list = byCourse.get(front.course) ?? []
+    list.push({ position: front.position, lesson: { code: front.code, title: front.title, nominalMinutes: front.minutes, content: doc as TiptapDoc, file: f.file } })
+    byCourse.set(front.course, list)
+  }
+  for (const [courseCode, list] of byCourse) {
+    const course = courses.find((c) => c.code === courseCode)
+    const first = list[0]!.lesson.file!
+    if (!course) {
+      issues.push({ file: first, line: 1, path: '', message: `unknown course "${courseCode}" (not in courses/*.yaml)` })
+      continue
+    }
+    if (course.lessons.length) {
+      issues.push({ file: first, line: 1, path: '', message: `course ${courseCode} also lists lessons in ${course.file}: keep them in one place` })
+      continue
+    }
+    list.sort((a, b) => a.position - b.position)
+    list.forEach((x, i) => {
+      if (i > 0 && list[i - 1]!.position === x.position) {
+        issues.push({ file: x.lesson.file!, line: 1, path: '', message: `position ${x.position} is also used by ${list[i - 1]!.lesson.file}` })
+      }
+    })
+    course.lessons = list.map((x) => x.lesson)
+  }
+}
+
+/** A programme's sessions add up to its 学时; an online module's course exists and its lessons can yield the hours. */
+function checkSessions(templates: RoundTemplate[], courses: Map<string, Course>, programs: Program[], issues: CatalogIssue[]) {
+  templates.forEach((t, i) => {
+    if (!t.sessions) return
+    const total = t.sessions.reduce((sum, s) => sum + s.hours, 0)
+    if (Math.abs(total - t.requiredHours) > 1e-9) {
+      issues.push({ file: 'round-templates.yaml', path: `templates[${i}].sessions`, message: `add up to ${total} 学时, but requiredHours is ${t.requiredHours}` })
+    }
+    t.sessions.forEach((s, j) => {
+      if (!s.course) return
+      const path = `templates[${i}].sessions[${j}].course`
+      const c = courses.get(s.course)
+      if (!c) return issues.push({ file: 'round-templates.yaml', path, message: `unknown course "${s.course}" (not in courses/*.yaml)` })
+      const perHour = programs.find((p) => p.code === c.program)?.minutesPerHour ?? 45
+      const available = c.lessons.reduce((sum, l) => sum + l.nominalMinutes, 0) / perHour
+      if (available + 1e-9 < s.hours) {
+        issues.push({ file: 'round-templates.yaml', path, message: `${s.course}'s lessons add up to ${available.toFixed(1)} 学时, less than the module's ${s.hours}` })
+      }
+    })
+  })
 }
