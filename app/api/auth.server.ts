@@ -10,7 +10,7 @@
 import { userForSessionToken } from '#app/auth/permissions.server.ts'
 import { type CurrentUser } from '#app/models/access.server.ts'
 import { invalidateSession } from '#app/auth/session.server.ts'
-import type { Role } from '#app/generated/prisma/enums.ts'
+import type { RoleName } from '#app/domain/roles.ts'
 import { signIn } from '#app/models/sign-in.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { ApiError, json, readJsonBody, type ApiArgs } from './http.server.ts'
@@ -34,7 +34,7 @@ export async function requireApiUser(request: Request): Promise<CurrentUser> {
 }
 
 /** 403 unless the caller holds one of `roles`. */
-export function requireApiRole(user: CurrentUser, roles: readonly Role[]) {
+export function requireApiRole(user: CurrentUser, roles: readonly RoleName[]) {
   if (!user.grants.some((g) => roles.includes(g.role))) throw new ApiError('forbidden', API_MESSAGES.forbidden)
 }
 

@@ -8,7 +8,6 @@ import type { ActionFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
 import { translator } from '#app/i18n/index.ts'
 import { AppError } from '#app/models/errors.server.ts'
-import { LedgerError } from '#app/models/ledger.server.ts'
 import { API_MESSAGES, apiMessage } from './messages.ts'
 import { API_ERROR_STATUS, type ApiErrorCode } from './schemas.ts'
 
@@ -101,24 +100,15 @@ export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.o
 
 const zh = translator('zh-CN')
 
-const LEDGER_STATUS: Record<LedgerError['code'], ApiErrorCode> = {
-  not_found: 'not_found',
-  validation_failed: 'validation_failed',
-  conflict: 'conflict',
-}
-
 /** Anything a handler threw, as the API's error answer. */
 export function toErrorResponse(thrown: unknown): Response {
   if (thrown instanceof ApiError) return errorResponse(thrown)
   if (thrown instanceof AppError) {
-    // The API speaks Chinese (api-v1.md); the field, when the model names one, is the request field of the same name.
+    // The API speaks Chinese (api-v1.md); the fields, when the model names them, are the request fields of the same name.
     const message = thrown.describe(zh)
-    const fields = thrown.field ? { [thrown.field]: message } : thrown.kind === 'validation_failed' ? { _: message } : undefined
+    const fields = thrown.fieldMessages(zh) ?? (thrown.kind === 'validation_failed' ? { _: message } : undefined)
     if (thrown.extra) return json({ error: { code: thrown.kind, message, ...(fields ? { fields } : {}), ...thrown.extra } }, API_ERROR_STATUS[thrown.kind])
     return errorResponse(new ApiError(thrown.kind, message, fields))
-  }
-  if (thrown instanceof LedgerError) {
-    return errorResponse(new ApiError(LEDGER_STATUS[thrown.code], thrown.message, thrown.field ? { [thrown.field]: thrown.message } : undefined))
   }
   if (thrown instanceof z.ZodError) return errorResponse(new ApiError('validation_failed', API_MESSAGES.validationFailed, zodFields(thrown)))
   if (thrown instanceof Response) {

@@ -28,6 +28,8 @@ export const API_MESSAGES = {
   internal: '服务器内部错误，请稍后再试',
   idempotencyKeyReused: '该 Idempotency-Key 已用于内容不同的另一条记录',
   idempotencyKeyFormat: 'Idempotency-Key 应为 1 到 100 个可见的 ASCII 字符',
+  exemptionAlreadyApproved: '该申请已审核为通过，不能再改为不通过',
+  exemptionAlreadyRejected: '该申请已审核为不通过，不能再改为通过',
 } as const
 
 export type ApiMessageKey = keyof typeof API_MESSAGES

@@ -61,6 +61,7 @@ export const ApiErrorBody = component(
       message: z.string().meta({ description: 'Chinese, for people' }),
       fields: z.record(z.string(), z.string()).optional().meta({ description: 'field (dot path) → its problem, in Chinese' }),
       retryAfterSeconds: z.number().int().optional().meta({ description: 'with rate_limited: seconds to wait (also the Retry-After header)' }),
+      reasons: z.array(z.string()).optional().meta({ description: 'with not_eligible: the unmet conditions, one Chinese sentence each' }),
     }),
   }),
   'Error',

@@ -8,7 +8,8 @@ import { decideAccess, PEOPLE_MANAGERS, ROLE_RANK } from '#app/domain/roles.ts'
 import type { RoleName as Role } from '#app/domain/roles.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { oncePerRequest } from '#app/utils/request-scope.server.ts'
-import { personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
+import { findPersonInScope, type CurrentUser } from '#app/models/access.server.ts'
+import { pageLoad } from '#app/utils/page-errors.server.ts'
 import { readSessionToken } from './cookie.server.ts'
 import { validateSessionToken } from './session.server.ts'
 
@@ -114,14 +115,23 @@ export async function requireRole(request: Request, roles: readonly Role[]): Pro
   return user
 }
 
-/** A person the caller may see with one of `roles`; 404 otherwise. */
+/** What a person page and its downloads read of the person. */
+const PERSON_PAGE_SELECT = {
+  id: true,
+  name: true,
+  idCipher: true,
+  idMasked: true,
+  phoneCipher: true,
+  gender: true,
+  birthDate: true,
+  kind: true,
+  priorEducation: true,
+  region: { select: { name: true, path: true } },
+  organization: { select: { name: true } },
+  user: { select: { id: true, username: true } },
+} as const
+
+/** A person the caller may see with one of `roles` (the reading rule: their home region or school in scope); the 404 page otherwise. */
 export async function requirePersonInScope(user: CurrentUser, personId: string, roles: readonly Role[] = PEOPLE_MANAGERS) {
-  const scopes = scopesFor(user, roles)
-  if (scopes.length === 0) throw forbidden()
-  const person = await getDb().person.findFirst({
-    where: { AND: [{ id: personId }, personScopeWhere(scopes)] },
-    include: { region: true, organization: true, user: { select: { id: true, username: true } } },
-  })
-  if (!person) throw notFound()
-  return person
+  return pageLoad(() => findPersonInScope(getDb(), user, personId, roles, PERSON_PAGE_SELECT))
 }

@@ -1,4 +1,5 @@
 import { certificateBatchesEn } from './features/certificate-batches.ts'
+import { refusalsEn } from './features/refusals.ts'
 import { certificatesEn } from './features/certificates.ts'
 import { householdExportEn } from './features/household-export.ts'
 import { catalogEn } from './features/catalog.ts'
@@ -212,6 +213,7 @@ export const en: Record<MessageKey, string> = {
   ...progressEn,
   ...recordsEn,
   ...errorsEn,
+  ...refusalsEn,
   ...catalogEn,
   ...outcomesEn,
   ...enrollmentEn,

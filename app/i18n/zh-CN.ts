@@ -1,4 +1,5 @@
 import { certificateBatchesZh } from './features/certificate-batches.ts'
+import { refusalsZh } from './features/refusals.ts'
 import { certificatesZh } from './features/certificates.ts'
 import { householdExportZh } from './features/household-export.ts'
 import { catalogZh } from './features/catalog.ts'
@@ -217,6 +218,7 @@ export const zhCN = {
   ...certificateBatchesZh,
   ...householdExportZh,
   ...errorsZh,
+  ...refusalsZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

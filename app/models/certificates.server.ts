@@ -15,17 +15,28 @@ import {
 } from '#app/domain/certificates.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
 import { beijingDate, dateOnly } from '#app/domain/time.ts'
+import { ENROLLMENT_ACTORS, PROGRESS_READERS } from '#app/domain/roles.ts'
 import type { Prisma } from '#app/generated/prisma/client.ts'
+import type { T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { isUniqueViolation } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { enrollmentAccessWhere, findEnrollmentInScope, type AccessMode, type CurrentUser, type Grant } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { AppError, NotFoundError, type AppErrorKind } from './errors.server.ts'
 import { loadEnrollmentProgress, type EnrollmentProgress } from './progress.server.ts'
 
 export type CertificateErrorCode = 'not_eligible' | 'not_found' | 'forbidden' | 'reason_required'
 
-export class CertificateError extends Error {
+const KINDS: Record<CertificateErrorCode, AppErrorKind> = {
+  not_eligible: 'not_eligible',
+  not_found: 'not_found',
+  forbidden: 'forbidden',
+  reason_required: 'validation_failed',
+}
+
+export class CertificateError extends AppError {
   constructor(
     readonly code: CertificateErrorCode,
     readonly reasons: string[] = [],
@@ -33,6 +44,86 @@ export class CertificateError extends Error {
     super(code)
     this.name = 'CertificateError'
   }
+  get kind(): AppErrorKind {
+    return KINDS[this.code]
+  }
+  override get field() {
+    return this.code === 'reason_required' ? 'reason' : undefined
+  }
+  override get extra() {
+    // api-v1.md: a 409 not_eligible carries the unmet conditions as `reasons`.
+    return this.code === 'not_eligible' ? { reasons: this.reasons } : undefined
+  }
+  describe(t: T) {
+    switch (this.code) {
+      case 'not_eligible':
+        return t('certificates.error.notEligible', { reasons: this.reasons.join('；') })
+      case 'reason_required':
+        return t('certificates.error.reasonRequired')
+      case 'forbidden':
+        return t('certificates.error.forbidden')
+      case 'not_found':
+        return t('certificates.error.notFound')
+    }
+  }
+}
+
+// ─── Who may do what with a certificate (DESIGN.md §11) ─────────────────────
+
+/** Issuing and revoking follow the acting rule: coordinators and the admin whose scope holds the class or round. */
+const ISSUING = { roles: ENROLLMENT_ACTORS, mode: 'act' } as const
+/** Reading (the PDF) follows the reading rule: staff in scope (the person's home region too), the admin, and the holder. */
+const READING = { roles: PROGRESS_READERS, mode: 'read', allowSelf: true } as const
+
+/** The enrollment `user` may issue certificates for: NotFoundError outside the acting scope, ForbiddenError without the role. */
+export function enrollmentToCertify(db: Db | Tx, user: CurrentUser, enrollmentId: unknown) {
+  return findEnrollmentInScope(db, user, enrollmentId, ISSUING, { id: true, person: { select: { name: true } } })
+}
+
+/**
+ * A certificate `user` may revoke (`act`) or read (`read`, the PDF): NotFoundError when it
+ * does not exist or its enrollment lies outside that reach; ForbiddenError without any way in.
+ * With `enrollmentId`, it must also be that enrollment's (the enrollment page's forms).
+ */
+export async function findCertificateInScope(db: Db | Tx, user: CurrentUser, serial: unknown, mode: AccessMode, opts: { enrollmentId?: string } = {}) {
+  const where = enrollmentAccessWhere(user, mode === 'act' ? ISSUING : READING)
+  if (typeof serial !== 'string' || serial.length === 0 || serial.length > 40) throw new NotFoundError('certificate')
+  const c = await db.certificate.findFirst({ where: { serial, ...(opts.enrollmentId ? { enrollmentId: opts.enrollmentId } : {}), enrollment: where } })
+  if (!c) throw new NotFoundError('certificate')
+  return c
+}
+
+/** An enrollment's certificates, oldest first (the enrollment's certificate page; the caller has found the enrollment in scope). */
+export function listCertificatesOfEnrollment(db: Db | Tx, enrollmentId: string) {
+  return db.certificate.findMany({ where: { enrollmentId }, orderBy: { issuedAt: 'asc' } })
+}
+
+/**
+ * THE rule of who verifies graduation certificates (州教育局验印): a bureau grant flagged
+ * canVerifyGraduation, over the region of its scope. The region paths it covers; empty for
+ * anyone else. The queue page, the API and `verifyCertificates` all ask this.
+ */
+type VerifierGrant = { role: Grant['role']; canVerifyGraduation: boolean; scope: { kind: 'region'; path: string } | { kind: 'all' | 'none' | 'organization' } }
+
+export function graduationVerifierPaths(grants: readonly VerifierGrant[]): string[] {
+  return grants.flatMap((g) => (g.role === 'bureau' && g.canVerifyGraduation && g.scope.kind === 'region' ? [g.scope.path] : []))
+}
+
+/** The verifier's region paths, or CertificateError forbidden (403) when `user` may not verify. */
+export function requireGraduationVerifier(user: { grants: readonly VerifierGrant[] }): string[] {
+  const paths = graduationVerifierPaths(user.grants)
+  if (paths.length === 0) throw new CertificateError('forbidden')
+  return paths
+}
+
+/** Graduation certificates waiting for the verifier's stamp, in the counties of their scope, by county and serial. */
+export async function verificationQueue(db: Db, user: CurrentUser, take = 500) {
+  const paths = requireGraduationVerifier(user)
+  return db.certificate.findMany({
+    where: { type: 'graduation', status: 'pending_verification', enrollment: { group: { OR: paths.map((p) => ({ region: { path: { startsWith: p } } })) } } },
+    orderBy: [{ countyCode: 'asc' }, { sequence: 'asc' }],
+    take,
+  })
 }
 
 export type CertificateRow = Prisma.CertificateGetPayload<object>
@@ -249,11 +340,14 @@ export type VerifyResult = { serial: string; result: 'verified' | 'already_valid
  * grant's scope become valid. Serials outside the scope answer not_found.
  */
 export async function verifyCertificates(db: Db, opts: { serials: string[]; actorId: string; ip?: string | null; now?: Date }): Promise<VerifyResult[]> {
+  // The grants as stored now (not as a session saw them), judged by the one rule.
   const grants = await db.roleAssignment.findMany({
-    where: { userId: opts.actorId, role: 'bureau', canVerifyGraduation: true, user: { disabled: false } },
-    select: { scopeRegion: { select: { path: true } } },
+    where: { userId: opts.actorId, user: { disabled: false } },
+    select: { role: true, canVerifyGraduation: true, scopeRegion: { select: { path: true } } },
   })
-  const paths = grants.flatMap((g) => (g.scopeRegion ? [g.scopeRegion.path] : []))
+  const paths = graduationVerifierPaths(
+    grants.map((g): VerifierGrant => ({ role: g.role, canVerifyGraduation: g.canVerifyGraduation, scope: g.scopeRegion ? { kind: 'region', path: g.scopeRegion.path } : { kind: 'none' } })),
+  )
   if (paths.length === 0) throw new CertificateError('forbidden')
   const now = opts.now ?? new Date()
   const results: VerifyResult[] = []

@@ -1,11 +1,13 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { personScopeWhere, type Scope } from '#app/models/access.server.ts'
+import { findPersonInScope, groupScopeWhere, personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
 import { planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { formatDate, dateOnly } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { AppError, NotFoundError, type AppErrorKind } from './errors.server.ts'
 import { currentPolicyVersion } from './policies.server.ts'
 
 /** A person's classes and rounds, current ones first (learner home and the coordinator's person page). */
@@ -48,12 +50,27 @@ export type EnrollRefusal =
   | { code: 'active_in_program'; groupName: string }
   | { code: 'not_found' }
 
-export class EnrollmentError extends Error {
-  constructor(
-    readonly refusal: EnrollRefusal | { code: 'already_enrolled'; enrollmentId: string },
-  ) {
+/** Refused by the rules: a 409 when the stored enrollments stand in the way, a 422 on the start date or the person otherwise. */
+export class EnrollmentError extends AppError {
+  constructor(readonly refusal: EnrollRefusal | { code: 'already_enrolled'; enrollmentId: string }) {
     super(refusal.code)
     this.name = 'EnrollmentError'
+  }
+  get kind(): AppErrorKind {
+    const code = this.refusal.code
+    return code === 'already_enrolled' || code === 'active_in_program' ? 'conflict' : code === 'not_found' ? 'not_found' : 'validation_failed'
+  }
+  /** The request field (api-v1.md: personId, startDate) a 422 concerns. */
+  override get field() {
+    if (this.kind !== 'validation_failed') return undefined
+    return this.refusal.code === 'before_group_start' || this.refusal.code === 'after_group_end' ? 'startDate' : 'personId'
+  }
+  override get extra() {
+    // The enrollment already made, so a client can go on with it (api-v1.md: 409 with existingId).
+    return this.refusal.code === 'already_enrolled' ? { existingId: this.refusal.enrollmentId } : undefined
+  }
+  describe(t: T) {
+    return enrollRefusalMessage(t, this.refusal, t('refusal.locale') === 'en' ? 'en' : 'zh-CN')
   }
 }
 
@@ -139,6 +156,37 @@ export async function enrollPerson(
     if (isUniqueViolation(error)) throw (await storedConflict(db, person.id, group)) ?? new EnrollmentError({ code: 'active_in_program', groupName: '' })
     throw error
   }
+}
+
+/** The staff who enroll people: a person and a group both in their scope. */
+const ENROLLERS = PEOPLE_MANAGERS
+
+/**
+ * Enrolls a person in a class or round on behalf of `user`, as the person page and the API
+ * do: the person (by id) and the group (by id from a form, by code from the API) must both
+ * lie in the caller's scope — NotFoundError otherwise, the same as when they do not exist.
+ */
+export async function enrollPersonAs(
+  db: Db,
+  user: CurrentUser,
+  opts: { personId: unknown; group: { id: string } | { code: string }; startDate: string; ip?: string | null },
+) {
+  const person = await findPersonInScope(db, user, opts.personId, ENROLLERS, { id: true })
+  const group = await db.group.findFirst({ where: { AND: [opts.group, groupScopeWhere(scopesFor(user, ENROLLERS))] }, select: ENROLL_GROUP_SELECT })
+  if (!group) throw new NotFoundError('group')
+  const enrollment = await enrollPerson(db, { personId: person.id, group, startDate: opts.startDate, actorId: user.id, ip: opts.ip })
+  return { enrollment, group }
+}
+
+/** Classes and rounds in the caller's scope the person is not in yet, newest first (the enroll-one page's choice). */
+export async function groupsToEnrollIn(db: Db, user: CurrentUser, personId: string, take = 200) {
+  const groups = await db.group.findMany({
+    where: { AND: [groupScopeWhere(scopesFor(user, ENROLLERS)), { enrollments: { none: { personId } } }] },
+    orderBy: [{ startDate: 'desc' }, { code: 'asc' }],
+    select: { id: true, code: true, name: true, kind: true, startDate: true, endDate: true },
+    take,
+  })
+  return groups.map((g) => ({ id: g.id, code: g.code, name: g.name, kind: g.kind, startDate: dateOnly(g.startDate), endDate: g.endDate ? dateOnly(g.endDate) : null }))
 }
 
 export type EnrollOutcome =

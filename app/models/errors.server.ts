@@ -30,6 +30,13 @@ export abstract class AppError extends Error {
   get field(): string | undefined {
     return undefined
   }
+  /**
+   * Each input field the refusal concerns, with its message: by default `field` with the
+   * refusal itself; an error about several fields at once (a form's) overrides this.
+   */
+  fieldMessages(t: T): Record<string, string> | undefined {
+    return this.field ? { [this.field]: this.describe(t) } : undefined
+  }
   /** Extra fields the API answer carries (e.g. `existingId`), never personal data of someone out of scope. */
   get extra(): Record<string, unknown> | undefined {
     return undefined

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod'
 import { EXEMPTION_BASES, EXEMPTION_MODES, MAX_NOTE } from '#app/domain/exemptions.ts'
-import type { MessageKey, T } from '#app/i18n/index.ts'
-import { applyForExemption, ExemptionError, type Applicant } from './exemptions.server.ts'
+import type { T } from '#app/i18n/index.ts'
+import { applyForExemption, ExemptionError, problemMessage, type Applicant } from './exemptions.server.ts'
 import { deleteUpload, fileField, parseUploadForm, storeEvidence, UploadError } from './uploads.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 
@@ -17,6 +17,9 @@ export type ApplicationErrors = Partial<Record<'enrollmentId' | 'courseId' | 'ba
 export type ApplicationFormResult =
   | { ok: true; created: boolean; exemptionId: string }
   | { ok: false; status: number; errors: ApplicationErrors; values: Record<string, string> }
+
+/** The form's name for each field the model's refusals name (the API's request fields); the rest are the form's own. */
+const FORM_FIELD: Partial<Record<string, keyof ApplicationErrors>> = { courseCode: 'courseId', credits: 'form', reason: 'form' }
 
 const optionalText = z
   .string()
@@ -96,10 +99,7 @@ export async function submitApplicationForm(db: Db, request: Request, opts: { t:
       if (error.code === 'not_found') return fail({ enrollmentId: t('exemptions.err.enrollment') }, 404)
       if (error.code === 'conflict') return fail({ form: t('exemptions.err.form') }, 409)
       const errors: ApplicationErrors = {}
-      for (const p of error.problems) {
-        const field = (p.field === 'courseCode' ? 'courseId' : p.field === 'credits' || p.field === 'reason' ? 'form' : p.field) as keyof ApplicationErrors
-        errors[field] ??= t(`exemptions.err.${p.code}` as MessageKey)
-      }
+      for (const p of error.problems) errors[FORM_FIELD[p.field] ?? (p.field as keyof ApplicationErrors)] ??= problemMessage(t, p)
       return fail(errors)
     }
     throw error

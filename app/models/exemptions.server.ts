@@ -6,7 +6,7 @@
  * the class's region path. The row is the fact; how a course then counts
  * (exempted / waived, its credits) is computed by loadProgress.
  */
-import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
+import { enrollmentScopeWhere, type Scope } from '#app/models/access.server.ts'
 import {
   approvedCredits,
   checkApplication,
@@ -19,28 +19,58 @@ import {
   type ExemptionProblemCode,
 } from '#app/domain/exemptions.ts'
 import type { Prisma } from '#app/generated/prisma/client.ts'
+import type { MessageKey, T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { isUniqueViolation } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { AppError, type AppErrorKind } from './errors.server.ts'
 
 export type ApplyProblemCode = ExemptionProblemCode | 'course_not_in_plan' | 'course_settled' | 'duplicate_pending'
 
-export class ExemptionError extends Error {
+export type ExemptionProblem = { field: ExemptionField | 'reason' | 'form'; code: ApplyProblemCode | DecisionProblemCode }
+
+/**
+ * A refused application or decision. `invalid` names each field (the API's request field
+ * names: courseCode, certificateNo, issuer, credits, mode, basis, reason) with its problem;
+ * `not_found` is the enrollment (applying) or the application (deciding).
+ */
+export class ExemptionError extends AppError {
   constructor(
     readonly code: 'not_found' | 'invalid' | 'conflict',
-    readonly problems: { field: ExemptionField | 'reason' | 'form'; code: ApplyProblemCode | DecisionProblemCode }[] = [],
+    readonly problems: ExemptionProblem[] = [],
+    readonly missing: 'enrollment' | 'exemption' = 'enrollment',
   ) {
     super(problems.length > 0 ? `${code}: ${problems.map((p) => p.code).join(', ')}` : code)
     this.name = 'ExemptionError'
   }
+  get kind(): AppErrorKind {
+    return this.code === 'invalid' ? 'validation_failed' : this.code
+  }
+  override get field() {
+    return this.problems[0]?.field
+  }
+  override fieldMessages(t: T): Record<string, string> | undefined {
+    if (this.problems.length === 0) return undefined
+    const fields: Record<string, string> = {}
+    for (const p of this.problems) fields[p.field === 'form' ? '_' : p.field] ??= problemMessage(t, p)
+    return fields
+  }
+  describe(t: T) {
+    if (this.code === 'not_found') return t(this.missing === 'exemption' ? 'errors.notFound.exemption' : 'errors.notFound.enrollment')
+    if (this.code === 'conflict') return t('exemptions.err.keyReused')
+    return this.problems.length === 1 ? problemMessage(t, this.problems[0]!) : t('refusal.checkFields')
+  }
 }
+
+/** One problem in the reader's words. */
+export const problemMessage = (t: T, p: ExemptionProblem) => t(`exemptions.err.${p.code}` as MessageKey)
 
 /** Who applies: the learner themselves, or staff acting within their scopes. */
 export type Applicant = { kind: 'self'; userId: string; personId: string } | { kind: 'staff'; userId: string; scopes: Scope[] }
 
-/** An exemption's (or enrollment's) scope filter: its class lies in one of the scopes. */
-const enrollmentInScope = (scopes: Scope[]): Prisma.EnrollmentWhereInput => ({ group: groupScopeWhere(scopes) })
+/** An exemption's (or enrollment's) scope filter: the acting rule, its class lies in one of the scopes (DESIGN.md §11). */
+const enrollmentInScope = (scopes: Scope[]): Prisma.EnrollmentWhereInput => enrollmentScopeWhere(scopes, 'act')
 const exemptionInScope = (scopes: Scope[]): Prisma.ExemptionWhereInput => ({ enrollment: enrollmentInScope(scopes) })
 
 function applicantEnrollmentWhere(enrollmentId: string, applicant: Applicant): Prisma.EnrollmentWhereInput {
@@ -219,13 +249,13 @@ export async function decideExemption(db: Db, input: DecideInput): Promise<{ id:
     where: { AND: [{ id: input.exemptionId }, exemptionInScope(input.scopes)] },
     select: { id: true, enrollment: { select: { group: { select: { region: { select: { path: true } } } } } } },
   })
-  if (!visible) throw new ExemptionError('not_found')
+  if (!visible) throw new ExemptionError('not_found', [], 'exemption')
   const reason = trimmed(input.reason)
 
   return db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<{ status: 'pending' | 'approved' | 'rejected' }[]>`
       SELECT "status"::text AS "status" FROM "Exemption" WHERE "id" = ${input.exemptionId} FOR UPDATE`
-    if (!row) throw new ExemptionError('not_found')
+    if (!row) throw new ExemptionError('not_found', [], 'exemption')
     const current = await tx.exemption.findUniqueOrThrow({ where: { id: input.exemptionId }, include: { course: { select: { credits: true, code: true } } } })
     if (row.status !== 'pending') {
       return { id: current.id, status: row.status, credits: current.credits === null ? null : Number(current.credits), changed: false }

@@ -6,18 +6,50 @@
  */
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { HourCategory, HourSource } from '#app/generated/prisma/client.ts'
-import { isIsoDate, dateOnly } from '#app/domain/time.ts'
+import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
+import { beijingDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
+import { translator, type MessageKey, type T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
+import { findEnrollmentInScope, type CurrentUser } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { AppError, type AppErrorKind } from './errors.server.ts'
 
-export class LedgerError extends Error {
+type LedgerProblem =
+  | 'minutes'
+  | 'date'
+  | 'reasonRequired'
+  | 'negativeOnlyAdjustment'
+  | 'outsidePeriod'
+  | 'futureDate'
+  | 'entryNotFound'
+  | 'alreadyCorrected'
+  | 'exceedsRemaining'
+  | 'keyReused'
+  | 'enrollmentNotFound'
+
+const zh = translator('zh-CN')
+
+/** A refusal of the ledger; `field` is the request field of the API (minutes, date, reason). */
+export class LedgerError extends AppError {
   constructor(
     readonly code: 'not_found' | 'validation_failed' | 'conflict',
-    message: string,
-    readonly field?: string,
+    readonly problem: LedgerProblem,
+    readonly params: Record<string, string | number> = {},
+    readonly fieldName?: string,
   ) {
-    super(message)
+    super('')
     this.name = 'LedgerError'
+    // The Chinese wording, for logs and callers that pass it on (attendance corrections).
+    this.message = this.describe(zh)
+  }
+  get kind(): AppErrorKind {
+    return this.code
+  }
+  override get field() {
+    return this.fieldName
+  }
+  describe(t: T) {
+    return this.problem === 'enrollmentNotFound' ? t('errors.notFound.enrollment') : t(`ledger.error.${this.problem}` as MessageKey, this.params)
   }
 }
 
@@ -49,33 +81,33 @@ export type HourEntryRow = Prisma.HourEntryGetPayload<object>
  */
 export async function appendHourEntry(tx: Tx, opts: AppendHourEntryOptions): Promise<{ entry: HourEntryRow; created: boolean }> {
   if (!Number.isInteger(opts.minutes) || opts.minutes === 0) {
-    throw new LedgerError('validation_failed', '学时分钟数必须是不为 0 的整数', 'minutes')
+    throw new LedgerError('validation_failed', 'minutes', {}, 'minutes')
   }
-  if (!isIsoDate(opts.date)) throw new LedgerError('validation_failed', '日期格式应为 YYYY-MM-DD', 'date')
+  if (!isIsoDate(opts.date)) throw new LedgerError('validation_failed', 'date', {}, 'date')
   const reason = opts.reason?.trim() || null
   const isCorrection = opts.correctsId != null || opts.minutes < 0
   if ((isCorrection || opts.source === 'adjustment') && !reason) {
-    throw new LedgerError('validation_failed', '更正或调整学时必须填写原因', 'reason')
+    throw new LedgerError('validation_failed', 'reasonRequired', {}, 'reason')
   }
   if (opts.minutes < 0 && opts.source !== 'adjustment') {
-    throw new LedgerError('validation_failed', '只有调整记录可以是负数学时', 'minutes')
+    throw new LedgerError('validation_failed', 'negativeOnlyAdjustment', {}, 'minutes')
   }
 
   const enrollment = await tx.enrollment.findUnique({
     where: { id: opts.enrollmentId },
     select: { id: true, personId: true, groupId: true, startDate: true, periodEnd: true, group: { select: { region: { select: { path: true } } } } },
   })
-  if (!enrollment) throw new LedgerError('not_found', '找不到该报名记录')
+  if (!enrollment) throw new LedgerError('not_found', 'enrollmentNotFound')
   if (opts.requireWithinPeriod) {
     const start = dateOnly(enrollment.startDate)
     const end = enrollment.periodEnd ? dateOnly(enrollment.periodEnd) : null
     if (opts.date < start || (end !== null && opts.date > end)) {
-      throw new LedgerError('validation_failed', `日期不在学习期内（${start} 至 ${end ?? '—'}）`, 'date')
+      throw new LedgerError('validation_failed', 'outsidePeriod', { start, end: end ?? '—' }, 'date')
     }
   }
   if (opts.correctsId != null) {
     const original = await tx.hourEntry.findUnique({ where: { id: opts.correctsId }, select: { enrollmentId: true } })
-    if (!original || original.enrollmentId !== enrollment.id) throw new LedgerError('not_found', '要更正的学时记录不存在')
+    if (!original || original.enrollmentId !== enrollment.id) throw new LedgerError('not_found', 'entryNotFound')
   }
 
   const data = {
@@ -148,6 +180,64 @@ export function serializeEntry(e: HourEntryRow) {
   }
 }
 
+/** Who may adjust hours by hand (the API's hours endpoint): the acting rule of DESIGN.md §11. */
+const ADJUSTING = { roles: ENROLLMENT_ACTORS, mode: 'act' } as const
+
+export type HourAdjustment = {
+  enrollmentId: unknown
+  category: HourCategory
+  minutes: number
+  /** Beijing date YYYY-MM-DD; within the enrollment's period and not after today. */
+  date: string
+  reason: string
+  /** The caller's Idempotency-Key: retries with it record one entry. */
+  idempotencyKey?: string | null
+  ip?: string | null
+  today?: string
+}
+
+/**
+ * An audited adjustment of hours (POST /api/v1/enrollments/{id}/hours): the
+ * enrollment must be one the caller may act on (its class or round in scope;
+ * NotFoundError otherwise), the date within its period and not after today.
+ * With an idempotency key, retries of one request are serialized by an
+ * advisory lock and all answered with the first one's entry (`created:
+ * false`); the same key with other content is a conflict. The key is the
+ * caller's, per enrollment, kept as the entry's sourceRef.
+ */
+export async function recordHourAdjustment(db: Db, user: CurrentUser, opts: HourAdjustment) {
+  const enrollment = await findEnrollmentInScope(db, user, opts.enrollmentId, ADJUSTING, { id: true, program: { select: { minutesPerHour: true } } })
+  const today = opts.today ?? beijingDate(new Date())
+  if (opts.date > today) throw new LedgerError('validation_failed', 'futureDate', { today }, 'date')
+  const sourceRef = opts.idempotencyKey ? `api:${user.id}:${enrollment.id}:${opts.idempotencyKey}` : null
+  const { entry, created } = await db.$transaction(async (tx) => {
+    if (sourceRef) {
+      // Serializes retries of the same request; the first one's entry is the answer to all of them.
+      await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${sourceRef}, 0))`
+      const existing = await tx.hourEntry.findFirst({ where: { enrollmentId: enrollment.id, source: 'adjustment', sourceRef } })
+      if (existing) {
+        const same =
+          existing.category === opts.category && existing.minutes === opts.minutes && dateOnly(existing.occurredOn) === opts.date && existing.reason === opts.reason
+        if (!same) throw new LedgerError('conflict', 'keyReused')
+        return { entry: existing, created: false }
+      }
+    }
+    return appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: opts.category,
+      minutes: opts.minutes,
+      date: opts.date,
+      source: 'adjustment',
+      sourceRef,
+      createdById: user.id,
+      reason: opts.reason,
+      ip: opts.ip,
+      requireWithinPeriod: true,
+    })
+  })
+  return { entry, created, minutesPerHour: enrollment.program.minutesPerHour }
+}
+
 /**
  * Reverses (fully or partly) an earlier entry: a new adjustment entry of the
  * same category with negative minutes, pointing at the original.
@@ -158,13 +248,13 @@ export async function correctHourEntry(
 ): Promise<HourEntryRow> {
   return db.$transaction(async (tx) => {
     const original = await tx.hourEntry.findUnique({ where: { id: opts.entryId } })
-    if (!original) throw new LedgerError('not_found', '要更正的学时记录不存在')
+    if (!original) throw new LedgerError('not_found', 'entryNotFound')
     const corrected = await tx.hourEntry.aggregate({ where: { correctsId: original.id }, _sum: { minutes: true } })
     const remaining = original.minutes + (corrected._sum.minutes ?? 0)
     const minutes = opts.minutes ?? -remaining
-    if (minutes === 0) throw new LedgerError('conflict', '这条记录已经全部更正过了')
+    if (minutes === 0) throw new LedgerError('conflict', 'alreadyCorrected')
     if (original.minutes > 0 && (minutes > 0 || remaining + minutes < 0)) {
-      throw new LedgerError('validation_failed', `更正不能超过原记录剩余的 ${remaining} 分钟`, 'minutes')
+      throw new LedgerError('validation_failed', 'exceedsRemaining', { remaining }, 'minutes')
     }
     const { entry } = await appendHourEntry(tx, {
       enrollmentId: original.enrollmentId,

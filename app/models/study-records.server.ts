@@ -9,11 +9,15 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
 import type { TaskCompletionSource } from '#app/generated/prisma/enums.ts'
 import { incompleteTasks, isValidScore, withdrawalDateProblem, type WithdrawalProblem } from '#app/domain/enrollment.ts'
-import { isIsoDate, dateOnly } from '#app/domain/time.ts'
+import { mayApplyForEarlyGraduation } from '#app/domain/outcomes.ts'
+import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
+import { beijingDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { findEnrollmentInScope, selfPersonId, type CurrentUser } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { AppError, NotFoundError, type AppErrorKind } from './errors.server.ts'
 import { loadEnrollmentProgress } from './progress.server.ts'
 
 export type StudyRecordProblem =
@@ -24,7 +28,8 @@ export type StudyRecordProblem =
   | { code: 'task_ambiguous'; courses: string[] }
   | { code: 'tasks_incomplete'; courseName: string; tasks: string[] }
   | { code: 'invalid_score' }
-  | { code: 'note_too_long' }
+  /** `field`: the request field the text came in (moral evaluation `note`, withdrawal `reason`). */
+  | { code: 'note_too_long'; field?: 'note' | 'reason' }
   | { code: 'invalid_date' }
   | { code: 'withdrawal_date'; problem: WithdrawalProblem }
   | { code: 'reason_required' }
@@ -32,13 +37,63 @@ export type StudyRecordProblem =
   | { code: 'request_pending' }
   | { code: 'request_decided' }
   | { code: 'not_eligible'; reasons: string[] }
+  /** A rejected early-graduation application is final (api-v1.md): it may not be sent again. */
+  | { code: 'early_rejected' }
 
-/** A refusal by the rules; `code` maps to the API's error codes (tasks_incomplete → 409 tasks_incomplete). */
-export class StudyRecordError extends Error {
+const KINDS: Partial<Record<StudyRecordProblem['code'], AppErrorKind>> = {
+  not_found: 'not_found',
+  task_not_in_plan: 'not_found',
+  tasks_incomplete: 'tasks_incomplete',
+  not_eligible: 'not_eligible',
+  not_active: 'conflict',
+  already_withdrawn: 'conflict',
+  request_pending: 'conflict',
+  request_decided: 'conflict',
+  early_rejected: 'conflict',
+}
+
+/** The request field (api-v1.md) each refusal concerns; the pages name their own targets. */
+const FIELDS: Partial<Record<StudyRecordProblem['code'], string>> = {
+  course_not_in_plan: 'courseCode',
+  task_ambiguous: 'courseCode',
+  invalid_score: 'score',
+  invalid_date: 'date',
+  withdrawal_date: 'date',
+  reason_required: 'reason',
+}
+
+/** A refusal by the rules of the records of study; anything not listed in KINDS is bad input (422). */
+export class StudyRecordError extends AppError {
   constructor(readonly problem: StudyRecordProblem) {
     super(problem.code)
     this.name = 'StudyRecordError'
   }
+  get kind(): AppErrorKind {
+    return KINDS[this.problem.code] ?? 'validation_failed'
+  }
+  override get field() {
+    return this.problem.code === 'note_too_long' ? (this.problem.field ?? 'note') : FIELDS[this.problem.code]
+  }
+  override get extra() {
+    // api-v1.md: a 409 not_eligible carries the unmet conditions as `reasons`.
+    return this.problem.code === 'not_eligible' ? { reasons: this.problem.reasons } : undefined
+  }
+  describe(t: T) {
+    return studyRecordMessage(t, this.problem)
+  }
+}
+
+/** The acting rule (DESIGN.md §11): records of study are written by coordinators and the admin whose scope holds the class or round. */
+export const ACT_ON_RECORDS = { roles: ENROLLMENT_ACTORS, mode: 'act' } as const
+
+/**
+ * The enrollment `user` may write records of study on (results, moral evaluation, tasks,
+ * withdrawal, early graduation): NotFoundError outside the acting scope, ForbiddenError
+ * without a coordinator or admin grant. With `allowSelf`, the learner's or teacher's own
+ * enrollment too (their own tasks, their own early-graduation application).
+ */
+export function enrollmentToActOn(db: Db | Tx, user: CurrentUser, enrollmentId: unknown, { allowSelf = false } = {}) {
+  return findEnrollmentInScope(db, user, enrollmentId, { ...ACT_ON_RECORDS, allowSelf }, { id: true, personId: true })
 }
 
 const MAX_TEXT = 500
@@ -81,10 +136,10 @@ export async function planCourses(db: Db | Tx, majorId: string | null) {
   return items.map((i) => i.course)
 }
 
-async function planCourse(db: Db | Tx, majorId: string | null, courseId: string) {
+async function planCourse(db: Db | Tx, majorId: string | null, course: CourseRef) {
   if (!majorId) return null
   const item = await db.planItem.findFirst({
-    where: { majorId, courseId, retiredAt: null },
+    where: { majorId, retiredAt: null, ...('courseId' in course ? { courseId: course.courseId } : { course: { code: course.courseCode } }) },
     select: { course: { select: { id: true, code: true, name: true, tasks: { orderBy: [{ position: 'asc' }, { code: 'asc' }], select: { id: true, name: true, retiredAt: true } } } } },
   })
   return item?.course ?? null
@@ -151,7 +206,7 @@ export async function completeTask(
   })
   if (!task || !e.group.majorId) throw new StudyRecordError({ code: 'task_not_in_plan' })
   const existing = await db.taskCompletion.findUnique({ where: { enrollmentId_taskId: { enrollmentId: e.id, taskId: task.id } } })
-  if (existing) return { completion: existing, created: false }
+  if (existing) return { completion: existing, created: false, task }
   try {
     return await db.$transaction(async (tx) => {
       const completion = await tx.taskCompletion.create({
@@ -166,12 +221,41 @@ export async function completeTask(
         ip: opts.ip,
         scopePath: e.group.region.path,
       })
-      return { completion, created: true }
+      return { completion, created: true, task }
     })
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
     const completion = await db.taskCompletion.findUniqueOrThrow({ where: { enrollmentId_taskId: { enrollmentId: e.id, taskId: task.id } } })
-    return { completion, created: false }
+    return { completion, created: false, task }
+  }
+}
+
+/** A plan course by its id (the pages' forms) or its code (the API). */
+type CourseRef = { courseId: string } | { courseCode: string }
+
+/**
+ * A learner or teacher marks one of their own tasks (作业/实操) done: the task must be in the
+ * plan of one of their active enrollments (`enrollmentId` picks one; otherwise the one whose
+ * plan has it). Anything else is NotFoundError, the same as a task that does not exist.
+ */
+export async function completeOwnTask(db: Db, user: CurrentUser, opts: { taskId: string; enrollmentId?: string | null; ip?: string | null }) {
+  const personId = selfPersonId(user)
+  if (!personId) throw new NotFoundError('task')
+  const enrollment = await db.enrollment.findFirst({
+    where: {
+      personId,
+      status: 'active',
+      ...(opts.enrollmentId ? { id: opts.enrollmentId } : {}),
+      group: { major: { planItems: { some: { retiredAt: null, course: { tasks: { some: { id: opts.taskId, retiredAt: null } } } } } } },
+    },
+    select: { id: true },
+  })
+  if (!enrollment) throw new NotFoundError('task')
+  try {
+    return await completeTask(db, { enrollmentId: enrollment.id, taskId: opts.taskId, source: 'learner', actorId: user.id, ip: opts.ip })
+  } catch (error) {
+    if (error instanceof StudyRecordError) throw new NotFoundError('task')
+    throw error
   }
 }
 
@@ -179,15 +263,16 @@ export async function completeTask(
  * Records an exam result (a re-sit is a new row; the latest counts). The
  * course must be in the enrollment's plan, and every one of its tasks must be
  * complete: otherwise StudyRecordError tasks_incomplete naming the tasks.
+ * Answers the row with the course's code and name.
  */
 export async function recordResult(
   db: Db,
-  opts: { enrollmentId: string; courseId: string; score: number; passed: boolean; actorId: string | null; ip?: string | null },
+  opts: CourseRef & { enrollmentId: string; score: number; passed: boolean; actorId: string | null; ip?: string | null },
 ) {
   if (!isValidScore(opts.score)) throw new StudyRecordError({ code: 'invalid_score' })
   return db.$transaction(async (tx) => {
     const e = await enrollmentContext(tx, opts.enrollmentId)
-    const course = await planCourse(tx, e.group.majorId, opts.courseId)
+    const course = await planCourse(tx, e.group.majorId, 'courseId' in opts ? { courseId: opts.courseId } : { courseCode: opts.courseCode })
     if (!course) throw new StudyRecordError({ code: 'course_not_in_plan' })
     const done = await tx.taskCompletion.findMany({ where: { enrollmentId: e.id, task: { courseId: course.id } }, select: { taskId: true } })
     const missing = incompleteTasks(
@@ -213,7 +298,7 @@ export async function recordResult(
       ip: opts.ip,
       scopePath: e.group.region.path,
     })
-    return result
+    return { ...result, course: { code: course.code, name: course.name } }
   })
 }
 
@@ -253,7 +338,7 @@ export async function withdrawEnrollment(
 ) {
   const reason = opts.reason.trim()
   if (!reason) throw new StudyRecordError({ code: 'reason_required' })
-  if (reason.length > MAX_TEXT) throw new StudyRecordError({ code: 'note_too_long' })
+  if (reason.length > MAX_TEXT) throw new StudyRecordError({ code: 'note_too_long', field: 'reason' })
   if (!isIsoDate(opts.date)) throw new StudyRecordError({ code: 'invalid_date' })
   try {
     return await db.$transaction(async (tx) => {
@@ -297,14 +382,28 @@ export async function graduationCheck(db: Db | Tx, enrollmentId: string, asOf: s
   return { eligible: progress.outcome.status === 'eligible_for_graduation', reasons: progress.outcome.reasons }
 }
 
-/** An early-graduation application (learner or coordinator); one pending at a time (a repeat answers the pending one). */
-export async function requestEarlyGraduation(db: Db, opts: { enrollmentId: string; actorId: string | null; ip?: string | null }) {
+/**
+ * An early-graduation application (the learner's, or the coordinator's for them), the one
+ * place every entry point passes. A pending or approved one answers as it is (`created:
+ * false`; two clicks make one request). Otherwise the rule `mayApplyForEarlyGraduation`
+ * decides on the outcome as of `asOf` (today): every graduation condition met before the
+ * period ends and no application decided yet. After a rejection it is refused
+ * (early_rejected: a rejection is final, api-v1.md); not eligible, refused with the reasons.
+ */
+export async function requestEarlyGraduation(db: Db, opts: { enrollmentId: string; actorId: string | null; ip?: string | null; asOf?: string }) {
+  const asOf = opts.asOf ?? beijingDate(new Date())
   return db.$transaction(async (tx) => {
     const e = await enrollmentContext(tx, opts.enrollmentId)
     // Serializes applications of one enrollment so two clicks make one request.
     await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`early-graduation:${e.id}`}, 0))`
-    const pending = await tx.earlyGraduationRequest.findFirst({ where: { enrollmentId: e.id, status: 'pending' } })
-    if (pending) return { request: pending, created: false }
+    const open = await tx.earlyGraduationRequest.findFirst({ where: { enrollmentId: e.id, status: { in: ['pending', 'approved'] } }, orderBy: { createdAt: 'desc' } })
+    if (open) return { request: open, created: false }
+    const progress = await loadEnrollmentProgress(tx, e.id, asOf)
+    if (!progress) throw new StudyRecordError({ code: 'not_found' })
+    if (!mayApplyForEarlyGraduation(progress.outcome, e.status === 'active')) {
+      if (progress.outcome.earlyGraduation === 'rejected') throw new StudyRecordError({ code: 'early_rejected' })
+      throw new StudyRecordError({ code: 'not_eligible', reasons: progress.outcome.reasons })
+    }
     const request = await tx.earlyGraduationRequest.create({ data: { id: newId(), enrollmentId: e.id, requestedById: opts.actorId } })
     await recordAudit(tx, {
       actorId: opts.actorId,
@@ -326,13 +425,22 @@ export async function requestEarlyGraduation(db: Db, opts: { enrollmentId: strin
  */
 export async function decideEarlyGraduation(
   db: Db,
-  opts: { requestId: string; approve: boolean; reason?: string | null; asOf: string; actorId: string | null; ip?: string | null },
+  opts: {
+    requestId: string
+    /** When given, the request must be one of this enrollment's (the page's form names both). */
+    enrollmentId?: string
+    approve: boolean
+    reason?: string | null
+    asOf: string
+    actorId: string | null
+    ip?: string | null
+  },
 ) {
   const reason = opts.reason?.trim() || null
   if (!opts.approve && !reason) throw new StudyRecordError({ code: 'reason_required' })
-  if (reason && reason.length > MAX_TEXT) throw new StudyRecordError({ code: 'note_too_long' })
+  if (reason && reason.length > MAX_TEXT) throw new StudyRecordError({ code: 'note_too_long', field: 'reason' })
   const request = await db.earlyGraduationRequest.findUnique({ where: { id: opts.requestId }, select: { id: true, enrollmentId: true, status: true } })
-  if (!request) throw new StudyRecordError({ code: 'not_found' })
+  if (!request || (opts.enrollmentId !== undefined && request.enrollmentId !== opts.enrollmentId)) throw new StudyRecordError({ code: 'not_found' })
   if (request.status !== 'pending') throw new StudyRecordError({ code: 'request_decided' })
   if (opts.approve) {
     const check = await graduationCheck(db, request.enrollmentId, opts.asOf)

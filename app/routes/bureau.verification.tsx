@@ -1,34 +1,22 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { forbidden, requireRole } from '#app/auth/permissions.server.ts'
-import { type CurrentUser } from '#app/models/access.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
 import type { CertificateSnapshot } from '#app/domain/certificates.ts'
 import { beijingDate, formatDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { CertificateError, verifyCertificates } from '#app/models/certificates.server.ts'
+import { requireGraduationVerifier, verificationQueue, verifyCertificates } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { pageLoad } from '#app/utils/page-errors.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.queue.title') }]
 
-/** Region paths of the caller's bureau grants that may verify graduation certificates; 403 without one. */
-function verifierPaths(user: CurrentUser): string[] {
-  const paths = user.grants.flatMap((g) => (g.role === 'bureau' && g.canVerifyGraduation && g.scope.kind === 'region' ? [g.scope.path] : []))
-  if (paths.length === 0) throw forbidden()
-  return paths
-}
-
 const PAGE = 500
 
-/** 州教育局验印: pending graduation certificates of the counties in the caller's scope. */
+/** 州教育局验印: pending graduation certificates of the counties in the caller's scope (403 for anyone who may not verify). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['bureau'])
-  const paths = verifierPaths(user)
-  const rows = await getDb().certificate.findMany({
-    where: { type: 'graduation', status: 'pending_verification', enrollment: { group: { OR: paths.map((p) => ({ region: { path: { startsWith: p } } })) } } },
-    orderBy: [{ countyCode: 'asc' }, { sequence: 'asc' }],
-    take: PAGE,
-  })
+  const rows = await pageLoad(() => verificationQueue(getDb(), user, PAGE))
   return {
     rows: rows.map((c) => {
       const s = c.snapshot as unknown as CertificateSnapshot
@@ -39,21 +27,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ['bureau'])
-  verifierPaths(user)
+  await pageLoad(async () => requireGraduationVerifier(user))
   const t = serverT(request, user.locale)
   const serials = (await request.formData()).getAll('serial').map(String).filter((s) => s.length > 0 && s.length <= 40).slice(0, PAGE)
   if (serials.length === 0) return data({ message: t('certificates.queue.pickOne'), problems: [] as string[] }, { status: 400 })
-  try {
-    const results = await verifyCertificates(getDb(), { serials, actorId: user.id, ip: (context as { ip?: string }).ip ?? null })
-    const done = results.filter((r) => r.result === 'verified').length
-    const problems = results
-      .filter((r) => r.result !== 'verified')
-      .map((r) => t('certificates.queue.skipped', { serial: r.serial, why: t(`certificates.queue.why.${r.result as 'not_found' | 'not_pending' | 'already_valid'}`) }))
-    return { message: t('certificates.queue.done', { count: done }), problems }
-  } catch (error) {
-    if (error instanceof CertificateError && error.code === 'forbidden') throw forbidden()
-    throw error
-  }
+  const results = await pageLoad(() => verifyCertificates(getDb(), { serials, actorId: user.id, ip: (context as { ip?: string }).ip ?? null }))
+  const done = results.filter((r) => r.result === 'verified').length
+  const problems = results
+    .filter((r) => r.result !== 'verified')
+    .map((r) => t('certificates.queue.skipped', { serial: r.serial, why: t(`certificates.queue.why.${r.result as 'not_found' | 'not_pending' | 'already_valid'}`) }))
+  return { message: t('certificates.queue.done', { count: done }), problems }
 }
 
 export default function VerificationQueue() {

@@ -1,40 +1,33 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
-import { enrollmentScopeWhere } from '#app/api/enrollments.server.ts'
-import { notFound, requireRole } from '#app/auth/permissions.server.ts'
-import { scopesFor } from '#app/models/access.server.ts'
-import { formatReason, STATUS_KEYS } from '#app/domain/outcomes.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { formatReason, mayApplyForEarlyGraduation, STATUS_KEYS } from '#app/domain/outcomes.ts'
+import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
+import { NotFoundError } from '#app/models/errors.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import {
   completeTask,
   decideEarlyGraduation,
+  enrollmentToActOn,
   loadStudyRecord,
   recordMoralEvaluation,
   recordResult,
   requestEarlyGraduation,
-  StudyRecordError,
-  studyRecordMessage,
   withdrawEnrollment,
 } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
-
-const ROLES = PEOPLE_MANAGERS
+import { pageLoad, refusal } from '#app/utils/page-errors.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'study.link') }]
 
-
+/** The enrollment, when the caller may act on it (its class or round in their scope; DESIGN.md §11); the 404 page otherwise. */
 async function loadInScope(request: Request, enrollmentId: string | undefined) {
-  const user = await requireRole(request, ROLES)
-  const found = await getDb().enrollment.findFirst({
-    where: { AND: [{ id: enrollmentId ?? '' }, enrollmentScopeWhere(scopesFor(user, ROLES))] },
-    select: { id: true },
-  })
-  if (!found) throw notFound()
+  const user = await requireRole(request, ENROLLMENT_ACTORS)
+  const found = await pageLoad(() => enrollmentToActOn(getDb(), user, enrollmentId))
   return { user, enrollmentId: found.id }
 }
 
@@ -43,8 +36,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, enrollmentId } = await loadInScope(request, params.enrollmentId)
   const db = getDb()
   const today = beijingDate(new Date())
-  const [record, progress] = await Promise.all([loadStudyRecord(db, enrollmentId), loadEnrollmentProgress(db, enrollmentId, today)])
-  if (!record || !progress) throw notFound()
+  const [record, progress] = await pageLoad(async () => {
+    const [r, p] = await Promise.all([loadStudyRecord(db, enrollmentId), loadEnrollmentProgress(db, enrollmentId, today)])
+    if (!r || !p) throw new NotFoundError('enrollment')
+    return [r, p] as const
+  })
   const t = serverT(request, user.locale)
   const locale = getLocale(request, user.locale)
   const e = record.enrollment
@@ -70,6 +66,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       decidedAt: r.reviewedAt ? beijingDate(r.reviewedAt) : null,
       reason: r.reviewReason,
     })),
+    /** The same rule the model applies on submit (a rejected application is not sent again). */
+    canApplyEarly: mayApplyForEarlyGraduation(progress.outcome, e.status === 'active'),
     outcome: {
       status: progress.outcome.status,
       label: t(STATUS_KEYS[progress.outcome.status]),
@@ -98,24 +96,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return data<ActionResult>({ ok: false, intent: 'unknown', target: null, message: t('study.error.invalid_date') }, { status: 400 })
   const v = parsed.data
-  const fail = (message: string, target: string | null = null, status = 422) => data<ActionResult>({ ok: false, intent: v.intent, target, message }, { status })
-  const ok = (message: string, target: string | null = null) => data<ActionResult>({ ok: true, intent: v.intent, target, message })
+  const target = v.intent === 'result' ? v.courseId : v.intent === 'task' ? v.taskId : null
+  const fail = (message: string, status = 422) => data<ActionResult>({ ok: false, intent: v.intent, target, message }, { status })
+  const ok = (message: string) => data<ActionResult>({ ok: true, intent: v.intent, target, message })
   const actor = { actorId: user.id, ip: context.ip }
   try {
     switch (v.intent) {
       case 'task': {
-        const task = await db.courseTask.findUnique({ where: { id: v.taskId }, select: { name: true } })
-        await completeTask(db, { enrollmentId, taskId: v.taskId, source: 'coordinator', ...actor })
-        return ok(t('study.taskCompleted', { task: task?.name ?? '' }), v.taskId)
+        const { task } = await completeTask(db, { enrollmentId, taskId: v.taskId, source: 'coordinator', ...actor })
+        return ok(t('study.taskCompleted', { task: task.name }))
       }
       case 'result': {
         const score = Number(v.score.trim())
-        if (v.score.trim() === '' || !Number.isFinite(score)) return fail(t('study.scoreInvalid'), v.courseId)
+        if (v.score.trim() === '' || !Number.isFinite(score)) return fail(t('study.scoreInvalid'))
         const passed = bool.safeParse(v.passed)
-        if (!passed.success) return fail(t('study.verdictRequired'), v.courseId)
-        await recordResult(db, { enrollmentId, courseId: v.courseId, score, passed: passed.data, ...actor })
-        const course = await db.course.findUnique({ where: { id: v.courseId }, select: { name: true } })
-        return ok(t('study.resultRecorded', { course: course?.name ?? '' }), v.courseId)
+        if (!passed.success) return fail(t('study.verdictRequired'))
+        const result = await recordResult(db, { enrollmentId, courseId: v.courseId, score, passed: passed.data, ...actor })
+        return ok(t('study.resultRecorded', { course: result.course.name }))
       }
       case 'moral': {
         const passed = bool.safeParse(v.passed)
@@ -134,19 +131,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return ok(t('study.earlyApplied'))
       }
       case 'early-decide': {
-        const request = await db.earlyGraduationRequest.findFirst({ where: { id: v.requestId, enrollmentId }, select: { id: true } })
-        if (!request) throw notFound()
-        await decideEarlyGraduation(db, { requestId: request.id, approve: v.decision === 'approve', reason: v.reason, asOf: beijingDate(new Date()), ...actor })
+        await decideEarlyGraduation(db, { requestId: v.requestId, enrollmentId, approve: v.decision === 'approve', reason: v.reason, asOf: beijingDate(new Date()), ...actor })
         return ok(t('study.earlyDecided'))
       }
     }
   } catch (error) {
-    if (error instanceof StudyRecordError) {
-      const target = v.intent === 'result' ? v.courseId : v.intent === 'task' ? v.taskId : null
-      const status = ['tasks_incomplete', 'already_withdrawn', 'not_active', 'request_pending', 'request_decided', 'not_eligible'].includes(error.problem.code) ? 409 : 422
-      return fail(studyRecordMessage(t, error.problem), target, status)
-    }
-    throw error
+    // The model's refusal, said once for every page (the 404 page when it is not found).
+    const { data: refused, init } = refusal(error, t)
+    return data<ActionResult>({ ok: false, intent: v.intent, target, message: refused.message }, init ?? undefined)
   }
 }
 
@@ -163,7 +155,7 @@ function Outcome({ ok, message }: { ok: boolean; message: string }) {
 }
 
 export default function EnrollmentRecord() {
-  const { enrollment: e, courses, moral, withdrawal, early, outcome, today } = useLoaderData<typeof loader>()
+  const { enrollment: e, courses, moral, withdrawal, early, outcome, today, canApplyEarly } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>() as ActionResult | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
@@ -304,7 +296,7 @@ export default function EnrollmentRecord() {
             ))}
             {shown('early-apply')}
             {shown('early-decide')}
-            {active && !pending ? (
+            {canApplyEarly ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="early-apply" />
                 <button type="submit" className="secondary" disabled={busy}>

@@ -1,42 +1,37 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
-import { enrollmentScopeWhere } from '#app/api/enrollments.server.ts'
-import { notFound, requireRole } from '#app/auth/permissions.server.ts'
-import { scopesFor } from '#app/models/access.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
 import { CERTIFICATE_TYPES, certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
 import { STATUS_KEYS } from '#app/domain/outcomes.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { CertificateError, issueCertificate, revokeCertificate, verifyUrlFor } from '#app/models/certificates.server.ts'
+import { enrollmentToCertify, findCertificateInScope, issueCertificate, listCertificatesOfEnrollment, revokeCertificate, verifyUrlFor } from '#app/models/certificates.server.ts'
+import { NotFoundError } from '#app/models/errors.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
-
-const ROLES = PEOPLE_MANAGERS
+import { pageLoad, refusal } from '#app/utils/page-errors.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.page.title') }]
 
+/** The enrollment, when the caller may issue for it (the acting rule: its class or round in scope); the 404 page otherwise. */
 async function loadInScope(request: Request, enrollmentId: string | undefined) {
-  const user = await requireRole(request, ROLES)
-  const found = await getDb().enrollment.findFirst({
-    where: { AND: [{ id: enrollmentId ?? '' }, enrollmentScopeWhere(scopesFor(user, ROLES))] },
-    select: { id: true, person: { select: { name: true } } },
-  })
-  if (!found) throw notFound()
-  return { user, enrollment: found }
+  const user = await requireRole(request, ENROLLMENT_ACTORS)
+  const enrollment = await pageLoad(() => enrollmentToCertify(getDb(), user, enrollmentId))
+  return { user, enrollment }
 }
 
 /** An enrollment's certificates: the types its outcome allows now (not yet issued) and those issued, with PDF, check page and revoke. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, enrollment } = await loadInScope(request, params.enrollmentId)
   const db = getDb()
-  const [progress, certificates] = await Promise.all([
-    loadEnrollmentProgress(db, enrollment.id, beijingDate(new Date())),
-    db.certificate.findMany({ where: { enrollmentId: enrollment.id }, orderBy: { issuedAt: 'asc' } }),
-  ])
-  if (!progress) throw notFound()
+  const [progress, certificates] = await pageLoad(async () => {
+    const [p, c] = await Promise.all([loadEnrollmentProgress(db, enrollment.id, beijingDate(new Date())), listCertificatesOfEnrollment(db, enrollment.id)])
+    if (!p) throw new NotFoundError('enrollment')
+    return [p, c] as const
+  })
   const t = serverT(request, user.locale)
   const issuedTypes = new Set(certificates.map((c) => c.type))
   const origin = new URL(request.url).origin
@@ -74,21 +69,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const { certificate, created } = await issueCertificate(db, { enrollmentId: enrollment.id, type: parsed.data.type, actorId: user.id, ip })
       return { ok: true as const, message: t(created ? 'certificates.page.issuedNow' : 'certificates.page.issuedBefore', { serial: certificate.serial }) }
     }
-    const serial = parsed.data.serial
-    const own = await db.certificate.findFirst({ where: { serial, enrollmentId: enrollment.id }, select: { serial: true } })
-    if (!own) throw notFound()
+    const { serial } = await findCertificateInScope(db, user, parsed.data.serial, 'act', { enrollmentId: enrollment.id })
     if (!parsed.data.reason) return data({ ok: false as const, message: t('certificates.error.reasonRequired') }, { status: 400 })
     await revokeCertificate(db, { serial, reason: parsed.data.reason, actorId: user.id, ip })
     return { ok: true as const, message: t('certificates.page.revokedNow', { serial }) }
   } catch (error) {
-    if (!(error instanceof CertificateError)) throw error
-    const message =
-      error.code === 'not_eligible'
-        ? t('certificates.error.notEligible', { reasons: error.reasons.join('；') })
-        : error.code === 'reason_required'
-          ? t('certificates.error.reasonRequired')
-          : t('certificates.error.notFound')
-    return data({ ok: false as const, message }, { status: error.code === 'not_found' ? 404 : 409 })
+    // The model's refusal, said once for every page (the 404 page when it is not found).
+    return refusal(error, t)
   }
 }
 

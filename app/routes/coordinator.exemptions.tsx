@@ -6,17 +6,17 @@ import { scopesFor } from '#app/models/access.server.ts'
 import { ExemptionForm } from '#app/components/exemption-form.tsx'
 import { Table } from '#app/components/ui/table.tsx'
 import { MAX_REVIEW_REASON } from '#app/domain/exemptions.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
 import { formatInstant } from '#app/domain/time.ts'
-import type { MessageKey } from '#app/i18n/index.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { submitApplicationForm } from '#app/models/exemption-form.server.ts'
-import { countPendingExemptions, decideExemption, enrollmentForApplicant, ExemptionError, listPendingExemptions, planCourses } from '#app/models/exemptions.server.ts'
+import { countPendingExemptions, decideExemption, enrollmentForApplicant, listPendingExemptions, planCourses } from '#app/models/exemptions.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { refusal } from '#app/utils/page-errors.server.ts'
 
-const ROLES = PEOPLE_MANAGERS
+const ROLES = ENROLLMENT_ACTORS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'exemptionQueue.title') }]
 
@@ -108,12 +108,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const message = !result.changed ? t('exemptionQueue.alreadyReviewed') : t(result.status === 'approved' ? 'exemptionQueue.approved' : 'exemptionQueue.rejected')
     return { kind: 'review' as const, exemptionId: v.exemptionId, errors: {} as Record<string, string>, values: {} as Record<string, string>, message }
   } catch (error) {
-    if (error instanceof ExemptionError && error.code === 'not_found') throw notFound()
-    if (error instanceof ExemptionError && error.code === 'invalid') {
-      const problem = error.problems[0]!
-      return data({ kind: 'review' as const, exemptionId: v.exemptionId, errors: { form: t(`exemptions.err.${problem.code}` as MessageKey) }, values: {}, message: null }, { status: 422 })
-    }
-    throw error
+    // The model's refusal beside the application (one not in scope is the 404 page).
+    const { data: refused, init } = refusal(error, t)
+    return data({ kind: 'review' as const, exemptionId: v.exemptionId, errors: { form: refused.message }, values: {}, message: null }, init ?? undefined)
   }
 }
 

@@ -1,33 +1,25 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
-import { groupScopeWhere, scopesFor } from '#app/models/access.server.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
-import { getLocale, serverT } from '#app/i18n/locale.server.ts'
-import { ENROLL_GROUP_SELECT, enrollPerson, EnrollmentError, enrollRefusalMessage } from '#app/models/enrollments.server.ts'
+import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
+import { serverT } from '#app/i18n/locale.server.ts'
+import { enrollPersonAs, groupsToEnrollIn } from '#app/models/enrollments.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
-import { findGroupInScope } from '#app/models/directory.server.ts'
+import { refusal } from '#app/utils/page-errors.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'enroll.onePerson') }]
 
-
 /** Enroll one person (from their page) in a class or round of the caller's scope. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const person = await requirePersonInScope(user, params.personId ?? '', ROLES)
-  const groups = await getDb().group.findMany({
-    where: { AND: [groupScopeWhere(scopesFor(user, ROLES)), { enrollments: { none: { personId: person.id } } }] },
-    orderBy: [{ startDate: 'desc' }, { code: 'asc' }],
-    select: { id: true, code: true, name: true, kind: true, startDate: true, endDate: true },
-    take: 200,
-  })
   return {
     person: { id: person.id, name: person.name },
-    groups: groups.map((g) => ({ id: g.id, code: g.code, name: g.name, kind: g.kind, startDate: dateOnly(g.startDate), endDate: g.endDate ? dateOnly(g.endDate) : null })),
+    groups: await groupsToEnrollIn(getDb(), user, person.id),
     today: beijingDate(new Date()),
   }
 }
@@ -41,17 +33,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const startDate = String(form.get('startDate') ?? '')
   if (!groupId) return data({ field: 'groupId', error: t('enroll.groupRequired') }, { status: 422 })
   if (!isIsoDate(startDate)) return data({ field: 'startDate', error: t('enroll.startDateInvalid') }, { status: 422 })
-  const db = getDb()
-  const group = await findGroupInScope(db, scopesFor(user, ROLES), groupId, ENROLL_GROUP_SELECT)
-  if (!group) return data({ field: 'groupId', error: t('enroll.groupRequired') }, { status: 422 })
   try {
-    const enrollment = await enrollPerson(db, { personId: person.id, group, startDate, actorId: user.id, ip: context.ip })
+    const { enrollment } = await enrollPersonAs(getDb(), user, { personId: person.id, group: { id: groupId }, startDate, ip: context.ip })
     return redirect(`/coordinator/enrollments/${enrollment.id}`)
   } catch (error) {
-    if (error instanceof EnrollmentError) {
-      return data({ field: 'groupId', error: enrollRefusalMessage(t, error.refusal, getLocale(request, user.locale)) }, { status: 409 })
-    }
-    throw error
+    // The model's refusal, shown above the form (a class outside the scope is the 404 page).
+    const { data: refused, init } = refusal(error, t)
+    return data({ field: 'groupId', error: refused.message }, init ?? undefined)
   }
 }
 

@@ -6,11 +6,10 @@ import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { personFormSchema } from '#app/domain/person-form.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { requireRole } from '#app/auth/permissions.server.ts'
-import { scopesFor } from '#app/models/access.server.ts'
 import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { listAssignableRegions } from '#app/models/directory.server.ts'
-import { createPerson, PersonError } from '#app/models/people.server.ts'
+import { APP_ERROR_STATUS } from '#app/models/errors.server.ts'
+import { PersonError, placementRegions, registerPerson } from '#app/models/people.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
 
@@ -18,7 +17,7 @@ const ROLES = PEOPLE_MANAGERS
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
-  const regions = await listAssignableRegions(getDb(), { scopes: scopesFor(user, ROLES) })
+  const regions = await placementRegions(getDb(), user)
   return { regions, today: beijingDate(new Date()) }
 }
 
@@ -29,20 +28,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: personFormSchema(t, today) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 422 })
-
-  const db = getDb()
-  const regions = await listAssignableRegions(db, { scopes: scopesFor(user, ROLES) })
-  if (!regions.some((r) => r.id === submission.value.regionId)) {
-    return data({ result: submission.reply({ fieldErrors: { regionId: [t('person.regionRequired')] } }) }, { status: 422 })
-  }
+  const { regionId, ...input } = submission.value
   try {
-    const person = await createPerson(db, { input: submission.value, actorId: user.id, ip: context.ip, today })
+    const person = await registerPerson(getDb(), user, { input: { ...input, region: { id: regionId } }, ip: context.ip, today })
     return redirect(`/coordinator/people/${person.id}`)
   } catch (error) {
-    if (error instanceof PersonError && error.code === 'duplicate_id_number') {
-      return data({ result: submission.reply({ fieldErrors: { idNumber: [t('idNumber.duplicate')] } }) }, { status: 409 })
-    }
-    throw error
+    // The model's refusal beside the field it concerns (the region outside the scope, a duplicate ID number).
+    if (!(error instanceof PersonError)) throw error
+    return data({ result: submission.reply({ fieldErrors: { [error.field]: [error.describe(t)] } }) }, { status: APP_ERROR_STATUS[error.kind] })
   }
 }
 

@@ -67,7 +67,7 @@ export default function MyCourses() {
       ) : null}
       {early ? (
         <p className="card notice" role="status">
-          {t(early === 'applied' ? 'outcomes.earlyApplied' : 'outcomes.earlyNotEligible')}
+          {t(early === 'applied' ? 'outcomes.earlyApplied' : early === 'rejected' ? 'outcomes.earlyRejectedFinal' : 'outcomes.earlyNotEligible')}
         </p>
       ) : null}
       {cards.length === 0 ? <p className="card">{t('outcomes.noEnrollment')}</p> : null}

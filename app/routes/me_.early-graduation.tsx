@@ -1,34 +1,34 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node'
-import { notFound, requireRole } from '#app/auth/permissions.server.ts'
-import { beijingDate } from '#app/domain/time.ts'
-import { graduationCheck, requestEarlyGraduation } from '#app/models/study-records.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { enrollmentToActOn, requestEarlyGraduation, StudyRecordError } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { pageLoad, rethrowAsPage } from '#app/utils/page-errors.server.ts'
+
+/** What the course page says after a refused application (`?early=`), by the model's refusal. */
+const NOTICE: Partial<Record<string, string>> = { not_eligible: 'not_eligible', not_active: 'not_eligible', early_rejected: 'rejected' }
 
 /**
  * POST /me/early-graduation — a learner applies to graduate early (works
- * with JavaScript off). Form fields: `enrollmentId` (their own active
- * enrollment) and `redirectTo` (a /me path; default /me/courses). Only when
- * the outcome is eligible_for_graduation (otherwise back with
- * `?early=not_eligible`); a repeat keeps the one pending application.
+ * with JavaScript off). Form fields: `enrollmentId` (their own enrollment)
+ * and `redirectTo` (a /me path; default /me/courses). The rule is the
+ * model's (requestEarlyGraduation): applied → `?early=applied` (a repeat
+ * keeps the one pending application); not eligible → `?early=not_eligible`;
+ * after a rejection → `?early=rejected` (a rejection is final).
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ['learner'])
-  if (!user.personId) throw notFound()
   const form = await request.formData()
   const db = getDb()
-  const enrollment = await db.enrollment.findFirst({
-    where: { id: String(form.get('enrollmentId') ?? ''), personId: user.personId, status: 'active', program: { code: 'skills-credential' } },
-    select: { id: true },
-  })
-  if (!enrollment) throw notFound()
+  const enrollment = await pageLoad(() => enrollmentToActOn(db, user, String(form.get('enrollmentId') ?? ''), { allowSelf: true }))
   const to = String(form.get('redirectTo') ?? '')
   const url = new URL(/^\/me(\/|\?|$)/.test(to) ? to : '/me/courses', 'http://x')
-  const check = await graduationCheck(db, enrollment.id, beijingDate(new Date()))
-  if (!check.eligible) {
-    url.searchParams.set('early', 'not_eligible')
-  } else {
+  try {
     await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: user.id, ip: context.ip })
     url.searchParams.set('early', 'applied')
+  } catch (error) {
+    const notice = error instanceof StudyRecordError ? NOTICE[error.problem.code] : undefined
+    if (!notice) rethrowAsPage(error)
+    url.searchParams.set('early', notice)
   }
   return redirect(`${url.pathname}${url.search}`)
 }

@@ -1,7 +1,9 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node'
-import { notFound, requireRole } from '#app/auth/permissions.server.ts'
-import { completeTask, StudyRecordError } from '#app/models/study-records.server.ts'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
+import { completeOwnTask } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { pageLoad } from '#app/utils/page-errors.server.ts'
 
 /**
  * POST /me/tasks/:taskId/complete — a learner submits one of their own
@@ -12,28 +14,10 @@ import { getDb } from '#app/utils/db.server.ts'
  * `?taskDone=<taskId>`; a task outside the learner's plan is 404.
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, ['learner', 'teacher'])
-  if (!user.personId) throw notFound()
+  const user = await requireRole(request, SELF_ROLES)
   const form = await request.formData()
-  const wanted = String(form.get('enrollmentId') ?? '')
-  const db = getDb()
   const taskId = params.taskId ?? ''
-  const enrollment = await db.enrollment.findFirst({
-    where: {
-      personId: user.personId,
-      status: 'active',
-      ...(wanted ? { id: wanted } : {}),
-      group: { major: { planItems: { some: { retiredAt: null, course: { tasks: { some: { id: taskId, retiredAt: null } } } } } } },
-    },
-    select: { id: true },
-  })
-  if (!enrollment) throw notFound()
-  try {
-    await completeTask(db, { enrollmentId: enrollment.id, taskId, source: 'learner', actorId: user.id, ip: context.ip })
-  } catch (error) {
-    if (error instanceof StudyRecordError) throw notFound()
-    throw error
-  }
+  await pageLoad(() => completeOwnTask(getDb(), user, { taskId, enrollmentId: String(form.get('enrollmentId') ?? '') || null, ip: context.ip }))
   const to = String(form.get('redirectTo') ?? '')
   const target = /^\/me(\/|\?|$)/.test(to) ? to : '/me/courses'
   const url = new URL(target, 'http://x')

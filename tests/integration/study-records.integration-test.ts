@@ -20,6 +20,7 @@ import {
 } from '#app/models/study-records.server.ts'
 import { appendHourEntry } from '#app/models/ledger.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { translator } from '#app/i18n/index.ts'
 import * as enrollmentsRoute from '#app/routes/api.v1.enrollments.ts'
 import * as moralRoute from '#app/routes/api.v1.enrollments.$id.moral-evaluation.ts'
 import * as resultsRoute from '#app/routes/api.v1.enrollments.$id.results.ts'
@@ -327,20 +328,39 @@ describe('withdrawal and moral evaluation', () => {
 })
 
 describe('early graduation', () => {
-  test('one pending request; approval refused while not eligible (reasons given); rejection needs a reason and is final', async () => {
+  /** Every graduation condition met (tasks, results, moral evaluation, 360 学时) long before the period ends in 2029. */
+  async function makeEligible(enrollmentId: string) {
+    const db = getDb()
+    for (const task of plan[0]!.tasks) await completeTask(db, { enrollmentId, taskId: task.id, source: 'coordinator', actorId: county.id })
+    for (const course of plan) await recordResult(db, { enrollmentId, courseId: course.id, score: 85, passed: true, actorId: county.id })
+    await recordMoralEvaluation(db, { enrollmentId, passed: true, actorId: county.id })
+    await addHours(enrollmentId)
+  }
+  async function addHours(enrollmentId: string) {
+    await getDb().$transaction(async (tx) => {
+      for (let i = 0; i < 12; i++) {
+        await appendHourEntry(tx, { enrollmentId, category: 'self_study', minutes: 1350, date: `2026-04-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: county.id, reason: '补录' })
+      }
+    })
+  }
+
+  test('one pending request; approval refused once no longer eligible (reasons given); rejection needs a reason and is final', async () => {
     const db = getDb()
     const { enrollment } = await learnerInClass()
+    await makeEligible(enrollment.id)
     const a = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
     const b = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
     expect(a.created).toBe(true)
     expect(b).toMatchObject({ created: false, request: { id: a.request.id } })
 
+    // A later failed moral evaluation: the outcome no longer allows graduating.
+    await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: false, actorId: county.id })
     const approve = await decideEarlyGraduation(db, { requestId: a.request.id, approve: true, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
     expect((approve as StudyRecordError).problem.code).toBe('not_eligible')
     expect(((approve as StudyRecordError).problem as { reasons: string[] }).reasons.length).toBeGreaterThan(0)
     const noReason = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
     expect((noReason as StudyRecordError).problem.code).toBe('reason_required')
-    await expect(decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '学时未满', asOf: recordedToday(), actorId: county.id })).resolves.toEqual({
+    await expect(decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '品德评价未通过', asOf: recordedToday(), actorId: county.id })).resolves.toEqual({
       id: a.request.id,
       status: 'rejected',
     })
@@ -351,23 +371,42 @@ describe('early graduation', () => {
       { action: 'early_graduation.reject' },
     ])
   })
+
+  test('the model refuses an application while not eligible (with the reasons) and after a rejection, even once eligible again (in Chinese)', async () => {
+    const db = getDb()
+    const { enrollment } = await learnerInClass()
+    const early = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id }).catch((e: unknown) => e)
+    expect(early).toBeInstanceOf(StudyRecordError)
+    expect((early as StudyRecordError).problem.code).toBe('not_eligible')
+    expect((early as StudyRecordError).kind).toBe('not_eligible')
+    await makeEligible(enrollment.id)
+    const { request } = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
+    await decideEarlyGraduation(db, { requestId: request.id, approve: false, reason: '材料不全', asOf: recordedToday(), actorId: county.id })
+
+    const resent = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id }).catch((e: unknown) => e)
+    expect(resent).toBeInstanceOf(StudyRecordError)
+    expect((resent as StudyRecordError).problem).toEqual({ code: 'early_rejected' })
+    expect((resent as StudyRecordError).kind).toBe('conflict')
+    expect((resent as StudyRecordError).describe(translator('zh-CN'))).toBe('提前毕业申请已被驳回，不能再次申请；修业期满后即可毕业。')
+    expect(await db.earlyGraduationRequest.findMany({ where: { enrollmentId: enrollment.id }, select: { status: true } })).toEqual([{ status: 'rejected' }])
+  })
+
   test('approved once the outcome is eligible_for_graduation: moral passed, every plan course passed, 360 学时 of self-study and online', async () => {
     const db = getDb()
     const { enrollment } = await learnerInClass()
     for (const task of plan[0]!.tasks) await completeTask(db, { enrollmentId: enrollment.id, taskId: task.id, source: 'coordinator', actorId: county.id })
     for (const course of plan) await recordResult(db, { enrollmentId: enrollment.id, courseId: course.id, score: 85, passed: true, actorId: county.id })
     await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: true, actorId: county.id })
-    const { request } = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
-    // Still 360 学时 short: refused with the outcome's reason.
-    const short = (await decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)) as StudyRecordError
+    // Still 360 学时 short: the application itself is refused with the outcome's reason.
+    const short = (await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id }).catch((e: unknown) => e)) as StudyRecordError
     expect(short.problem.code).toBe('not_eligible')
-    await db.$transaction(async (tx) => {
-      for (let i = 0; i < 12; i++) {
-        await appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'self_study', minutes: 1350, date: `2026-04-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: county.id, reason: '补录' })
-      }
-    })
+    expect((short.problem as { reasons: string[] }).reasons.join('')).toContain('学时')
+    await addHours(enrollment.id)
+    const { request } = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
     await expect(decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: recordedToday(), actorId: county.id })).resolves.toEqual({ id: request.id, status: 'approved' })
     expect(await db.earlyGraduationRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: 'approved', reviewedById: county.id })
+    // Asking again answers the approved one (api-v1.md), nothing new.
+    await expect(requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })).resolves.toMatchObject({ created: false, request: { id: request.id, status: 'approved' } })
   })
 })
 
