@@ -11,7 +11,8 @@ import type { HourCategory, HourSource } from '#app/generated/prisma/enums.ts'
 import { currentPolicyVersion, syncPolicies } from '#app/models/policies.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { faker } from '#tests/fixtures/factories.ts'
+import type { faker as Faker } from '#tests/fixtures/factories.ts'
+import { byIdNumber } from './seed-order.ts'
 
 type Entry = {
   enrollmentId: string; personId: string; groupId: string; category: HourCategory; minutes: number
@@ -22,7 +23,8 @@ const day = (d: string) => new Date(`${d}T00:00:00Z`)
 const addDays = (d: string, n: number) => new Date(day(d).getTime() + n * 86_400_000).toISOString().slice(0, 10)
 const daysBetween = (a: string, b: string) => Math.round((day(b).getTime() - day(a).getTime()) / 86_400_000)
 
-export async function seedActivity(db: Db, { today, coordinatorId }: { today: string; coordinatorId: string | null }) {
+/** `faker` is the seed's own seeded instance; groups and their people are visited in a stable order, so the same seed gives the same activity. */
+export async function seedActivity(db: Db, { today, coordinatorId, faker }: { today: string; coordinatorId: string | null; faker: typeof Faker }) {
   await syncPolicies(db)
   const programs = await db.program.findMany()
   for (const p of programs) {
@@ -30,7 +32,12 @@ export async function seedActivity(db: Db, { today, coordinatorId }: { today: st
   }
   // Courses and online lessons come from content/catalog (synced by seed.ts before this runs).
 
-  const groups = await db.group.findMany({ include: { enrollments: { select: { id: true, personId: true, status: true, startDate: true, periodEnd: true } } } })
+  const groups = (
+    await db.group.findMany({
+      orderBy: { code: 'asc' },
+      include: { enrollments: { select: { id: true, personId: true, status: true, startDate: true, periodEnd: true, person: { select: { idCipher: true } } } } },
+    })
+  ).map((g) => ({ ...g, enrollments: byIdNumber(g.enrollments) }))
   const sessions: { id: string; groupId: string; startsAt: Date; endsAt: Date; venue: string; plannedMinutes: number; description: string; checkinKey: Uint8Array<ArrayBuffer> }[] = []
   const attendances: { id: string; sessionId: string; enrollmentId: string; checkedInAt: Date; checkedOutAt: Date; method: 'qr' | 'roster'; creditedMinutes: number }[] = []
   const entries: Entry[] = []

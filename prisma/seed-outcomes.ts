@@ -21,14 +21,14 @@
  * Teacher rounds need nothing here: their outcome follows their hours.
  * Rows are inserted in bulk; the seed is initial data, so no audit events.
  */
-import { addYears } from '#app/domain/time.ts'
+import { addYears, dateOnly } from '#app/domain/time.ts'
 import type { ExemptionBasis, ExemptionMode } from '#app/generated/prisma/enums.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { byIdNumber } from './seed-order.ts'
 
 const H = 45
 const dayMs = 86_400_000
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10)
 const day = (d: string) => new Date(`${d}T00:00:00Z`)
 /** A Beijing working-hours instant on a date. */
 const at = (d: string) => new Date(`${d}T10:00:00+08:00`)
@@ -52,20 +52,35 @@ type PlanCourse = { id: string; code: string; name: string; credits: number; kin
 
 export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: string; coordinatorId: string | null }) {
   const rnd = random(20261124)
-  const classes = await db.group.findMany({
-    where: { kind: 'class', majorId: { not: null } },
-    orderBy: { code: 'asc' },
-    select: {
-      id: true,
-      code: true,
-      majorId: true,
-      enrollments: { where: { status: 'active' }, orderBy: { id: 'asc' }, select: { id: true, personId: true, startDate: true, periodEnd: true, studyYears: true } },
-    },
-  })
+  // Stable keys only (class code, the learner's ID number, plan position and course code), never random row ids:
+  // the same seed gives every learner the same outcome on every run.
+  const classes = (
+    await db.group.findMany({
+      where: { kind: 'class', majorId: { not: null } },
+      orderBy: { code: 'asc' },
+      select: {
+        id: true,
+        code: true,
+        majorId: true,
+        enrollments: {
+          where: { status: 'active' },
+          select: { id: true, personId: true, startDate: true, periodEnd: true, studyYears: true, person: { select: { idCipher: true } } },
+        },
+      },
+    })
+  ).map((g) => ({ ...g, enrollments: byIdNumber(g.enrollments) }))
   const planItems = await db.planItem.findMany({
     where: { majorId: { in: classes.map((c) => c.majorId!) }, retiredAt: null, course: { retiredAt: null } },
-    orderBy: [{ position: 'asc' }, { createdAt: 'asc' }],
-    select: { majorId: true, course: { select: { id: true, code: true, name: true, credits: true, kind: true, tasks: { where: { retiredAt: null }, select: { id: true } } } } },
+    orderBy: [{ position: 'asc' }, { course: { code: 'asc' } }],
+    select: {
+      majorId: true,
+      course: {
+        select: {
+          id: true, code: true, name: true, credits: true, kind: true,
+          tasks: { where: { retiredAt: null }, orderBy: [{ position: 'asc' }, { code: 'asc' }], select: { id: true } },
+        },
+      },
+    },
   })
   const plans = new Map<string, PlanCourse[]>()
   for (const item of planItems) {

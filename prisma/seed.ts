@@ -14,12 +14,13 @@ import { personRow } from '#app/models/people.server.ts'
 import { lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { faker, fakePerson } from '#tests/fixtures/factories.ts'
+import { seededFactories } from '#tests/fixtures/factories.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { syncContent } from '#app/server/content-sync.ts'
 import { seedActivity } from './seed-activity.ts'
 import { seedOutcomes } from './seed-outcomes.ts'
 
-export const seedPassword = () => process.env.XX_SEED_PASSWORD ?? 'XiangXue-demo-2026'
+export const seedPassword = () => getEnv().XX_SEED_PASSWORD
 
 export const SEED_ACCOUNTS = [
   { username: 'admin', label: '系统管理员（全部）' },
@@ -76,8 +77,12 @@ const TEACHER_SCHOOLS = ['CH-ZL-XX1', 'CH-GL-ZX', 'CH-NF-XX', 'CH-RD-ZX', 'CH-PM
 const date = (d: string) => new Date(`${d}T00:00:00Z`)
 const studyYearsFor = (e: PriorEducation | null) => (e === 'senior' || e === 'vocational' ? 1 : 3)
 
+/** Seed of the demo's faker: the same people (names, ID numbers, phones) and the same activity on every run. */
+export const SEED_FAKER_SEED = 522327
+
 export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
-  faker.seed(522327)
+  // A faker instance of the seed's own (not the tests' shared one), so nothing else in the process can shift its sequence.
+  const { faker, fakePerson } = seededFactories(SEED_FAKER_SEED)
   const today = '2026-11-24'
 
   // Regions, top-down so each child knows its parent's path.
@@ -205,7 +210,7 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
   await account('teacher.demo', teacherPerson.name, [{ role: 'teacher' }], { personId: teacherPerson.id })
 
   const coordinator = await db.user.findUniqueOrThrow({ where: { username: 'coord.county' }, select: { id: true } })
-  const activity = await seedActivity(db, { today, coordinatorId: coordinator.id })
+  const activity = await seedActivity(db, { today, coordinatorId: coordinator.id, faker })
   const outcomes = await seedOutcomes(db, { today, coordinatorId: coordinator.id })
   log(
     `seeded ${REGIONS.length} regions, ${people.length} people, ${enrollments.length} enrollments, ` +

@@ -11,9 +11,9 @@ import { enqueueCertificateBatch, workerConnection } from '#app/jobs/queue.serve
 import { failBatch, runBatch, unfinishedBatchIds } from '#app/models/certificate-batches.server.ts'
 import { CertificateError } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 
 const log = (line: string) => console.log(`[workers] ${new Date().toISOString()} ${line}`)
-const ms = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 
 export async function startWorkers() {
   const db = getDb()
@@ -36,8 +36,8 @@ export async function startWorkers() {
       prefix: queuePrefix(),
       concurrency: 1,
       // A killed worker's job is taken over once its lock expires (defaults 30 s; tests shorten them).
-      lockDuration: ms('XX_WORKER_LOCK_MS', 30_000),
-      stalledInterval: ms('XX_WORKER_STALLED_MS', 30_000),
+      lockDuration: getEnv().XX_WORKER_LOCK_MS,
+      stalledInterval: getEnv().XX_WORKER_STALLED_MS,
       maxStalledCount: 10,
     },
   )

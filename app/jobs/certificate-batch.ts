@@ -5,17 +5,18 @@
  * certificate (issueCertificate is idempotent per enrollment and type).
  */
 import { z } from 'zod'
+import { DEFAULT_REDIS_URL, getEnv } from '#app/utils/env.server.ts'
 
 export const CERTIFICATE_BATCH_QUEUE = 'certificate-batch'
 
 export const certificateBatchPayload = z.object({ batchId: z.string().min(1) })
 export type CertificateBatchPayload = z.infer<typeof certificateBatchPayload>
 
-/** Key prefix of every queue (tests set XX_QUEUE_PREFIX to keep their queues apart). */
+/** Key prefix of every queue (XX_QUEUE_PREFIX; tests set their own to keep their queues apart). */
 export function queuePrefix(): string {
-  return process.env.XX_QUEUE_PREFIX || 'xx'
+  return getEnv().XX_QUEUE_PREFIX
 }
 
 export function redisUrl(): string {
-  return process.env.REDIS_URL || 'redis://127.0.0.1:6379'
+  return getEnv().REDIS_URL ?? DEFAULT_REDIS_URL
 }

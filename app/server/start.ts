@@ -91,11 +91,14 @@ async function main() {
   const { syncContent } = await import('./content-sync.ts')
   await syncContent(getDb(), { log })
 
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  // From here on the environment is complete (database, keys): configuration is read through the validated env.
+  const { DEFAULT_REDIS_URL, getEnv } = await import('#app/utils/env.server.ts')
+  const env = getEnv()
+  const redisUrl = env.REDIS_URL ?? DEFAULT_REDIS_URL
   let stopWorkers: (() => Promise<void>) | undefined
   if (await redisReachable(redisUrl)) {
     log(`Redis 可用 (${redisUrl})。`)
-    if (process.env.XX_WORKERS !== 'separate') {
+    if (env.XX_WORKERS === 'inline') {
       // The workers run in this process (XX_WORKERS=separate: run `npm run workers` on its own instead).
       const { startWorkers } = await import('../../workers/certificate-batch.worker.ts')
       const workers = await startWorkers()
@@ -106,8 +109,6 @@ async function main() {
     log(`未连接到 Redis (${redisUrl})：提醒和批量任务暂停。安装并启动 redis-server，或设置 REDIS_URL 后重新运行 npm start。`)
   }
 
-  const { getEnv } = await import('#app/utils/env.server.ts')
-  const env = getEnv()
   const { createHttpApp } = await import('./http.ts')
   const app = await createHttpApp({ root, dev, publicUrl: env.XX_PUBLIC_URL, trustProxy: env.XX_TRUST_PROXY })
   const server = app.listen(env.PORT, () => {

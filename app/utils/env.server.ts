@@ -49,7 +49,23 @@ const schema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || isEd25519PrivateKey(v), 'must be an Ed25519 private key (JWK with "d", or PKCS#8 PEM)'),
+  /** Password given to the demo accounts when the seed runs. */
+  XX_SEED_PASSWORD: z.string().min(1).default('XiangXue-demo-2026'),
+  /** Where the BullMQ workers run: `inline` in the npm start process (when Redis answers), `separate` for `npm run workers` on its own. */
+  XX_WORKERS: z.enum(['inline', 'separate']).default('inline'),
+  /** Key prefix of every BullMQ queue in Redis; deployments (and test files) sharing a Redis keep apart by it. */
+  XX_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only')
+    .default('xx'),
+  /** A worker's job lock (ms): a killed worker's job is taken over once it expires. */
+  XX_WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often (ms) workers look for stalled jobs (whose lock expired). */
+  XX_WORKER_STALLED_MS: z.coerce.number().int().min(500).default(30_000),
 })
+
+/** Redis when REDIS_URL is unset (queues, workers, the start-up check). */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
 
 function isEd25519PrivateKey(text: string): boolean {
   try {
