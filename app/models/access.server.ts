@@ -102,6 +102,10 @@ export type AccessMode = 'read' | 'act'
 
 /** Prisma filter: enrollments inside any of the scopes, for reading or for acting. */
 export function enrollmentScopeWhere(scopes: Scope[], mode: AccessMode): Prisma.EnrollmentWhereInput {
+  // Everything: no condition. (Spelled out as OR of empty relation filters, Prisma matches nothing
+  // when the filter is nested under another relation, e.g. a certificate's enrollment — the
+  // admin's 404 on certificate PDFs.)
+  if (scopes.some((s) => s.kind === 'all')) return {}
   if (mode === 'act') return { group: groupScopeWhere(scopes) }
   return { OR: [{ group: groupScopeWhere(scopes) }, { person: personScopeWhere(scopes) }] }
 }

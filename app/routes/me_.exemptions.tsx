@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { ExemptionForm } from '#app/components/exemption-form.tsx'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { submitApplicationForm } from '#app/models/exemption-form.server.ts'
@@ -11,7 +12,7 @@ import { showDate } from '#app/utils/format.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['learner', 'teacher'] as const
+const ROLES = SELF_ROLES
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'exemptions.title') }]
 

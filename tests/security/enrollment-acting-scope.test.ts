@@ -24,6 +24,8 @@ import * as withdrawApi from '#app/routes/api.v1.enrollments.$id.withdraw.ts'
 import * as certificatesPage from '#app/routes/coordinator.enrollments.$enrollmentId_.certificates.tsx'
 import * as enrollmentPage from '#app/routes/coordinator.enrollments.$enrollmentId.tsx'
 import * as personPage from '#app/routes/coordinator.people.$personId.tsx'
+import * as pdfPage from '#app/routes/certificates.$serial.pdf.tsx'
+import * as pdfApi from '#app/routes/api.v1.certificates.$serial.pdf.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
@@ -177,5 +179,19 @@ describe('the coordinator of the class’s or round’s region acts', () => {
     await expect(findCertificateInScope(db, county.user, serial, 'act')).resolves.toMatchObject({ serial })
     // Already issued by the county: asking again through the model is the same certificate, not a new one.
     expect((await issueCertificate(db, { enrollmentId: enrollment.id, type: 'training', actorId: county.id })).created).toBe(false)
+
+    // The PDF follows the reading rule: the home-township coordinator, the county bureau and the admin read it (issue 10, "Also seen").
+    const admin = await createUserWithSession(db, { role: 'admin' })
+    const bureau = await createUserWithSession(db, { role: 'bureau', scopeRegionId: world.regions.county.id })
+    await expect(findCertificateInScope(db, (await userForSessionToken(admin.token))!, serial, 'read')).resolves.toMatchObject({ serial })
+    for (const reader of [zhelou, admin, bureau]) {
+      const pdf = await callRoute(pdfPage.loader as never, { url: `/certificates/${serial}/pdf`, cookie: reader.cookie, params: { serial } })
+      expect(pdf.status, reader.username).toBe(200)
+      expect((pdf.value as Response).headers.get('content-type')).toBe('application/pdf')
+    }
+    const viaApi = await pdfApi.loader({ request: new Request(`http://localhost/api/v1/certificates/${serial}/pdf`, { headers: { authorization: `Bearer ${admin.token}` } }), params: { serial }, context: { ip: '1.1.1.1' } } as never)
+    expect(viaApi.status).toBe(200)
+    const outsider = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
+    expect((await callRoute(pdfPage.loader as never, { url: '/x', cookie: outsider.cookie, params: { serial } })).status).toBe(404)
   })
 })
