@@ -15,8 +15,16 @@ import type { faker as Faker } from '#tests/fixtures/factories.ts'
 import { byIdNumber } from './seed-order.ts'
 
 type Entry = {
-  enrollmentId: string; personId: string; groupId: string; category: HourCategory; minutes: number
-  occurredOn: Date; source: HourSource; sourceRef: string | null; reason: string | null; createdById: string | null
+  enrollmentId: string
+  personId: string
+  groupId: string
+  category: HourCategory
+  minutes: number
+  occurredOn: Date
+  source: HourSource
+  sourceRef: string | null
+  reason: string | null
+  createdById: string | null
 }
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`)
@@ -35,11 +43,30 @@ export async function seedActivity(db: Db, { today, coordinatorId, faker }: { to
   const groups = (
     await db.group.findMany({
       orderBy: { code: 'asc' },
-      include: { enrollments: { select: { id: true, personId: true, status: true, startDate: true, periodEnd: true, person: { select: { idCipher: true } } } } },
+      include: {
+        enrollments: { select: { id: true, personId: true, status: true, startDate: true, periodEnd: true, person: { select: { idCipher: true } } } },
+      },
     })
   ).map((g) => ({ ...g, enrollments: byIdNumber(g.enrollments) }))
-  const sessions: { id: string; groupId: string; startsAt: Date; endsAt: Date; venue: string; plannedMinutes: number; description: string; checkinKey: Uint8Array<ArrayBuffer> }[] = []
-  const attendances: { id: string; sessionId: string; enrollmentId: string; checkedInAt: Date; checkedOutAt: Date; method: 'qr' | 'roster'; creditedMinutes: number }[] = []
+  const sessions: {
+    id: string
+    groupId: string
+    startsAt: Date
+    endsAt: Date
+    venue: string
+    plannedMinutes: number
+    description: string
+    checkinKey: Uint8Array<ArrayBuffer>
+  }[] = []
+  const attendances: {
+    id: string
+    sessionId: string
+    enrollmentId: string
+    checkedInAt: Date
+    checkedOutAt: Date
+    method: 'qr' | 'roster'
+    creditedMinutes: number
+  }[] = []
   const entries: Entry[] = []
 
   for (const g of groups) {
@@ -49,7 +76,7 @@ export async function seedActivity(db: Db, { today, coordinatorId, faker }: { to
     // rounds a five-day concentrated block plus a follow-up day.
     const days: string[] = []
     if (g.kind === 'class') {
-      for (let d = addDays(start, 9); d <= end; ) {
+      for (let d = addDays(start, 9); d <= end;) {
         if (!(g.code === 'CH2026-YZ01' && d.slice(0, 7) === '2026-07')) days.push(d)
         const [y, m] = d.split('-').map(Number) as [number, number]
         d = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-10`
@@ -61,8 +88,14 @@ export async function seedActivity(db: Db, { today, coordinatorId, faker }: { to
     const venue = g.kind === 'class' ? '册亨县中等职业学校 实训楼 2 楼' : '册亨县教师发展中心 多功能厅'
     for (const d of days) {
       const s = {
-        id: newId(), groupId: g.id, startsAt: new Date(`${d}T09:00:00+08:00`), endsAt: new Date(`${d}T17:30:00+08:00`),
-        venue, plannedMinutes: 360, description: g.kind === 'class' ? '集中授课：理论 + 实操' : '集中研修', checkinKey: new Uint8Array(randomBytes(32)),
+        id: newId(),
+        groupId: g.id,
+        startsAt: new Date(`${d}T09:00:00+08:00`),
+        endsAt: new Date(`${d}T17:30:00+08:00`),
+        venue,
+        plannedMinutes: 360,
+        description: g.kind === 'class' ? '集中授课：理论 + 实操' : '集中研修',
+        checkinKey: new Uint8Array(randomBytes(32)),
       }
       sessions.push(s)
       if (d >= today) continue
@@ -71,13 +104,26 @@ export async function seedActivity(db: Db, { today, coordinatorId, faker }: { to
         const viaQr = faker.datatype.boolean(0.8)
         const late = viaQr ? faker.number.int({ min: 0, max: 40 }) : 0
         const a = {
-          id: newId(), sessionId: s.id, enrollmentId: e.id, method: viaQr ? ('qr' as const) : ('roster' as const),
-          checkedInAt: new Date(s.startsAt.getTime() + late * 60_000), checkedOutAt: s.endsAt, creditedMinutes: 360 - late,
+          id: newId(),
+          sessionId: s.id,
+          enrollmentId: e.id,
+          method: viaQr ? ('qr' as const) : ('roster' as const),
+          checkedInAt: new Date(s.startsAt.getTime() + late * 60_000),
+          checkedOutAt: s.endsAt,
+          creditedMinutes: 360 - late,
         }
         attendances.push(a)
         entries.push({
-          enrollmentId: e.id, personId: e.personId, groupId: g.id, category: 'concentrated', minutes: a.creditedMinutes,
-          occurredOn: day(d), source: 'attendance', sourceRef: a.id, reason: null, createdById: viaQr ? null : coordinatorId,
+          enrollmentId: e.id,
+          personId: e.personId,
+          groupId: g.id,
+          category: 'concentrated',
+          minutes: a.creditedMinutes,
+          occurredOn: day(d),
+          source: 'attendance',
+          sourceRef: a.id,
+          reason: null,
+          createdById: viaQr ? null : coordinatorId,
         })
       }
     }
@@ -90,7 +136,10 @@ export async function seedActivity(db: Db, { today, coordinatorId, faker }: { to
       if (span <= 0) continue
       // Required 学时 over the period: classes 360 学时 over 1–3 years; rounds 40–50 学时 over months.
       const pace = faker.helpers.weightedArrayElement([
-        { weight: 2, value: 1.4 }, { weight: 5, value: 1.0 }, { weight: 2, value: 0.6 }, { weight: 1, value: 0.15 },
+        { weight: 2, value: 1.4 },
+        { weight: 5, value: 1.0 },
+        { weight: 2, value: 0.6 },
+        { weight: 1, value: 0.15 },
       ])
       const weeks = Math.max(1, Math.floor(span / 7))
       for (let w = 0; w < weeks; w++) {
@@ -104,7 +153,16 @@ export async function seedActivity(db: Db, { today, coordinatorId, faker }: { to
           entries.push(entry(e, g.id, 'self_study', Math.round(minutes * 0.55), d, 'self_study_log'))
           entries.push(entry(e, g.id, 'online', Math.round(minutes * 0.45), d, 'online_tracking'))
         } else if (w % 2 === 0) {
-          entries.push(entry(e, g.id, faker.helpers.arrayElement(['online', 'school_based'] as const), Math.round(faker.number.int({ min: 20, max: 60 }) * pace), d, 'online_tracking'))
+          entries.push(
+            entry(
+              e,
+              g.id,
+              faker.helpers.arrayElement(['online', 'school_based'] as const),
+              Math.round(faker.number.int({ min: 20, max: 60 }) * pace),
+              d,
+              'online_tracking',
+            ),
+          )
         }
       }
     }
@@ -117,6 +175,17 @@ export async function seedActivity(db: Db, { today, coordinatorId, faker }: { to
 
   function entry(e: { id: string; personId: string }, groupId: string, category: HourCategory, minutes: number, d: string, source: HourSource): Entry {
     // Seeded self-study and online entries stand for logs and lesson days that predate the demo; no source row.
-    return { enrollmentId: e.id, personId: e.personId, groupId, category, minutes: Math.max(1, minutes), occurredOn: day(d), source, sourceRef: null, reason: null, createdById: null }
+    return {
+      enrollmentId: e.id,
+      personId: e.personId,
+      groupId,
+      category,
+      minutes: Math.max(1, minutes),
+      occurredOn: day(d),
+      source,
+      sourceRef: null,
+      reason: null,
+      createdById: null,
+    }
   }
 }

@@ -76,7 +76,11 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
       majorId: true,
       course: {
         select: {
-          id: true, code: true, name: true, credits: true, kind: true,
+          id: true,
+          code: true,
+          name: true,
+          credits: true,
+          kind: true,
           tasks: { where: { retiredAt: null }, orderBy: [{ position: 'asc' }, { code: 'asc' }], select: { id: true } },
         },
       },
@@ -85,7 +89,10 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
   const plans = new Map<string, PlanCourse[]>()
   for (const item of planItems) {
     const c = item.course
-    plans.set(item.majorId, [...(plans.get(item.majorId) ?? []), { id: c.id, code: c.code, name: c.name, credits: Number(c.credits), kind: c.kind, taskIds: c.tasks.map((t) => t.id) }])
+    plans.set(item.majorId, [
+      ...(plans.get(item.majorId) ?? []),
+      { id: c.id, code: c.code, name: c.name, credits: Number(c.credits), kind: c.kind, taskIds: c.tasks.map((t) => t.id) },
+    ])
   }
   const demoLearner = await db.user.findUnique({ where: { username: 'learner.demo' }, select: { personId: true } })
 
@@ -102,30 +109,110 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
   const results: { id: string; enrollmentId: string; courseId: string; score: number; passed: boolean; recordedById: string | null; createdAt: Date }[] = []
   const morals: { id: string; enrollmentId: string; passed: boolean; note: string | null; recordedById: string | null; createdAt: Date }[] = []
   const exemptions: {
-    id: string; enrollmentId: string; courseId: string | null; basis: ExemptionBasis; mode: ExemptionMode; certificateNo: string | null; issuer: string | null
-    credits: number | null; note: string | null; status: 'approved'; reviewedById: string | null; reviewedAt: Date; reviewReason: string
+    id: string
+    enrollmentId: string
+    courseId: string | null
+    basis: ExemptionBasis
+    mode: ExemptionMode
+    certificateNo: string | null
+    issuer: string | null
+    credits: number | null
+    note: string | null
+    status: 'approved'
+    reviewedById: string | null
+    reviewedAt: Date
+    reviewReason: string
   }[] = []
-  const topUps: { enrollmentId: string; personId: string; groupId: string; category: 'online'; minutes: number; occurredOn: Date; source: 'transfer'; sourceRef: null; reason: string; createdById: string | null }[] = []
+  const topUps: {
+    enrollmentId: string
+    personId: string
+    groupId: string
+    category: 'online'
+    minutes: number
+    occurredOn: Date
+    source: 'transfer'
+    sourceRef: null
+    reason: string
+    createdById: string | null
+  }[] = []
   const withdrawals: { id: string; enrollmentId: string; withdrawnOn: Date; reason: string; recordedById: string | null; createdAt: Date }[] = []
-  const early: { id: string; enrollmentId: string; status: 'pending' | 'approved'; requestedById: string | null; reviewedById: string | null; reviewedAt: Date | null; reviewReason: string | null; createdAt: Date }[] = []
+  const early: {
+    id: string
+    enrollmentId: string
+    status: 'pending' | 'approved'
+    requestedById: string | null
+    reviewedById: string | null
+    reviewedAt: Date | null
+    reviewReason: string | null
+    createdAt: Date
+  }[] = []
   const graduated: string[] = []
   const withdrawn: string[] = []
 
   /** Every task of a course done, then its exam: a pass, or (sometimes) a failure and, later, a passed re-sit. */
   const sit = (e: { id: string }, c: PlanCourse, on: string, opts: { fail?: boolean; resitOn?: string } = {}) => {
-    for (const taskId of c.taskIds) tasks.push({ id: newId(), enrollmentId: e.id, taskId, source: rnd.chance(0.3) ? 'learner' : 'coordinator', recordedById: coordinatorId, completedAt: at(addDays(on, -rnd.int(7, 30))) })
+    for (const taskId of c.taskIds)
+      tasks.push({
+        id: newId(),
+        enrollmentId: e.id,
+        taskId,
+        source: rnd.chance(0.3) ? 'learner' : 'coordinator',
+        recordedById: coordinatorId,
+        completedAt: at(addDays(on, -rnd.int(7, 30))),
+      })
     const fail = opts.fail ?? false
-    results.push({ id: newId(), enrollmentId: e.id, courseId: c.id, score: fail ? rnd.int(30, 59) : rnd.int(60, 96), passed: !fail, recordedById: coordinatorId, createdAt: at(on) })
-    if (fail && opts.resitOn) results.push({ id: newId(), enrollmentId: e.id, courseId: c.id, score: rnd.int(60, 85), passed: true, recordedById: coordinatorId, createdAt: at(opts.resitOn) })
+    results.push({
+      id: newId(),
+      enrollmentId: e.id,
+      courseId: c.id,
+      score: fail ? rnd.int(30, 59) : rnd.int(60, 96),
+      passed: !fail,
+      recordedById: coordinatorId,
+      createdAt: at(on),
+    })
+    if (fail && opts.resitOn)
+      results.push({
+        id: newId(),
+        enrollmentId: e.id,
+        courseId: c.id,
+        score: rnd.int(60, 85),
+        passed: true,
+        recordedById: coordinatorId,
+        createdAt: at(opts.resitOn),
+      })
   }
   const moral = (e: { id: string }, on: string, passed = true) =>
     morals.push({ id: newId(), enrollmentId: e.id, passed, note: passed ? null : '多次无故缺课，需改进', recordedById: coordinatorId, createdAt: at(on) })
-  const approve = (e: { id: string }, on: string, x: Pick<(typeof exemptions)[number], 'courseId' | 'basis' | 'mode' | 'certificateNo' | 'issuer' | 'credits' | 'note'>) =>
-    exemptions.push({ id: newId(), enrollmentId: e.id, status: 'approved', reviewedById: coordinatorId, reviewedAt: at(on), reviewReason: '材料齐全，同意', ...x })
+  const approve = (
+    e: { id: string },
+    on: string,
+    x: Pick<(typeof exemptions)[number], 'courseId' | 'basis' | 'mode' | 'certificateNo' | 'issuer' | 'credits' | 'note'>,
+  ) =>
+    exemptions.push({
+      id: newId(),
+      enrollmentId: e.id,
+      status: 'approved',
+      reviewedById: coordinatorId,
+      reviewedAt: at(on),
+      reviewReason: '材料齐全，同意',
+      ...x,
+    })
   const topUp = (e: { id: string; personId: string }, groupId: string, on: string) => {
     const missing = 360 * H - (earned.get(e.id) ?? 0)
     earned.set(e.id, Math.max(360 * H, earned.get(e.id) ?? 0))
-    if (missing > 0) topUps.push({ enrollmentId: e.id, personId: e.personId, groupId, category: 'online', minutes: missing + rnd.int(0, 300), occurredOn: day(on), source: 'transfer', sourceRef: null, reason: '省社区教育平台线上学时转入', createdById: coordinatorId })
+    if (missing > 0)
+      topUps.push({
+        enrollmentId: e.id,
+        personId: e.personId,
+        groupId,
+        category: 'online',
+        minutes: missing + rnd.int(0, 300),
+        occurredOn: day(on),
+        source: 'transfer',
+        sourceRef: null,
+        reason: '省社区教育平台线上学时转入',
+        createdById: coordinatorId,
+      })
   }
 
   for (const g of classes) {
@@ -148,7 +235,14 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
         withdrewOne = true
         const on = addDays(start, Math.min(150, span - 5))
         sit(e, plan[0]!, addDays(start, 60))
-        withdrawals.push({ id: newId(), enrollmentId: e.id, withdrawnOn: day(on), reason: g.code === 'CH2025-DS01' ? '外出务工，无法继续学习' : '家庭原因', recordedById: coordinatorId, createdAt: at(on) })
+        withdrawals.push({
+          id: newId(),
+          enrollmentId: e.id,
+          withdrawnOn: day(on),
+          reason: g.code === 'CH2025-DS01' ? '外出务工，无法继续学习' : '家庭原因',
+          recordedById: coordinatorId,
+          createdAt: at(on),
+        })
         withdrawn.push(e.id)
         continue
       }
@@ -189,8 +283,14 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
         if (earlyCount <= 2) {
           const approved = earlyCount === 2
           early.push({
-            id: newId(), enrollmentId: e.id, status: approved ? 'approved' : 'pending', requestedById: null, createdAt: at(addDays(today, -20)),
-            reviewedById: approved ? coordinatorId : null, reviewedAt: approved ? at(addDays(today, -10)) : null, reviewReason: approved ? '已达到毕业条件，同意提前毕业' : null,
+            id: newId(),
+            enrollmentId: e.id,
+            status: approved ? 'approved' : 'pending',
+            requestedById: null,
+            createdAt: at(addDays(today, -20)),
+            reviewedById: approved ? coordinatorId : null,
+            reviewedAt: approved ? at(addDays(today, -10)) : null,
+            reviewReason: approved ? '已达到毕业条件，同意提前毕业' : null,
           })
         }
         continue
@@ -205,7 +305,15 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
       }
       // The next course's tasks under way (not all done yet: no exam possible).
       const next = plan[count]
-      if (next && next.taskIds.length > 1) tasks.push({ id: newId(), enrollmentId: e.id, taskId: next.taskIds[0]!, source: 'learner', recordedById: null, completedAt: at(addDays(today, -rnd.int(3, 20))) })
+      if (next && next.taskIds.length > 1)
+        tasks.push({
+          id: newId(),
+          enrollmentId: e.id,
+          taskId: next.taskIds[0]!,
+          source: 'learner',
+          recordedById: null,
+          completedAt: at(addDays(today, -rnd.int(3, 20))),
+        })
       if (share > 0.5 && rnd.chance(0.5)) moral(e, addDays(today, -rnd.int(10, 60)))
 
       // Exemptions and credits (a few learners per class, never the demo learner).
@@ -213,18 +321,59 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
       const after = addDays(start, Math.min(60, span - 1))
       const open = plan.filter((c, k) => k >= count && c.kind !== 'internship')
       if (g.code === 'CH2026-ZZ01' && open[0]) {
-        approve(e, after, { courseId: open[0].id, basis: 'vocational_certificate', mode: 'exempt_study', certificateNo: 'S000052232700123', issuer: '黔西南州人力资源和社会保障局', credits: null, note: '持农作物植保员（四级）职业资格证书' })
+        approve(e, after, {
+          courseId: open[0].id,
+          basis: 'vocational_certificate',
+          mode: 'exempt_study',
+          certificateNo: 'S000052232700123',
+          issuer: '黔西南州人力资源和社会保障局',
+          credits: null,
+          note: '持农作物植保员（四级）职业资格证书',
+        })
         exemptedOne = true
       } else if (g.code === 'CH2025-DS01' && open[0]) {
-        approve(e, after, { courseId: open[0].id, basis: 'skill_certificate', mode: 'exempt_exam', certificateNo: 'Y000052232500456', issuer: '贵州省职业技能鉴定指导中心', credits: null, note: '持电子商务师（五级）技能等级证书' })
+        approve(e, after, {
+          courseId: open[0].id,
+          basis: 'skill_certificate',
+          mode: 'exempt_exam',
+          certificateNo: 'Y000052232500456',
+          issuer: '贵州省职业技能鉴定指导中心',
+          credits: null,
+          note: '持电子商务师（五级）技能等级证书',
+        })
         exemptedOne = true
       } else if (g.code === 'CH2026-YZ01') {
         const internship = plan.find((c) => c.kind === 'internship')
-        if (internship) approve(e, after, { courseId: internship.id, basis: 'work_experience', mode: 'waive_internship', certificateNo: null, issuer: '册亨县某生猪养殖合作社', credits: null, note: '在养殖场工作三年，有单位证明' })
-        approve(e, after, { courseId: null, basis: 'competition_award', mode: 'credit', certificateNo: null, issuer: '册亨县农业农村局', credits: 2, note: '县养殖技能比赛三等奖' })
+        if (internship)
+          approve(e, after, {
+            courseId: internship.id,
+            basis: 'work_experience',
+            mode: 'waive_internship',
+            certificateNo: null,
+            issuer: '册亨县某生猪养殖合作社',
+            credits: null,
+            note: '在养殖场工作三年，有单位证明',
+          })
+        approve(e, after, {
+          courseId: null,
+          basis: 'competition_award',
+          mode: 'credit',
+          certificateNo: null,
+          issuer: '册亨县农业农村局',
+          credits: 2,
+          note: '县养殖技能比赛三等奖',
+        })
         exemptedOne = true
       } else if (g.code === 'CH2024-CY01') {
-        approve(e, after, { courseId: null, basis: 'innovation', mode: 'credit', certificateNo: null, issuer: '册亨县某餐饮公司', credits: 1.5, note: '改进布依族特色菜制作工艺，被饭店采用' })
+        approve(e, after, {
+          courseId: null,
+          basis: 'innovation',
+          mode: 'credit',
+          certificateNo: null,
+          issuer: '册亨县某餐饮公司',
+          credits: 1.5,
+          note: '改进布依族特色菜制作工艺，被饭店采用',
+        })
         exemptedOne = true
       }
     }
@@ -243,5 +392,12 @@ export async function seedOutcomes(db: Db, { today, coordinatorId }: { today: st
   await db.enrollment.updateMany({ where: { id: { in: withdrawn } }, data: { status: 'withdrawn' } })
   // Until the certificates stage issues 毕业证书, a graduated enrollment stands for one.
   await db.enrollment.updateMany({ where: { id: { in: graduated } }, data: { status: 'graduated' } })
-  return { results: results.length, tasks: tasks.length, morals: morals.length, exemptions: exemptions.length, withdrawals: withdrawals.length, graduated: graduated.length }
+  return {
+    results: results.length,
+    tasks: tasks.length,
+    morals: morals.length,
+    exemptions: exemptions.length,
+    withdrawals: withdrawals.length,
+    graduated: graduated.length,
+  }
 }

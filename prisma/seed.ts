@@ -111,27 +111,47 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
   // Classes and their learners.
   const people: ReturnType<typeof personRow>[] = []
   const enrollments: {
-    id: string; personId: string; groupId: string; programId: string; startDate: Date; periodEnd: Date; studyYears: number | null
+    id: string
+    personId: string
+    groupId: string
+    programId: string
+    startDate: Date
+    periodEnd: Date
+    studyYears: number | null
   }[] = []
   let demoLearnerId: string | undefined
   for (const c of CLASSES) {
     const groupId = newId()
     await db.group.create({
       data: {
-        id: groupId, code: c.code, name: c.name, programId: skills.id, kind: 'class', majorId: majors.get(c.major)!,
-        regionId: regionId(c.region), organizationId: orgs.get('CH-ZZ')!, startDate: date(c.start),
+        id: groupId,
+        code: c.code,
+        name: c.name,
+        programId: skills.id,
+        kind: 'class',
+        majorId: majors.get(c.major)!,
+        regionId: regionId(c.region),
+        organizationId: orgs.get('CH-ZZ')!,
+        startDate: date(c.start),
       },
     })
     for (let i = 0; i < c.learners; i++) {
       const p = fakePerson('adult_learner', today)
       // Most learners live in the class's township; some come from neighbouring ones.
-      const home = faker.datatype.boolean(0.85) ? c.region : faker.helpers.arrayElement(['522327001', '522327002', '522327003', '522327101', '522327102', '522327103'])
+      const home = faker.datatype.boolean(0.85)
+        ? c.region
+        : faker.helpers.arrayElement(['522327001', '522327002', '522327003', '522327101', '522327102', '522327103'])
       const row = personRow({ ...p, regionId: regionId(home), organizationId: null }, today)
       people.push(row)
       const years = studyYearsFor(row.priorEducation)
       enrollments.push({
-        id: newId(), personId: row.id, groupId, programId: skills.id,
-        startDate: date(c.start), periodEnd: date(addYears(c.start, years)), studyYears: years,
+        id: newId(),
+        personId: row.id,
+        groupId,
+        programId: skills.id,
+        startDate: date(c.start),
+        periodEnd: date(addYears(c.start, years)),
+        studyYears: years,
       })
       if (c.code === 'CH2026-ZZ01' && home === '522327001' && !demoLearnerId) demoLearnerId = row.id
     }
@@ -143,8 +163,16 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
     const id = newId()
     await db.group.create({
       data: {
-        id, code: r.code, name: r.name, programId: teacher.id, kind: 'round', regionId: regionId('522327'),
-        organizationId: orgs.get('CH-JSFZ')!, startDate: date(r.start), endDate: date(r.end), requiredMinutes: r.required * 45,
+        id,
+        code: r.code,
+        name: r.name,
+        programId: teacher.id,
+        kind: 'round',
+        regionId: regionId('522327'),
+        organizationId: orgs.get('CH-JSFZ')!,
+        startDate: date(r.start),
+        endDate: date(r.end),
+        requiredMinutes: r.required * 45,
       },
     })
     roundIds.push(id)
@@ -155,15 +183,25 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
     const schoolRegion = ORGANIZATIONS.find((o) => o.code === school)!.region
     const row = personRow({ ...fakePerson('teacher', today), regionId: regionId(schoolRegion), organizationId: orgs.get(school)! }, today)
     people.push(row)
-    const rounds = faker.helpers.arrayElements(roundIds, faker.helpers.weightedArrayElement([
-      { weight: 5, value: 1 }, { weight: 3, value: 2 }, { weight: 1, value: 3 },
-    ]))
+    const rounds = faker.helpers.arrayElements(
+      roundIds,
+      faker.helpers.weightedArrayElement([
+        { weight: 5, value: 1 },
+        { weight: 3, value: 2 },
+        { weight: 1, value: 3 },
+      ]),
+    )
     if (i === 0) rounds.splice(0, rounds.length, roundIds[0]!, roundIds[2]!)
     for (const groupId of rounds) {
       const round = ROUNDS[roundIds.indexOf(groupId)]!
       enrollments.push({
-        id: newId(), personId: row.id, groupId, programId: teacher.id,
-        startDate: date(round.start), periodEnd: date(round.end), studyYears: null,
+        id: newId(),
+        personId: row.id,
+        groupId,
+        programId: teacher.id,
+        startDate: date(round.start),
+        periodEnd: date(round.end),
+        studyYears: null,
       })
     }
     if (i === 0) demoTeacherId = row.id
@@ -189,11 +227,18 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
     const userId = newId()
     await db.user.create({
       data: {
-        id: userId, username, displayName, passwordHash, personId: extra.personId ?? null,
+        id: userId,
+        username,
+        displayName,
+        passwordHash,
+        personId: extra.personId ?? null,
         phoneHmac: extra.phone ? lookupHmac('phone', extra.phone) : null,
         roles: {
           create: grants.map((g) => ({
-            id: newId(), role: g.role, scopeRegionId: g.region ? regionId(g.region) : null, canVerifyGraduation: g.canVerifyGraduation ?? false,
+            id: newId(),
+            role: g.role,
+            scopeRegionId: g.region ? regionId(g.region) : null,
+            canVerifyGraduation: g.canVerifyGraduation ?? false,
           })),
         },
       },

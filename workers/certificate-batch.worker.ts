@@ -62,4 +62,3 @@ export async function startWorkers() {
   }
   return { worker, close }
 }
-

@@ -41,7 +41,11 @@ export async function enqueueCertificateBatch(batchId: string, queue = certifica
   })
   try {
     await Promise.race([
-      queue.add('issue', { batchId }, { jobId: batchId, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 }),
+      queue.add(
+        'issue',
+        { batchId },
+        { jobId: batchId, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+      ),
       timeout,
     ])
   } finally {

@@ -48,10 +48,20 @@ test('worker, queue and seed settings default as the README says', () => {
 
 test('given values are read (numbers from their text), and the queue helpers follow them', () => {
   const env = withEnv({
-    XX_WORKERS: 'separate', XX_QUEUE_PREFIX: 'xxt_ab12', XX_WORKER_LOCK_MS: '3000', XX_WORKER_STALLED_MS: '1500',
-    XX_SEED_PASSWORD: 'Another-pass-2026', REDIS_URL: 'redis://10.0.0.5:6380/2',
+    XX_WORKERS: 'separate',
+    XX_QUEUE_PREFIX: 'xxt_ab12',
+    XX_WORKER_LOCK_MS: '3000',
+    XX_WORKER_STALLED_MS: '1500',
+    XX_SEED_PASSWORD: 'Another-pass-2026',
+    REDIS_URL: 'redis://10.0.0.5:6380/2',
   })
-  expect(env).toMatchObject({ XX_WORKERS: 'separate', XX_QUEUE_PREFIX: 'xxt_ab12', XX_WORKER_LOCK_MS: 3000, XX_WORKER_STALLED_MS: 1500, XX_SEED_PASSWORD: 'Another-pass-2026' })
+  expect(env).toMatchObject({
+    XX_WORKERS: 'separate',
+    XX_QUEUE_PREFIX: 'xxt_ab12',
+    XX_WORKER_LOCK_MS: 3000,
+    XX_WORKER_STALLED_MS: 1500,
+    XX_SEED_PASSWORD: 'Another-pass-2026',
+  })
   expect(queuePrefix()).toBe('xxt_ab12')
   expect(redisUrl()).toBe('redis://10.0.0.5:6380/2')
 })

@@ -25,24 +25,42 @@ type PersonPrint = { name: string; gender: string; birthDate: string; phone: str
 async function fingerprint(db: Db): Promise<Map<string, PersonPrint>> {
   const people = await db.person.findMany({
     select: {
-      name: true, idCipher: true, gender: true, birthDate: true, phoneCipher: true,
-      region: { select: { code: true } }, organization: { select: { code: true } },
+      name: true,
+      idCipher: true,
+      gender: true,
+      birthDate: true,
+      phoneCipher: true,
+      region: { select: { code: true } },
+      organization: { select: { code: true } },
       enrollments: { select: { id: true, status: true, group: { select: { code: true } } } },
     },
   })
-  const progress = await loadProgress(db, people.flatMap((p) => p.enrollments.map((e) => e.id)), TODAY)
+  const progress = await loadProgress(
+    db,
+    people.flatMap((p) => p.enrollments.map((e) => e.id)),
+    TODAY,
+  )
   const prints = new Map<string, PersonPrint>()
   for (const p of people) {
     const enrollments = p.enrollments.map((e) => {
       const { outcome, courses } = progress.get(e.id)!
       return JSON.stringify({
-        group: e.group.code, status: e.status, outcome: outcome.status, early: outcome.earlyGraduation ?? null, reasons: outcome.reasons,
+        group: e.group.code,
+        status: e.status,
+        outcome: outcome.status,
+        early: outcome.earlyGraduation ?? null,
+        reasons: outcome.reasons,
         courses: courses.map((c) => `${c.code}:${c.state}`),
       })
     })
     prints.set(decryptField(p.idCipher), {
-      name: p.name, gender: p.gender, birthDate: p.birthDate.toISOString().slice(0, 10), phone: p.phoneCipher ? decryptField(p.phoneCipher) : null,
-      region: p.region.code, organization: p.organization?.code ?? null, enrollments: enrollments.sort(),
+      name: p.name,
+      gender: p.gender,
+      birthDate: p.birthDate.toISOString().slice(0, 10),
+      phone: p.phoneCipher ? decryptField(p.phoneCipher) : null,
+      region: p.region.code,
+      organization: p.organization?.code ?? null,
+      enrollments: enrollments.sort(),
     })
   }
   return prints
@@ -69,7 +87,14 @@ test('both databases hold the same people, by ID number, with the same names and
   expect([...again.keys()].sort()).toEqual([...first.keys()].sort())
   const differing = [...first].filter(([id, p]) => {
     const q = again.get(id)!
-    return p.name !== q.name || p.gender !== q.gender || p.birthDate !== q.birthDate || p.phone !== q.phone || p.region !== q.region || p.organization !== q.organization
+    return (
+      p.name !== q.name ||
+      p.gender !== q.gender ||
+      p.birthDate !== q.birthDate ||
+      p.phone !== q.phone ||
+      p.region !== q.region ||
+      p.organization !== q.organization
+    )
   })
   expect(differing.map(([id]) => id)).toEqual([])
 })
@@ -87,7 +112,11 @@ test('every person has the same enrollments with the same status and outcome in 
 
 test('the demo accounts are the same people in both', async () => {
   const demo = async (db: Db) => {
-    const users = await db.user.findMany({ where: { personId: { not: null } }, orderBy: { username: 'asc' }, select: { username: true, person: { select: { idCipher: true } } } })
+    const users = await db.user.findMany({
+      where: { personId: { not: null } },
+      orderBy: { username: 'asc' },
+      select: { username: true, person: { select: { idCipher: true } } },
+    })
     return users.map((u) => [u.username, decryptField(u.person!.idCipher)])
   }
   const mine = await demo(getDb())
