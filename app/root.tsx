@@ -15,6 +15,7 @@ import {
 import type { ReactNode } from 'react'
 import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
 import { clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
+import { graduationVerifierPaths } from '#app/models/certificates.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import appCss from './styles/app.css?url'
 
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale,
     messages: clientCatalog(locale),
     user: user && !user.mustChangePassword
-      ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau'), canVerify: user.grants.some((g) => g.role === 'bureau' && g.canVerifyGraduation) }
+      ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau'), canVerify: graduationVerifierPaths(user.grants).length > 0 }
       : user
         ? { displayName: user.displayName, role: primaryRole(user), home: '/password', canAudit: false, canVerify: false }
         : null,

@@ -119,6 +119,7 @@ describe('npm run content:sync', () => {
     const content = await contentCopy()
     await content.edit('majors.yaml', (t) => t.replace('[SC-ZZ-101, SC-ZZ-102, SC-ZZ-103, SC-ZZ-901]', '[SC-ZZ-101, SC-ZZ-103, SC-ZZ-901]'))
     await content.edit('courses/planting.yaml', (t) => t.replace(/ {2}- code: SC-ZZ-102\n[\s\S]*?(?= {2}- code: SC-ZZ-103\n)/, ''))
+    await rm(path.join(content.catalogDir, 'lessons/SC-ZZ-102'), { recursive: true })
     const removed = await syncContent(db, content)
     expect(removed.catalog.courses).toMatchObject({ added: 0, updated: 0, retired: 1 })
     expect(removed.catalog.lessons.retired).toBe(1)
