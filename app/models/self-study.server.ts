@@ -10,6 +10,7 @@ import { isUniqueViolation } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { appendHourEntry } from './ledger.server.ts'
+import { deleteUpload, storeImage } from './uploads.server.ts'
 import { dateOnly } from '#app/domain/time.ts'
 
 export class SelfStudyError extends Error {
@@ -49,10 +50,29 @@ export type SubmitSelfStudy = {
   date: string
   minutes: number
   content: string
-  photoKey: string | null
+  /** The optional photo, as readUploadForm (app/utils/uploads.server.ts) read it. */
+  photo: File | null
   idempotencyKey: string
   /** Beijing date of today. */
   today: string
+}
+
+/**
+ * Records one log with its optional photo. The photo is stored first, by its
+ * content (UploadError for anything but a JPEG or PNG); a log refused, or one
+ * that already existed, leaves no file behind.
+ */
+export async function submitSelfStudyLog(db: Db, input: SubmitSelfStudy) {
+  const { photo, ...log } = input
+  const photoKey = photo ? (await storeImage(photo, 'self-study')).key : null
+  try {
+    const result = await recordSelfStudyLog(db, { ...log, photoKey })
+    if (!result.created && photoKey) await deleteUpload(photoKey)
+    return result
+  } catch (error) {
+    if (photoKey) await deleteUpload(photoKey)
+    throw error
+  }
 }
 
 /**
@@ -61,7 +81,7 @@ export type SubmitSelfStudy = {
  * the person row, so two forms at once cannot pass the 24-hours-a-day check
  * together.
  */
-export async function submitSelfStudyLog(db: Db, input: SubmitSelfStudy) {
+async function recordSelfStudyLog(db: Db, input: Omit<SubmitSelfStudy, 'photo'> & { photoKey: string | null }) {
   try {
     return await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT "id" FROM "Person" WHERE "id" = ${input.personId} FOR UPDATE`

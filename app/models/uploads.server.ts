@@ -1,29 +1,18 @@
 /**
- * Uploaded photos and scans (self-study photos, exemption evidence): parsed
- * from multipart forms with a size limit, checked by their magic bytes (JPEG
- * or PNG photos; for evidence also PDF — whatever the name says), stored
- * OUTSIDE the web root under XX_UPLOAD_DIR with an unguessable random key, and
- * served only by routes that first check who may see them (see `uploadResponse`).
- *
- * Size: the body is read as a stream through a counter (`limitedBody`), so a
- * 20 MB upload is refused after ~10 MB have been read, never buffered whole,
- * whether or not it declares its length. Refused bodies are then read to the
- * end and thrown away (up to DRAIN_BYTES), so the browser, still sending,
- * receives the answer instead of a reset connection.
+ * Uploaded photos and scans (self-study photos, exemption evidence): checked
+ * by their magic bytes (JPEG or PNG photos; for evidence also PDF — whatever
+ * the name says), stored OUTSIDE the web root under XX_UPLOAD_DIR with an
+ * unguessable random key, and served only by routes that first check who may
+ * see them (see `uploadResponse`). Reading the multipart body, with its size
+ * limit, is the transport's part: `readUploadForm` in app/utils/uploads.server.ts.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import { sniffEvidence, sniffImage } from '#app/domain/file-kind.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-/** Room for the text fields and multipart framing beside one full-size file. */
-const MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
-
-/** A refused body beyond the limit is read and discarded up to this many bytes more; past that the connection is cut. */
-const DRAIN_BYTES = 64 * 1024 * 1024
 
 const UPLOAD_MESSAGES = {
   too_large: '文件不能超过 10 MB',
@@ -43,100 +32,8 @@ const KEY = /^([a-z][a-z-]{0,30})\/([0-9a-f]{64})\.(jpg|png|pdf)$/
 const MIME = { jpg: 'image/jpeg', png: 'image/png', pdf: 'application/pdf' } as const
 export type UploadMime = (typeof MIME)[keyof typeof MIME]
 
-/**
- * A body stream that errors with UploadError('too_large') once more than
- * `max` bytes have passed. `drain()` reads the rest of the source and drops
- * it (a refused upload still arriving); it starts by itself on overflow or
- * when the reader cancels.
- */
-export function limitedBody(source: ReadableStream<Uint8Array>, max: number) {
-  const reader = source.getReader()
-  let total = 0
-  let exceeded = false
-  let draining = false
-  const drain = () => {
-    if (draining) return
-    draining = true
-    void (async () => {
-      let dropped = 0
-      try {
-        for (;;) {
-          const { done, value } = await reader.read()
-          if (done) return
-          dropped += value.byteLength
-          if (dropped > DRAIN_BYTES) return void (await reader.cancel())
-        }
-      } catch {
-        // The client went away: nothing left to drain.
-      }
-    })()
-  }
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (draining) return controller.close()
-      const { done, value } = await reader.read()
-      if (done) return controller.close()
-      total += value.byteLength
-      if (total > max) {
-        exceeded = true
-        controller.error(new UploadError('too_large'))
-        drain()
-        return
-      }
-      controller.enqueue(value)
-    },
-    cancel() {
-      drain()
-    },
-  })
-  return { stream, drain, exceeded: () => exceeded }
-}
-
 export function uploadDir(): string {
   return path.resolve(getEnv().XX_UPLOAD_DIR)
-}
-
-/**
- * Reads a multipart (or urlencoded) form. Files are accepted only in
- * `fileFields` and only up to 10 MB each; other file parts are dropped.
- * Throws UploadError('too_large') for a bigger file or body.
- */
-export async function parseUploadForm(request: Request, { fileFields }: { fileFields: readonly string[] }): Promise<FormData> {
-  if (!request.body) return request.formData()
-  const body = limitedBody(request.body, MAX_BODY_BYTES)
-  const length = Number(request.headers.get('content-length') ?? '0')
-  if (length > MAX_BODY_BYTES) {
-    body.drain()
-    throw new UploadError('too_large')
-  }
-  const limited = new Request(request.url, { method: request.method, headers: request.headers, body: body.stream, duplex: 'half' } as RequestInit)
-  const type = request.headers.get('content-type') ?? ''
-  if (!type.startsWith('multipart/form-data')) {
-    try {
-      return await limited.formData()
-    } catch (error) {
-      if (body.exceeded()) throw new UploadError('too_large')
-      throw error
-    }
-  }
-  const handler = unstable_createMemoryUploadHandler({
-    maxPartSize: MAX_UPLOAD_BYTES,
-    filter: ({ filename, name }) => filename === undefined || fileFields.includes(name),
-  })
-  try {
-    return await unstable_parseMultipartFormData(limited, handler)
-  } catch (error) {
-    // The parser stops reading at the first error; what is still arriving is dropped.
-    body.drain()
-    if (error instanceof MaxPartSizeExceededError || error instanceof UploadError || body.exceeded()) throw new UploadError('too_large')
-    throw error
-  }
-}
-
-/** The file a form field carries, or null when none was chosen (browsers send an empty part). */
-export function fileField(form: FormData, name: string): File | null {
-  const value = form.get(name)
-  return value instanceof File && value.size > 0 ? value : null
 }
 
 /** What each kind of upload accepts, by content, and the refusal for anything else. */
@@ -203,3 +100,9 @@ export async function uploadResponse(key: string): Promise<Response> {
     },
   })
 }
+
+/**
+ * TRANSITIONAL: app/models/exemption-form.server.ts still reads the request
+ * itself; once it takes the `UploadForm` of readUploadForm these re-exports go.
+ */
+export { fileField, parseUploadForm } from '#app/utils/uploads.server.ts'

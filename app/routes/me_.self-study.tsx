@@ -2,19 +2,21 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { Field, SelectField } from '#app/components/ui/field.tsx'
 import { MAX_LOG_MINUTES, MIN_LOG_MINUTES, type SelfStudyProblem } from '#app/domain/self-study.ts'
 import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listLogsOfPerson, selfStudyEnrollments, SelfStudyError, submitSelfStudyLog } from '#app/models/self-study.server.ts'
-import { deleteUpload, fileField, parseUploadForm, storeImage, UploadError } from '#app/models/uploads.server.ts'
+import { UploadError } from '#app/models/uploads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { readUploadForm, type UploadForm } from '#app/utils/uploads.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
-const ROLES = ['learner', 'teacher'] as const
+const ROLES = SELF_ROLES
 const HOURS = Array.from({ length: 13 }, (_, i) => i)
 const MINUTES = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]
 
@@ -69,15 +71,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const locale = getLocale(request, user.locale)
   const fail = (errors: Errors, values: Record<string, string>, status = 422) => data({ errors, values }, { status })
 
-  let form: FormData
+  let upload: UploadForm
   try {
-    form = await parseUploadForm(request, { fileFields: ['photo'] })
+    upload = await readUploadForm(request, { file: 'photo' })
   } catch (error) {
     if (error instanceof UploadError) return fail({ photo: t('selfStudy.err.photoSize') }, {}, 413)
     throw error
   }
-  const values: Record<string, string> = {}
-  for (const [k, v] of form.entries()) if (typeof v === 'string') values[k] = v
+  const { values } = upload
   if (!user.personId) return fail({ enrollmentId: t('selfStudy.err.enrollment') }, values, 404)
 
   const parsed = schema(t).safeParse(values)
@@ -91,31 +92,19 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const v = parsed.data
 
-  let photoKey: string | null = null
-  const photo = fileField(form, 'photo')
-  if (photo) {
-    try {
-      photoKey = (await storeImage(photo, 'self-study')).key
-    } catch (error) {
-      if (error instanceof UploadError) return fail({ photo: t(error.code === 'too_large' ? 'selfStudy.err.photoSize' : 'selfStudy.err.photoType') }, values)
-      throw error
-    }
-  }
-
   try {
-    const { created } = await submitSelfStudyLog(getDb(), {
+    await submitSelfStudyLog(getDb(), {
       personId: user.personId,
       enrollmentId: v.enrollmentId,
       date: v.date,
       minutes: v.total,
       content: v.content,
-      photoKey,
+      photo: upload.file,
       idempotencyKey: v.idempotencyKey,
       today: beijingDate(new Date()),
     })
-    if (!created && photoKey) await deleteUpload(photoKey)
   } catch (error) {
-    if (photoKey) await deleteUpload(photoKey)
+    if (error instanceof UploadError) return fail({ photo: t(error.code === 'too_large' ? 'selfStudy.err.photoSize' : 'selfStudy.err.photoType') }, values)
     if (error instanceof SelfStudyError) {
       if (error.code === 'invalid' && error.problem) {
         const { field, message } = problemMessage(t, error.problem, locale)

@@ -1,0 +1,127 @@
+/**
+ * Reading a form that carries a file (a self-study photo, exemption evidence):
+ * the transport's half of uploads; storing and serving the file is
+ * app/models/uploads.server.ts. Every upload form is read by `readUploadForm`.
+ *
+ * Size: the body is read as a stream through a counter (`limitedBody`), so a
+ * 20 MB upload is refused after ~10 MB have been read, never buffered whole,
+ * whether or not it declares its length. Refused bodies are then read to the
+ * end and thrown away (up to DRAIN_BYTES), so the browser, still sending,
+ * receives the answer instead of a reset connection.
+ */
+import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { MAX_UPLOAD_BYTES, UploadError } from '#app/models/uploads.server.ts'
+
+/** Room for the text fields and multipart framing beside one full-size file. */
+const MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
+
+/** A refused body beyond the limit is read and discarded up to this many bytes more; past that the connection is cut. */
+const DRAIN_BYTES = 64 * 1024 * 1024
+
+/**
+ * A body stream that errors with UploadError('too_large') once more than
+ * `max` bytes have passed. `drain()` reads the rest of the source and drops
+ * it (a refused upload still arriving); it starts by itself on overflow or
+ * when the reader cancels.
+ */
+export function limitedBody(source: ReadableStream<Uint8Array>, max: number) {
+  const reader = source.getReader()
+  let total = 0
+  let exceeded = false
+  let draining = false
+  const drain = () => {
+    if (draining) return
+    draining = true
+    void (async () => {
+      let dropped = 0
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) return
+          dropped += value.byteLength
+          if (dropped > DRAIN_BYTES) return void (await reader.cancel())
+        }
+      } catch {
+        // The client went away: nothing left to drain.
+      }
+    })()
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (draining) return controller.close()
+      const { done, value } = await reader.read()
+      if (done) return controller.close()
+      total += value.byteLength
+      if (total > max) {
+        exceeded = true
+        controller.error(new UploadError('too_large'))
+        drain()
+        return
+      }
+      controller.enqueue(value)
+    },
+    cancel() {
+      drain()
+    },
+  })
+  return { stream, drain, exceeded: () => exceeded }
+}
+
+/**
+ * Reads a multipart (or urlencoded) form. Files are accepted only in
+ * `fileFields` and only up to 10 MB each; other file parts are dropped.
+ * Throws UploadError('too_large') for a bigger file or body.
+ */
+export async function parseUploadForm(request: Request, { fileFields }: { fileFields: readonly string[] }): Promise<FormData> {
+  if (!request.body) return request.formData()
+  const body = limitedBody(request.body, MAX_BODY_BYTES)
+  const length = Number(request.headers.get('content-length') ?? '0')
+  if (length > MAX_BODY_BYTES) {
+    body.drain()
+    throw new UploadError('too_large')
+  }
+  const limited = new Request(request.url, { method: request.method, headers: request.headers, body: body.stream, duplex: 'half' } as RequestInit)
+  const type = request.headers.get('content-type') ?? ''
+  if (!type.startsWith('multipart/form-data')) {
+    try {
+      return await limited.formData()
+    } catch (error) {
+      if (body.exceeded()) throw new UploadError('too_large')
+      throw error
+    }
+  }
+  const handler = unstable_createMemoryUploadHandler({
+    maxPartSize: MAX_UPLOAD_BYTES,
+    filter: ({ filename, name }) => filename === undefined || fileFields.includes(name),
+  })
+  try {
+    return await unstable_parseMultipartFormData(limited, handler)
+  } catch (error) {
+    // The parser stops reading at the first error; what is still arriving is dropped.
+    body.drain()
+    if (error instanceof MaxPartSizeExceededError || error instanceof UploadError || body.exceeded()) throw new UploadError('too_large')
+    throw error
+  }
+}
+
+/** The file a form field carries, or null when none was chosen (browsers send an empty part). */
+export function fileField(form: FormData, name: string): File | null {
+  const value = form.get(name)
+  return value instanceof File && value.size > 0 ? value : null
+}
+
+/** An upload form as the models take it: its text fields, and the one file (null when none was chosen). */
+export type UploadForm = { values: Record<string, string>; file: File | null }
+
+/**
+ * THE reader of an upload form (the self-study log with its photo, the
+ * exemption application with its evidence): the text fields and the file of
+ * `file`, any other file part dropped. Throws UploadError('too_large') for a
+ * file or body over the limit (the form answers 413 in its own words).
+ */
+export async function readUploadForm(request: Request, opts: { file: string }): Promise<UploadForm> {
+  const form = await parseUploadForm(request, { fileFields: [opts.file] })
+  const values: Record<string, string> = {}
+  for (const [k, v] of form.entries()) if (typeof v === 'string') values[k] = v
+  return { values, file: fileField(form, opts.file) }
+}
