@@ -66,7 +66,8 @@ beforeAll(async () => {
     startDate: new Date('2026-03-01T00:00:00Z'),
   }
   await db.group.create({ data: gaoluoClass })
-  ;[course] = await createPlanWithTasks(db, { majorId: gaoluoClass.majorId, programId: world.programs.skills.id, courses: [{ name: '普通话', kind: 'culture' }] })
+  const [culture] = await createPlanWithTasks(db, { majorId: gaoluoClass.majorId, programId: world.programs.skills.id, courses: [{ name: '普通话', kind: 'culture' }] })
+  course = culture!
   teacher = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
   learner = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: gaoluoClass })
   // The round is complete for the teacher: a training certificate may be issued (by whoever may act).
