@@ -1,5 +1,7 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
+import { AUDIT_READERS } from '#app/domain/roles.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
+import { auditScopeWhere, scopesFor, type CurrentUser } from './access.server.ts'
 
 export type AuditInput = {
   actorId: string | null
@@ -29,4 +31,35 @@ export async function recordAudit(db: Db | Tx, e: AuditInput) {
       scopePath: e.scopePath ?? null,
     },
   })
+}
+
+export const AUDIT_PAGE_SIZE = 100
+
+/**
+ * The audit log as its reader may see it: the admin everything, a bureau its
+ * own jurisdiction; newest first, a page at a time (`before` = the last id of
+ * the previous page), with each actor's username.
+ */
+export async function listAuditEvents(db: Db, user: CurrentUser, opts: { before?: string | null } = {}) {
+  const before = opts.before && /^\d+$/.test(opts.before) ? { id: { lt: BigInt(opts.before) } } : {}
+  const events = await db.auditEvent.findMany({
+    where: { AND: [auditScopeWhere(scopesFor(user, AUDIT_READERS)), before] },
+    orderBy: { id: 'desc' },
+    take: AUDIT_PAGE_SIZE,
+  })
+  const actorIds = [...new Set(events.map((e) => e.actorId).filter((id): id is string => Boolean(id)))]
+  const actors = await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, username: true } })
+  const names = new Map(actors.map((a) => [a.id, a.username]))
+  return {
+    events: events.map((e) => ({
+      id: e.id.toString(),
+      at: e.at.toISOString(),
+      actor: e.actorId ? (names.get(e.actorId) ?? e.actorId) : '—',
+      action: e.action,
+      entity: `${e.entityType}${e.entityId ? ` ${e.entityId}` : ''}`,
+      ip: e.ip,
+      change: e.before || e.after ? JSON.stringify({ before: e.before ?? undefined, after: e.after ?? undefined }) : '',
+    })),
+    next: events.length === AUDIT_PAGE_SIZE ? events[events.length - 1]!.id.toString() : null,
+  }
 }

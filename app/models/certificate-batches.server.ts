@@ -7,11 +7,13 @@
  */
 import { CERTIFICATE_TYPES, certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
 import { beijingDate } from '#app/domain/time.ts'
-import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { groupScopeWhere, type Scope } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
-import { CertificateError, issueCertificate } from './certificates.server.ts'
+import { certificatePdf, CertificateError, issueCertificate } from './certificates.server.ts'
+import { NotFoundError } from './errors.server.ts'
+import { findGroupInScope } from './groups.server.ts'
 import { loadProgress } from './progress.server.ts'
 
 /** Per type, the enrollments of the group whose outcome allows it now and that have no such certificate yet, in a stable order. */
@@ -122,9 +124,58 @@ export async function unfinishedBatchIds(db: Db): Promise<string[]> {
 }
 
 /** A batch whose group lies inside the scopes, or null. */
-export function findBatchInScope(db: Db, groupWhere: Prisma.GroupWhereInput, batchId: string) {
+export function findBatchInScope(db: Db, scopes: Scope[], batchId: string) {
   return db.certificateBatch.findFirst({
-    where: { id: batchId, group: groupWhere },
+    where: { id: batchId, group: groupScopeWhere(scopes) },
     include: { group: { select: { id: true, name: true, code: true } } },
   })
+}
+
+/**
+ * 批量颁发 for a group in scope: per certificate type how many of its
+ * learners may get one now, and its ten most recent batches; NotFoundError
+ * for a group outside the scopes.
+ */
+export async function groupBatchOverview(db: Db, scopes: Scope[], groupId: string) {
+  const group = await findGroupInScope(db, scopes, groupId, { id: true, name: true })
+  if (!group) throw new NotFoundError('group')
+  const [eligible, batches] = await Promise.all([
+    eligibleByType(db, { groupId: group.id }),
+    db.certificateBatch.findMany({ where: { groupId: group.id }, orderBy: { createdAt: 'desc' }, take: 10 }),
+  ])
+  return {
+    group,
+    counts: CERTIFICATE_TYPES.map((type) => ({ type, count: eligible[type].length })),
+    batches: batches.map((b) => ({ id: b.id, type: b.type, status: b.status, issued: b.issued, total: b.total, createdAt: b.createdAt.toISOString() })),
+  }
+}
+
+/** Starts a batch for a group in scope (createBatch); NotFoundError for a group outside the scopes. */
+export async function createBatchInScope(db: Db, scopes: Scope[], opts: { groupId: string; type: CertificateType; actorId: string; ip?: string | null }) {
+  const group = await findGroupInScope(db, scopes, opts.groupId, { id: true })
+  if (!group) throw new NotFoundError('group')
+  return createBatch(db, { ...opts, groupId: group.id })
+}
+
+/**
+ * A finished batch in scope as the files of its ZIP: every certificate of the
+ * batch's enrollments and type, in serial order, each PDF rendered only when
+ * the next file is asked for (memory stays at one PDF, not 500).
+ * NotFoundError for a batch outside the scopes or not yet done.
+ */
+export async function batchPdfFiles(db: Db, scopes: Scope[], batchId: string, opts: { origin?: string } = {}) {
+  const batch = await findBatchInScope(db, scopes, batchId)
+  if (!batch || batch.status !== 'done') throw new NotFoundError('record')
+  const rows = await db.certificate.findMany({
+    where: { enrollmentId: { in: batch.enrollmentIds as string[] }, type: batch.type },
+    select: { id: true },
+    orderBy: { sequence: 'asc' },
+  })
+  async function* files() {
+    for (const { id } of rows) {
+      const c = await db.certificate.findUniqueOrThrow({ where: { id } })
+      yield { name: `${c.serial}.pdf`, bytes: await certificatePdf(c, opts.origin) }
+    }
+  }
+  return { batch, fileName: `certificates-${batch.group.code}-${batch.type}.zip`, files: files() }
 }

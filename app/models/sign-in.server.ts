@@ -7,10 +7,11 @@ import {
   secondsUntil,
 } from '#app/domain/sign-in-throttle.ts'
 import { dummyPasswordHash, verifyPassword } from '#app/auth/password.server.ts'
-import { createSession, type SessionRecord } from '#app/auth/session.server.ts'
+import { createSession, invalidateSession, invalidateUserSessions, type SessionRecord } from '#app/auth/session.server.ts'
 import { lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { userScopePath } from './users.server.ts'
 
 export type SignInResult =
   | { ok: true; token: string; session: SessionRecord; userId: string; mustChangePassword: boolean }
@@ -112,4 +113,20 @@ export async function signIn(
     return created
   })
   return { ok: true, token, session, userId: user.id, mustChangePassword: user.mustChangePassword }
+}
+
+/** Ends this session, or with `everywhere` every session of the user; audited either way. */
+export async function signOut(db: Db, opts: { userId: string; sessionId: string; everywhere: boolean; ip?: string | null }) {
+  await db.$transaction(async (tx) => {
+    if (opts.everywhere) await invalidateUserSessions(tx, opts.userId)
+    else await invalidateSession(tx, opts.sessionId)
+    await recordAudit(tx, {
+      actorId: opts.userId,
+      action: opts.everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out',
+      entityType: 'User',
+      entityId: opts.userId,
+      ip: opts.ip,
+      scopePath: await userScopePath(tx, opts.userId),
+    })
+  })
 }

@@ -168,3 +168,8 @@ export async function resetUserPassword(db: Db, opts: { actorId: string; userId:
   })
   return password
 }
+
+/** The account's language, so every device it signs in on speaks it. */
+export async function setUserLocale(db: Db, userId: string, locale: string) {
+  await db.user.update({ where: { id: userId }, data: { locale } })
+}

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { ACCOUNT_ADMINS } from '#app/domain/roles.ts'
 import { listRegions, listUsers } from '#app/models/admin.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { useT } from '#app/utils/i18n.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+  await requireRole(request, ACCOUNT_ADMINS)
   const db = getDb()
   const [users, regions] = await Promise.all([listUsers(db), listRegions(db)])
   return { users, regions }

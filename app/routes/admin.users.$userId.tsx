@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { grantFields, formGrantNeedsScope, parseScope } from '#app/domain/grant-form.ts'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { ACCOUNT_ADMINS, ASSIGNABLE_ROLES } from '#app/domain/roles.ts'
 import { ScopeOptions } from '#app/components/scope-options.tsx'
 import { SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
@@ -12,7 +13,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+  await requireRole(request, ACCOUNT_ADMINS)
   const db = getDb()
   const [user, regions, organizations] = await Promise.all([getUserForEdit(db, params.userId ?? ''), listRegions(db), listOrganizations(db)])
   if (!user) throw notFound()
@@ -20,11 +21,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const admin = await requireRole(request, ['admin'])
+  const admin = await requireRole(request, ACCOUNT_ADMINS)
   const t = serverT(request, admin.locale)
   const db = getDb()
   const userId = params.userId ?? ''
-  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, username: true } })
+  const target = await getUserForEdit(db, userId)
   if (!target) throw notFound()
   const form = Object.fromEntries(await request.formData())
   const Intent = z.discriminatedUnion('intent', [
@@ -87,7 +88,7 @@ export default function EditUser() {
       ) : null}
       <Form method="post" className="card">
         <SelectField id="role" name="role" label={t('admin.role')} defaultValue={user.role}>
-          {(['coordinator', 'bureau', 'admin', 'teacher', 'learner'] as const).map((r) => (
+          {ASSIGNABLE_ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}
             </option>

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { grantFields, formGrantNeedsScope, parseScope } from '#app/domain/grant-form.ts'
 import type { T } from '#app/i18n/index.ts'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { ACCOUNT_ADMINS, ASSIGNABLE_ROLES } from '#app/domain/roles.ts'
 import { ScopeOptions } from '#app/components/scope-options.tsx'
 import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
@@ -24,14 +25,14 @@ const schema = (t: T) =>
     .refine((v) => !formGrantNeedsScope(v.role, v.scope), { message: t('admin.scopeRequired'), path: ['scope'] })
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+  await requireRole(request, ACCOUNT_ADMINS)
   const db = getDb()
   const [regions, organizations] = await Promise.all([listRegions(db), listOrganizations(db)])
   return { regions, organizations }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requireRole(request, ['admin'])
+  const admin = await requireRole(request, ACCOUNT_ADMINS)
   const t = serverT(request, admin.locale)
   const submission = parseWithZod(await request.formData(), { schema: schema(t) })
   if (submission.status !== 'success') return data({ result: submission.reply(), created: null }, { status: 422 })
@@ -84,7 +85,7 @@ export default function NewUser() {
         <Field label={t('admin.username')} error={fields.username.errors} autoCapitalize="none" {...conformProps(getInputProps(fields.username, { type: 'text' }))} id={fields.username.id} />
         <Field label={t('admin.displayName')} error={fields.displayName.errors} {...conformProps(getInputProps(fields.displayName, { type: 'text' }))} id={fields.displayName.id} />
         <SelectField label={t('admin.role')} error={fields.role.errors} {...conformProps(getSelectProps(fields.role))} id={fields.role.id}>
-          {(['coordinator', 'bureau', 'admin', 'teacher', 'learner'] as const).map((r) => (
+          {ASSIGNABLE_ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}
             </option>

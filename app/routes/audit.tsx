@@ -2,42 +2,16 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { AUDIT_READERS } from '#app/domain/roles.ts'
 import { requireRole } from '#app/auth/permissions.server.ts'
-import { auditScopeWhere, scopesFor } from '#app/models/access.server.ts'
 import { formatInstant } from '#app/domain/time.ts'
+import { listAuditEvents } from '#app/models/audit.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { useLocale, useT } from '#app/utils/i18n.ts'
 
-const ROLES = AUDIT_READERS
-
-const PAGE = 100
-
 /** Read-only audit log: admin sees everything, a bureau its own jurisdiction. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ROLES)
-  const scopes = scopesFor(user, ROLES)
-  const before = new URL(request.url).searchParams.get('before')
-  const db = getDb()
-  const events = await db.auditEvent.findMany({
-    where: { AND: [auditScopeWhere(scopes), before && /^\d+$/.test(before) ? { id: { lt: BigInt(before) } } : {}] },
-    orderBy: { id: 'desc' },
-    take: PAGE,
-  })
-  const actorIds = [...new Set(events.map((e) => e.actorId).filter((id): id is string => Boolean(id)))]
-  const actors = await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, username: true } })
-  const names = new Map(actors.map((a) => [a.id, a.username]))
-  return {
-    events: events.map((e) => ({
-      id: e.id.toString(),
-      at: e.at.toISOString(),
-      actor: e.actorId ? (names.get(e.actorId) ?? e.actorId) : '—',
-      action: e.action,
-      entity: `${e.entityType}${e.entityId ? ` ${e.entityId}` : ''}`,
-      ip: e.ip,
-      change: e.before || e.after ? JSON.stringify({ before: e.before ?? undefined, after: e.after ?? undefined }) : '',
-    })),
-    next: events.length === PAGE ? events[events.length - 1]!.id.toString() : null,
-  }
+  const user = await requireRole(request, AUDIT_READERS)
+  return listAuditEvents(getDb(), user, { before: new URL(request.url).searchParams.get('before') })
 }
 
 export default function AuditLog() {

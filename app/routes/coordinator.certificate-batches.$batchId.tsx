@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useFetcher, useLoaderData } from '@remix-run/react'
 import { useEffect } from 'react'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
-import { groupScopeWhere, scopesFor } from '#app/models/access.server.ts'
+import { scopesFor } from '#app/models/access.server.ts'
 import type { CertificateType } from '#app/domain/certificates.ts'
 import { findBatchInScope } from '#app/models/certificate-batches.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -16,7 +16,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 /** One batch's progress (coordinator in scope; anyone else 404). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
-  const batch = await findBatchInScope(getDb(), groupScopeWhere(scopesFor(user, ROLES)), params.batchId ?? '')
+  const batch = await findBatchInScope(getDb(), scopesFor(user, ROLES), params.batchId ?? '')
   if (!batch) throw notFound()
   return {
     id: batch.id,

@@ -1,9 +1,7 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node'
 import { clearSessionCookie } from '#app/auth/cookie.server.ts'
 import { getCurrentUser } from '#app/auth/permissions.server.ts'
-import { invalidateSession, invalidateUserSessions } from '#app/auth/session.server.ts'
-import { recordAudit } from '#app/models/audit.server.ts'
-import { userScopePath } from '#app/models/users.server.ts'
+import { signOut } from '#app/models/sign-in.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 
 export async function loader() {
@@ -15,19 +13,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await getCurrentUser(request)
   if (user) {
     const everywhere = (await request.formData()).get('intent') === 'everywhere'
-    const db = getDb()
-    await db.$transaction(async (tx) => {
-      if (everywhere) await invalidateUserSessions(tx, user.id)
-      else await invalidateSession(tx, user.sessionId)
-      await recordAudit(tx, {
-        actorId: user.id,
-        action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out',
-        entityType: 'User',
-        entityId: user.id,
-        ip: context.ip,
-        scopePath: await userScopePath(tx, user.id),
-      })
-    })
+    await signOut(getDb(), { userId: user.id, sessionId: user.sessionId, everywhere, ip: context.ip })
   }
   return redirect('/login?signedOut=1', { headers: { 'Set-Cookie': clearSessionCookie() } })
 }

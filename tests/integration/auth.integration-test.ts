@@ -4,7 +4,9 @@ import { validateSessionToken, createSession } from '#app/auth/session.server.ts
 import { translate } from '#app/i18n/index.ts'
 import { signIn } from '#app/models/sign-in.server.ts'
 import { changePassword, setUserDisabled, setUserGrant } from '#app/models/users.server.ts'
+import { action as localeAction } from '#app/routes/locale.tsx'
 import { action as loginAction } from '#app/routes/login.tsx'
+import { action as logoutAction } from '#app/routes/logout.tsx'
 import { getDb } from '#app/utils/db.server.ts'
 import { callRoute, createUserWithSession, createWorld, TEST_PASSWORD, type World } from '#tests/fixtures/db.ts'
 
@@ -183,4 +185,41 @@ test('a staff role cannot be given a scope that does not exist, or no scope at a
   // Nothing changed and the session lives on.
   expect(await validateSessionToken(db, u.token)).not.toBeNull()
   expect((await db.roleAssignment.findMany({ where: { userId: u.id } })).map((r) => r.scopeRegionId)).toEqual([world.regions.zhelou.id])
+})
+
+describe('signing out and the language switch', () => {
+  const post = (fn: unknown, url: string, cookie: string, body: Record<string, string>) =>
+    callRoute(fn as never, { url, method: 'POST', cookie, body: new URLSearchParams(body) })
+
+  test('signing out ends this session only; 在所有设备退出 ends every one; both are audited and clear the cookie', async () => {
+    const db = getDb()
+    const user = await createUserWithSession(db, { role: 'teacher' })
+    const other = await createSession(db, { userId: user.id, roles: ['teacher'] })
+
+    const here = await post(logoutAction, '/logout', user.cookie, {})
+    expect(here.status).toBe(302)
+    expect((here.value as Response).headers.get('location')).toBe('/login?signedOut=1')
+    expect((here.value as Response).headers.get('set-cookie')).toMatch(/Max-Age=0/)
+    expect(await validateSessionToken(db, user.token)).toBeNull()
+    expect(await validateSessionToken(db, other.token)).not.toBeNull()
+
+    const third = await createSession(db, { userId: user.id, roles: ['teacher'] })
+    const otherCookie = `${user.cookie.split('=')[0]}=${other.token}`
+    await post(logoutAction, '/logout', otherCookie, { intent: 'everywhere' })
+    expect(await validateSessionToken(db, other.token)).toBeNull()
+    expect(await validateSessionToken(db, third.token)).toBeNull()
+    const actions = (await db.auditEvent.findMany({ where: { actorId: user.id, action: { startsWith: 'auth.sign_out' } }, orderBy: { id: 'asc' } })).map((e) => e.action)
+    expect(actions).toEqual(['auth.sign_out', 'auth.sign_out_everywhere'])
+  })
+
+  test('the language switch sets the cookie and, signed in, the account’s own choice; an unknown language changes nothing', async () => {
+    const db = getDb()
+    const user = await createUserWithSession(db, { role: 'learner' })
+    const switched = await post(localeAction, '/locale', user.cookie, { locale: 'en', redirectTo: '/me' })
+    expect((switched.value as Response).headers.get('location')).toBe('/me')
+    expect((switched.value as Response).headers.get('set-cookie')).toMatch(/^xx_locale=en;/)
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).locale).toBe('en')
+    await post(localeAction, '/locale', user.cookie, { locale: 'fr', redirectTo: '//evil.example' })
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).locale).toBe('en')
+  })
 })
