@@ -83,7 +83,7 @@ describe('the real content/catalog', () => {
   test('keeps the lesson codes the demo used; Markdown lessons become Tiptap JSON', () => {
     const course = catalog.courses.find((c) => c.code === 'SC-ZZ-101')!
     expect(course).toMatchObject({ name: '种植技术基础', credits: 4, kind: 'skill', program: 'skills-credential' })
-    expect(course.tasks.map((t) => t.kind)).toEqual(['assignment', 'practical', 'practical'])
+    expect(course.tasks.map((t) => t.kind)).toEqual(['assignment', 'practical'])
     expect(course.lessons.map((l) => [l.code, l.file])).toEqual([
       ['SC-ZZ-101-01', 'lessons/SC-ZZ-101/01-know-your-soil.md'],
       ['SC-ZZ-101-02', 'lessons/SC-ZZ-101/02-sowing-maize.md'],
