@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { listLessonsForPerson } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -10,7 +11,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 
 /** The online lessons of the learner's (or teacher's) active programs, with the minutes counted today. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['learner', 'teacher'])
+  const user = await requireRole(request, SELF_ROLES)
   const courses = user.personId ? await listLessonsForPerson(getDb(), user.personId, beijingDate(new Date())) : []
   return { courses }
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { RichText } from '#app/components/rich-text.tsx'
 import { beijingDate } from '#app/domain/time.ts'
 import { findLessonForPerson } from '#app/models/online.server.ts'
@@ -14,7 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
 
 /** One lesson of the person's active programs; any other lesson is a 404. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['learner', 'teacher'])
+  const user = await requireRole(request, SELF_ROLES)
   if (!user.personId) throw notFound()
   const lesson = await findLessonForPerson(getDb(), user.personId, params.lessonId ?? '', beijingDate(new Date()))
   if (!lesson) throw notFound()

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { EnrollmentList } from '#app/components/enrollment-list.tsx'
 import { ProgressPanel } from '#app/components/progress-ring.tsx'
 import { paceView, requirementViews } from '#app/domain/progress-display.ts'
@@ -14,7 +15,7 @@ import { useT } from '#app/utils/i18n.ts'
 
 /** Learner and teacher home: their own enrollments and, for active ones, every requirement's progress. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['learner', 'teacher'])
+  const user = await requireRole(request, SELF_ROLES)
   const db = getDb()
   const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
   const active = enrollments.filter((e) => e.status === 'active')

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { SELF_ROLES } from '#app/domain/roles.ts'
 import { mayApplyForEarlyGraduation } from '#app/domain/outcomes.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
@@ -16,7 +17,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 
 /** The learner's own classes (and rounds): each course with its state, credits, and the outcome with its reasons. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['learner', 'teacher'])
+  const user = await requireRole(request, SELF_ROLES)
   const db = getDb()
   const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
   const [progress, openTasks] = await Promise.all([
