@@ -65,7 +65,12 @@ export async function loadHoursRecord(db: Db, personId: string, asOf: string) {
   for (const latest of programs) {
     const mine = ledgerRows.filter((r) => r.programCode === latest.program.code)
     const totals = categoryTotals(mine, latest.program.minutesPerHour)
-    const cycles = await cycleTotals(db, latest.id, mine.map((r) => r.date), asOf)
+    const cycles = await cycleTotals(
+      db,
+      latest.id,
+      mine.map((r) => r.date),
+      asOf,
+    )
     if (mine.length === 0 && cycles.length === 0) continue
     blocks.push({ programCode: latest.program.code, programName: latest.program.name, minutesPerHour: latest.program.minutesPerHour, ...totals, cycles })
   }
