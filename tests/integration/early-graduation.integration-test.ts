@@ -27,7 +27,10 @@ beforeAll(async () => {
   plan = await createPlanWithTasks(db, {
     majorId: world.groups.class.majorId,
     programId: world.programs.skills.id,
-    courses: [{ name: '网店运营', tasks: [{ name: '作业：写商品介绍' }] }, { name: '普通话', kind: 'culture' }],
+    courses: [
+      { name: '网店运营', tasks: [{ name: '作业：写商品介绍' }] },
+      { name: '普通话', kind: 'culture' },
+    ],
   })
   coordinator = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
 })
@@ -44,17 +47,39 @@ async function eligibleLearner() {
   await recordMoralEvaluation(db, { enrollmentId, passed: true, actorId: coordinator.id })
   await db.$transaction(async (tx) => {
     for (let i = 0; i < 12; i++) {
-      await appendHourEntry(tx, { enrollmentId, category: 'online', minutes: 1350, date: `2026-05-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: coordinator.id, reason: '补录' })
+      await appendHourEntry(tx, {
+        enrollmentId,
+        category: 'online',
+        minutes: 1350,
+        date: `2026-05-${String(i + 1).padStart(2, '0')}`,
+        source: 'adjustment',
+        createdById: coordinator.id,
+        reason: '补录',
+      })
     }
   })
   return learner
 }
 
 const learnerApplies = (cookie: string, enrollmentId: string) =>
-  callRoute(learnerEarly.action, { url: '/me/early-graduation', cookie, method: 'POST', body: form([['enrollmentId', enrollmentId], ['redirectTo', '/me/courses']]) })
+  callRoute(learnerEarly.action, {
+    url: '/me/early-graduation',
+    cookie,
+    method: 'POST',
+    body: form([
+      ['enrollmentId', enrollmentId],
+      ['redirectTo', '/me/courses'],
+    ]),
+  })
 
 const onPage = (enrollmentId: string, entries: [string, string][]) =>
-  callRoute(enrollmentPage.action, { url: `/coordinator/enrollments/${enrollmentId}`, cookie: coordinator.cookie, params: { enrollmentId }, method: 'POST', body: form(entries) })
+  callRoute(enrollmentPage.action, {
+    url: `/coordinator/enrollments/${enrollmentId}`,
+    cookie: coordinator.cookie,
+    params: { enrollmentId },
+    method: 'POST',
+    body: form(entries),
+  })
 
 const requestsOf = (enrollmentId: string) => getDb().earlyGraduationRequest.findMany({ where: { enrollmentId }, select: { status: true } })
 
@@ -64,7 +89,12 @@ describe('after a rejection, applying again is refused wherever it comes from', 
     const first = await learnerApplies(user.cookie, enrollment.id)
     expect((first.value as Response).headers.get('location')).toBe('/me/courses?early=applied')
     const request = await getDb().earlyGraduationRequest.findFirstOrThrow({ where: { enrollmentId: enrollment.id, status: 'pending' } })
-    const rejected = await onPage(enrollment.id, [['intent', 'early-decide'], ['requestId', request.id], ['decision', 'reject'], ['reason', '材料不全']])
+    const rejected = await onPage(enrollment.id, [
+      ['intent', 'early-decide'],
+      ['requestId', request.id],
+      ['decision', 'reject'],
+      ['reason', '材料不全'],
+    ])
     expect(rejected.status).toBe(200)
     expect(await requestsOf(enrollment.id)).toEqual([{ status: 'rejected' }])
 
@@ -80,9 +110,18 @@ describe('after a rejection, applying again is refused wherever it comes from', 
     const { enrollment } = await eligibleLearner()
     expect((await onPage(enrollment.id, [['intent', 'early-apply']])).status).toBe(200)
     const [pending] = await getDb().earlyGraduationRequest.findMany({ where: { enrollmentId: enrollment.id }, select: { id: true } })
-    await onPage(enrollment.id, [['intent', 'early-decide'], ['requestId', pending!.id], ['decision', 'reject'], ['reason', '材料不全']])
+    await onPage(enrollment.id, [
+      ['intent', 'early-decide'],
+      ['requestId', pending!.id],
+      ['decision', 'reject'],
+      ['reason', '材料不全'],
+    ])
 
-    const page = await callRoute(enrollmentPage.loader, { url: `/coordinator/enrollments/${enrollment.id}`, cookie: coordinator.cookie, params: { enrollmentId: enrollment.id } })
+    const page = await callRoute(enrollmentPage.loader, {
+      url: `/coordinator/enrollments/${enrollment.id}`,
+      cookie: coordinator.cookie,
+      params: { enrollmentId: enrollment.id },
+    })
     expect((page.value as Awaited<ReturnType<typeof enrollmentPage.loader>>).canApplyEarly).toBe(false)
 
     const again = await onPage(enrollment.id, [['intent', 'early-apply']])
@@ -94,7 +133,12 @@ describe('after a rejection, applying again is refused wherever it comes from', 
   test('the model itself refuses it (early_rejected, a conflict), so no other caller can get round it', async () => {
     const { user, enrollment } = await eligibleLearner()
     const { request } = await requestEarlyGraduation(getDb(), { enrollmentId: enrollment.id, actorId: user.id })
-    await onPage(enrollment.id, [['intent', 'early-decide'], ['requestId', request.id], ['decision', 'reject'], ['reason', '材料不全']])
+    await onPage(enrollment.id, [
+      ['intent', 'early-decide'],
+      ['requestId', request.id],
+      ['decision', 'reject'],
+      ['reason', '材料不全'],
+    ])
     const refused = await requestEarlyGraduation(getDb(), { enrollmentId: enrollment.id, actorId: user.id }).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(StudyRecordError)
     expect((refused as StudyRecordError).problem.code).toBe('early_rejected')

@@ -66,13 +66,25 @@ beforeAll(async () => {
     startDate: new Date('2026-03-01T00:00:00Z'),
   }
   await db.group.create({ data: gaoluoClass })
-  const [culture] = await createPlanWithTasks(db, { majorId: gaoluoClass.majorId, programId: world.programs.skills.id, courses: [{ name: '普通话', kind: 'culture' }] })
+  const [culture] = await createPlanWithTasks(db, {
+    majorId: gaoluoClass.majorId,
+    programId: world.programs.skills.id,
+    courses: [{ name: '普通话', kind: 'culture' }],
+  })
   course = culture!
   teacher = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
   learner = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: gaoluoClass })
   // The round is complete for the teacher: a training certificate may be issued (by whoever may act).
   await db.$transaction((tx) =>
-    appendHourEntry(tx, { enrollmentId: teacher.enrollment.id, category: 'concentrated', minutes: 40 * 45, date: '2026-09-10', source: 'adjustment', createdById: county.id, reason: '集中培训' }),
+    appendHourEntry(tx, {
+      enrollmentId: teacher.enrollment.id,
+      category: 'concentrated',
+      minutes: 40 * 45,
+      date: '2026-09-10',
+      source: 'adjustment',
+      createdById: county.id,
+      reason: '集中培训',
+    }),
   )
 })
 
@@ -115,19 +127,48 @@ describe.each([
     const { enrollment } = who()
     await expect(enrollmentToActOn(db, zhelou.user, enrollment.id)).rejects.toBeInstanceOf(NotFoundError)
     await expect(enrollmentToCertify(db, zhelou.user, enrollment.id)).rejects.toBeInstanceOf(NotFoundError)
-    await expect(recordHourAdjustment(db, zhelou.user, { enrollmentId: enrollment.id, ...hours, category: 'concentrated' })).rejects.toBeInstanceOf(NotFoundError)
-    await expect(findEnrollmentInScope(db, zhelou.user, enrollment.id, { roles: ['coordinator'], mode: 'act' }, { id: true })).rejects.toBeInstanceOf(NotFoundError)
-    await expect(findEnrollmentInScope(db, zhelou.user, enrollment.id, { roles: ['coordinator'], mode: 'read' }, { id: true })).resolves.toEqual({ id: enrollment.id })
+    await expect(recordHourAdjustment(db, zhelou.user, { enrollmentId: enrollment.id, ...hours, category: 'concentrated' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    )
+    await expect(findEnrollmentInScope(db, zhelou.user, enrollment.id, { roles: ['coordinator'], mode: 'act' }, { id: true })).rejects.toBeInstanceOf(
+      NotFoundError,
+    )
+    await expect(findEnrollmentInScope(db, zhelou.user, enrollment.id, { roles: ['coordinator'], mode: 'read' }, { id: true })).resolves.toEqual({
+      id: enrollment.id,
+    })
     expect(await written(enrollment.id)).toBe(0)
   })
 
   test('pages: the enrollment page and its certificate page are 404, to open and to post', async () => {
     const { enrollment } = who()
     expect((await page(enrollmentPage.loader, zhelou, enrollment.id)).status).toBe(404)
-    expect((await page(enrollmentPage.action, zhelou, enrollment.id, [['intent', 'moral'], ['passed', 'true']])).status).toBe(404)
-    expect((await page(enrollmentPage.action, zhelou, enrollment.id, [['intent', 'withdraw'], ['date', '2026-10-01'], ['reason', '搬家'], ['confirm', 'yes']])).status).toBe(404)
+    expect(
+      (
+        await page(enrollmentPage.action, zhelou, enrollment.id, [
+          ['intent', 'moral'],
+          ['passed', 'true'],
+        ])
+      ).status,
+    ).toBe(404)
+    expect(
+      (
+        await page(enrollmentPage.action, zhelou, enrollment.id, [
+          ['intent', 'withdraw'],
+          ['date', '2026-10-01'],
+          ['reason', '搬家'],
+          ['confirm', 'yes'],
+        ])
+      ).status,
+    ).toBe(404)
     expect((await page(certificatesPage.loader, zhelou, enrollment.id)).status).toBe(404)
-    expect((await page(certificatesPage.action, zhelou, enrollment.id, [['intent', 'issue'], ['type', 'training']])).status).toBe(404)
+    expect(
+      (
+        await page(certificatesPage.action, zhelou, enrollment.id, [
+          ['intent', 'issue'],
+          ['type', 'training'],
+        ])
+      ).status,
+    ).toBe(404)
     expect(await written(enrollment.id)).toBe(0)
   })
 
@@ -164,7 +205,14 @@ describe('the coordinator of the class’s or round’s region acts', () => {
     expect((await api(moralApi.action, gaoluo.token, enrollment.id, { passed: true })).status).toBe(201)
     expect((await api(resultsApi.action, gaoluo.token, enrollment.id, { courseCode: course.code, score: 80, passed: true })).status).toBe(201)
     expect((await page(enrollmentPage.loader, gaoluo, enrollment.id)).status).toBe(200)
-    expect((await page(enrollmentPage.action, gaoluo, enrollment.id, [['intent', 'moral'], ['passed', 'true']])).status).toBe(200)
+    expect(
+      (
+        await page(enrollmentPage.action, gaoluo, enrollment.id, [
+          ['intent', 'moral'],
+          ['passed', 'true'],
+        ])
+      ).status,
+    ).toBe(200)
     await expect(enrollmentToActOn(getDb(), gaoluo.user, enrollment.id)).resolves.toMatchObject({ id: enrollment.id })
   })
 
@@ -190,7 +238,11 @@ describe('the coordinator of the class’s or round’s region acts', () => {
       expect(pdf.status, reader.username).toBe(200)
       expect((pdf.value as Response).headers.get('content-type')).toBe('application/pdf')
     }
-    const viaApi = await pdfApi.loader({ request: new Request(`http://localhost/api/v1/certificates/${serial}/pdf`, { headers: { authorization: `Bearer ${admin.token}` } }), params: { serial }, context: { ip: '1.1.1.1' } } as never)
+    const viaApi = await pdfApi.loader({
+      request: new Request(`http://localhost/api/v1/certificates/${serial}/pdf`, { headers: { authorization: `Bearer ${admin.token}` } }),
+      params: { serial },
+      context: { ip: '1.1.1.1' },
+    } as never)
     expect(viaApi.status).toBe(200)
     const outsider = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
     expect((await callRoute(pdfPage.loader as never, { url: '/x', cookie: outsider.cookie, params: { serial } })).status).toBe(404)
