@@ -1,11 +1,14 @@
 /**
  * `npm run content:sync`: loads content/ into the database idempotently (a
  * second run changes nothing): the catalog (content/catalog: programs,
- * majors and teaching plans, courses with tasks and lessons; see
+ * majors and teaching plans, courses with tasks, and the lessons, Markdown
+ * files in content/catalog/lessons/ turned into Tiptap JSON by
+ * app/domain/lesson-markdown.ts, their pictures in public/lesson-media/; see
  * app/models/catalog.server.ts) and the requirement policies, each version
  * stored once (app/models/policies.server.ts). Every file is read and
- * validated before anything is written, and the writes are one transaction:
- * a bad file changes nothing. npm start and the seed run it.
+ * validated before anything is written (a lesson's errors name its file and
+ * line), and the writes are one transaction: a bad file changes nothing.
+ * npm start and the seed run it.
  */
 import { CatalogError, type Catalog } from '#app/domain/catalog.ts'
 import { CATALOG_DIR, describeSync, loadCatalog, syncCatalog } from '#app/models/catalog.server.ts'
