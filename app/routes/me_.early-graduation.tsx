@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs } from '@remix-run/node'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { enrollmentToActOn, requestEarlyGraduation, StudyRecordError } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { safeRedirect } from '#app/utils/http.ts'
 import { pageLoad, rethrowAsPage } from '#app/utils/page-errors.server.ts'
 
 /** What the course page says after a refused application (`?early=`), by the model's refusal. */
@@ -20,8 +21,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData()
   const db = getDb()
   const enrollment = await pageLoad(() => enrollmentToActOn(db, user, String(form.get('enrollmentId') ?? ''), { allowSelf: true }))
-  const to = String(form.get('redirectTo') ?? '')
-  const url = new URL(/^\/me(\/|\?|$)/.test(to) ? to : '/me/courses', 'http://x')
+  // A same-origin path (safeRedirect) that is one of the learner's own pages once normalised ("/me/../..//x" is "//x").
+  let url = new URL(safeRedirect(form.get('redirectTo'), '/me/courses'), 'http://x')
+  if (url.origin !== 'http://x' || !/^\/me(\/|$)/.test(url.pathname)) url = new URL('/me/courses', 'http://x')
   try {
     await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: user.id, ip: context.ip })
     url.searchParams.set('early', 'applied')

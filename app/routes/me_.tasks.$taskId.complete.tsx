@@ -3,6 +3,7 @@ import { requireRole } from '#app/auth/permissions.server.ts'
 import { SELF_ROLES } from '#app/domain/roles.ts'
 import { completeOwnTask } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { safeRedirect } from '#app/utils/http.ts'
 import { pageLoad } from '#app/utils/page-errors.server.ts'
 
 /**
@@ -18,9 +19,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData()
   const taskId = params.taskId ?? ''
   await pageLoad(() => completeOwnTask(getDb(), user, { taskId, enrollmentId: String(form.get('enrollmentId') ?? '') || null, ip: context.ip }))
-  const to = String(form.get('redirectTo') ?? '')
-  const target = /^\/me(\/|\?|$)/.test(to) ? to : '/me/courses'
-  const url = new URL(target, 'http://x')
+  // A same-origin path (safeRedirect) that is one of the learner's own pages once normalised ("/me/../..//x" is "//x").
+  let url = new URL(safeRedirect(form.get('redirectTo'), '/me/courses'), 'http://x')
+  if (url.origin !== 'http://x' || !/^\/me(\/|$)/.test(url.pathname)) url = new URL('/me/courses', 'http://x')
   url.searchParams.set('taskDone', taskId)
   return redirect(`${url.pathname}${url.search}`)
 }

@@ -151,5 +151,22 @@ describe('after a rejection, applying again is refused wherever it comes from', 
     const res = await learnerApplies(user.cookie, enrollment.id)
     expect((res.value as Response).headers.get('location')).toBe('/me/courses?early=not_eligible')
     expect(await requestsOf(enrollment.id)).toEqual([])
+    // Back to one of the learner's own pages only, judged after normalising.
+    for (const [redirectTo, location] of [
+      ['/me', '/me?early=not_eligible'],
+      ['/me/../..//evil.example', '/me/courses?early=not_eligible'],
+      ['/me/../coordinator', '/me/courses?early=not_eligible'],
+    ]) {
+      const back = await callRoute(learnerEarly.action, {
+        url: '/me/early-graduation',
+        cookie: user.cookie,
+        method: 'POST',
+        body: form([
+          ['enrollmentId', enrollment.id],
+          ['redirectTo', redirectTo!],
+        ]),
+      })
+      expect((back.value as Response).headers.get('location'), redirectTo).toBe(location)
+    }
   })
 })
