@@ -135,6 +135,11 @@ export async function registerPerson(db: Db, user: CurrentUser, opts: { input: R
 }
 
 /** The stored row for a person: ID number encrypted, HMAC for look-up, masked copy for display. */
+/** The stored form of a phone of record (already normalised): ciphertext, masked form and look-up HMAC. */
+export function phoneFields(phone: string | null) {
+  return { phoneCipher: phone ? encryptField(phone) : null, phoneMasked: phone ? maskPhone(phone) : null, phoneHmac: phone ? lookupHmac('phone', phone) : null }
+}
+
 export function personRow(input: PersonInput, today = beijingDate(new Date())) {
   const parsed = parseIdNumber(input.idNumber, today)
   if (!parsed.ok) throw new PersonError('invalid_id_number', { problem: parsed.problem })
@@ -151,8 +156,7 @@ export function personRow(input: PersonInput, today = beijingDate(new Date())) {
     idMasked: maskIdNumber(parsed.id.value),
     gender: parsed.id.gender as Gender,
     birthDate: new Date(`${parsed.id.birthDate}T00:00:00Z`),
-    phoneCipher: phone ? encryptField(phone) : null,
-    phoneMasked: phone ? maskPhone(phone) : null,
+    ...phoneFields(phone),
     regionId: input.regionId,
     organizationId: input.organizationId ?? null,
     kind: input.kind,

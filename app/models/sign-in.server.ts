@@ -25,7 +25,7 @@ async function findUser(db: Db, identifier: string) {
   if (byName) return byName
   const phone = normalizePhone(identifier)
   if (!phone) return null
-  return db.user.findUnique({ where: { phoneHmac: lookupHmac('phone', phone) }, include })
+  return db.user.findFirst({ where: { person: { phoneHmac: lookupHmac('phone', phone) } }, include })
 }
 
 /** The longest wait any of the keys is under, in seconds. */
@@ -80,7 +80,9 @@ export async function signIn(
   }
 
   let valid = false
-  if (user) valid = (await verifyPassword(user.passwordHash, opts.password)) && !user.disabled
+  // An account without a password yet (a learner enrolled by a coordinator) signs in by SMS code or card only.
+  if (user?.passwordHash) valid = (await verifyPassword(user.passwordHash, opts.password)) && !user.disabled
+  else if (user) await verifyPassword(await dummyPasswordHash(), opts.password)
   // No such account: hash anyway, so the timing does not tell which usernames exist.
   else await verifyPassword(await dummyPasswordHash(), opts.password)
 

@@ -56,7 +56,7 @@ export async function changePassword(
 ) {
   const user = await db.user.findUnique({ where: { id: opts.userId } })
   if (!user) throw new UserError('not_found')
-  if (!(await verifyPassword(user.passwordHash, opts.current))) throw new UserError('wrong_current')
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, opts.current))) throw new UserError('wrong_current')
   if (opts.current === opts.next) throw new UserError('same_password')
   const problem = passwordProblem(opts.next)
   if (problem) throw new UserError(problem)

@@ -32,14 +32,14 @@ test('the sign-in page is Chinese and says so plainly when the password is wrong
   await expect(page.getByRole('alert')).toHaveText('用户名或密码不正确。')
 })
 
-test('a coordinator signs in with a phone number and returns to the page asked for', async ({ page }) => {
-  await page.goto('/coordinator?q=%E7%8E%8B')
+test('a learner signs in with the phone of record and a password and returns to the page asked for', async ({ page }) => {
+  await page.goto('/me/records')
   await expect(page).toHaveURL(/\/login\?redirectTo=/)
-  await page.getByLabel('用户名或手机号').fill('138 0000 0001')
+  await page.getByLabel('用户名或手机号').fill('138 0000 0002')
   await page.getByLabel('密码').fill(SEED_PASSWORD)
   await page.getByRole('button', { name: '登录' }).click()
-  await expect(page).toHaveURL('/coordinator?q=%E7%8E%8B')
-  await expect(page.getByLabel('搜索姓名')).toHaveValue('王')
+  await expect(page).toHaveURL('/me/records')
+  await expect(page.getByRole('heading', { name: '学时档案', level: 1 })).toBeVisible()
 })
 
 test('a learner who opens a coordinator page is refused', async ({ page }) => {

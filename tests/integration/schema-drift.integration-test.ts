@@ -34,6 +34,8 @@ const UNDECLARED_UNIQUE_INDEXES: Record<string, string> = {
   Enrollment_one_active_per_program: 'one active enrollment per person and program',
   // Partial: one ledger credit per attendance, online day or self-study log (see model HourEntry).
   HourEntry_one_per_source_row: 'one credit per source row',
+  // Partial: UNIQUE ("userId") WHERE "revokedAt" IS NULL (see model SignInCard).
+  SignInCard_one_active_per_user: 'one sign-in card in force per account',
 }
 
 /** Same for non-unique indexes (e.g. a GIN or expression index Prisma cannot express). None yet. */
