@@ -19,3 +19,19 @@ test.each([
 test('the bearer-token API is outside the cookie CSRF check', () => {
   expect(isCrossSiteRequestAllowed({ ...base, path: '/api/v1/people', method: 'POST', secFetchSite: null, origin: null })).toBe(true)
 })
+
+test.each([
+  '/api/%2e%2e/logout',
+  '/api/%2E%2e/logout',
+  '/api/./../logout',
+  '/api/v1/..%2F..%2Flogout/../../../logout',
+  '/api\\..\\logout',
+  '//api/v1/people',
+  '/apiary',
+])('a foreign POST to %s is judged on the routed path, not exempt as /api/', (path) => {
+  expect(isCrossSiteRequestAllowed({ ...base, path, method: 'POST', secFetchSite: 'cross-site', origin: 'https://evil.example' })).toBe(false)
+})
+
+test('the API exemption holds for real API paths with their query', () => {
+  expect(isCrossSiteRequestAllowed({ ...base, path: '/api/v1/auth/token?x=1', method: 'POST', secFetchSite: 'cross-site', origin: null })).toBe(true)
+})
