@@ -111,9 +111,12 @@ async function main() {
 
   const { createHttpApp } = await import('./http.ts')
   const app = await createHttpApp({ root, dev, publicUrl: env.XX_PUBLIC_URL, trustProxy: env.XX_TRUST_PROXY })
+  const { getPublicOrigin, publicOriginWarning } = await import('#app/utils/env.server.ts')
   const server = app.listen(env.PORT, () => {
-    const url = env.XX_PUBLIC_URL ?? `http://localhost:${env.PORT}`
-    console.log(`\n  乡学 XiangXue 已启动：${url}\n`)
+    // The origin of every signed or printed link (DESIGN.md §11 "Public origin"), never the request's Host.
+    console.log(`\n  乡学 XiangXue 已启动：${getPublicOrigin()}\n`)
+    const warning = publicOriginWarning()
+    if (warning) console.log(`  ⚠ ${warning}\n`)
     console.log('  演示账号（密码均为 XX_SEED_PASSWORD，默认 ' + seedPassword() + '）：')
     for (const a of SEED_ACCOUNTS) console.log(`    ${a.username.padEnd(18)} ${a.label}`)
     console.log('')

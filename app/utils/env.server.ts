@@ -12,7 +12,15 @@ const key32 = z
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   DATABASE_URL: z.string().url(),
-  REDIS_URL: z.string().url().optional(),
+  /** Redis for the queues, the workers and the rate limiter; one validated value with one default (an empty value is unset). */
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .url()
+      .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+      .default(() => DEFAULT_REDIS_URL),
+  ),
   PORT: z.coerce.number().int().positive().default(3000),
   /** AES-256-GCM key for ID and phone numbers at rest. */
   XX_DATA_KEY: key32,
@@ -20,7 +28,15 @@ const schema = z.object({
   XX_HMAC_KEY: key32,
   /** Set when served over plain http (local demo): cookies lose __Host-/Secure. */
   XX_INSECURE_COOKIES: z.enum(['0', '1']).default('0'),
-  XX_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * The public origin (https://xx.example.gov.cn): every signed or printed URL (Open Badges, PDF and QR
+   * verify links) is built on it (getPublicOrigin), never on the request's Host. Unset: http://localhost:PORT.
+   */
+  XX_PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .refine((v) => v === undefined || isPlainOrigin(v), 'must be an origin, http(s)://host[:port], without path, query or credentials'),
   /** SMS gateway (app/utils/sms.server.ts): its URL; unset → npm start runs a local stand-in that prints messages, elsewhere SMS is off. */
   XX_SMS_URL: z.string().url().optional(),
   /** The gateway's access key (sent as a bearer token). */
@@ -67,6 +83,15 @@ const schema = z.object({
 /** Redis when REDIS_URL is unset (queues, workers, the start-up check). */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
 
+function isPlainOrigin(text: string): boolean {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash
+  } catch {
+    return false
+  }
+}
+
 function isEd25519PrivateKey(text: string): boolean {
   try {
     const trimmed = text.trim()
@@ -92,6 +117,25 @@ export function getEnv(): Env {
   }
   cached = parsed.data
   return cached
+}
+
+/**
+ * The origin of every signed or printed URL (DESIGN.md §11 "Public origin"): XX_PUBLIC_URL, else
+ * http://localhost:PORT. Nothing about a request goes in, so no Host header can change it.
+ */
+export function getPublicOrigin(): string {
+  const env = getEnv()
+  return env.XX_PUBLIC_URL ? new URL(env.XX_PUBLIC_URL).origin : `http://localhost:${env.PORT}`
+}
+
+/** What npm start prints when XX_PUBLIC_URL is unset (null when it is set). */
+export function publicOriginWarning(): string | null {
+  const env = getEnv()
+  if (env.XX_PUBLIC_URL) return null
+  return (
+    `未设置 XX_PUBLIC_URL：证书 PDF、二维码和开放徽章中的链接将使用 http://localhost:${env.PORT}，只能在本机打开。` +
+    `正式部署请设置 XX_PUBLIC_URL（例如 https://xx.example.gov.cn）。`
+  )
 }
 
 /** Tests change the environment between files. */

@@ -1,7 +1,10 @@
 /**
  * Fixed-window rate limits on Redis (INCR with an expiry), shared by every
- * app instance. When Redis is not reachable the request is allowed (the
- * public pages must not go down with the queue) and that is logged once.
+ * app instance. Redis is the one validated REDIS_URL of env.server.ts, with
+ * the same default as start-up and the workers (redis://127.0.0.1:6379), so
+ * the limits are on wherever the queues run. When Redis is not reachable the
+ * request is allowed (the public pages must not go down with the queue) and
+ * that is logged, once per outage.
  */
 import type { Redis } from 'ioredis'
 import { getEnv } from './env.server.ts'
@@ -16,11 +19,12 @@ function warnOnce(error: unknown) {
 
 async function client(): Promise<Redis | null> {
   const url = getEnv().REDIS_URL
-  if (!url) return null
   state.__xxRateRedis ??= (async () => {
     const { Redis } = await import('ioredis')
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, enableOfflineQueue: false })
     redis.on('error', warnOnce)
+    // Back after an outage: the next outage is logged again.
+    redis.on('ready', () => (state.__xxRateWarned = false))
     try {
       await redis.connect()
       return redis
@@ -40,10 +44,7 @@ export type RateLimitResult = { allowed: boolean; count: number; retryAfterSecon
 export async function rateLimit(key: string, opts: { limit: number; windowSeconds: number }): Promise<RateLimitResult> {
   try {
     const redis = await client()
-    if (!redis) {
-      if (getEnv().REDIS_URL === undefined) warnOnce(new Error('REDIS_URL not set'))
-      return { allowed: true, count: 0, retryAfterSeconds: 0 }
-    }
+    if (!redis) return { allowed: true, count: 0, retryAfterSeconds: 0 }
     const k = `xx:rl:${key}`
     const [[, count], [, ttl]] = (await redis.multi().incr(k).ttl(k).exec()) as [[unknown, number], [unknown, number]]
     if (ttl < 0) await redis.expire(k, opts.windowSeconds)
