@@ -17,6 +17,7 @@ import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.ser
 import { clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
 import { graduationVerifierPaths } from '#app/models/certificates.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { useNonce } from '#app/utils/nonce-provider.ts'
 import appCss from './styles/app.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: appCss }]
@@ -107,6 +108,8 @@ function Document({ children }: { children: ReactNode }) {
 
 export default function App() {
   const t = useT()
+  // The CSP nonce (app/entry.server.tsx): Remix's inline scripts run only with it.
+  const nonce = useNonce()
   return (
     <Document>
       <a href="#main" className="skip">
@@ -116,8 +119,8 @@ export default function App() {
       <main id="main">
         <Outlet />
       </main>
-      <ScrollRestoration />
-      <Scripts />
+      <ScrollRestoration nonce={nonce} />
+      <Scripts nonce={nonce} />
     </Document>
   )
 }
@@ -125,6 +128,7 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError()
   const t = useT()
+  const nonce = useNonce()
   const status = isRouteErrorResponse(error) ? error.status : 500
   const [title, body] =
     status === 403
@@ -144,7 +148,7 @@ export function ErrorBoundary() {
           </a>
         </div>
       </main>
-      <Scripts />
+      <Scripts nonce={nonce} />
     </Document>
   )
 }

@@ -67,6 +67,7 @@ export const en: Record<MessageKey, string> = {
   'error.generic.title': 'Something went wrong',
   'error.generic.body': 'Please try again later. Nothing you entered was submitted.',
   'error.csrf': 'Request origin refused. Submit again from a XiangXue page.',
+  'error.bodyTooLarge': 'Request too large (at most {kb} KB); it was not processed.',
   'error.backHome': 'Back to home',
 
   'idNumber.empty': 'Enter the ID number.',

@@ -65,6 +65,7 @@ export const zhCN = {
   'error.generic.title': '出错了',
   'error.generic.body': '页面出现问题，请稍后再试。已填写的内容没有提交。',
   'error.csrf': '请求来源不被允许，请从乡学页面重新提交。',
+  'error.bodyTooLarge': '请求内容过大（最多 {kb} KB），没有被处理。',
   'error.backHome': '返回首页',
 
   'idNumber.empty': '请填写身份证号。',
