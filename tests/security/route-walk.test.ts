@@ -80,7 +80,7 @@ function topLevel(file: string): Map<string, ts.Node> {
  * body is read, so its callers are classified by it and its own inside is not
  * walked (parseUploadForm reads through a counting stream of its own).
  */
-const READERS: Record<string, BodyKind> = { parseUploadForm: 'upload', readJsonBody: 'api' }
+const READERS: Record<string, BodyKind> = { parseUploadForm: 'upload', readUploadForm: 'upload', readJsonBody: 'api' }
 type Read = BodyKind | 'raw'
 
 /** Body reads written directly in `node`: request.formData() is a form; any other way of reading the request is raw. */
