@@ -11,6 +11,7 @@ import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
 import { recordsEn } from './features/records.ts'
 import { errorsEn } from './features/errors.ts'
+import { accountsEn } from './features/accounts.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English: the second locale. */
@@ -214,6 +215,7 @@ export const en: Record<MessageKey, string> = {
   ...progressEn,
   ...recordsEn,
   ...errorsEn,
+  ...accountsEn,
   ...refusalsEn,
   ...catalogEn,
   ...outcomesEn,

@@ -11,6 +11,7 @@ import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
 import { errorsZh } from './features/errors.ts'
+import { accountsZh } from './features/accounts.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   'app.name': '乡学',
@@ -219,6 +220,7 @@ export const zhCN = {
   ...certificateBatchesZh,
   ...householdExportZh,
   ...errorsZh,
+  ...accountsZh,
   ...refusalsZh,
 } as const
 

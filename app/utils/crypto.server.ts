@@ -33,3 +33,8 @@ export function decryptField(sealed: string): string {
 export function lookupHmac(kind: 'id' | 'phone', value: string): string {
   return createHmac('sha256', hmacKey()).update(`${kind}:${value}`).digest('base64url')
 }
+
+/** A keyed HMAC for other secrets at rest (SMS codes): `domain` keeps each use's digests apart. */
+export function keyedHmac(domain: string, value: string): string {
+  return createHmac('sha256', hmacKey()).update(`${domain}:${value}`).digest('base64url')
+}
