@@ -1,16 +1,19 @@
 /**
  * The exemption application form, as the learner's page and the
  * coordinator's "代为申请" form post it (multipart, optional evidence file):
- * read with the upload limit, validated with zod, the evidence stored by its
- * content, the application recorded. Errors come back per field in the
- * request's locale; a refused application leaves no file behind.
+ * the route reads it with `readUploadForm(request, { file: 'evidence' })`
+ * (app/utils/uploads.server.ts, with the upload limit); here it is validated
+ * with zod, the evidence stored by its content, the application recorded.
+ * Errors come back per field in the caller's locale; a refused application
+ * leaves no file behind.
  */
 import { z } from 'zod'
 import { EXEMPTION_BASES, EXEMPTION_MODES, MAX_NOTE } from '#app/domain/exemptions.ts'
 import type { T } from '#app/i18n/index.ts'
 import { applyForExemption, ExemptionError, problemMessage, type Applicant } from './exemptions.server.ts'
-import { deleteUpload, fileField, parseUploadForm, storeEvidence, UploadError } from './uploads.server.ts'
+import { deleteUpload, storeEvidence, UploadError } from './uploads.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
+import type { UploadForm } from '#app/utils/uploads.server.ts'
 
 export type ApplicationErrors = Partial<Record<'enrollmentId' | 'courseId' | 'basis' | 'mode' | 'certificateNo' | 'issuer' | 'note' | 'evidence' | 'form', string>>
 
@@ -40,17 +43,14 @@ function schema(t: T) {
   })
 }
 
-export async function submitApplicationForm(db: Db, request: Request, opts: { t: T; applicant: Applicant; ip?: string | null; enrollmentId?: string }): Promise<ApplicationFormResult> {
+/** Validates and records the application of `upload` (its text fields and its evidence file). */
+export async function submitApplicationForm(
+  db: Db,
+  upload: UploadForm,
+  opts: { t: T; applicant: Applicant; ip?: string | null; enrollmentId?: string },
+): Promise<ApplicationFormResult> {
   const { t } = opts
-  let form: FormData
-  try {
-    form = await parseUploadForm(request, { fileFields: ['evidence'] })
-  } catch (error) {
-    if (error instanceof UploadError) return { ok: false, status: 413, errors: { evidence: t('exemptions.err.evidenceSize') }, values: {} }
-    throw error
-  }
-  const values: Record<string, string> = {}
-  for (const [k, v] of form.entries()) if (typeof v === 'string') values[k] = v
+  const values: Record<string, string> = { ...upload.values }
   if (opts.enrollmentId) values.enrollmentId = opts.enrollmentId
   const fail = (errors: ApplicationErrors, status = 422): ApplicationFormResult => ({ ok: false, status, errors, values })
 
@@ -66,7 +66,7 @@ export async function submitApplicationForm(db: Db, request: Request, opts: { t:
   const v = parsed.data
 
   let evidence: { key: string; type: string } | null = null
-  const file = fileField(form, 'evidence')
+  const file = upload.file
   if (file) {
     try {
       const stored = await storeEvidence(file, 'exemptions')

@@ -100,9 +100,3 @@ export async function uploadResponse(key: string): Promise<Response> {
     },
   })
 }
-
-/**
- * TRANSITIONAL: app/models/exemption-form.server.ts still reads the request
- * itself; once it takes the `UploadForm` of readUploadForm these re-exports go.
- */
-export { fileField, parseUploadForm } from '#app/utils/uploads.server.ts'

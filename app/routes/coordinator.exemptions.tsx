@@ -11,10 +11,12 @@ import { formatInstant } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { submitApplicationForm } from '#app/models/exemption-form.server.ts'
 import { countPendingExemptions, decideExemption, enrollmentForApplicant, listPendingExemptions, planCourses } from '#app/models/exemptions.server.ts'
+import { UploadError } from '#app/models/uploads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { refusal } from '#app/utils/page-errors.server.ts'
+import { readUploadForm, type UploadForm } from '#app/utils/uploads.server.ts'
 
 const ROLES = ENROLLMENT_ACTORS
 
@@ -80,10 +82,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (url.searchParams.get('apply')) {
     const enrollmentId = url.searchParams.get('enrollmentId') ?? ''
-    const result = await submitApplicationForm(getDb(), request, { t, applicant: { kind: 'staff', userId: user.id, scopes }, ip, enrollmentId })
+    const refuse = (errors: Record<string, string>, values: Record<string, string>, status: number) =>
+      data({ kind: 'apply' as const, errors, values, message: null, exemptionId: null }, { status })
+    let upload: UploadForm
+    try {
+      upload = await readUploadForm(request, { file: 'evidence' })
+    } catch (error) {
+      if (error instanceof UploadError) return refuse({ evidence: t('exemptions.err.evidenceSize') }, {}, 413)
+      throw error
+    }
+    const result = await submitApplicationForm(getDb(), upload, { t, applicant: { kind: 'staff', userId: user.id, scopes }, ip, enrollmentId })
     if (!result.ok) {
       if (result.status === 404) throw notFound()
-      return data({ kind: 'apply' as const, errors: result.errors as Record<string, string>, values: result.values, message: null, exemptionId: null }, { status: result.status })
+      return refuse(result.errors as Record<string, string>, result.values, result.status)
     }
     return redirect('/coordinator/exemptions?applied=1')
   }

@@ -7,10 +7,12 @@ import { beijingDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { submitApplicationForm } from '#app/models/exemption-form.server.ts'
 import { exemptionEnrollments, listExemptionsOfPerson, planCourses } from '#app/models/exemptions.server.ts'
+import { UploadError } from '#app/models/uploads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { readUploadForm, type UploadForm } from '#app/utils/uploads.server.ts'
 
 const ROLES = SELF_ROLES
 
@@ -43,13 +45,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const t = serverT(request, user.locale)
-  if (!user.personId) return data({ errors: { enrollmentId: t('exemptions.err.enrollment') } as Record<string, string>, values: {} as Record<string, string> }, { status: 404 })
-  const result = await submitApplicationForm(getDb(), request, {
+  const fail = (errors: Record<string, string>, values: Record<string, string>, status: number) => data({ errors, values }, { status })
+  if (!user.personId) return fail({ enrollmentId: t('exemptions.err.enrollment') }, {}, 404)
+  let upload: UploadForm
+  try {
+    upload = await readUploadForm(request, { file: 'evidence' })
+  } catch (error) {
+    if (error instanceof UploadError) return fail({ evidence: t('exemptions.err.evidenceSize') }, {}, 413)
+    throw error
+  }
+  const result = await submitApplicationForm(getDb(), upload, {
     t,
     applicant: { kind: 'self', userId: user.id, personId: user.personId },
     ip: context.ip as string | undefined,
   })
-  if (!result.ok) return data({ errors: result.errors as Record<string, string>, values: result.values }, { status: result.status })
+  if (!result.ok) return fail(result.errors as Record<string, string>, result.values, result.status)
   return redirect('/me/exemptions?saved=1')
 }
 

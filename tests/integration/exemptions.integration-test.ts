@@ -324,6 +324,16 @@ describe('the coordinator reviews', () => {
     expect((await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve' })).status).toBe(200)
     expect((await progressOf(l.enrollment.id)).courses.find((c) => c.code === plan.skill.code)).toMatchObject({ state: 'exempted', exemptionMode: 'exempt_exam' })
   })
+
+  test('on the learner\'s behalf, a 20 MB scan is refused ("文件不能超过 10 MB", 413) and nothing is recorded', async () => {
+    const l = await learner()
+    const big = new Uint8Array(20 * 1024 * 1024)
+    big.set(PDF)
+    const url = `/coordinator/exemptions?enrollmentId=${l.enrollment.id}&apply=1`
+    const result = await post(queueRoute.action, url, zhelouCoord.cookie, applicationForm(certificate(l), { bytes: big, name: 'scan.pdf', type: 'application/pdf' }))
+    expect(result).toMatchObject({ status: 413, errors: { evidence: '文件不能超过 10 MB' } })
+    expect(await rowsOf(l.enrollment.id)).toHaveLength(0)
+  })
 })
 
 describe('uploads over HTTP', () => {
