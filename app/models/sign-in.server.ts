@@ -1,16 +1,12 @@
+import { createHmac } from 'node:crypto'
 import { normalizePhone } from '#app/domain/names.ts'
-import {
-  ACCOUNT_FAILURE_MEMORY_SECONDS,
-  IP_WINDOW_SECONDS,
-  accountDelaySeconds,
-  ipBlockSeconds,
-  secondsUntil,
-} from '#app/domain/sign-in-throttle.ts'
 import { dummyPasswordHash, verifyPassword } from '#app/auth/password.server.ts'
 import { createSession, invalidateSession, invalidateUserSessions, type SessionRecord } from '#app/auth/session.server.ts'
 import { lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { checkPasswordThrottled } from './login-throttle.server.ts'
 import { userScopePath } from './users.server.ts'
 
 export type SignInResult =
@@ -18,7 +14,12 @@ export type SignInResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number }
 
+/** Nothing with a control character is a username or a phone number (and PostgreSQL refuses U+0000 in text). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/
+
 async function findUser(db: Db, identifier: string) {
+  if (CONTROL.test(identifier.trim())) return null
   const username = identifier.trim().toLowerCase()
   const include = { roles: { include: { scopeRegion: true } }, person: { include: { region: true } } } as const
   const byName = await db.user.findUnique({ where: { username }, include })
@@ -28,82 +29,60 @@ async function findUser(db: Db, identifier: string) {
   return db.user.findFirst({ where: { person: { phoneHmac: lookupHmac('phone', phone) } }, include })
 }
 
-/** The longest wait any of the keys is under, in seconds. */
-async function lockedFor(db: Db, keys: string[], now: Date) {
-  const rows = await db.loginThrottle.findMany({ where: { key: { in: keys } } })
-  return Math.max(0, ...rows.map((r) => secondsUntil(r.lockedUntil, now)))
-}
-
-/** Counts a failure atomically and sets the lock it earns. */
-async function countFailure(db: Db, key: string, memorySeconds: number, delayFor: (n: number) => number, now: Date) {
-  const rows = await db.$queryRaw<{ failures: number }[]>`
-    INSERT INTO "LoginThrottle" ("key", "failures", "updatedAt") VALUES (${key}, 1, ${now})
-    ON CONFLICT ("key") DO UPDATE SET
-      "failures" = CASE WHEN "LoginThrottle"."updatedAt" < ${new Date(now.getTime() - memorySeconds * 1000)}
-                        THEN 1 ELSE "LoginThrottle"."failures" + 1 END,
-      "updatedAt" = ${now}
-    RETURNING "failures"`
-  const failures = rows[0]?.failures ?? 1
-  const delay = delayFor(failures)
-  if (delay > 0) {
-    await db.loginThrottle.update({ where: { key }, data: { lockedUntil: new Date(now.getTime() + delay * 1000) } })
-  }
-  return delay
+/**
+ * What the audit log and the throttle table keep of a typed identifier: a
+ * keyed HMAC (the server's HMAC key, never shown) of its normalised form, so
+ * the same identifier tried again is recognisable, but a phone number, or a
+ * password typed into the wrong field, is never stored in clear.
+ */
+export function identifierDigest(identifier: string): string {
+  const normalised = normalizePhone(identifier) ?? identifier.trim().toLowerCase()
+  return createHmac('sha256', Buffer.from(getEnv().XX_HMAC_KEY, 'hex')).update(`sign-in-identifier:${normalised}`).digest('base64url').slice(0, 32)
 }
 
 /**
  * Signs in by username or phone number. A locked account or address is
  * refused before the password is looked at, so the right password waits too.
  */
-export async function signIn(
-  db: Db,
-  opts: { identifier: string; password: string; ip: string; userAgent?: string | null; now?: Date },
-): Promise<SignInResult> {
+export async function signIn(db: Db, opts: { identifier: string; password: string; ip: string; userAgent?: string | null; now?: Date }): Promise<SignInResult> {
   const now = opts.now ?? new Date()
-  const ipKey = `ip:${opts.ip}`
   const user = await findUser(db, opts.identifier)
-  const accountKey = `account:${user ? user.id : opts.identifier.trim().toLowerCase()}`
+  const identifierHmac = identifierDigest(opts.identifier)
+  // An identifier nobody has is throttled under its digest, never under the typed text.
+  const accountKey = user ? `account:${user.id}` : `account:?${identifierHmac}`
   const scopePath = user?.roles.find((r) => r.scopeRegion)?.scopeRegion?.path ?? user?.person?.region.path ?? null
 
-  const wait = await lockedFor(db, [ipKey, accountKey], now)
-  if (wait > 0) {
+  const check = await checkPasswordThrottled(db, {
+    accountKey,
+    ip: opts.ip,
+    now,
+    verify: async () => {
+      // An account without a password yet (a learner enrolled by a coordinator) signs in by SMS code or card only.
+      if (user?.passwordHash) return (await verifyPassword(user.passwordHash, opts.password)) && !user.disabled
+      // No such account (or no password): hash anyway, so the timing does not tell which usernames exist.
+      await verifyPassword(await dummyPasswordHash(), opts.password)
+      return false
+    },
+  })
+
+  if (!check.ok) {
+    const throttled = check.reason === 'locked' && !check.checked
     await recordAudit(db, {
       actorId: user?.id ?? null,
-      action: 'auth.sign_in_throttled',
+      action: throttled ? 'auth.sign_in_throttled' : 'auth.sign_in_failed',
       entityType: 'User',
       entityId: user?.id ?? null,
-      after: { identifier: opts.identifier.slice(0, 64), retryAfterSeconds: wait },
+      after: throttled
+        ? { identifierHmac, retryAfterSeconds: check.retryAfterSeconds }
+        : { identifierHmac, disabled: user?.disabled ?? undefined, ...(check.reason === 'locked' ? { retryAfterSeconds: check.retryAfterSeconds } : {}) },
       ip: opts.ip,
       scopePath,
     })
-    return { ok: false, reason: 'locked', retryAfterSeconds: wait }
+    return check.reason === 'locked' ? { ok: false, reason: 'locked', retryAfterSeconds: check.retryAfterSeconds } : { ok: false, reason: 'invalid' }
   }
-
-  let valid = false
-  // An account without a password yet (a learner enrolled by a coordinator) signs in by SMS code or card only.
-  if (user?.passwordHash) valid = (await verifyPassword(user.passwordHash, opts.password)) && !user.disabled
-  else if (user) await verifyPassword(await dummyPasswordHash(), opts.password)
-  // No such account: hash anyway, so the timing does not tell which usernames exist.
-  else await verifyPassword(await dummyPasswordHash(), opts.password)
-
-  if (!user || !valid) {
-    const accountDelay = await countFailure(db, accountKey, ACCOUNT_FAILURE_MEMORY_SECONDS, accountDelaySeconds, now)
-    const ipDelay = await countFailure(db, ipKey, IP_WINDOW_SECONDS, ipBlockSeconds, now)
-    await recordAudit(db, {
-      actorId: user?.id ?? null,
-      action: 'auth.sign_in_failed',
-      entityType: 'User',
-      entityId: user?.id ?? null,
-      after: { identifier: opts.identifier.slice(0, 64), disabled: user?.disabled ?? undefined },
-      ip: opts.ip,
-      scopePath,
-    })
-    const delay = Math.max(accountDelay, ipDelay)
-    return delay > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: delay } : { ok: false, reason: 'invalid' }
-  }
+  if (!user) throw new Error('unreachable: a password check without an account succeeded')
 
   const { token, session } = await db.$transaction(async (tx) => {
-    await tx.loginThrottle.deleteMany({ where: { key: accountKey } })
     const created = await createSession(tx, {
       userId: user.id,
       roles: user.roles.map((r) => r.role),

@@ -6,9 +6,14 @@ import { invalidateUserSessions } from '#app/auth/session.server.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { checkPasswordThrottled } from './login-throttle.server.ts'
 
 export class UserError extends Error {
-  constructor(readonly code: 'wrong_current' | 'same_password' | 'username_taken' | 'not_found' | 'scope_invalid' | PasswordProblem) {
+  constructor(
+    readonly code: 'wrong_current' | 'locked' | 'same_password' | 'username_taken' | 'not_found' | 'scope_invalid' | PasswordProblem,
+    /** With `locked`: how long the account or address must wait. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(code)
   }
 }
@@ -49,23 +54,51 @@ async function assertGrantScope(tx: Db | Tx, grant: GrantInput) {
   }
 }
 
-/** Changes one's own password; every other session of the user ends. */
-export async function changePassword(
-  db: Db,
-  opts: { userId: string; keepSessionId: string; current: string; next: string; ip?: string | null },
-) {
+/**
+ * Changes one's own password; every other session of the user ends.
+ *
+ * The new password is judged first, on what was typed alone, so the answer
+ * about it is the same whether the current password was right: the page
+ * confirms no guess. The current password is then checked behind the
+ * sign-in throttle (same account and address counts as sign-in), and each
+ * failed or refused check is audited.
+ */
+export async function changePassword(db: Db, opts: { userId: string; keepSessionId: string; current: string; next: string; ip?: string | null; now?: Date }) {
+  const now = opts.now ?? new Date()
   const user = await db.user.findUnique({ where: { id: opts.userId } })
   if (!user) throw new UserError('not_found')
-  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, opts.current))) throw new UserError('wrong_current')
   if (opts.current === opts.next) throw new UserError('same_password')
   const problem = passwordProblem(opts.next)
   if (problem) throw new UserError(problem)
+  const check = await checkPasswordThrottled(db, {
+    accountKey: `account:${user.id}`,
+    ip: opts.ip,
+    now,
+    verify: async () => (user.passwordHash ? verifyPassword(user.passwordHash, opts.current) : false),
+  })
+  if (!check.ok) {
+    const throttled = check.reason === 'locked' && !check.checked
+    await recordAudit(db, {
+      actorId: user.id,
+      action: throttled ? 'auth.password_check_throttled' : 'auth.password_check_failed',
+      entityType: 'User',
+      entityId: user.id,
+      after: check.reason === 'locked' ? { retryAfterSeconds: check.retryAfterSeconds } : undefined,
+      ip: opts.ip,
+      scopePath: await userScopePath(db, user.id),
+    })
+    throw check.reason === 'locked' ? new UserError('locked', check.retryAfterSeconds) : new UserError('wrong_current')
+  }
   const passwordHash = await hashPassword(opts.next)
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: false } })
     await invalidateUserSessions(tx, user.id, opts.keepSessionId)
     await recordAudit(tx, {
-      actorId: user.id, action: 'user.password_change', entityType: 'User', entityId: user.id, ip: opts.ip,
+      actorId: user.id,
+      action: 'user.password_change',
+      entityType: 'User',
+      entityId: user.id,
+      ip: opts.ip,
       scopePath: await userScopePath(tx, user.id),
     })
   })
@@ -162,7 +195,11 @@ export async function resetUserPassword(db: Db, opts: { actorId: string; userId:
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: true } })
     await invalidateUserSessions(tx, user.id)
     await recordAudit(tx, {
-      actorId: opts.actorId, action: 'user.password_reset', entityType: 'User', entityId: user.id, ip: opts.ip,
+      actorId: opts.actorId,
+      action: 'user.password_reset',
+      entityType: 'User',
+      entityId: user.id,
+      ip: opts.ip,
       scopePath: await userScopePath(tx, user.id),
     })
   })

@@ -27,6 +27,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await changePassword(getDb(), { userId: user.id, keepSessionId: user.sessionId, current, next, ip: context.ip })
   } catch (error) {
     if (!(error instanceof UserError)) throw error
+    if (error.code === 'locked') {
+      // The sign-in throttle's answer, in the sign-in page's words: the right password waits too.
+      const s = error.retryAfterSeconds ?? 1
+      const message = s >= 120 ? t('login.lockedMinutes', { minutes: Math.ceil(s / 60) }) : t('login.locked', { seconds: s })
+      return data({ errors: { current: message } as Record<string, string> }, { status: 429, headers: { 'Retry-After': String(s) } })
+    }
     const field = error.code === 'wrong_current' ? 'current' : 'next'
     const message =
       error.code === 'wrong_current'
@@ -49,7 +55,18 @@ export default function PasswordPage() {
       {mustChange ? <p className="notice">{t('password.mustChange')}</p> : null}
       <Form method="post" className="card">
         <Field id="current" name="current" type="password" autoComplete="current-password" label={t('password.current')} error={errors?.current} required />
-        <Field id="next" name="next" type="password" autoComplete="new-password" label={t('password.new')} hint={t('password.hint')} error={errors?.next} required minLength={8} maxLength={128} />
+        <Field
+          id="next"
+          name="next"
+          type="password"
+          autoComplete="new-password"
+          label={t('password.new')}
+          hint={t('password.hint')}
+          error={errors?.next}
+          required
+          minLength={8}
+          maxLength={128}
+        />
         <Field id="confirm" name="confirm" type="password" autoComplete="new-password" label={t('password.confirm')} error={errors?.confirm} required />
         <button type="submit" className="block">
           {t('password.submit')}
