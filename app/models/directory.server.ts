@@ -5,9 +5,6 @@ import type { Db } from '#app/utils/db.server.ts'
 
 export const PAGE_SIZE = 50
 
-/** Lives in the groups model; re-exported only until the two enroll routes import it from there. */
-export { findGroupInScope } from './groups.server.ts'
-
 /** People in scope, newest first, optionally filtered by (part of) a name. */
 export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; page?: number }) {
   const where: Prisma.PersonWhereInput = {

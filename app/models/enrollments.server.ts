@@ -6,8 +6,10 @@ import { formatDate, dateOnly } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import { ensureAccountFor } from './accounts.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { AppError, NotFoundError, type AppErrorKind } from './errors.server.ts'
+import { findGroupByCodeInScope, findGroupInScope } from './groups.server.ts'
 import { currentPolicyVersion } from './policies.server.ts'
 
 /** A person's classes and rounds, current ones first (learner home and the coordinator's person page). */
@@ -149,6 +151,8 @@ export async function enrollPerson(
         ip: opts.ip,
         scopePath: group.region.path,
       })
+      // Everyone enrolled has an account (DESIGN.md §11): made here, in the same transaction, when the person has none.
+      await ensureAccountFor(tx, person.id, { actorId: opts.actorId, ip: opts.ip })
       return enrollment
     })
   } catch (error) {
@@ -172,7 +176,11 @@ export async function enrollPersonAs(
   opts: { personId: unknown; group: { id: string } | { code: string }; startDate: string; ip?: string | null },
 ) {
   const person = await findPersonInScope(db, user, opts.personId, ENROLLERS, { id: true })
-  const group = await db.group.findFirst({ where: { AND: [opts.group, groupScopeWhere(scopesFor(user, ENROLLERS))] }, select: ENROLL_GROUP_SELECT })
+  const scopes = scopesFor(user, ENROLLERS)
+  const group =
+    'id' in opts.group
+      ? await findGroupInScope(db, scopes, opts.group.id, ENROLL_GROUP_SELECT)
+      : await findGroupByCodeInScope(db, scopes, opts.group.code, ENROLL_GROUP_SELECT)
   if (!group) throw new NotFoundError('group')
   const enrollment = await enrollPerson(db, { personId: person.id, group, startDate: opts.startDate, actorId: user.id, ip: opts.ip })
   return { enrollment, group }

@@ -26,6 +26,17 @@ export async function findGroupInScope<S extends Prisma.GroupSelect>(
   return group as Prisma.GroupGetPayload<{ select: S }> | null
 }
 
+/** The same by the group's code (the API names classes and rounds by code): null when it does not exist or lies outside the scopes. */
+export async function findGroupByCodeInScope<S extends Prisma.GroupSelect>(
+  db: Db | Tx,
+  scopes: Scope[],
+  code: string,
+  select: S,
+): Promise<Prisma.GroupGetPayload<{ select: S }> | null> {
+  const group = await db.group.findFirst({ where: { AND: [{ code }, groupScopeWhere(scopes)] }, select })
+  return group as Prisma.GroupGetPayload<{ select: S }> | null
+}
+
 /** Classes and rounds in scope with their active enrollment counts (the coordinator's home). */
 export async function listGroups(db: Db, opts: { scopes: Scope[] }) {
   return db.group.findMany({

@@ -8,9 +8,9 @@ import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.t
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listAssignableRegions } from '#app/models/directory.server.ts'
 import { ENROLL_GROUP_SELECT, ENROLL_PAGE_SIZE, enrollMany, enrollRefusalMessage, listEnrollable } from '#app/models/enrollments.server.ts'
+import { findGroupInScope } from '#app/models/groups.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
-import { findGroupInScope } from '#app/models/directory.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 const MAX_AT_ONCE = 500
