@@ -30,17 +30,13 @@ const zh = translator('zh-CN')
 
 export const pdfPathFor = (serial: string) => `/api/v1/certificates/${encodeURIComponent(serial)}/pdf`
 
-function originOf(request: Request) {
-  return new URL(request.url).origin
-}
-
-export function certificateAnswer(c: CertificateRow, request: Request) {
+export function certificateAnswer(c: CertificateRow) {
   return {
     serial: c.serial,
     type: c.type,
     status: c.status,
     verificationCode: c.verificationCode,
-    verifyUrl: verifyUrlFor(c.verificationCode, originOf(request)),
+    verifyUrl: verifyUrlFor(c.verificationCode),
     pdfUrl: pdfPathFor(c.serial),
   }
 }
@@ -52,7 +48,7 @@ export async function issueCertificateApi({ request, params, context }: ApiArgs)
   const enrollment = await enrollmentToCertify(db, user, params.id)
   const body = await readJsonBody(request, CertificateIssueRequest)
   const { certificate, created } = await issueCertificate(db, { enrollmentId: enrollment.id, type: body.type, asOf: body.asOf, actorId: user.id, ip: context.ip })
-  return json(certificateAnswer(certificate, request), created ? 201 : 200)
+  return json(certificateAnswer(certificate), created ? 201 : 200)
 }
 
 /** POST /api/v1/certificates/{serial}/revoke */
@@ -90,5 +86,5 @@ export async function publicCertificateApi({ params, context }: ApiArgs): Promis
 export async function certificatePdfApi({ request, params }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
   const c = await findCertificateInScope(getDb(), user, params.serial, 'read')
-  return pdfResponse(await certificatePdf(c, originOf(request)), c.serial)
+  return pdfResponse(await certificatePdf(c), c.serial)
 }

@@ -163,7 +163,7 @@ export async function createBatchInScope(db: Db, scopes: Scope[], opts: { groupI
  * the next file is asked for (memory stays at one PDF, not 500).
  * NotFoundError for a batch outside the scopes or not yet done.
  */
-export async function batchPdfFiles(db: Db, scopes: Scope[], batchId: string, opts: { origin?: string } = {}) {
+export async function batchPdfFiles(db: Db, scopes: Scope[], batchId: string) {
   const batch = await findBatchInScope(db, scopes, batchId)
   if (!batch || batch.status !== 'done') throw new NotFoundError('record')
   const rows = await db.certificate.findMany({
@@ -174,7 +174,7 @@ export async function batchPdfFiles(db: Db, scopes: Scope[], batchId: string, op
   async function* files() {
     for (const { id } of rows) {
       const c = await db.certificate.findUniqueOrThrow({ where: { id } })
-      yield { name: `${c.serial}.pdf`, bytes: await certificatePdf(c, opts.origin) }
+      yield { name: `${c.serial}.pdf`, bytes: await certificatePdf(c) }
     }
   }
   return { batch, fileName: `certificates-${batch.group.code}-${batch.type}.zip`, files: files() }

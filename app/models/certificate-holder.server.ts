@@ -20,7 +20,7 @@ export function ownCertificatesWhere(user: CurrentUser): Prisma.CertificateWhere
 }
 
 /** 我的证书: the caller's certificates, newest first, with their status and verification link. */
-export async function listOwnCertificates(db: Db, user: CurrentUser, opts: { origin?: string } = {}) {
+export async function listOwnCertificates(db: Db, user: CurrentUser) {
   const where = ownCertificatesWhere(user)
   const rows = where ? await db.certificate.findMany({ where, orderBy: { issuedAt: 'desc' } }) : []
   return rows.map((c) => {
@@ -33,7 +33,7 @@ export async function listOwnCertificates(db: Db, user: CurrentUser, opts: { ori
       group: s.groupName,
       issuedOn: beijingDate(c.issuedAt),
       revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
-      verifyUrl: verifyUrlFor(c.verificationCode, opts.origin),
+      verifyUrl: verifyUrlFor(c.verificationCode),
     }
   })
 }

@@ -20,7 +20,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { isUniqueViolation } from '#app/utils/db.server.ts'
-import { getEnv } from '#app/utils/env.server.ts'
+import { getPublicOrigin } from '#app/utils/env.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { enrollmentAccessWhere, findEnrollmentInScope, type AccessMode, type CurrentUser, type Grant } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
@@ -143,9 +143,9 @@ export function newVerificationCode(): string {
   return encodeBase32LowerCaseNoPadding(bytes).slice(0, 20)
 }
 
-/** Absolute URL of the public verification page: XX_PUBLIC_URL, else the request's origin. */
-export function verifyUrlFor(code: string, origin?: string): string {
-  const base = getEnv().XX_PUBLIC_URL?.replace(/\/+$/, '') ?? origin?.replace(/\/+$/, '') ?? 'http://localhost:3000'
+/** Absolute URL of the public verification page, on the configured public origin (never the request's Host: DESIGN.md §11). */
+export function verifyUrlFor(code: string): string {
+  const base = getPublicOrigin()
   return `${base}/v/${encodeURIComponent(code)}`
 }
 
@@ -400,12 +400,12 @@ export function publicView(c: CertificateRow) {
 }
 
 /** The certificate's PDF as it stands now (status, verification and revocation marks). */
-export async function certificatePdf(c: CertificateRow, origin?: string): Promise<Uint8Array> {
+export async function certificatePdf(c: CertificateRow): Promise<Uint8Array> {
   const { renderCertificatePdf } = await import('./certificate-pdf.server.ts')
   return renderCertificatePdf({
     snapshot: c.snapshot as unknown as CertificateSnapshot,
     serial: c.serial,
-    verifyUrl: verifyUrlFor(c.verificationCode, origin),
+    verifyUrl: verifyUrlFor(c.verificationCode),
     status: c.status,
     verifiedOn: c.verifiedAt ? beijingDate(c.verifiedAt) : null,
     revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,

@@ -8,7 +8,7 @@ import QRCode from 'qrcode'
 import { isWindowOpen } from '#app/domain/checkin-code.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import type { Db } from '#app/utils/db.server.ts'
-import { getEnv } from '#app/utils/env.server.ts'
+import { getPublicOrigin } from '#app/utils/env.server.ts'
 import { scopesFor, type CurrentUser } from './access.server.ts'
 import { checkinScreen, findSessionInScope } from './attendance.server.ts'
 import { NotFoundError } from './errors.server.ts'
@@ -16,12 +16,12 @@ import { NotFoundError } from './errors.server.ts'
 async function checkinScreenState(
   db: Db,
   session: { id: string; checkinKey: Uint8Array; startsAt: Date; endsAt: Date },
-  opts: { origin?: string; now?: Date } = {},
+  opts: { now?: Date } = {},
 ) {
   const now = opts.now ?? new Date()
   const screen = await checkinScreen(db, session, now)
-  // XX_PUBLIC_URL when set (behind a proxy the request's own origin may be internal), else the request's.
-  const origin = getEnv().XX_PUBLIC_URL?.replace(/\/+$/, '') ?? opts.origin ?? 'http://localhost:3000'
+  // The configured public origin, never the request's Host (DESIGN.md §11): the QR is what phones open.
+  const origin = getPublicOrigin()
   const url = `${origin}${screen.path}`
   const svg = await QRCode.toString(url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
   return {
@@ -40,7 +40,7 @@ async function checkinScreenState(
  * For the screen and its poll: a session of a coordinator's (or the admin's)
  * scope that is not cancelled, and its state now; NotFoundError otherwise.
  */
-export async function loadCheckinScreen(db: Db, user: CurrentUser, sessionId: string, opts: { origin?: string } = {}) {
+export async function loadCheckinScreen(db: Db, user: CurrentUser, sessionId: string, opts: { now?: Date } = {}) {
   const session = await findSessionInScope(db, scopesFor(user, PEOPLE_MANAGERS), sessionId)
   if (!session || session.cancelledAt) throw new NotFoundError('session')
   return { session, state: await checkinScreenState(db, session, opts) }

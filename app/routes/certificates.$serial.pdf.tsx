@@ -12,5 +12,5 @@ import { pageLoad } from '#app/utils/page-errors.server.ts'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const c = await pageLoad(() => findCertificateInScope(getDb(), user, params.serial, 'read'))
-  return pdfResponse(await certificatePdf(c, new URL(request.url).origin), c.serial)
+  return pdfResponse(await certificatePdf(c), c.serial)
 }

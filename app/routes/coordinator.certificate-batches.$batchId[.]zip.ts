@@ -16,7 +16,7 @@ const ROLES = PEOPLE_MANAGERS
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
-  const zip = await pageLoad(() => batchPdfFiles(getDb(), scopesFor(user, ROLES), params.batchId ?? '', { origin: new URL(request.url).origin }))
+  const zip = await pageLoad(() => batchPdfFiles(getDb(), scopesFor(user, ROLES), params.batchId ?? ''))
   return new Response(zipStream(zip.files), {
     headers: {
       'Content-Type': 'application/zip',

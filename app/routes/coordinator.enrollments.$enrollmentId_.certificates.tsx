@@ -34,7 +34,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   })
   const t = serverT(request, user.locale)
   const issuedTypes = new Set(certificates.map((c) => c.type))
-  const origin = new URL(request.url).origin
   return {
     enrollmentId: enrollment.id,
     name: enrollment.person.name,
@@ -47,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       issuedOn: beijingDate(c.issuedAt),
       revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
       revokeReason: c.revokeReason,
-      verifyUrl: verifyUrlFor(c.verificationCode, origin),
+      verifyUrl: verifyUrlFor(c.verificationCode),
     })),
   }
 }

@@ -8,6 +8,6 @@ import { pageLoad } from '#app/utils/page-errors.server.ts'
 /** JSON for the check-in screen's script: the current QR (SVG), code and counts. Never cached. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, PEOPLE_MANAGERS)
-  const { state } = await pageLoad(() => loadCheckinScreen(getDb(), user, params.sessionId ?? '', { origin: new URL(request.url).origin }))
+  const { state } = await pageLoad(() => loadCheckinScreen(getDb(), user, params.sessionId ?? ''))
   return Response.json(state, { headers: { 'Cache-Control': 'no-store' } })
 }

@@ -20,7 +20,7 @@ export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, PEOPLE_MANAGERS)
-  const { session, state } = await pageLoad(() => loadCheckinScreen(getDb(), user, params.sessionId ?? '', { origin: new URL(request.url).origin }))
+  const { session, state } = await pageLoad(() => loadCheckinScreen(getDb(), user, params.sessionId ?? ''))
   return {
     session: { id: session.id, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), venue: session.venue, group: session.group.name },
     state,

@@ -13,7 +13,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 /** The learner's or teacher's own certificates with their status and the PDF (works without JavaScript). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)
-  return { certificates: await listOwnCertificates(getDb(), user, { origin: new URL(request.url).origin }) }
+  return { certificates: await listOwnCertificates(getDb(), user) }
 }
 
 export default function MyCertificates() {
