@@ -12,8 +12,11 @@ type Enrollment = {
   group: { name: string; kind: 'class' | 'round'; major: { name: string } | null }
 }
 
-/** A person's classes and rounds as cards (learner home, coordinator's person page: `hrefOf` links each to its record). */
-export function EnrollmentList({ enrollments, hrefOf }: { enrollments: Enrollment[]; hrefOf?: (enrollmentId: string) => string }) {
+/**
+ * A person's classes and rounds as cards (learner home; the coordinator's person page, where
+ * `hrefOf` links each to its record, or gives null for one the viewer may not open: plain text).
+ */
+export function EnrollmentList<E extends Enrollment>({ enrollments, hrefOf }: { enrollments: E[]; hrefOf?: (enrollment: E) => string | null }) {
   const t = useT()
   const locale = useLocale()
   return (
@@ -23,7 +26,7 @@ export function EnrollmentList({ enrollments, hrefOf }: { enrollments: Enrollmen
           <div className="muted">
             {t(`program.${e.program.code as 'skills-credential' | 'teacher-training'}`)} · {t(e.group.kind === 'class' ? 'me.class' : 'me.round')}
           </div>
-          <strong>{hrefOf ? <Link to={hrefOf(e.id)}>{e.group.name}</Link> : e.group.name}</strong>
+          <strong>{linkOrText(hrefOf?.(e) ?? null, e.group.name)}</strong>
           {e.group.major ? (
             <div>
               {t('group.major')}：{e.group.major.name}
@@ -39,3 +42,5 @@ export function EnrollmentList({ enrollments, hrefOf }: { enrollments: Enrollmen
     </ul>
   )
 }
+
+const linkOrText = (href: string | null, text: string) => (href ? <Link to={href}>{text}</Link> : text)

@@ -1,7 +1,7 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { findPersonInScope, groupScopeWhere, personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
-import { planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import { enrollmentScopeWhere, findPersonInScope, groupScopeWhere, personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
+import { enrollmentConflict, planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
+import { ENROLLMENT_ACTORS, PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { formatDate, dateOnly } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
@@ -29,6 +29,22 @@ export function listEnrollmentsOfPerson(db: Db, personId: string) {
   })
 }
 
+/**
+ * The coordinator's person page: the person's classes and rounds, each with `mayAct`, whether the
+ * caller may open its record of study (its class or round in their acting scope, DESIGN.md §11;
+ * the record page answers 404 otherwise). A coordinator who reads the person through their home
+ * township sees a county round, say, without a link into it.
+ */
+export async function listEnrollmentsOfPersonForStaff(db: Db, user: CurrentUser, personId: string) {
+  const scopes = scopesFor(user, ENROLLMENT_ACTORS)
+  const [enrollments, actable] = await Promise.all([
+    listEnrollmentsOfPerson(db, personId),
+    scopes.length === 0 ? [] : db.enrollment.findMany({ where: { AND: [{ personId }, enrollmentScopeWhere(scopes, 'act')] }, select: { id: true } }),
+  ])
+  const mayAct = new Set(actable.map((e) => e.id))
+  return enrollments.map((e) => ({ ...e, mayAct: mayAct.has(e.id) }))
+}
+
 const day = (d: string) => new Date(`${d}T00:00:00Z`)
 
 /** What enrolling needs to know of a class or round (the caller has checked it is in scope). */
@@ -40,7 +56,7 @@ export const ENROLL_GROUP_SELECT = {
   startDate: true,
   endDate: true,
   programId: true,
-  program: { select: { code: true } },
+  program: { select: { code: true, enrollmentRule: true } },
   region: { select: { path: true } },
 } as const satisfies Prisma.GroupSelect
 
@@ -87,23 +103,26 @@ const ENROLLMENT_RESULT_SELECT = {
 
 /** Why the person cannot be enrolled right now in the group, judged from what is stored. */
 async function storedConflict(db: Db | Tx, personId: string, group: EnrollGroup): Promise<EnrollmentError | null> {
-  const same = await db.enrollment.findUnique({ where: { personId_groupId: { personId, groupId: group.id } }, select: { id: true } })
-  if (same) return new EnrollmentError({ code: 'already_enrolled', enrollmentId: same.id })
-  const active = await db.enrollment.findFirst({
-    where: { personId, programId: group.programId, status: 'active' },
-    select: { group: { select: { name: true } } },
+  const held = await db.enrollment.findMany({
+    where: { personId, OR: [{ groupId: group.id }, { programId: group.programId, status: 'active' }] },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, groupId: true, status: true, group: { select: { name: true } } },
   })
-  if (active) return new EnrollmentError({ code: 'active_in_program', groupName: active.group.name })
-  return null
+  const conflict = enrollmentConflict(
+    group.program.enrollmentRule,
+    group.id,
+    held.map((e) => ({ enrollmentId: e.id, groupId: e.groupId, groupName: e.group.name, status: e.status })),
+  )
+  return conflict ? new EnrollmentError(conflict) : null
 }
 
 /**
  * Enrolls one person in a class or round, in one transaction, audited: study
  * years and period from the domain rules, the program's current policy
  * version. Throws EnrollmentError when already enrolled in that group, active
- * in another group of the same program (the partial unique index
- * Enrollment_one_active_per_program also refuses a concurrent second one), or
- * refused by the rules (window, age, kind).
+ * in another group of a program whose rule is one_active_per_program (the
+ * partial unique index Enrollment_one_active_if_exclusive also refuses a
+ * concurrent second one), or refused by the rules (window, age, kind).
  */
 export async function enrollPerson(
   db: Db,

@@ -5,7 +5,7 @@ import { EnrollmentList } from '#app/components/enrollment-list.tsx'
 import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
-import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
+import { listEnrollmentsOfPersonForStaff } from '#app/models/enrollments.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
@@ -20,7 +20,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const person = await requirePersonInScope(user, params.personId ?? '', ROLES)
   const db = getDb()
-  const enrollments = await listEnrollmentsOfPerson(db, person.id)
+  // Each with mayAct: only those the caller may act on link to their record of study.
+  const enrollments = await listEnrollmentsOfPersonForStaff(db, user, person.id)
   await recordAudit(db, {
     actorId: user.id,
     action: 'person.view_id_number',
@@ -87,7 +88,7 @@ export default function PersonPage() {
         <p className="hint">{t('person.fullIdNote')}</p>
       </div>
       <h2>{t('person.enrollments')}</h2>
-      <EnrollmentList enrollments={enrollments} hrefOf={(id) => `/coordinator/enrollments/${id}`} />
+      <EnrollmentList enrollments={enrollments} hrefOf={(e) => (e.mayAct ? `/coordinator/enrollments/${e.id}` : null)} />
       <p className="row">
         <Link to={`/coordinator/people/${person.id}/enroll`} className="button">
           {t('enroll.onePerson')}
