@@ -111,7 +111,8 @@ const DRAIN_BYTES = 64 * MB
 function tooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number, drain = false) {
   const message = translate('zh-CN', 'error.bodyTooLarge', { kb: Math.round(maxBytes / KB) })
   const api = /^\/api\//i.test(routingPath(req.url ?? '/'))
-  const text = api ? JSON.stringify({ error: { code: 'payload_too_large', message } }) : message
+  // The contract's codes only (api-v1.md): an oversize body is a validation failure, answered with 413.
+  const text = api ? JSON.stringify({ error: { code: 'validation_failed', message, fields: { _: message } } }) : message
   const tooMuchToDrain = Number(req.headers['content-length'] ?? 0) > DRAIN_BYTES
   res.writeHead(413, {
     'Content-Type': api ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
