@@ -6,7 +6,8 @@
  * loads the result into the database.
  *
  * Files (paths relative to content/catalog/):
- * - `programs.yaml`: `programs: [{ code, name, minutesPerHour }]`
+ * - `programs.yaml`: `programs: [{ code, name, minutesPerHour, enrollmentRule? }]`; the rule
+ *   (app/domain/enrollment.ts) is one_active_per_program unless the file says one_per_group
  * - `majors.yaml`: `sharedPlan: [course codes]` (every major's plan starts with
  *   them: the culture courses) and `majors: [{ code, name, plan: [course codes] }]`
  * - `courses/*.yaml`: `courses: [{ code, program, name, credits, kind, tasks?, lessons? }]`;
@@ -28,6 +29,7 @@
 import { z } from 'zod'
 import { parse as parseYaml } from 'yaml'
 import { CODE, COURSE_KINDS, SLUG, TASK_KINDS } from './catalog-codes.ts'
+import { ENROLLMENT_RULES } from './enrollment.ts'
 import { parseLessonMarkdown } from './lesson-markdown.ts'
 import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from './lesson-media.ts'
 import { formatPath, readableMessage } from './policy.ts'
@@ -89,7 +91,14 @@ const courseSchema = z.strictObject({
 
 const programsFile = z.strictObject({
   programs: z
-    .array(z.strictObject({ code: slug, name: text(50), minutesPerHour: z.number().int().min(1).max(120) }))
+    .array(
+      z.strictObject({
+        code: slug,
+        name: text(50),
+        minutesPerHour: z.number().int().min(1).max(120),
+        enrollmentRule: z.enum(ENROLLMENT_RULES).default('one_active_per_program'),
+      }),
+    )
     .min(1, 'must list at least one program'),
 })
 const majorsFile = z.strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { incompleteTasks, isValidScore, planEnrollment, studyYearsFor, withdrawalDateProblem, type EnrollmentInput } from './enrollment.ts'
+import { enrollmentConflict, incompleteTasks, isValidScore, planEnrollment, studyYearsFor, withdrawalDateProblem, type EnrollmentInput, type HeldEnrollment } from './enrollment.ts'
 
 describe('studyYearsFor', () => {
   test.each([
@@ -91,4 +91,22 @@ test.each([
   [Number.NaN, false],
 ])('score %d valid: %s', (score, valid) => {
   expect(isValidScore(score)).toBe(valid)
+})
+
+describe('enrollmentConflict: the program\'s rule', () => {
+  const held = (groupId: string, status: HeldEnrollment['status']): HeldEnrollment => ({ enrollmentId: `e-${groupId}`, groupId, groupName: `班 ${groupId}`, status })
+
+  test('one_active_per_program: an active enrollment elsewhere refuses, a finished one does not', () => {
+    expect(enrollmentConflict('one_active_per_program', 'B', [held('A', 'active')])).toEqual({ code: 'active_in_program', groupName: '班 A' })
+    for (const status of ['withdrawn', 'graduated', 'completed'] as const) expect(enrollmentConflict('one_active_per_program', 'B', [held('A', status)])).toBeNull()
+  })
+
+  test('one_per_group: any number of active rounds at once, but one enrollment per round', () => {
+    expect(enrollmentConflict('one_per_group', 'C', [held('A', 'active'), held('B', 'active')])).toBeNull()
+    expect(enrollmentConflict('one_per_group', 'A', [held('A', 'completed')])).toEqual({ code: 'already_enrolled', enrollmentId: 'e-A' })
+  })
+
+  test('the same group is reported before an active one elsewhere', () => {
+    expect(enrollmentConflict('one_active_per_program', 'A', [held('B', 'active'), held('A', 'withdrawn')])).toEqual({ code: 'already_enrolled', enrollmentId: 'e-A' })
+  })
 })

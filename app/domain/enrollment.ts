@@ -23,6 +23,39 @@ export type EnrollmentRefusal =
   | { code: 'too_young'; age: number; min: number }
   | { code: 'too_old'; age: number; max: number }
   | { code: 'not_a_teacher' }
+  | { code: 'active_in_program'; groupName: string }
+
+/**
+ * How many enrollments a person may hold in a program, as data (Program.enrollmentRule, set by
+ * content:sync from content/catalog/programs.yaml): `one_active_per_program` — one active
+ * enrollment at a time (skills-plus-credential: one class); `one_per_group` — one per class or
+ * round, any number at once (teacher training: several rounds a year, DESIGN.md §11 "Rounds").
+ * Every program also allows only one enrollment per person and group.
+ */
+export const ENROLLMENT_RULES = ['one_active_per_program', 'one_per_group'] as const
+export type EnrollmentRule = (typeof ENROLLMENT_RULES)[number]
+
+export type HeldEnrollment = { enrollmentId: string; groupId: string; groupName: string; status: 'active' | 'withdrawn' | 'graduated' | 'completed' }
+
+/**
+ * What stands in the way of enrolling in `groupId`, judged from the person's enrollments in the
+ * same program: already in that group (any status), or — under one_active_per_program — active in
+ * another group. The database says the same (the unique key on person and group, and the partial
+ * unique index Enrollment_one_active_if_exclusive), so a concurrent second enrollment is refused too.
+ */
+export function enrollmentConflict(
+  rule: EnrollmentRule,
+  groupId: string,
+  held: readonly HeldEnrollment[],
+): { code: 'already_enrolled'; enrollmentId: string } | Extract<EnrollmentRefusal, { code: 'active_in_program' }> | null {
+  const same = held.find((e) => e.groupId === groupId)
+  if (same) return { code: 'already_enrolled', enrollmentId: same.enrollmentId }
+  if (rule === 'one_active_per_program') {
+    const active = held.find((e) => e.status === 'active')
+    if (active) return { code: 'active_in_program', groupName: active.groupName }
+  }
+  return null
+}
 
 export type EnrollmentPlan = {
   startDate: string

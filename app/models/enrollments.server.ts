@@ -1,6 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { enrollmentScopeWhere, findPersonInScope, groupScopeWhere, personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
-import { planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
+import { enrollmentConflict, planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
 import { ENROLLMENT_ACTORS, PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { formatDate, dateOnly } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
@@ -56,7 +56,7 @@ export const ENROLL_GROUP_SELECT = {
   startDate: true,
   endDate: true,
   programId: true,
-  program: { select: { code: true } },
+  program: { select: { code: true, enrollmentRule: true } },
   region: { select: { path: true } },
 } as const satisfies Prisma.GroupSelect
 
@@ -103,23 +103,26 @@ const ENROLLMENT_RESULT_SELECT = {
 
 /** Why the person cannot be enrolled right now in the group, judged from what is stored. */
 async function storedConflict(db: Db | Tx, personId: string, group: EnrollGroup): Promise<EnrollmentError | null> {
-  const same = await db.enrollment.findUnique({ where: { personId_groupId: { personId, groupId: group.id } }, select: { id: true } })
-  if (same) return new EnrollmentError({ code: 'already_enrolled', enrollmentId: same.id })
-  const active = await db.enrollment.findFirst({
-    where: { personId, programId: group.programId, status: 'active' },
-    select: { group: { select: { name: true } } },
+  const held = await db.enrollment.findMany({
+    where: { personId, OR: [{ groupId: group.id }, { programId: group.programId, status: 'active' }] },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, groupId: true, status: true, group: { select: { name: true } } },
   })
-  if (active) return new EnrollmentError({ code: 'active_in_program', groupName: active.group.name })
-  return null
+  const conflict = enrollmentConflict(
+    group.program.enrollmentRule,
+    group.id,
+    held.map((e) => ({ enrollmentId: e.id, groupId: e.groupId, groupName: e.group.name, status: e.status })),
+  )
+  return conflict ? new EnrollmentError(conflict) : null
 }
 
 /**
  * Enrolls one person in a class or round, in one transaction, audited: study
  * years and period from the domain rules, the program's current policy
  * version. Throws EnrollmentError when already enrolled in that group, active
- * in another group of the same program (the partial unique index
- * Enrollment_one_active_per_program also refuses a concurrent second one), or
- * refused by the rules (window, age, kind).
+ * in another group of a program whose rule is one_active_per_program (the
+ * partial unique index Enrollment_one_active_if_exclusive also refuses a
+ * concurrent second one), or refused by the rules (window, age, kind).
  */
 export async function enrollPerson(
   db: Db,
