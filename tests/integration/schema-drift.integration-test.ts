@@ -95,8 +95,9 @@ function getDatamodel(prismaSchema: string): Datamodel {
     __externref_table_dealloc: (index: number) => void
     get_dmmf: (ptr: number, len: number) => unknown
   }
+  let wasm: Exports | undefined
   let panicMessage = ''
-  const bytes = () => new Uint8Array(wasm.memory.buffer)
+  const bytes = () => new Uint8Array(wasm!.memory.buffer)
   const text = (ptr: number, len: number) => new TextDecoder().decode(bytes().subarray(ptr >>> 0, (ptr >>> 0) + len))
   const glue: [RegExp, (...args: number[]) => unknown][] = [
     [/^__wbg_set_message_/, (ptr, len) => void (panicMessage = text(ptr!, len!))],
@@ -105,7 +106,7 @@ function getDatamodel(prismaSchema: string): Datamodel {
     [
       /^__wbindgen_init_externref_table$/,
       () => {
-        const table = wasm.__wbindgen_externrefs
+        const table = wasm!.__wbindgen_externrefs
         const offset = table.grow(4)
         table.set(0, undefined)
         ;[undefined, null, true, false].forEach((value, i) => table.set(offset + i, value))
@@ -118,8 +119,7 @@ function getDatamodel(prismaSchema: string): Datamodel {
     if (!impl) throw new Error(`${wasmPath} wants an import "${name}" this test does not provide: update getDatamodel() for the new prisma version`)
     ;(imports[from] ??= {})[name] = impl
   }
-  // The glue above reads `wasm` only when called, after this line.
-  const wasm = new WebAssembly.Instance(module, imports).exports as unknown as Exports
+  wasm = new WebAssembly.Instance(module, imports).exports as unknown as Exports
   wasm.__wbindgen_start()
 
   const input = new TextEncoder().encode(JSON.stringify({ prismaSchema }))
