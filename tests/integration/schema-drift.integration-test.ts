@@ -36,6 +36,8 @@ const UNDECLARED_UNIQUE_INDEXES: Record<string, string> = {
   HourEntry_one_per_source_row: 'one credit per source row',
   // Partial: UNIQUE ("userId") WHERE "revokedAt" IS NULL (see model SignInCard).
   SignInCard_one_active_per_user: 'one sign-in card in force per account',
+  // Partial: UNIQUE ("enrollmentId", "sourceRef") WHERE "source" = 'transfer' … (see model HourEntry).
+  HourEntry_transfer_external_id: 'one synced day per enrollment and externalId (POST /api/v1/hours/batch)',
 }
 
 /** Same for non-unique indexes (e.g. a GIN or expression index Prisma cannot express). None yet. */
