@@ -24,8 +24,8 @@ import { recordAudit } from './audit.server.ts'
 import { ForbiddenError, NotFoundError } from './errors.server.ts'
 
 export const CATALOG_DIR = path.resolve(import.meta.dirname, '../../content/catalog')
-/** Lesson images and recordings, served as static files at /lesson-media/ (Vite copies public/ into the build). */
-export const MEDIA_DIR = path.resolve(import.meta.dirname, '../../public/lesson-media')
+/** Lesson images and recordings (content/media/), served at /lesson-media/ by app/routes/lesson-media.$file.ts. */
+export const MEDIA_DIR = path.resolve(import.meta.dirname, '../../content/media')
 
 /**
  * The files of content/catalog/ as paths relative to it: the YAML at the top
@@ -57,7 +57,7 @@ export async function readCatalogFiles(dir = CATALOG_DIR): Promise<CatalogFile[]
   return files
 }
 
-/** The files under public/lesson-media/ with their sizes, by address (/lesson-media/x.svg). */
+/** The files under content/media/ with their sizes, by address (/lesson-media/x.svg). */
 export async function readMediaSizes(dir = MEDIA_DIR): Promise<MediaSizes> {
   const sizes = new Map<string, number>()
   let names: string[] = []
@@ -468,5 +468,30 @@ export async function contentFileOf(courseCode: string): Promise<string | null> 
     return (await loadCatalog()).courses.find((c) => c.code === courseCode)?.file ?? null
   } catch {
     return null
+  }
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  ogg: 'audio/ogg',
+}
+
+/** One lesson picture or recording by its file name (no paths: anything but a plain name is not found). */
+export async function readLessonMedia(name: string): Promise<{ bytes: Buffer; type: string } | null> {
+  const m = /^[a-z0-9][a-z0-9_-]*\.([a-z0-9]+)$/i.exec(name)
+  const type = m ? MEDIA_TYPES[m[1]!.toLowerCase()] : undefined
+  if (!m || !type) return null
+  try {
+    return { bytes: await readFile(path.join(MEDIA_DIR, name)), type }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
   }
 }

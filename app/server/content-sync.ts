@@ -3,7 +3,7 @@
  * second run changes nothing): the catalog (content/catalog: programs,
  * majors and teaching plans, courses with tasks, and the lessons, Markdown
  * files in content/catalog/lessons/ turned into Tiptap JSON by
- * app/domain/lesson-markdown.ts, their pictures in public/lesson-media/; see
+ * app/domain/lesson-markdown.ts, their pictures in content/media/; see
  * app/models/catalog.server.ts) and the requirement policies, each version
  * stored once (app/models/policies.server.ts). Every file is read and
  * validated before anything is written (a lesson's errors name its file and
