@@ -62,6 +62,7 @@ export async function userForSessionToken(token: string): Promise<CurrentUser | 
     locale: user.locale,
     mustChangePassword: user.mustChangePassword,
     sessionId: session.id,
+    signInMethod: session.method,
     grants: user.roles.map((r) => ({
       role: r.role,
       canVerifyGraduation: r.canVerifyGraduation,

@@ -8,7 +8,7 @@ import { sha256 } from '@oslojs/crypto/sha2'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
 import { sessionLifetime } from '#app/domain/roles.ts'
-import type { Role } from '#app/generated/prisma/enums.ts'
+import type { Role, SignInMethod } from '#app/generated/prisma/enums.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 
 
@@ -27,11 +27,13 @@ export type SessionRecord = {
   lastVerifiedAt: Date
   expiresAt: Date
   idleSeconds: number
+  /** How the session began (a card session may not change the password or phone without an SMS code). */
+  method: SignInMethod
 }
 
 export async function createSession(
   db: Db | Tx,
-  opts: { userId: string; roles: readonly Role[]; ip?: string | null; userAgent?: string | null; now?: Date },
+  opts: { userId: string; roles: readonly Role[]; ip?: string | null; userAgent?: string | null; now?: Date; method?: SignInMethod },
 ): Promise<{ token: string; session: SessionRecord }> {
   const now = opts.now ?? new Date()
   const id = randomString(15)
@@ -44,6 +46,7 @@ export async function createSession(
     lastVerifiedAt: now,
     expiresAt: new Date(now.getTime() + absoluteSeconds * 1000),
     idleSeconds,
+    method: opts.method ?? 'password',
   }
   await db.session.create({
     data: {
@@ -117,6 +120,7 @@ export async function validateSessionToken(db: Db, token: string, now = new Date
     lastVerifiedAt: row!.lastVerifiedAt,
     expiresAt: row!.expiresAt,
     idleSeconds: row!.idleSeconds,
+    method: row!.method,
   }
 }
 

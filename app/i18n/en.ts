@@ -12,6 +12,7 @@ import { progressEn } from './features/progress.ts'
 import { recordsEn } from './features/records.ts'
 import { errorsEn } from './features/errors.ts'
 import { accountsEn } from './features/accounts.ts'
+import { signInCardsEn } from './features/sign-in-cards.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English: the second locale. */
@@ -216,6 +217,7 @@ export const en: Record<MessageKey, string> = {
   ...recordsEn,
   ...errorsEn,
   ...accountsEn,
+  ...signInCardsEn,
   ...refusalsEn,
   ...catalogEn,
   ...outcomesEn,

@@ -12,6 +12,7 @@ import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
 import { errorsZh } from './features/errors.ts'
 import { accountsZh } from './features/accounts.ts'
+import { signInCardsZh } from './features/sign-in-cards.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   'app.name': '乡学',
@@ -221,6 +222,7 @@ export const zhCN = {
   ...householdExportZh,
   ...errorsZh,
   ...accountsZh,
+  ...signInCardsZh,
   ...refusalsZh,
 } as const
 

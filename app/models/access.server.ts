@@ -28,6 +28,8 @@ export type CurrentUser = {
   locale: string | null
   mustChangePassword: boolean
   sessionId: string
+  /** How this session began; a card session needs an SMS code to change the password or phone (issue 17). */
+  signInMethod: 'password' | 'sms' | 'card'
   grants: Grant[]
 }
 

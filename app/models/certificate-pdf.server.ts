@@ -8,12 +8,11 @@
  * Certificates are official documents in Chinese: the wording is fixed here,
  * not in the UI catalogs.
  */
-import QRCode from 'qrcode'
 import { degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
 import { CERTIFICATE_NAME_ZH, type CertificateSnapshot } from '#app/domain/certificates.ts'
 import type { CourseState } from '#app/domain/outcomes.ts'
 import { formatDate } from '#app/domain/time.ts'
-import { A4_LANDSCAPE, createCjkDocument, fitText, INK, LINE, MUTED, wrapText } from '#app/utils/pdf.server.ts'
+import { A4_LANDSCAPE, createCjkDocument, drawQrCode, fitText, INK, LINE, MUTED, wrapText } from '#app/utils/pdf.server.ts'
 
 export type CertificatePdfInput = {
   snapshot: CertificateSnapshot
@@ -101,29 +100,6 @@ function hangPunctuation(lines: string[]): string[] {
 
 function centered(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color = INK, cx = W / 2) {
   page.drawText(text, { x: cx - font.widthOfTextAtSize(text, size) / 2, y, font, size, color })
-}
-
-/** The QR code as one vector path: a run of dark modules in a row is one rectangle. */
-function drawQr(page: PDFPage, text: string, x: number, top: number, size: number) {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
-  const n = qr.modules.size
-  const quiet = 2
-  const unit = size / (n + 2 * quiet)
-  let d = ''
-  for (let r = 0; r < n; r++) {
-    let c = 0
-    while (c < n) {
-      if (!qr.modules.get(r, c)) {
-        c++
-        continue
-      }
-      const start = c
-      while (c < n && qr.modules.get(r, c)) c++
-      d += `M${start + quiet} ${r + quiet}h${c - start}v1h${start - c}z`
-    }
-  }
-  page.drawRectangle({ x, y: top - size, width: size, height: size, color: rgb(1, 1, 1) })
-  page.drawSvgPath(d, { x, y: top, scale: unit, color: rgb(0, 0, 0), borderWidth: 0 })
 }
 
 /** A rectangular stamp with one or more centred lines. */
@@ -253,7 +229,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   // QR code to /v/{code}, the URL printed under it.
   const qrSize = 104
   const qrX = W - 60 - qrSize - 40
-  drawQr(page, verifyUrl, qrX, 176, qrSize)
+  drawQrCode(page, verifyUrl, qrX, 176, qrSize)
   const urlSize = 7
   const urlLines = wrapText(regular, verifyUrl, urlSize, 226)
   let uy = 176 - qrSize - 10

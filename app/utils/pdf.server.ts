@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import * as fontkit from 'fontkit'
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
+import QRCode from 'qrcode'
 
 /** A4 portrait in PDF points. */
 export const A4 = { width: 595.28, height: 841.89 } as const
@@ -186,4 +187,32 @@ export function drawHeadersAndFooters(
     const w = font.widthOfTextAtSize(footer, size)
     page.drawText(footer, { x: (width - w) / 2, y: margin / 2, font, size, color: MUTED })
   })
+}
+
+/**
+ * A QR code as one vector path (a run of dark modules in a row is one
+ * rectangle) on a white square with a 2-module quiet zone; `top` is the
+ * square's upper edge, `size` its side, in points. Certificates and sign-in
+ * cards print theirs this way: sharp at any zoom, a few hundred bytes.
+ */
+export function drawQrCode(page: PDFPage, text: string, x: number, top: number, size: number) {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
+  const n = qr.modules.size
+  const quiet = 2
+  const unit = size / (n + 2 * quiet)
+  let d = ''
+  for (let r = 0; r < n; r++) {
+    let c = 0
+    while (c < n) {
+      if (!qr.modules.get(r, c)) {
+        c++
+        continue
+      }
+      const start = c
+      while (c < n && qr.modules.get(r, c)) c++
+      d += `M${start + quiet} ${r + quiet}h${c - start}v1h${start - c}z`
+    }
+  }
+  page.drawRectangle({ x, y: top - size, width: size, height: size, color: rgb(1, 1, 1) })
+  page.drawSvgPath(d, { x, y: top, scale: unit, color: rgb(0, 0, 0), borderWidth: 0 })
 }
