@@ -22,7 +22,7 @@ export type PersonInput = {
   priorEducation?: PriorEducation | null
 }
 
-export type PersonErrorCode = 'invalid_id_number' | 'duplicate_id_number' | 'invalid_phone' | 'region_not_allowed' | 'school_not_found'
+export type PersonErrorCode = 'invalid_id_number' | 'duplicate_id_number' | 'invalid_phone' | 'duplicate_phone' | 'region_not_allowed' | 'school_not_found'
 
 export class PersonError extends AppError {
   constructor(
@@ -41,10 +41,10 @@ export class PersonError extends AppError {
     this.name = 'PersonError'
   }
   get kind(): AppErrorKind {
-    return this.code === 'duplicate_id_number' ? 'conflict' : 'validation_failed'
+    return this.code === 'duplicate_id_number' || this.code === 'duplicate_phone' ? 'conflict' : 'validation_failed'
   }
   override get field() {
-    if (this.code === 'invalid_phone') return 'phone'
+    if (this.code === 'invalid_phone' || this.code === 'duplicate_phone') return 'phone'
     if (this.code === 'region_not_allowed') return this.detail.field ?? 'regionId'
     if (this.code === 'school_not_found') return 'schoolName'
     return 'idNumber'
@@ -62,6 +62,9 @@ export class PersonError extends AppError {
         return t('idNumber.duplicate')
       case 'invalid_phone':
         return t('person.phoneInvalid')
+      case 'duplicate_phone':
+        // Never whose number it is: the phone of record is personal data of someone perhaps out of scope.
+        return t('person.phoneDuplicate')
       case 'region_not_allowed':
         return t('person.error.regionNotAllowed')
       case 'school_not_found':
@@ -187,6 +190,10 @@ export async function createPerson(
   } catch (error) {
     if (isUniqueViolation(error)) {
       const existing = await db.person.findUnique({ where: { idHmac: row.idHmac }, select: { id: true } })
+      // The phone of record is unique too (Person.phoneHmac): a number already registered to someone else.
+      if (!existing && row.phoneHmac && (await db.person.findUnique({ where: { phoneHmac: row.phoneHmac }, select: { id: true } }))) {
+        throw new PersonError('duplicate_phone')
+      }
       throw new PersonError('duplicate_id_number', { existingId: existing?.id })
     }
     throw error
