@@ -21,6 +21,9 @@ import { loader as jwksLoader } from '#app/routes/ob.jwks[.]json.ts'
 import { loader as statusLoader } from '#app/routes/ob.status.$listId.ts'
 import { loader as badgeLoader } from '#app/routes/me_.certificates.$certificateId.badge.tsx'
 
+/** The credential as buildOpenBadgeCredential builds it, to read a verified payload as. */
+type Credential = Awaited<ReturnType<typeof buildOpenBadgeCredential>>['credential']
+
 process.env.XX_OB_SIGNING_KEY = generateObSigningKey()
 resetEnvCache()
 const original = process.env.XX_OB_SIGNING_KEY
@@ -100,7 +103,7 @@ async function verifyLikeAVerifier(jwt: string) {
 describe('Open Badges 3.0 credential', () => {
   test('a certificate becomes a signed OpenBadgeCredential that a verifier accepts, and is rejected once revoked', async () => {
     const { certificate, snapshot } = await makeCertificate()
-    const { credential, jwt } = await buildOpenBadgeCredential(certificate, { origin: 'http://localhost' })
+    const { jwt } = await buildOpenBadgeCredential(certificate, { origin: 'http://localhost' })
 
     // The issuer profile publishes the same key the JWKS does.
     const profile = JSON.parse(await text(await callRoute(issuerLoader, { url: '/ob/issuer' })))
@@ -114,7 +117,7 @@ describe('Open Badges 3.0 credential', () => {
 
     const first = await verifyLikeAVerifier(jwt)
     expect(first.revoked).toBe(false)
-    const p = first.payload as unknown as typeof credential
+    const p = first.payload as unknown as Credential
     expect(p['@context']).toEqual([VC_CONTEXT_V2, OB_CONTEXT])
     expect(p.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential'])
     expect(p.issuer).toMatchObject({ id: 'http://localhost/ob/issuer', type: ['Profile'], name: '册亨县教育局' })

@@ -29,15 +29,13 @@ const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * too, so the list cannot go stale.
  */
 const UNDECLARED_UNIQUE_INDEXES: Record<string, string> = {
-  // Partial: UNIQUE ("personId", "programId") WHERE "status" = 'active' AND "exclusive" (the program's
-  // rule is one_active_per_program). Prisma has no partial indexes (see the comment on model Enrollment).
-  Enrollment_one_active_if_exclusive: 'one active enrollment per person in a program whose rule says so',
+  // Partial: UNIQUE ("personId", "programId") WHERE "status" = 'active'.
+  // Prisma has no partial indexes (see the comment on model Enrollment).
+  Enrollment_one_active_per_program: 'one active enrollment per person and program',
   // Partial: one ledger credit per attendance, online day or self-study log (see model HourEntry).
   HourEntry_one_per_source_row: 'one credit per source row',
   // Partial: UNIQUE ("userId") WHERE "revokedAt" IS NULL (see model SignInCard).
   SignInCard_one_active_per_user: 'one sign-in card in force per account',
-  // Partial: UNIQUE ("enrollmentId", "sourceRef") WHERE "source" = 'transfer' … (see model HourEntry).
-  HourEntry_transfer_external_id: 'one synced day per enrollment and externalId (POST /api/v1/hours/batch)',
 }
 
 /** Same for non-unique indexes (e.g. a GIN or expression index Prisma cannot express). None yet. */
@@ -97,9 +95,8 @@ function getDatamodel(prismaSchema: string): Datamodel {
     __externref_table_dealloc: (index: number) => void
     get_dmmf: (ptr: number, len: number) => unknown
   }
-  let wasm: Exports | undefined
   let panicMessage = ''
-  const bytes = () => new Uint8Array(wasm!.memory.buffer)
+  const bytes = () => new Uint8Array(wasm.memory.buffer)
   const text = (ptr: number, len: number) => new TextDecoder().decode(bytes().subarray(ptr >>> 0, (ptr >>> 0) + len))
   const glue: [RegExp, (...args: number[]) => unknown][] = [
     [/^__wbg_set_message_/, (ptr, len) => void (panicMessage = text(ptr!, len!))],
@@ -108,7 +105,7 @@ function getDatamodel(prismaSchema: string): Datamodel {
     [
       /^__wbindgen_init_externref_table$/,
       () => {
-        const table = wasm!.__wbindgen_externrefs
+        const table = wasm.__wbindgen_externrefs
         const offset = table.grow(4)
         table.set(0, undefined)
         ;[undefined, null, true, false].forEach((value, i) => table.set(offset + i, value))
@@ -121,7 +118,8 @@ function getDatamodel(prismaSchema: string): Datamodel {
     if (!impl) throw new Error(`${wasmPath} wants an import "${name}" this test does not provide: update getDatamodel() for the new prisma version`)
     ;(imports[from] ??= {})[name] = impl
   }
-  wasm = new WebAssembly.Instance(module, imports).exports as unknown as Exports
+  // The glue above reads `wasm` only when called, after this line.
+  const wasm = new WebAssembly.Instance(module, imports).exports as unknown as Exports
   wasm.__wbindgen_start()
 
   const input = new TextEncoder().encode(JSON.stringify({ prismaSchema }))
