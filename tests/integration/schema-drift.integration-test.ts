@@ -29,13 +29,15 @@ const SCHEMA_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * too, so the list cannot go stale.
  */
 const UNDECLARED_UNIQUE_INDEXES: Record<string, string> = {
-  // Partial: UNIQUE ("personId", "programId") WHERE "status" = 'active'.
-  // Prisma has no partial indexes (see the comment on model Enrollment).
-  Enrollment_one_active_per_program: 'one active enrollment per person and program',
+  // Partial: UNIQUE ("personId", "programId") WHERE "status" = 'active' AND "exclusive" (the program's
+  // rule is one_active_per_program). Prisma has no partial indexes (see the comment on model Enrollment).
+  Enrollment_one_active_if_exclusive: 'one active enrollment per person in a program whose rule says so',
   // Partial: one ledger credit per attendance, online day or self-study log (see model HourEntry).
   HourEntry_one_per_source_row: 'one credit per source row',
   // Partial: UNIQUE ("userId") WHERE "revokedAt" IS NULL (see model SignInCard).
   SignInCard_one_active_per_user: 'one sign-in card in force per account',
+  // Partial: UNIQUE ("enrollmentId", "sourceRef") WHERE "source" = 'transfer' … (see model HourEntry).
+  HourEntry_transfer_external_id: 'one synced day per enrollment and externalId (POST /api/v1/hours/batch)',
 }
 
 /** Same for non-unique indexes (e.g. a GIN or expression index Prisma cannot express). None yet. */
