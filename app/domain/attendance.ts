@@ -5,7 +5,7 @@
  *   ([checkedIn, checkedOut] ∩ [startsAt, endsAt]) in whole minutes (rounded
  *   down), never more than the session's planned minutes.
  * - A roster tick by the coordinator credits the whole session: the planned
- *   minutes.
+ *   minutes; not before the session has started.
  * - Scans: the first scan checks in; a later scan at least one minute after
  *   checking in checks out (and credits); a scan within that minute, or one
  *   that would credit nothing (before the start), changes nothing ("already
@@ -62,6 +62,15 @@ export type RosterDecision = { kind: 'credit'; creditedMinutes: number } | { kin
 export function decideRosterTick(session: SessionTimes, state: AttendanceState | null): RosterDecision {
   if (state && (state.checkedOutAt || state.creditedMinutes !== null)) return { kind: 'already_credited', creditedMinutes: state.creditedMinutes ?? 0 }
   return { kind: 'credit', creditedMinutes: rosterMinutes(session) }
+}
+
+/**
+ * A roster tick vouches for a session that took place: a session that has
+ * not started yet credits nobody (like the API, which refuses hours dated in
+ * the future). Once it has started the coordinator may tick it.
+ */
+export function rosterTickRefusal(session: Pick<SessionTimes, 'startsAt'>, now: Date): 'not_started' | null {
+  return now.getTime() < session.startsAt.getTime() ? 'not_started' : null
 }
 
 export type SessionFormInput = { startsAt: Date; endsAt: Date; plannedMinutes: number; venue: string }

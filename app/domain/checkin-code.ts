@@ -100,11 +100,7 @@ function stepVerdict(step: number, now: Date, session: CheckinWindow): CheckinVe
 const TOKEN_SHAPE = /^([a-z0-9]{1,40})\.(\d{1,12})\.([A-Za-z0-9_-]{16})$/
 
 /** Checks a QR token for `session` (its id, key and times) at `now`. */
-export function verifyQrToken(
-  session: CheckinWindow & { id: string; key: Uint8Array },
-  token: string,
-  now: Date,
-): CheckinVerdict {
+export function verifyQrToken(session: CheckinWindow & { id: string; key: Uint8Array }, token: string, now: Date): CheckinVerdict {
   const m = TOKEN_SHAPE.exec(token)
   if (!m || m[1] !== session.id) return { ok: false, reason: 'invalid' }
   const step = Number(m[2])
@@ -137,4 +133,18 @@ export function verifyCode(session: CheckinWindow & { id: string; key: Uint8Arra
     if (matches(step)) return isWindowOpen(session, now) ? { ok: false, reason: 'expired' } : { ok: false, reason: 'outside_window' }
   }
   return { ok: false, reason: 'invalid' }
+}
+
+/**
+ * Typed codes are guessable (one in a million, two steps accepted), so wrong
+ * ones are limited per learner: after CODE_FAILURE_LIMIT wrong codes, with
+ * less than CODE_FAILURE_WINDOW_MS between them, the learner waits that long
+ * (the right code too). Counted atomically by app/models/login-throttle.server.ts.
+ */
+export const CODE_FAILURE_LIMIT = 10
+export const CODE_FAILURE_WINDOW_MS = 10 * 60_000
+
+/** Seconds a learner waits after their `failures`-th wrong code in a row. */
+export function codeFailureDelaySeconds(failures: number): number {
+  return failures >= CODE_FAILURE_LIMIT ? CODE_FAILURE_WINDOW_MS / 1000 : 0
 }

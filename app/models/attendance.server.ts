@@ -12,8 +12,17 @@
  * guard. Roster ticks lock rows in enrollment-id order (no deadlocks).
  */
 import { randomBytes } from 'node:crypto'
-import { decideRosterTick, decideScan, validateSession, type SessionFormError } from '#app/domain/attendance.ts'
-import { checkinWindow, currentCredentials, verifyCode, verifyQrToken, type CheckinFailure } from '#app/domain/checkin-code.ts'
+import { decideRosterTick, decideScan, rosterTickRefusal, validateSession, type SessionFormError } from '#app/domain/attendance.ts'
+import {
+  CODE_FAILURE_LIMIT,
+  CODE_FAILURE_WINDOW_MS,
+  checkinWindow,
+  codeFailureDelaySeconds,
+  currentCredentials,
+  verifyCode,
+  verifyQrToken,
+  type CheckinFailure,
+} from '#app/domain/checkin-code.ts'
 import { checkSchedule } from '#app/domain/schedule-check.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
@@ -22,16 +31,10 @@ import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { appendHourEntry, correctHourEntry, LedgerError } from './ledger.server.ts'
+import { claim, release, type ThrottleRule } from './login-throttle.server.ts'
 
 export type AttendanceErrorCode =
-  | CheckinFailure
-  | 'not_found'
-  | 'cancelled'
-  | 'no_open_session'
-  | 'throttled'
-  | 'has_attendance'
-  | 'correction_invalid'
-  | SessionFormError
+  CheckinFailure | 'not_found' | 'cancelled' | 'no_open_session' | 'throttled' | 'not_started' | 'has_attendance' | 'correction_invalid' | SessionFormError
 
 export class AttendanceError extends Error {
   constructor(
@@ -59,8 +62,12 @@ export function findScheduleGroup(db: Db, scopes: Scope[], groupId: string) {
   return findGroupInScope(db, scopes, groupId, groupSelect)
 }
 
+/** Row ids are short URL-safe tokens; anything else (a U+0000 from a URL, which PostgreSQL refuses in text) names no row. */
+const plausibleId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id)
+
 /** A session whose group is inside the caller's scopes, or null. */
-export function findSessionInScope(db: Db, scopes: Scope[], sessionId: string) {
+export async function findSessionInScope(db: Db, scopes: Scope[], sessionId: string) {
+  if (!plausibleId(sessionId)) return null
   return db.classSession.findFirst({
     where: { id: sessionId, group: groupScopeWhere(scopes) },
     include: { group: { select: groupSelect } },
@@ -109,7 +116,16 @@ export async function createSession(db: Db, input: SessionInput & { actorId: str
   })
 }
 
-type SessionRow = { id: string; groupId: string; startsAt: Date; endsAt: Date; venue: string; plannedMinutes: number; description: string; cancelledAt: Date | null }
+type SessionRow = {
+  id: string
+  groupId: string
+  startsAt: Date
+  endsAt: Date
+  venue: string
+  plannedMinutes: number
+  description: string
+  cancelledAt: Date | null
+}
 
 /** A session without its key (for audit events and pages). */
 function publicSession(s: SessionRow) {
@@ -130,7 +146,10 @@ export async function cancelSession(db: Db, opts: { sessionId: string; actorId: 
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ClassSession" WHERE "id" = ${opts.sessionId} FOR UPDATE`
     if (rows.length === 0) throw new AttendanceError('not_found')
-    const session = await tx.classSession.findUniqueOrThrow({ where: { id: opts.sessionId }, include: { group: { select: { region: { select: { path: true } } } } } })
+    const session = await tx.classSession.findUniqueOrThrow({
+      where: { id: opts.sessionId },
+      include: { group: { select: { region: { select: { path: true } } } } },
+    })
     if (session.cancelledAt) return session
     const attended = await tx.attendance.count({ where: { sessionId: session.id } })
     if (attended > 0) throw new AttendanceError('has_attendance')
@@ -155,7 +174,13 @@ export function listSessionsOfGroup(db: Db, groupId: string) {
     where: { groupId },
     orderBy: { startsAt: 'asc' },
     select: {
-      id: true, startsAt: true, endsAt: true, venue: true, plannedMinutes: true, description: true, cancelledAt: true,
+      id: true,
+      startsAt: true,
+      endsAt: true,
+      venue: true,
+      plannedMinutes: true,
+      description: true,
+      cancelledAt: true,
       _count: { select: { attendances: true } },
     },
   })
@@ -167,7 +192,11 @@ export async function groupScheduleCheck(db: Db, group: { id: string; startDate:
   const from = group.startDate.toISOString().slice(0, 10)
   const to = beijingDate(asOf)
   if (to < from) return null
-  return checkSchedule(sessions.map((s) => ({ date: beijingDate(s.startsAt), plannedMinutes: s.plannedMinutes })), { from, to }, group.program.minutesPerHour)
+  return checkSchedule(
+    sessions.map((s) => ({ date: beijingDate(s.startsAt), plannedMinutes: s.plannedMinutes })),
+    { from, to },
+    group.program.minutesPerHour,
+  )
 }
 
 /** What the check-in screen shows now: token, code, URL path and the count checked in. */
@@ -193,6 +222,7 @@ type ScanSession = { id: string; groupId: string; startsAt: Date; endsAt: Date; 
 
 /** The session and the learner's active enrollment in its group; null when either is missing. */
 export async function findLearnerSession(db: Db, personId: string, sessionId: string) {
+  if (!plausibleId(sessionId)) return null
   const session = await db.classSession.findUnique({
     where: { id: sessionId },
     include: { group: { select: { name: true, program: { select: { minutesPerHour: true } } } } },
@@ -237,24 +267,23 @@ export async function previewScan(db: Db, opts: { personId: string; sessionId: s
   return { session, verdict, decision: decideScan(session, attendance, now) }
 }
 
-/** Failed code attempts allowed per user in CODE_FAILURE_WINDOW_MS. */
-export const CODE_FAILURE_LIMIT = 10
-export const CODE_FAILURE_WINDOW_MS = 10 * 60_000
+export { CODE_FAILURE_LIMIT, CODE_FAILURE_WINDOW_MS }
+
+/** The wrong-code throttle of one learner (the shared, atomic throttle: app/models/login-throttle.server.ts). */
+function codeThrottle(userId: string): ThrottleRule {
+  return { key: `checkin-code:${userId}`, memorySeconds: CODE_FAILURE_WINDOW_MS / 1000, delayFor: codeFailureDelaySeconds }
+}
 
 /**
  * Check in or out by a typed 6-digit code: tried against the sessions of the
- * learner's own groups that are open now. Wrong codes are counted (audited);
- * after CODE_FAILURE_LIMIT in 10 minutes the learner must wait.
+ * learner's own groups that are open now. Each try is claimed against the
+ * learner's throttle before any code is compared (one atomic statement, so
+ * concurrent tries are counted one after the other); after CODE_FAILURE_LIMIT
+ * wrong codes the learner waits 10 minutes. Wrong and refused tries are
+ * audited; a right code gives its try back.
  */
-export async function scanByCode(
-  db: Db,
-  opts: { personId: string; userId: string; code: string; now?: Date; ip?: string | null },
-): Promise<ScanOutcome> {
+export async function scanByCode(db: Db, opts: { personId: string; userId: string; code: string; now?: Date; ip?: string | null }): Promise<ScanOutcome> {
   const now = opts.now ?? new Date()
-  const failures = await db.auditEvent.count({
-    where: { entityType: 'User', entityId: opts.userId, action: 'attendance.code_failed', at: { gte: new Date(now.getTime() - CODE_FAILURE_WINDOW_MS) } },
-  })
-  if (failures >= CODE_FAILURE_LIMIT) throw new AttendanceError('throttled')
   const margin = checkinWindow({ startsAt: now, endsAt: now })
   const sessions = await db.classSession.findMany({
     where: {
@@ -267,12 +296,23 @@ export async function scanByCode(
     orderBy: { startsAt: 'asc' },
     include: { group: { select: { name: true, program: { select: { minutesPerHour: true } } } } },
   })
+  // Nothing to check a code against (says nothing about any code): not a try.
   if (sessions.length === 0) throw new AttendanceError('no_open_session')
+  const throttle = codeThrottle(opts.userId)
+  const claimed = await claim(db, [throttle], now)
+  if (!claimed.ok) {
+    await recordAudit(db, { actorId: opts.userId, action: 'attendance.code_throttled', entityType: 'User', entityId: opts.userId, ip: opts.ip ?? null })
+    throw new AttendanceError('throttled')
+  }
   let failure: CheckinFailure = 'invalid'
   for (const session of sessions) {
     const verdict = verifyCode({ ...session, key: new Uint8Array(session.checkinKey) }, opts.code.trim(), now)
     if (verdict.ok) {
-      const enrollment = await db.enrollment.findFirstOrThrow({ where: { personId: opts.personId, groupId: session.groupId, status: 'active' }, select: { id: true } })
+      await release(db, throttle)
+      const enrollment = await db.enrollment.findFirstOrThrow({
+        where: { personId: opts.personId, groupId: session.groupId, status: 'active' },
+        select: { id: true },
+      })
       const result = await scan(db, { session, enrollmentId: enrollment.id, method: 'code', userId: opts.userId, now })
       return { ...result, sessionId: session.id, groupName: session.group.name, minutesPerHour: session.group.program.minutesPerHour }
     }
@@ -289,7 +329,10 @@ async function lockAttendance(tx: Tx, sessionId: string, enrollmentId: string) {
   return rows[0]!
 }
 
-async function creditAttendance(tx: Tx, opts: { attendanceId: string; enrollmentId: string; session: { startsAt: Date }; minutes: number; userId: string | null }) {
+async function creditAttendance(
+  tx: Tx,
+  opts: { attendanceId: string; enrollmentId: string; session: { startsAt: Date }; minutes: number; userId: string | null },
+) {
   if (opts.minutes <= 0) return
   await appendHourEntry(tx, {
     enrollmentId: opts.enrollmentId,
@@ -336,14 +379,19 @@ async function scan(db: Db, opts: { session: ScanSession; enrollmentId: string; 
 /**
  * Ticks learners present for the whole session (planned minutes). Only
  * active enrollments of the session's group are accepted; anyone already
- * credited is left as is. One transaction; rows locked in id order.
+ * credited is left as is; a session that has not started is refused
+ * ('not_started'). One transaction; rows locked in id order.
  */
-export async function tickRoster(db: Db, opts: { sessionId: string; enrollmentIds: string[]; actorId: string; ip?: string | null }) {
-  const ids = [...new Set(opts.enrollmentIds)].sort()
+export async function tickRoster(db: Db, opts: { sessionId: string; enrollmentIds: string[]; actorId: string; ip?: string | null; now?: Date }) {
+  const asked = new Set(opts.enrollmentIds)
+  const ids = [...asked].filter(plausibleId).sort()
+  const now = opts.now ?? new Date()
   return db.$transaction(async (tx) => {
     const session = await tx.classSession.findUnique({ where: { id: opts.sessionId } })
     if (!session) throw new AttendanceError('not_found')
     if (session.cancelledAt) throw new AttendanceError('cancelled')
+    const refusal = rosterTickRefusal(session, now)
+    if (refusal) throw new AttendanceError(refusal)
     const valid = await tx.enrollment.findMany({ where: { id: { in: ids }, groupId: session.groupId, status: 'active' }, select: { id: true } })
     const validIds = new Set(valid.map((e) => e.id))
     let credited = 0
@@ -374,7 +422,7 @@ export async function tickRoster(db: Db, opts: { sessionId: string; enrollmentId
       await creditAttendance(tx, { attendanceId, enrollmentId, session, minutes, userId: opts.actorId })
       credited++
     }
-    return { credited, already, ignored: ids.length - validIds.size }
+    return { credited, already, ignored: asked.size - validIds.size }
   })
 }
 
@@ -431,6 +479,7 @@ export async function correctAttendance(
   db: Db,
   opts: { sessionId: string; attendanceId: string; minutesToRemove: number; reason: string; actorId: string; ip?: string | null },
 ) {
+  if (!plausibleId(opts.attendanceId)) throw new AttendanceError('not_found')
   const attendance = await db.attendance.findFirst({
     where: { id: opts.attendanceId, sessionId: opts.sessionId },
     select: { id: true, enrollment: { select: { person: { select: { name: true } } } } },
@@ -440,7 +489,13 @@ export async function correctAttendance(
   if (!entry) throw new AttendanceError('not_found')
   if (!Number.isInteger(opts.minutesToRemove) || opts.minutesToRemove <= 0) throw new AttendanceError('correction_invalid')
   try {
-    const correction = await correctHourEntry(db, { entryId: entry.id, minutes: -opts.minutesToRemove, reason: opts.reason, createdById: opts.actorId, ip: opts.ip })
+    const correction = await correctHourEntry(db, {
+      entryId: entry.id,
+      minutes: -opts.minutesToRemove,
+      reason: opts.reason,
+      createdById: opts.actorId,
+      ip: opts.ip,
+    })
     return { entry: correction, personName: attendance.enrollment.person.name }
   } catch (error) {
     if (error instanceof LedgerError) throw new AttendanceError('correction_invalid', error.message)

@@ -48,9 +48,7 @@ const actionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('cancel') }),
 ])
 
-type ActionResult =
-  | { ok: true; message: string }
-  | { ok: false; error: string; attendanceId?: string }
+type ActionResult = { ok: true; message: string } | { ok: false; error: string; attendanceId?: string }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, session } = await loadSession(request, params.sessionId)
@@ -72,7 +70,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         if (!/^\d{1,4}$/.test(v.minutes.trim()) || minutes <= 0) {
           return data<ActionResult>({ ok: false, error: t('attendance.correct.minutesInvalid'), attendanceId: v.attendanceId }, { status: 422 })
         }
-        if (!v.reason.trim()) return data<ActionResult>({ ok: false, error: t('attendance.correct.reasonRequired'), attendanceId: v.attendanceId }, { status: 422 })
+        if (!v.reason.trim())
+          return data<ActionResult>({ ok: false, error: t('attendance.correct.reasonRequired'), attendanceId: v.attendanceId }, { status: 422 })
+        // Control characters (U+0000 above all, which PostgreSQL refuses in text) are no reason.
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f]/.test(v.reason))
+          return data<ActionResult>({ ok: false, error: t('attendance.correct.reasonInvalid'), attendanceId: v.attendanceId }, { status: 422 })
         const { personName } = await correctAttendance(db, {
           sessionId: session.id,
           attendanceId: v.attendanceId,
@@ -95,7 +98,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const message =
         error.code === 'correction_invalid'
           ? t('attendance.error.correction_invalid', { message: error.message })
-          : error.code === 'has_attendance' || error.code === 'cancelled'
+          : error.code === 'has_attendance' || error.code === 'cancelled' || error.code === 'not_started'
             ? t(`attendance.error.${error.code}`)
             : error.message
       return data<ActionResult>({ ok: false, error: message, attendanceId }, { status: 409 })

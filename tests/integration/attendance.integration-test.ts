@@ -14,6 +14,7 @@ import {
 } from '#app/models/attendance.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { getPublicOrigin } from '#app/utils/env.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import * as groupRoute from '#app/routes/coordinator.groups.$groupId.tsx'
 import * as sessionRoute from '#app/routes/coordinator.sessions.$sessionId.tsx'
@@ -347,15 +348,16 @@ describe('sessions', () => {
 
   test('a session with attendance cannot be cancelled; an empty one can, audited', async () => {
     const db = getDb()
-    const s = await makeSession({ date: '2026-12-02' })
+    // Sessions that took place (a roster tick is refused before a session starts).
+    const s = await makeSession({ date: '2026-11-28' })
     const l = await learner()
     await tickRoster(db, { sessionId: s.id, enrollmentIds: [l.enrollment.id], actorId: coordinator.id })
     await expect(cancelSession(db, { sessionId: s.id, actorId: coordinator.id })).rejects.toMatchObject({ code: 'has_attendance' })
-    const empty = await makeSession({ date: '2026-12-03' })
+    const empty = await makeSession({ date: '2026-11-29' })
     await cancelSession(db, { sessionId: empty.id, actorId: coordinator.id })
     expect((await db.classSession.findUniqueOrThrow({ where: { id: empty.id } })).cancelledAt).not.toBeNull()
     expect(await db.auditEvent.count({ where: { entityId: empty.id, action: 'session.cancel' } })).toBe(1)
-    const now = bj('2026-12-03', '10:00:00')
+    const now = bj('2026-11-29', '10:00:00')
     await expect(scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: empty.id, token: tokenAt(empty, now), now })).rejects.toMatchObject({
       code: 'cancelled',
     })
@@ -410,7 +412,8 @@ describe('routes: role and jurisdiction on the server', () => {
     const r = await callRoute(screenCodeRoute.loader, { url: `/coordinator/sessions/${s.id}/checkin-code`, params: { sessionId: s.id }, cookie: coordinator.cookie })
     const body = (await (r.value as Response).json()) as { url: string; code: string; svg: string; open: boolean }
     const creds = currentCredentials(key(s), s.id, new Date())
-    expect(body.url).toMatch(new RegExp(`^http://localhost/checkin/${s.id}\\?t=${s.id}\\.\\d+\\.`))
+    // On the configured public origin (http://localhost:PORT here), never the request's Host.
+    expect(body.url).toMatch(new RegExp(`^${getPublicOrigin()}/checkin/${s.id}\\?t=${s.id}\\.\\d+\\.`))
     expect([creds.code, fallbackCode(key(s), s.id, creds.step - 1)]).toContain(body.code)
     expect(body.svg).toMatch(/^<svg/)
     expect(body.open).toBe(true)

@@ -69,9 +69,11 @@ export const attendanceZh = {
   'attendance.correct.done': '已更正 {name} 的学时：扣减 {minutes} 分钟。',
   'attendance.correct.minutesInvalid': '请填写要扣减的分钟数（正整数）',
   'attendance.correct.reasonRequired': '请填写更正原因',
+  'attendance.correct.reasonInvalid': '更正原因里有无法保存的字符，请重新输入。',
   'attendance.cancel': '取消这次授课',
   'attendance.cancelled.done': '这次授课已取消。',
   'attendance.error.has_attendance': '已有人签到，不能取消。如有误，请更正学时。',
+  'attendance.error.not_started': '这次课还没有开始，不能记出勤。请在上课开始后再勾选。',
   'attendance.error.correction_invalid': '更正没有保存：{message}',
 
   // Check-in screen (coordinator's projector or phone)
@@ -146,7 +148,8 @@ export const attendanceEn: Record<keyof typeof attendanceZh, string> = {
   'attendance.error.venue_required': 'Enter the venue',
   'attendance.error.too_long': 'A session cannot last more than 24 hours',
   'attendance.check.title': 'Schedule check',
-  'attendance.check.rule': 'Rule: one day (8 hours) each month, or at least two blocks of 120 hours or more each study year. Sessions at most 7 days apart form one block.',
+  'attendance.check.rule':
+    'Rule: one day (8 hours) each month, or at least two blocks of 120 hours or more each study year. Sessions at most 7 days apart form one block.',
   'attendance.check.period': 'Checks sessions scheduled from {from} to {to} (cancelled ones excluded).',
   'attendance.check.met': 'Met',
   'attendance.check.notMet': 'Not met',
@@ -182,9 +185,11 @@ export const attendanceEn: Record<keyof typeof attendanceZh, string> = {
   'attendance.correct.done': 'Corrected {name}: {minutes} minutes removed.',
   'attendance.correct.minutesInvalid': 'Enter the minutes to remove (a whole number above 0)',
   'attendance.correct.reasonRequired': 'Enter a reason for the correction',
+  'attendance.correct.reasonInvalid': 'The reason contains characters that cannot be saved; please type it again.',
   'attendance.cancel': 'Cancel this session',
   'attendance.cancelled.done': 'The session is cancelled.',
   'attendance.error.has_attendance': 'People have checked in, so it cannot be cancelled. Correct their hours instead.',
+  'attendance.error.not_started': 'This session has not started yet, so no attendance can be recorded. Tick the roster once it has begun.',
   'attendance.error.correction_invalid': 'Correction not saved: {message}',
   'attendance.screen.title': 'Scan to check in',
   'attendance.screen.scan': 'Scan with the phone camera, to check in and again to check out',
