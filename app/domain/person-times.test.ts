@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { countPersonTimes, targetProgress, type PersonTimeEnrollment } from './person-times.ts'
+import { countEnrolled, countPersonTimes, hoursScale, scaledToHours, targetProgress, type PersonTimeEnrollment } from './person-times.ts'
 
-const enr = (enrollmentId: string, personId: string, key = 'all', minutesPerHour = 45): PersonTimeEnrollment => ({ enrollmentId, personId, key, label: key, minutesPerHour })
+const enr = (enrollmentId: string, personId: string, key = 'all', minutesPerHour = 45): PersonTimeEnrollment => ({
+  enrollmentId,
+  personId,
+  key,
+  label: key,
+  minutesPerHour,
+})
 const range = { from: '2026-01-01', to: '2026-12-31' }
 
 describe('人次, persons, 人学时 and completions (api-v1.md)', () => {
@@ -21,8 +27,22 @@ describe('人次, persons, 人学时 and completions (api-v1.md)', () => {
     ['hours only before the range', [{ minutes: 45, date: '2025-12-31' }], 0],
     ['hours on the first day of the range', [{ minutes: 45, date: '2026-01-01' }], 1],
     ['hours on the last day', [{ minutes: 45, date: '2026-12-31' }], 1],
-    ['credited and fully corrected: net 0', [{ minutes: 45, date: '2026-03-01' }, { minutes: -45, date: '2026-03-02' }], 0],
-    ['correction outside the range does not cancel', [{ minutes: 45, date: '2026-03-01' }, { minutes: -45, date: '2027-01-02' }], 1],
+    [
+      'credited and fully corrected: net 0',
+      [
+        { minutes: 45, date: '2026-03-01' },
+        { minutes: -45, date: '2026-03-02' },
+      ],
+      0,
+    ],
+    [
+      'correction outside the range does not cancel',
+      [
+        { minutes: 45, date: '2026-03-01' },
+        { minutes: -45, date: '2027-01-02' },
+      ],
+      1,
+    ],
     ['net negative in range', [{ minutes: -45, date: '2026-03-01' }], 0],
   ] as const)('%s', (_n, entries, expected) => {
     const r = countPersonTimes({ ...range, enrollments: [enr('a', 'p1')], entries: entries.map((e) => ({ enrollmentId: 'a', ...e })), certificates: [] })
@@ -62,8 +82,69 @@ describe('人次, persons, 人学时 and completions (api-v1.md)', () => {
   })
 
   it('人学时 uses each program’s minutes per 学时, one decimal', () => {
-    const r = countPersonTimes({ ...range, enrollments: [enr('a', 'p1', 'all', 45), enr('b', 'p2', 'all', 60)], entries: [{ enrollmentId: 'a', minutes: 100, date: '2026-02-01' }, { enrollmentId: 'b', minutes: 90, date: '2026-02-01' }], certificates: [] })
+    const r = countPersonTimes({
+      ...range,
+      enrollments: [enr('a', 'p1', 'all', 45), enr('b', 'p2', 'all', 60)],
+      entries: [
+        { enrollmentId: 'a', minutes: 100, date: '2026-02-01' },
+        { enrollmentId: 'b', minutes: 90, date: '2026-02-01' },
+      ],
+      certificates: [],
+    })
     expect(r.totals.personHours).toBe(3.7) // 2.22… + 1.5
+  })
+})
+
+describe('人学时 exactly (integer sums, one rounding)', () => {
+  it('the scale is the least common multiple of the minutes per 学时', () => {
+    expect(hoursScale([45])).toBe(45)
+    expect(hoursScale([45, 60])).toBe(180)
+    expect(hoursScale([40, 45, 60])).toBe(360)
+  })
+
+  it.each([
+    // 2 minutes at 40 per 学时 is 0.05 exactly: half up → 0.1
+    [
+      [
+        [1, 40],
+        [1, 40],
+      ],
+      0.1,
+    ],
+    [[[3, 60]], 0.1],
+    [[[1, 60]], 0],
+    [
+      [
+        [100, 45],
+        [90, 60],
+      ],
+      3.7,
+    ],
+    // ten people with 1 minute at 40 per 学时: 0.25 exactly → 0.3; a float sum of 1/40s is 0.24999… → 0.2
+    [Array.from({ length: 10 }, () => [1, 40] as [number, number]), 0.3],
+  ] as const)('%j → %s 学时', (parts, expected) => {
+    const enrollments = parts.map(([, mph], i) => enr(`e${i}`, `p${i}`, 'all', mph))
+    const entries = parts.map(([minutes], i) => ({ enrollmentId: `e${i}`, minutes, date: '2026-02-01' }))
+    expect(countPersonTimes({ ...range, enrollments, entries, certificates: [] }).totals.personHours).toBe(expected)
+  })
+
+  it('scaledToHours rounds half up at one decimal', () => {
+    expect(scaledToHours(2, 40)).toBe(0.1)
+    expect(scaledToHours(1, 40)).toBe(0)
+    expect(scaledToHours(45 * 360, 45)).toBe(360)
+  })
+})
+
+describe('enrolled', () => {
+  it('counts distinct people whose enrollment starts within the period, withdrawn or not', () => {
+    const enrollments = [
+      { personId: 'p1', startDate: '2021-03-01' },
+      { personId: 'p1', startDate: '2023-09-01' },
+      { personId: 'p2', startDate: '2023-12-31' },
+      { personId: 'p3', startDate: '2024-01-01' },
+      { personId: 'p4', startDate: '2020-12-31' },
+    ]
+    expect(countEnrolled({ enrollments, from: '2021-01-01', to: '2023-12-31' })).toBe(2)
   })
 })
 

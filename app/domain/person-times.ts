@@ -16,6 +16,14 @@
  */
 export const COMPLETION_TYPES = ['graduation', 'completion', 'training'] as const
 
+/**
+ * The rows figures can be grouped into: county, township and school by the
+ * person's home region or school; program; major, group by the class or round;
+ * none (one row, key "all").
+ */
+export const STATS_GROUP_BYS = ['county', 'township', 'school', 'program', 'major', 'group', 'none'] as const
+export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number]
+
 export type PersonTimeEnrollment = {
   enrollmentId: string
   personId: string
@@ -32,7 +40,31 @@ export type PersonTimeFigures = { personTimes: number; persons: number; personHo
 export type PersonTimeRow = { key: string; label: string } & PersonTimeFigures
 
 const inRange = (date: string, from: string, to: string) => date >= from && date <= to
-const oneDecimal = (x: number) => Math.round(x * 10) / 10
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+
+/**
+ * 人学时 exactly, whatever the programs' minutes per 学时: every enrollment's
+ * minutes are scaled to the least common multiple `scale` of the minutes per
+ * 学时 in play (minutes × scale / minutesPerHour, a whole number), summed as
+ * integers, and the sum is rounded once to one decimal, half up. No floating
+ * sum, so the SQL (which sums the same integers) and this agree to the last
+ * digit.
+ */
+export function hoursScale(minutesPerHour: Iterable<number>): number {
+  let l = 1
+  for (const m of minutesPerHour) l = (l / gcd(l, m)) * m
+  return l
+}
+
+/** minutes × scale / minutesPerHour: an integer when scale is a multiple of minutesPerHour. */
+export const scaledMinutes = (minutes: number, minutesPerHour: number, scale: number) => minutes * (scale / minutesPerHour)
+
+/** Σ scaled minutes → 学时 with one decimal, rounded half up (exact integer arithmetic). */
+export function scaledToHours(scaled: number, scale: number): number {
+  const tenths = Math.floor((20 * scaled + scale) / (2 * scale))
+  return tenths / 10
+}
 
 export function countPersonTimes(input: {
   enrollments: PersonTimeEnrollment[]
@@ -44,16 +76,17 @@ export function countPersonTimes(input: {
   const { from, to } = input
   const net = new Map<string, number>()
   for (const e of input.entries) if (inRange(e.date, from, to)) net.set(e.enrollmentId, (net.get(e.enrollmentId) ?? 0) + e.minutes)
-  type Acc = { label: string; persons: Set<string>; personTimes: number; hours: number; completions: number }
+  const scale = hoursScale(new Set(input.enrollments.map((e) => e.minutesPerHour)))
+  type Acc = { label: string; persons: Set<string>; personTimes: number; scaled: number; completions: number }
   const rows = new Map<string, Acc>()
   const acc = (key: string, label: string) => {
     let a = rows.get(key)
-    if (!a) rows.set(key, (a = { label, persons: new Set(), personTimes: 0, hours: 0, completions: 0 }))
+    if (!a) rows.set(key, (a = { label, persons: new Set(), personTimes: 0, scaled: 0, completions: 0 }))
     return a
   }
   const allPersons = new Set<string>()
   let totalTimes = 0
-  let totalHours = 0
+  let totalScaled = 0
   const byId = new Map(input.enrollments.map((e) => [e.enrollmentId, e]))
   for (const e of input.enrollments) {
     const minutes = net.get(e.enrollmentId) ?? 0
@@ -61,10 +94,10 @@ export function countPersonTimes(input: {
     const a = acc(e.key, e.label)
     a.personTimes++
     a.persons.add(e.personId)
-    a.hours += minutes / e.minutesPerHour
+    a.scaled += scaledMinutes(minutes, e.minutesPerHour, scale)
     allPersons.add(e.personId)
     totalTimes++
-    totalHours += minutes / e.minutesPerHour
+    totalScaled += scaledMinutes(minutes, e.minutesPerHour, scale)
   }
   let totalCompletions = 0
   for (const c of input.certificates) {
@@ -76,9 +109,16 @@ export function countPersonTimes(input: {
   }
   return {
     rows: [...rows.entries()]
-      .map(([key, a]) => ({ key, label: a.label, personTimes: a.personTimes, persons: a.persons.size, personHours: oneDecimal(a.hours), completions: a.completions }))
+      .map(([key, a]) => ({
+        key,
+        label: a.label,
+        personTimes: a.personTimes,
+        persons: a.persons.size,
+        personHours: scaledToHours(a.scaled, scale),
+        completions: a.completions,
+      }))
       .sort((x, y) => x.key.localeCompare(y.key)),
-    totals: { personTimes: totalTimes, persons: allPersons.size, personHours: oneDecimal(totalHours), completions: totalCompletions },
+    totals: { personTimes: totalTimes, persons: allPersons.size, personHours: scaledToHours(totalScaled, scale), completions: totalCompletions },
   }
 }
 
@@ -102,4 +142,13 @@ export function targetProgress(target: { value: number; periodStart: string; per
     /** Needed per month from now to reach the target; null when the period is over. */
     perMonthNeeded: monthsLeft > 0 ? Math.ceil(gap / monthsLeft) : null,
   }
+}
+
+/**
+ * Enrolled (招生, the skills-plus-credential targets "3,000 by 2023"):
+ * distinct people with an enrollment whose start date lies within [from, to];
+ * a withdrawal later does not undo having been enrolled.
+ */
+export function countEnrolled(input: { enrollments: { personId: string; startDate: string }[]; from: string; to: string }): number {
+  return new Set(input.enrollments.filter((e) => inRange(e.startDate, input.from, input.to)).map((e) => e.personId)).size
 }

@@ -1,0 +1,380 @@
+/**
+ * The bureau's figures in SQL: 人次, persons, 人学时 and completions
+ * (app/domain/person-times.ts defines them; api-v1.md "Person-times"), for a
+ * range or a trend of periods, grouped by county, township, school, program,
+ * major, group or none, within the caller's scope; and the people behind any
+ * of those numbers. The dashboard, the API, the reports and the exports all
+ * call this one module, and tests/integration/person-times checks it against
+ * countPersonTimes over the raw rows on random ledgers.
+ *
+ * How it is computed: one GROUP BY of net minutes per (period, enrollment),
+ * HAVING > 0 — whole years and months read from HourRollup (kept exact by a
+ * trigger on HourEntry), the days at a range's edges from the ledger itself
+ * (app/domain/stat-periods.ts splitRange) — then, per row and for the totals
+ * in the same statement (GROUPING SETS), count(*) for 人次 and
+ * count(DISTINCT person) for persons (never a sum of rows), and 人学时 as an
+ * exact integer sum of scaled minutes rounded once.
+ *
+ * Scope (DESIGN.md §11): groupings by the person (county, township, school,
+ * program, none) follow the reading rule — the class or round in scope, or
+ * the person's home region or school; groupings by the class or round (group,
+ * major) follow the acting rule — the class or round in scope.
+ */
+import { Prisma } from '#app/generated/prisma/client.ts'
+import {
+  COMPLETION_TYPES,
+  hoursScale,
+  scaledToHours,
+  STATS_GROUP_BYS,
+  type PersonTimeFigures,
+  type PersonTimeRow,
+  type StatsGroupBy,
+} from '#app/domain/person-times.ts'
+import { bucketsOf, nextDay, splitRange, type DateRange, type Grain } from '#app/domain/stat-periods.ts'
+import { startOfBeijingDay } from '#app/domain/time.ts'
+import type { Db, Tx } from '#app/utils/db.server.ts'
+import type { AccessMode, Scope } from './access.server.ts'
+
+export { STATS_GROUP_BYS, type StatsGroupBy }
+
+/** Groupings by the class or round: the acting rule of scope, and a region filter on the group's region. */
+const GROUP_BASED: readonly StatsGroupBy[] = ['group', 'major']
+export const statsAccessMode = (groupBy: StatsGroupBy): AccessMode => (GROUP_BASED.includes(groupBy) ? 'act' : 'read')
+
+export type StatsFilter = {
+  scopes: Scope[]
+  groupBy: StatsGroupBy
+  programCode?: string | null
+  /** Only this region's subtree ("/52/5223/522327/522327001/"): the person's home region, or the group's for group-based groupings. */
+  regionPath?: string | null
+  /** Only rounds carrying this tag (a target's roundTag). */
+  roundTag?: string | null
+  /** Label of the row for people without a school or classes without a major. */
+  unknownLabel?: string
+}
+
+const sql = Prisma.sql
+const join = Prisma.join
+
+/** The key of an enrollment's row, per grouping (labels are looked up afterwards). */
+function keySql(groupBy: StatsGroupBy): Prisma.Sql {
+  switch (groupBy) {
+    case 'county':
+      return sql`COALESCE(NULLIF(split_part(pr."path", '/', 4), ''), pr."code")`
+    case 'township':
+      return sql`COALESCE(NULLIF(split_part(pr."path", '/', 5), ''), pr."code")`
+    case 'school':
+      return sql`COALESCE(po."code", '')`
+    case 'program':
+      return sql`prog."code"`
+    case 'major':
+      return sql`COALESCE(mj."code", '')`
+    case 'group':
+      return sql`g."code"`
+    case 'none':
+      return sql`'all'`
+  }
+}
+
+/** The caller's scope as SQL over the aliases p (person), pr (its region), g (group), gr (its region). */
+export function scopeSql(scopes: Scope[], mode: AccessMode): Prisma.Sql {
+  if (scopes.some((s) => s.kind === 'all')) return sql`TRUE`
+  const parts = scopes.flatMap((s): Prisma.Sql[] => {
+    if (s.kind === 'region') {
+      return mode === 'act' ? [sql`starts_with(gr."path", ${s.path})`] : [sql`(starts_with(gr."path", ${s.path}) OR starts_with(pr."path", ${s.path}))`]
+    }
+    if (s.kind === 'organization') {
+      const id = s.organizationId
+      if (mode === 'act') return [sql`g."organizationId" = ${id}`]
+      // personScopeWhere: the person's school, or any enrollment of theirs in a group of the organization.
+      return [
+        sql`(g."organizationId" = ${id} OR p."organizationId" = ${id} OR EXISTS (
+              SELECT 1 FROM "Enrollment" e2 JOIN "Group" g2 ON g2."id" = e2."groupId" WHERE e2."personId" = p."id" AND g2."organizationId" = ${id}))`,
+      ]
+    }
+    return []
+  })
+  return parts.length === 0 ? sql`FALSE` : sql`(${join(parts, ' OR ')})`
+}
+
+function filterSql(f: StatsFilter, tagsAvailable: boolean): Prisma.Sql {
+  const mode = statsAccessMode(f.groupBy)
+  const conditions = [scopeSql(f.scopes, mode)]
+  if (f.programCode) conditions.push(sql`prog."code" = ${f.programCode}`)
+  if (f.regionPath) conditions.push(mode === 'act' ? sql`starts_with(gr."path", ${f.regionPath})` : sql`starts_with(pr."path", ${f.regionPath})`)
+  if (f.roundTag) conditions.push(tagsAvailable ? sql`${f.roundTag} = ANY(g."tags")` : sql`FALSE`)
+  return join(conditions, ' AND ')
+}
+
+/** Group.tags comes with the rounds migration (issue 18); until it is there, a tag matches nothing. */
+const tagsCache = new WeakMap<object, Promise<boolean>>()
+function groupTagsAvailable(db: Db | Tx): Promise<boolean> {
+  let p = tagsCache.get(db)
+  if (!p) {
+    p = db.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'Group' AND column_name = 'tags' AND table_schema = current_schema()`.then(
+      (r) => (r[0]?.n ?? 0) > 0,
+    )
+    tagsCache.set(db, p)
+  }
+  return p
+}
+
+/** Every program's minutes per 学时, once per call: the scale of the exact 人学时 sum. */
+async function programScale(db: Db | Tx): Promise<number> {
+  const rows = await db.program.findMany({ select: { minutesPerHour: true } })
+  return hoursScale(new Set(rows.map((r) => r.minutesPerHour).filter((m) => m > 0)))
+}
+
+/**
+ * The facts of the periods (`buckets`, each a date range): one row per
+ * (bucket, enrollment) with net minutes > 0 in it, and one per completion
+ * certificate issued in it, each with its person, key and minutes per 学时,
+ * already filtered by scope, program, region and tag.
+ */
+function factsSql(buckets: DateRange[], f: StatsFilter, tagsAvailable: boolean): Prisma.Sql {
+  const rollup: { b: number; grain: 'month' | 'year'; start: string }[] = []
+  const days: { b: number; from: string; to: string }[] = []
+  buckets.forEach((range, b) => {
+    const parts = splitRange(range)
+    for (const start of parts.years) rollup.push({ b, grain: 'year', start })
+    for (const start of parts.months) rollup.push({ b, grain: 'month', start })
+    for (const d of parts.days) days.push({ b, ...d })
+  })
+  const certFrom = buckets.map((r) => startOfBeijingDay(r.from).toISOString())
+  const certTo = buckets.map((r) => startOfBeijingDay(nextDay(r.to)).toISOString())
+  const needsOrg = f.groupBy === 'school'
+  const needsMajor = f.groupBy === 'major'
+  return sql`
+    WITH rk AS (
+      SELECT * FROM unnest(${rollup.map((r) => r.b)}::int[], ${rollup.map((r) => r.grain)}::"RollupGrain"[], ${rollup.map((r) => r.start)}::date[]) AS t(b, grain, start)
+    ), dr AS (
+      SELECT * FROM unnest(${days.map((d) => d.b)}::int[], ${days.map((d) => d.from)}::date[], ${days.map((d) => d.to)}::date[]) AS t(b, dfrom, dto)
+    ), parts AS (
+      SELECT rk.b, r."enrollmentId" AS eid, r."minutes"::bigint AS m
+        FROM rk JOIN "HourRollup" r ON r."grain" = rk.grain AND r."periodStart" = rk.start
+      UNION ALL
+      SELECT dr.b, h."enrollmentId", h."minutes"::bigint
+        FROM dr JOIN "HourEntry" h ON h."occurredOn" >= dr.dfrom AND h."occurredOn" <= dr.dto
+    ), net AS (
+      SELECT b, eid, SUM(m) AS minutes FROM parts GROUP BY b, eid HAVING SUM(m) > 0
+    ), cr AS (
+      SELECT * FROM unnest(${buckets.map((_, b) => b)}::int[], ${certFrom}::timestamptz[], ${certTo}::timestamptz[]) AS t(b, cfrom, cto)
+    ), done AS (
+      SELECT cr.b, c."enrollmentId" AS eid, c."id" AS cid
+        FROM cr JOIN "Certificate" c ON c."issuedAt" >= cr.cfrom AND c."issuedAt" < cr.cto
+       WHERE c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked'
+    ), facts AS (
+      SELECT b, eid, minutes, NULL::text AS cid FROM net
+      UNION ALL
+      SELECT b, eid, 0::bigint, cid FROM done
+    )
+    SELECT f.b, f.eid, f.minutes, f.cid, e."personId" AS pid, ${keySql(f.groupBy)} AS key, prog."minutesPerHour" AS mph
+      FROM facts f
+      JOIN "Enrollment" e ON e."id" = f.eid
+      JOIN "Person" p ON p."id" = e."personId"
+      JOIN "Region" pr ON pr."id" = p."regionId"
+      JOIN "Group" g ON g."id" = e."groupId"
+      JOIN "Region" gr ON gr."id" = g."regionId"
+      JOIN "Program" prog ON prog."id" = e."programId"
+      ${needsOrg ? sql`LEFT JOIN "Organization" po ON po."id" = p."organizationId"` : sql``}
+      ${needsMajor ? sql`LEFT JOIN "Major" mj ON mj."id" = g."majorId"` : sql``}
+     WHERE ${filterSql(f, tagsAvailable)}`
+}
+
+type AggregateRow = { b: number; key: string | null; total: number; person_times: number; persons: number; scaled: bigint; completions: number }
+
+async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
+  const [scale, tags] = await Promise.all([programScale(db), f.roundTag ? groupTagsAvailable(db) : Promise.resolve(false)])
+  const rows = await db.$queryRaw<AggregateRow[]>`
+    WITH x AS (${factsSql(buckets, f, tags)})
+    SELECT b, key, GROUPING(key)::int AS total,
+           count(*) FILTER (WHERE minutes > 0)::int AS person_times,
+           count(DISTINCT pid) FILTER (WHERE minutes > 0)::int AS persons,
+           COALESCE(SUM(minutes * (${scale}::int / mph)) FILTER (WHERE minutes > 0), 0)::bigint AS scaled,
+           count(cid)::int AS completions
+      FROM x
+     GROUP BY GROUPING SETS ((b, key), (b))`
+  return { rows, scale }
+}
+
+const emptyFigures = (): PersonTimeFigures => ({ personTimes: 0, persons: 0, personHours: 0, completions: 0 })
+
+/** Labels of the keys of a grouping (region, school, program, major or group names). */
+async function labelsFor(db: Db | Tx, groupBy: StatsGroupBy, keys: string[], unknownLabel: string): Promise<Map<string, string>> {
+  const named = keys.filter((k) => k !== '')
+  let pairs: { code: string; name: string }[] = []
+  const where = { code: { in: named } }
+  const select = { code: true, name: true } as const
+  if (groupBy === 'county' || groupBy === 'township') pairs = await db.region.findMany({ where, select })
+  else if (groupBy === 'school') pairs = await db.organization.findMany({ where, select })
+  else if (groupBy === 'program') pairs = await db.program.findMany({ where, select })
+  else if (groupBy === 'major') pairs = await db.major.findMany({ where, select })
+  else if (groupBy === 'group') pairs = await db.group.findMany({ where, select })
+  const labels = new Map(pairs.map((p) => [p.code, p.name]))
+  if (groupBy === 'none') labels.set('all', unknownLabel)
+  labels.set('', unknownLabel)
+  return labels
+}
+
+export type PersonTimeStats = { rows: PersonTimeRow[]; totals: PersonTimeFigures }
+
+function shape(rows: AggregateRow[], scale: number, labels: Map<string, string>, bucket: number): PersonTimeStats {
+  const figures = (r: AggregateRow): PersonTimeFigures => ({
+    personTimes: r.person_times,
+    persons: r.persons,
+    personHours: scaledToHours(Number(r.scaled), scale),
+    completions: r.completions,
+  })
+  const mine = rows.filter((r) => r.b === bucket)
+  const total = mine.find((r) => r.total === 1)
+  return {
+    rows: mine
+      .filter((r) => r.total === 0)
+      .map((r) => ({ key: r.key ?? '', label: labels.get(r.key ?? '') ?? r.key ?? '', ...figures(r) }))
+      .sort((x, y) => x.key.localeCompare(y.key)),
+    totals: total ? figures(total) : emptyFigures(),
+  }
+}
+
+/** The figures of one date range [from, to] (Beijing dates), per row of the grouping and in total. */
+export async function personTimeStats(db: Db | Tx, range: DateRange, f: StatsFilter): Promise<PersonTimeStats> {
+  if (range.from > range.to) return { rows: [], totals: emptyFigures() }
+  const { rows, scale } = await aggregate(db, [range], f)
+  const labels = await labelsFor(db, f.groupBy, [...new Set(rows.map((r) => r.key ?? ''))], f.unknownLabel ?? '—')
+  return shape(rows, scale, labels, 0)
+}
+
+export type PersonTimeSeries = { grain: Grain; buckets: ({ key: string } & DateRange & PersonTimeStats)[] }
+
+/**
+ * A trend: the figures of each period of `grain` within the range (each
+ * period counted on its own: a person with hours in two months is a 人次 in
+ * each), with its rows, in one statement.
+ */
+export async function personTimeSeries(db: Db | Tx, range: DateRange, grain: Grain, f: StatsFilter): Promise<PersonTimeSeries> {
+  const buckets = bucketsOf(range, grain)
+  if (buckets.length === 0) return { grain, buckets: [] }
+  const { rows, scale } = await aggregate(db, buckets, f)
+  const labels = await labelsFor(db, f.groupBy, [...new Set(rows.map((r) => r.key ?? ''))], f.unknownLabel ?? '—')
+  return { grain, buckets: buckets.map((b, i) => ({ ...b, ...shape(rows, scale, labels, i) })) }
+}
+
+// ─── The people behind a number ─────────────────────────────────────────────
+
+export const DRILL_METRICS = ['person_times', 'persons', 'person_hours', 'completions'] as const
+export type DrillMetric = (typeof DRILL_METRICS)[number]
+
+export type PersonBehind = {
+  enrollmentId: string
+  personId: string
+  name: string
+  idMasked: string
+  regionName: string
+  groupCode: string
+  groupName: string
+  programCode: string
+  minutes: number
+  hours: number
+  /** With the completions metric: the certificate counted. */
+  certificate: { serial: string; type: string; issuedAt: Date } | null
+}
+
+export const DRILL_PAGE_SIZE = 100
+
+/**
+ * The enrollments (人次, 人学时) or certificates (completions) behind one
+ * number of personTimeStats: a row (`key`) or the totals (`key` null), in the
+ * same scope, paged by name. `persons` lists the same enrollments as
+ * `person_times`; `distinctPersons` says how many people they are.
+ */
+export async function peopleBehind(
+  db: Db | Tx,
+  range: DateRange,
+  f: StatsFilter,
+  opts: { key: string | null; metric: DrillMetric; page?: number },
+): Promise<{ people: PersonBehind[]; total: number; distinctPersons: number; page: number; pageSize: number }> {
+  const page = Math.max(1, Math.floor(opts.page ?? 1))
+  if (range.from > range.to) return { people: [], total: 0, distinctPersons: 0, page, pageSize: DRILL_PAGE_SIZE }
+  const tags = f.roundTag ? await groupTagsAvailable(db) : false
+  const which = opts.metric === 'completions' ? sql`x.cid IS NOT NULL` : sql`x.minutes > 0`
+  const keyCond = opts.key === null ? sql`TRUE` : sql`x.key = ${opts.key}`
+  type Row = {
+    eid: string
+    pid: string
+    name: string
+    idMasked: string
+    regionName: string
+    groupCode: string
+    groupName: string
+    programCode: string
+    minutes: bigint
+    mph: number
+    serial: string | null
+    ctype: string | null
+    issuedAt: Date | null
+  }
+  const chosen = sql`WITH x AS (${factsSql([range], f, tags)}) SELECT * FROM x WHERE ${which} AND ${keyCond}`
+  const [counted, rows] = await Promise.all([
+    db.$queryRaw<{ total: number; persons: number }[]>`SELECT count(*)::int AS total, count(DISTINCT pid)::int AS persons FROM (${chosen}) c`,
+    db.$queryRaw<Row[]>`
+      SELECT c.eid, c.pid, p."name", p."idMasked", r."name" AS "regionName", g."code" AS "groupCode", g."name" AS "groupName",
+             prog."code" AS "programCode", c.minutes, c.mph, cert."serial", cert."type"::text AS ctype, cert."issuedAt"
+        FROM (${chosen}) c
+        JOIN "Enrollment" e ON e."id" = c.eid
+        JOIN "Person" p ON p."id" = c.pid
+        JOIN "Region" r ON r."id" = p."regionId"
+        JOIN "Group" g ON g."id" = e."groupId"
+        JOIN "Program" prog ON prog."id" = e."programId"
+        LEFT JOIN "Certificate" cert ON cert."id" = c.cid
+       ORDER BY p."name", c.eid, cert."serial"
+       LIMIT ${DRILL_PAGE_SIZE} OFFSET ${(page - 1) * DRILL_PAGE_SIZE}`,
+  ])
+  return {
+    people: rows.map((r) => ({
+      enrollmentId: r.eid,
+      personId: r.pid,
+      name: r.name,
+      idMasked: r.idMasked,
+      regionName: r.regionName,
+      groupCode: r.groupCode,
+      groupName: r.groupName,
+      programCode: r.programCode,
+      minutes: Number(r.minutes),
+      hours: scaledToHours(Number(r.minutes), r.mph),
+      certificate: r.serial ? { serial: r.serial, type: r.ctype!, issuedAt: r.issuedAt! } : null,
+    })),
+    total: counted[0]?.total ?? 0,
+    distinctPersons: counted[0]?.persons ?? 0,
+    page,
+    pageSize: DRILL_PAGE_SIZE,
+  }
+}
+
+/** The program codes there are (the API refuses any other). */
+export async function programCodes(db: Db | Tx): Promise<string[]> {
+  return (await db.program.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((p) => p.code)
+}
+
+// ─── Enrolled (for the skills-plus-credential targets) ──────────────────────
+
+/**
+ * Distinct people with an enrollment starting within [from, to] in scope
+ * (reading rule), optionally of one program, region and round tag:
+ * countEnrolled of app/domain/person-times.ts in SQL.
+ */
+export async function enrolledCount(db: Db | Tx, range: DateRange, f: Omit<StatsFilter, 'groupBy'>): Promise<number> {
+  const tags = f.roundTag ? await groupTagsAvailable(db) : false
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(DISTINCT e."personId")::int AS n
+      FROM "Enrollment" e
+      JOIN "Person" p ON p."id" = e."personId"
+      JOIN "Region" pr ON pr."id" = p."regionId"
+      JOIN "Group" g ON g."id" = e."groupId"
+      JOIN "Region" gr ON gr."id" = g."regionId"
+      JOIN "Program" prog ON prog."id" = e."programId"
+     WHERE e."startDate" >= ${range.from}::date AND e."startDate" <= ${range.to}::date
+       AND ${filterSql({ ...f, groupBy: 'none' }, tags)}`
+  return rows[0]?.n ?? 0
+}
