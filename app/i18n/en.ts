@@ -113,7 +113,7 @@ export const en: Record<MessageKey, string> = {
   'coordinator.title': 'Training management',
   'coordinator.people': 'People',
   'coordinator.groups': 'Classes and rounds',
-  'coordinator.search': 'Search by name',
+  'coordinator.search': 'Search by name or mobile number',
   'coordinator.searchSubmit': 'Search',
   'coordinator.noPeople': 'Nobody matches.',
   'coordinator.peopleCount': '{count} people',

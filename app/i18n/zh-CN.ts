@@ -111,7 +111,7 @@ export const zhCN = {
   'coordinator.title': '培训管理',
   'coordinator.people': '人员',
   'coordinator.groups': '班级与培训项目',
-  'coordinator.search': '搜索姓名',
+  'coordinator.search': '搜索姓名或手机号',
   'coordinator.searchSubmit': '搜索',
   'coordinator.noPeople': '没有找到符合条件的人员。',
   'coordinator.peopleCount': '共 {count} 人',

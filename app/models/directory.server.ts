@@ -1,14 +1,23 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { groupScopeWhere, personScopeWhere, regionScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { T } from '#app/i18n/index.ts'
+import { normalizePhone } from '#app/domain/names.ts'
+import { lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 
 export const PAGE_SIZE = 50
 
-/** People in scope, newest first, optionally filtered by (part of) a name. */
+/** The search box: (part of) a name, or a whole mobile number, matched on the phone of record's HMAC (it is stored encrypted). */
+function personSearchWhere(q: string | undefined): Prisma.PersonWhereInput {
+  if (!q) return {}
+  const phone = normalizePhone(q)
+  return phone ? { OR: [{ name: { contains: q } }, { phoneHmac: lookupHmac('phone', phone) }] } : { name: { contains: q } }
+}
+
+/** People in scope, newest first, optionally filtered by (part of) a name or by a phone number. */
 export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; page?: number }) {
   const where: Prisma.PersonWhereInput = {
-    AND: [personScopeWhere(opts.scopes), opts.q ? { name: { contains: opts.q } } : {}],
+    AND: [personScopeWhere(opts.scopes), personSearchWhere(opts.q)],
   }
   const page = Math.max(1, opts.page ?? 1)
   const [total, people] = await Promise.all([
