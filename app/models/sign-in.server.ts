@@ -90,7 +90,8 @@ export async function signIn(db: Db, opts: { identifier: string; password: strin
       userAgent: opts.userAgent,
       now,
     })
-    await recordAudit(tx, { actorId: user.id, action: 'auth.sign_in', entityType: 'User', entityId: user.id, ip: opts.ip, scopePath })
+    await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: now } })
+    await recordAudit(tx, { actorId: user.id, action: 'auth.sign_in', entityType: 'User', entityId: user.id, after: { method: 'password' }, ip: opts.ip, scopePath })
     return created
   })
   return { ok: true, token, session, userId: user.id, mustChangePassword: user.mustChangePassword }
