@@ -170,6 +170,7 @@ const PERSON_ACCOUNT_SELECT = {
 const isSelfAccount = (roles: readonly { role: RoleName }[]) => roles.length > 0 && roles.every((r) => SELF_ROLES.includes(r.role))
 
 export type PersonAccount = {
+  userId: string
   username: string
   disabled: boolean
   lastSignInAt: Date | null
@@ -188,6 +189,7 @@ export async function personAccount(db: Db, user: CurrentUser, personId: string)
   if (!account) return null
   const manageable = isSelfAccount(account.roles)
   return {
+    userId: account.id,
     username: account.username,
     disabled: account.disabled,
     lastSignInAt: account.lastSignInAt,

@@ -1,7 +1,8 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { EnrollmentList } from '#app/components/enrollment-list.tsx'
+import { AccountPanel, PhoneForm, type AccountActionResult } from '#app/components/person-account.tsx'
 import { requirePersonInScope, requireRole } from '#app/auth/permissions.server.ts'
 import { recordAudit } from '#app/models/audit.server.ts'
 import { decryptField } from '#app/utils/crypto.server.ts'
@@ -9,6 +10,7 @@ import { listEnrollmentsOfPersonForStaff } from '#app/models/enrollments.server.
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { useLocale, useT } from '#app/utils/i18n.ts'
+import { personAccountAction, personAccountPanel } from './person-account.server.ts'
 
 const ROLES = PEOPLE_MANAGERS
 
@@ -30,7 +32,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ip: context.ip,
     scopePath: person.region.path,
   })
+  const accountPanel = await personAccountPanel(user, person.id)
   return {
+    accountPanel,
     person: {
       id: person.id,
       name: person.name,
@@ -48,8 +52,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
+/** The account and phone actions (issue 17): reset password, disable/enable, phone of record; audited in the models. */
+export async function action(args: ActionFunctionArgs) {
+  return personAccountAction(args)
+}
+
 export default function PersonPage() {
-  const { person, enrollments } = useLoaderData<typeof loader>()
+  const { person, enrollments, accountPanel } = useLoaderData<typeof loader>()
+  const actionResult = useActionData<typeof action>() as AccountActionResult | undefined
   const t = useT()
   const locale = useLocale()
   return (
@@ -87,6 +97,8 @@ export default function PersonPage() {
         </dl>
         <p className="hint">{t('person.fullIdNote')}</p>
       </div>
+      <PhoneForm phone={person.phone} result={actionResult} />
+      <AccountPanel personId={person.id} account={accountPanel.account} card={accountPanel.card} result={actionResult} />
       <h2>{t('person.enrollments')}</h2>
       <EnrollmentList enrollments={enrollments} hrefOf={(e) => (e.mayAct ? `/coordinator/enrollments/${e.id}` : null)} />
       <p className="row">
