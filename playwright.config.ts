@@ -7,6 +7,8 @@ import { defineConfig, devices } from '@playwright/test'
  * the web server migrates and seeds it like `npm start` does.
  */
 const PORT = Number(process.env.XX_E2E_PORT ?? 3111)
+/** The e2e server's SMS stand-in (app/server/demo-sms.ts): tests read codes from GET /messages?phone= (tests/e2e/fixtures.ts smsCodeFor). */
+const SMS_STANDIN_PORT = Number(process.env.XX_E2E_SMS_PORT ?? PORT + 1)
 const databaseUrl = process.env.XX_E2E_DATABASE_URL ?? process.env.DATABASE_URL
 
 const chromium = {
@@ -56,6 +58,9 @@ export default defineConfig({
       XX_UPLOAD_DIR: process.env.XX_UPLOAD_DIR ?? 'tests/.tmp/e2e-uploads',
       // The e2e server's in-process workers use their own Redis keys (not a dev server's `xx` queues).
       XX_QUEUE_PREFIX: process.env.XX_QUEUE_PREFIX ?? `xxe2e${PORT}`,
+      // SMS go to the stand-in on a fixed port, never to a gateway configured in the calling shell.
+      XX_SMS_URL: '',
+      XX_SMS_STANDIN_PORT: String(SMS_STANDIN_PORT),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   },

@@ -82,7 +82,14 @@ export async function startSmsStandIn(opts: { port?: number; key?: string; signa
       return answer(res, 400, { code: 'InvalidParameter' })
     }
   })
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
+  // A port already taken rejects (npm start says so) instead of crashing the process with an unhandled 'error'.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}/send`
   return {

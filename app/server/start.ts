@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { generatePrismaClient } from '#prisma/generate.ts'
 import { migrate } from '#prisma/migrate-runner.ts'
 import { startEmbeddedPostgres } from './embedded-postgres.server.ts'
+import { startDemoSms } from './demo-sms.ts'
 import { ensureKeys } from './keys.server.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -81,11 +82,17 @@ async function main() {
     log('使用 DATABASE_URL 指定的数据库')
   }
 
+  // No SMS gateway configured: SMS (sign-in codes) go to a local stand-in that prints them; set before the env is first read.
+  const stopSms = process.env.XX_SMS_URL ? undefined : await startDemoSms(log)
+
   const { applied } = await migrate({ connectionString: process.env.DATABASE_URL, log })
   log(applied.length ? `已应用 ${applied.length} 个数据库迁移` : '数据库结构已是最新')
 
   const { getDb } = await import('#app/utils/db.server.ts')
   const { seedIfEmpty, SEED_ACCOUNTS, seedPassword } = await import('#prisma/seed.ts')
+  const { backfillPhoneHmacs } = await import('#app/models/accounts.server.ts')
+  const phones = await backfillPhoneHmacs(getDb())
+  if (phones.updated || phones.duplicate) log(`手机号查找索引：补齐 ${phones.updated} 个${phones.duplicate ? `，${phones.duplicate} 个与他人重复未补` : ''}`)
   const seeded = await seedIfEmpty(getDb(), { log })
   if (seeded) log('已创建演示数据：册亨县')
   const { syncContent } = await import('./content-sync.ts')
@@ -126,6 +133,7 @@ async function main() {
     server.close()
     await stopWorkers?.().catch(() => {})
     await getDb().$disconnect().catch(() => {})
+    await stopSms?.().catch(() => {})
     await stopDb?.().catch(() => {})
     process.exit(0)
   }

@@ -39,6 +39,8 @@ const schema = z.object({
     .refine((v) => v === undefined || isPlainOrigin(v), 'must be an origin, http(s)://host[:port], without path, query or credentials'),
   /** SMS gateway (app/utils/sms.server.ts): its URL; unset → npm start runs a local stand-in that prints messages, elsewhere SMS is off. */
   XX_SMS_URL: z.string().url().optional(),
+  /** Port of the local stand-in gateway npm start runs when XX_SMS_URL is unset (127.0.0.1 only); default PORT + 1. */
+  XX_SMS_STANDIN_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** The gateway's access key (sent as a bearer token). */
   XX_SMS_KEY: z.string().optional(),
   /** The registered SMS signature (短信签名). */
