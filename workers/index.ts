@@ -1,9 +1,14 @@
 /** `npm run workers`: the BullMQ workers in their own process (DESIGN.md §5); see workers/README.md. */
 import { startWorkers } from './certificate-batch.worker.ts'
+import { startReminderWorkers } from './reminders.ts'
 
-const { close } = await startWorkers()
+const reminders = await startReminderWorkers()
+const batches = await startWorkers()
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    void close(signal).then(() => process.exit(0))
+    void reminders
+      .close(signal)
+      .then(() => batches.close(signal))
+      .then(() => process.exit(0))
   })
 }

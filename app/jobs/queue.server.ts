@@ -19,7 +19,7 @@ export function redisConnection(url = redisUrl()): ConnectionOptions {
 }
 
 export const workerConnection = (): ConnectionOptions => ({ ...redisConnection(), maxRetriesPerRequest: null })
-const producerConnection = (): ConnectionOptions => ({ ...redisConnection(), enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+export const producerConnection = (): ConnectionOptions => ({ ...redisConnection(), enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
 
 const g = globalThis as unknown as { __xxBatchQueue?: { key: string; queue: Queue<CertificateBatchPayload> } }
 

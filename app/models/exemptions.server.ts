@@ -25,6 +25,7 @@ import { isUniqueViolation } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { AppError, type AppErrorKind } from './errors.server.ts'
+import { notifyDecision } from './notifications.server.ts'
 
 export type ApplyProblemCode = ExemptionProblemCode | 'course_not_in_plan' | 'course_settled' | 'duplicate_pending'
 
@@ -128,6 +129,8 @@ export type ApplyInput = {
   credits?: number | null
   note?: string | null
   evidence?: { key: string; type: string } | null
+  /** The web form asks for a certificate's issuing body; the API does not require it (api-v1.md lists no such field). Default true. */
+  requireIssuer?: boolean
   /** From the form (one per page view) or the API's Idempotency-Key: the same key gives the same application. */
   idempotencyKey?: string | null
   ip?: string | null
@@ -164,7 +167,10 @@ export async function applyForExemption(db: Db, input: ApplyInput) {
         if (!found) throw new ExemptionError('invalid', [{ field: 'courseCode', code: 'course_not_in_plan' }])
         course = found
       }
-      const problems = checkApplication({ basis: input.basis, mode: input.mode, course, certificateNo: input.certificateNo, issuer: input.issuer, credits: input.credits })
+      const problems = checkApplication(
+        { basis: input.basis, mode: input.mode, course, certificateNo: input.certificateNo, issuer: input.issuer, credits: input.credits },
+        { requireIssuer: input.requireIssuer ?? true },
+      )
       if (problems.length > 0) throw new ExemptionError('invalid', problems)
 
       if (course && modeSettlesCourse(input.mode)) {
@@ -256,7 +262,7 @@ export async function decideExemption(db: Db, input: DecideInput): Promise<{ id:
     const [row] = await tx.$queryRaw<{ status: 'pending' | 'approved' | 'rejected' }[]>`
       SELECT "status"::text AS "status" FROM "Exemption" WHERE "id" = ${input.exemptionId} FOR UPDATE`
     if (!row) throw new ExemptionError('not_found', [], 'exemption')
-    const current = await tx.exemption.findUniqueOrThrow({ where: { id: input.exemptionId }, include: { course: { select: { credits: true, code: true } } } })
+    const current = await tx.exemption.findUniqueOrThrow({ where: { id: input.exemptionId }, include: { course: { select: { credits: true, code: true, name: true } } } })
     if (row.status !== 'pending') {
       return { id: current.id, status: row.status, credits: current.credits === null ? null : Number(current.credits), changed: false }
     }
@@ -279,6 +285,8 @@ export async function decideExemption(db: Db, input: DecideInput): Promise<{ id:
       ip: input.ip ?? null,
       scopePath: visible.enrollment.group.region.path,
     })
+    // The learner hears the result and the reason (issue 11), in this transaction.
+    await notifyDecision(tx, { kind: 'exemption', decisionId: updated.id, enrollmentId: updated.enrollmentId, approved: input.approve, reason, detail: current.course?.name ?? null })
     return { id: updated.id, status: updated.status as 'approved' | 'rejected', credits: updated.credits === null ? null : Number(updated.credits), changed: true }
   })
 }

@@ -12,6 +12,8 @@ import { recordAudit } from './audit.server.ts'
 import { appendHourEntry } from './ledger.server.ts'
 import { deleteUpload, storeImage } from './uploads.server.ts'
 import { dateOnly } from '#app/domain/time.ts'
+import { shortChineseDate } from '#app/domain/reminders.ts'
+import { notifyDecision } from './notifications.server.ts'
 
 export class SelfStudyError extends Error {
   constructor(
@@ -213,6 +215,15 @@ export async function reviewSelfStudyLog(
       after: { status: log.status, minutes: log.minutes, studiedOn: dateOnly(log.studiedOn), rejectReason: log.rejectReason, hourEntryId: entryId },
       ip: opts.ip ?? null,
       scopePath,
+    })
+    // The learner hears the result and the reason (issue 11), in this transaction.
+    await notifyDecision(tx, {
+      kind: 'self_study',
+      decisionId: log.id,
+      enrollmentId: log.enrollmentId,
+      approved: opts.decision === 'approve',
+      reason,
+      detail: `${shortChineseDate(dateOnly(log.studiedOn))}的自学`,
     })
     return { status: log.status as 'approved' | 'rejected', changed: true }
   })

@@ -19,6 +19,7 @@ import { findEnrollmentInScope, selfPersonId, type CurrentUser } from './access.
 import { recordAudit } from './audit.server.ts'
 import { AppError, NotFoundError, type AppErrorKind } from './errors.server.ts'
 import { loadEnrollmentProgress } from './progress.server.ts'
+import { notifyDecision } from './notifications.server.ts'
 
 export type StudyRecordProblem =
   | { code: 'not_found' }
@@ -464,12 +465,27 @@ export async function decideEarlyGraduation(
       ip: opts.ip,
       scopePath: e.group.region.path,
     })
+    // The learner hears the result and the reason (issue 11), in this transaction.
+    await notifyDecision(tx, { kind: 'early_graduation', decisionId: request.id, enrollmentId: request.enrollmentId, approved: opts.approve, reason })
     return { id: request.id, status }
   })
 }
 
-/** Everything the coordinator's enrollment page shows about the records of study. */
-export async function loadStudyRecord(db: Db, enrollmentId: string) {
+/**
+ * Everything the coordinator's enrollment page shows, for a caller who may act on the enrollment
+ * (NotFoundError otherwise, the same as a missing id): the records of study (plan courses with
+ * tasks and results, moral evaluation, withdrawal, early-graduation requests), the progress as of
+ * `asOf`, and whether an early-graduation application may be sent now (the rule the model applies
+ * on submit, so the button and the POST agree).
+ */
+export async function loadStudyRecord(db: Db, user: CurrentUser, enrollmentId: unknown, asOf: string) {
+  const { id } = await enrollmentToActOn(db, user, enrollmentId)
+  const [record, progress] = await Promise.all([studyRecordOf(db, id), loadEnrollmentProgress(db, id, asOf)])
+  if (!record || !progress) throw new NotFoundError('enrollment')
+  return { ...record, progress, canApplyEarly: mayApplyForEarlyGraduation(progress.outcome, record.enrollment.status === 'active') }
+}
+
+async function studyRecordOf(db: Db, enrollmentId: string) {
   const e = await db.enrollment.findUnique({
     where: { id: enrollmentId },
     select: {

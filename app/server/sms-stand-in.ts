@@ -51,7 +51,8 @@ export async function startSmsStandIn(opts: { port?: number; key?: string; signa
       const url = new URL(req.url ?? '/', 'http://stand-in')
       if (req.method === 'GET' && url.pathname === '/messages') {
         const phone = url.searchParams.get('phone')
-        return answer(res, 200, phone ? received.filter((m) => m.phone === phone) : received)
+        const outId = url.searchParams.get('outId')
+        return answer(res, 200, received.filter((m) => (!phone || m.phone === phone) && (!outId || m.outId === outId)))
       }
       if (req.method !== 'POST') return answer(res, 404, { code: 'NotFound' })
       attempts++
@@ -94,7 +95,7 @@ export async function startSmsStandIn(opts: { port?: number; key?: string; signa
   const url = `http://127.0.0.1:${port}/send`
   return {
     url,
-    config: { url, key, signature, templateCodes: {} },
+    config: { url, key, signature, templateCodes: {}, queryUrl: `http://127.0.0.1:${port}/messages` },
     received,
     failNext: (n) => {
       failures = n

@@ -58,6 +58,19 @@ const schema = z.object({
         return z.NEVER
       }
     }),
+  /** The gateway's look-up of a message by our outId (reminders ask it after a crash between sending and recording; unset: such a delivery is marked unknown for the admin). */
+  XX_SMS_QUERY_URL: z.string().url().optional(),
+  /** Email for reminders: an SMTP URL (smtp://user:pass@host:587, smtps://…); unset: no email is sent. */
+  XX_SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), 'must be an smtp:// or smtps:// URL'),
+  /** The From address of reminder emails. */
+  XX_MAIL_FROM: z.string().min(3).default('乡学 <noreply@localhost>'),
+  /** First retry delay (ms) of a failed SMS or email; each next one doubles. */
+  XX_DELIVERY_RETRY_MS: z.coerce.number().int().min(10).default(30_000),
+  /** How long (ms) a claimed delivery may stay unanswered before it is looked up at the gateway (a worker crash). */
+  XX_DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Express "trust proxy": addresses or subnets of the reverse proxies (e.g. loopback, 10.0.0.0/8). */
   XX_TRUST_PROXY: z.string().optional(),
   /** Uploaded photos and scans, outside the web root; served only through routes that check access. */

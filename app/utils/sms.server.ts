@@ -23,7 +23,14 @@ export type SmsMessage = {
 
 export type SmsResult = { ok: true; providerId: string } | { ok: false; retryable: boolean; error: string }
 
-export type SmsGatewayConfig = { url: string; key: string; signature: string; templateCodes: Partial<Record<SmsTemplateId, string>> }
+export type SmsGatewayConfig = {
+  url: string
+  key: string
+  signature: string
+  templateCodes: Partial<Record<SmsTemplateId, string>>
+  /** GET ?phone=&outId= → the messages the gateway accepted with that outId (JSON array); optional. */
+  queryUrl?: string
+}
 
 /** The provider's template code for one of our templates (configured, else the template id upper-cased). */
 export function templateCodeFor(config: Pick<SmsGatewayConfig, 'templateCodes'>, template: SmsTemplateId): string {
@@ -36,7 +43,27 @@ export function smsConfigFromEnv(): SmsGatewayConfig | null {
   if (!env.XX_SMS_URL) return null
   const codes: Partial<Record<SmsTemplateId, string>> = {}
   for (const [k, v] of Object.entries(env.XX_SMS_TEMPLATE_CODES ?? {})) if (isSmsTemplateId(k)) codes[k] = v
-  return { url: env.XX_SMS_URL, key: env.XX_SMS_KEY ?? '', signature: env.XX_SMS_SIGNATURE, templateCodes: codes }
+  return { url: env.XX_SMS_URL, key: env.XX_SMS_KEY ?? '', signature: env.XX_SMS_SIGNATURE, templateCodes: codes, queryUrl: env.XX_SMS_QUERY_URL }
+}
+
+/**
+ * Did the gateway accept a message with this outId? Asked only after a crash
+ * between sending and recording the answer. 'unknown' when the gateway has no
+ * look-up or does not answer.
+ */
+export async function smsAccepted(outId: string, phone: string, config: SmsGatewayConfig | null = smsConfigFromEnv(), timeoutMs = 5000): Promise<'yes' | 'no' | 'unknown'> {
+  if (!config?.queryUrl) return 'unknown'
+  try {
+    const url = new URL(config.queryUrl)
+    url.searchParams.set('phone', phone)
+    url.searchParams.set('outId', outId)
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${config.key}` }, signal: AbortSignal.timeout(timeoutMs) })
+    if (!response.ok) return 'unknown'
+    const list = (await response.json()) as { outId?: string }[]
+    return Array.isArray(list) && list.some((m) => m.outId === outId) ? 'yes' : 'no'
+  } catch {
+    return 'unknown'
+  }
 }
 
 /** Sends one templated SMS; never throws for a gateway failure (the result says whether to retry). */
