@@ -6,6 +6,7 @@
  */
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
 import {
+  CERTIFICATE_TYPES,
   certificateAllowed,
   formatSerial,
   initialStatus,
@@ -93,9 +94,29 @@ export async function findCertificateInScope(db: Db | Tx, user: CurrentUser, ser
   return c
 }
 
-/** An enrollment's certificates, oldest first (the enrollment's certificate page; the caller has found the enrollment in scope). */
+/** An enrollment's certificates, oldest first (the caller has found the enrollment in scope). */
 export function listCertificatesOfEnrollment(db: Db | Tx, enrollmentId: string) {
   return db.certificate.findMany({ where: { enrollmentId }, orderBy: { issuedAt: 'asc' } })
+}
+
+/**
+ * The enrollment's certificate page, for a caller who may issue for it (the acting rule;
+ * NotFoundError otherwise, as for a missing id): the holder, the outcome as of `asOf`, the
+ * types that outcome allows and that are not issued yet, and the certificates issued, each
+ * with its check page's URL.
+ */
+export async function loadEnrollmentCertificates(db: Db, user: CurrentUser, enrollmentId: unknown, asOf: string) {
+  const enrollment = await enrollmentToCertify(db, user, enrollmentId)
+  const [progress, certificates] = await Promise.all([loadEnrollmentProgress(db, enrollment.id, asOf), listCertificatesOfEnrollment(db, enrollment.id)])
+  if (!progress) throw new NotFoundError('enrollment')
+  const { status, earlyGraduation } = progress.outcome
+  const issued = new Set(certificates.map((c) => c.type))
+  return {
+    enrollment,
+    outcome: status,
+    allowed: CERTIFICATE_TYPES.filter((type) => certificateAllowed(type, status, earlyGraduation) && !issued.has(type)),
+    certificates: certificates.map((c) => ({ ...c, verifyUrl: verifyUrlFor(c.verificationCode) })),
+  }
 }
 
 /**

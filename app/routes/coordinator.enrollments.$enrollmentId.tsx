@@ -2,12 +2,10 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { requireRole } from '#app/auth/permissions.server.ts'
-import { formatReason, mayApplyForEarlyGraduation, STATUS_KEYS } from '#app/domain/outcomes.ts'
+import { formatReason, STATUS_KEYS } from '#app/domain/outcomes.ts'
 import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
-import { NotFoundError } from '#app/models/errors.server.ts'
-import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import {
   completeTask,
   decideEarlyGraduation,
@@ -24,23 +22,12 @@ import { pageLoad, refusal } from '#app/utils/page-errors.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'study.link') }]
 
-/** The enrollment, when the caller may act on it (its class or round in their scope; DESIGN.md §11); the 404 page otherwise. */
-async function loadInScope(request: Request, enrollmentId: string | undefined) {
-  const user = await requireRole(request, ENROLLMENT_ACTORS)
-  const found = await pageLoad(() => enrollmentToActOn(getDb(), user, enrollmentId))
-  return { user, enrollmentId: found.id }
-}
-
-/** One enrollment's records of study: plan courses with tasks and results, moral evaluation, withdrawal, early graduation. */
+/** One enrollment's records of study: plan courses with tasks and results, moral evaluation, withdrawal, early graduation (the acting rule: its class or round in scope; the 404 page otherwise). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, enrollmentId } = await loadInScope(request, params.enrollmentId)
-  const db = getDb()
+  const user = await requireRole(request, ENROLLMENT_ACTORS)
   const today = beijingDate(new Date())
-  const [record, progress] = await pageLoad(async () => {
-    const [r, p] = await Promise.all([loadStudyRecord(db, enrollmentId), loadEnrollmentProgress(db, enrollmentId, today)])
-    if (!r || !p) throw new NotFoundError('enrollment')
-    return [r, p] as const
-  })
+  const record = await pageLoad(() => loadStudyRecord(getDb(), user, params.enrollmentId, today))
+  const { progress } = record
   const t = serverT(request, user.locale)
   const locale = getLocale(request, user.locale)
   const e = record.enrollment
@@ -67,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reason: r.reviewReason,
     })),
     /** The same rule the model applies on submit (a rejected application is not sent again). */
-    canApplyEarly: mayApplyForEarlyGraduation(progress.outcome, e.status === 'active'),
+    canApplyEarly: record.canApplyEarly,
     outcome: {
       status: progress.outcome.status,
       label: t(STATUS_KEYS[progress.outcome.status]),
@@ -90,9 +77,11 @@ const actionSchema = z.discriminatedUnion('intent', [
 type ActionResult = { ok: boolean; intent: string; target: string | null; message: string }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, enrollmentId } = await loadInScope(request, params.enrollmentId)
-  const t = serverT(request, user.locale)
+  const user = await requireRole(request, ENROLLMENT_ACTORS)
   const db = getDb()
+  // The acting rule (its class or round in scope), the one finder; the 404 page otherwise.
+  const { id: enrollmentId } = await pageLoad(() => enrollmentToActOn(db, user, params.enrollmentId))
+  const t = serverT(request, user.locale)
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return data<ActionResult>({ ok: false, intent: 'unknown', target: null, message: t('study.error.invalid_date') }, { status: 400 })
   const v = parsed.data

@@ -2,51 +2,36 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { requireRole } from '#app/auth/permissions.server.ts'
-import { CERTIFICATE_TYPES, certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
+import { CERTIFICATE_TYPES, type CertificateType } from '#app/domain/certificates.ts'
 import { STATUS_KEYS } from '#app/domain/outcomes.ts'
 import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { enrollmentToCertify, findCertificateInScope, issueCertificate, listCertificatesOfEnrollment, revokeCertificate, verifyUrlFor } from '#app/models/certificates.server.ts'
-import { NotFoundError } from '#app/models/errors.server.ts'
-import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
+import { enrollmentToCertify, findCertificateInScope, issueCertificate, loadEnrollmentCertificates, revokeCertificate } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { pageLoad, refusal } from '#app/utils/page-errors.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.page.title') }]
 
-/** The enrollment, when the caller may issue for it (the acting rule: its class or round in scope); the 404 page otherwise. */
-async function loadInScope(request: Request, enrollmentId: string | undefined) {
-  const user = await requireRole(request, ENROLLMENT_ACTORS)
-  const enrollment = await pageLoad(() => enrollmentToCertify(getDb(), user, enrollmentId))
-  return { user, enrollment }
-}
-
-/** An enrollment's certificates: the types its outcome allows now (not yet issued) and those issued, with PDF, check page and revoke. */
+/** An enrollment's certificates: the types its outcome allows now (not yet issued) and those issued, with PDF, check page and revoke (the acting rule; the 404 page otherwise). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, enrollment } = await loadInScope(request, params.enrollmentId)
-  const db = getDb()
-  const [progress, certificates] = await pageLoad(async () => {
-    const [p, c] = await Promise.all([loadEnrollmentProgress(db, enrollment.id, beijingDate(new Date())), listCertificatesOfEnrollment(db, enrollment.id)])
-    if (!p) throw new NotFoundError('enrollment')
-    return [p, c] as const
-  })
+  const user = await requireRole(request, ENROLLMENT_ACTORS)
+  const page = await pageLoad(() => loadEnrollmentCertificates(getDb(), user, params.enrollmentId, beijingDate(new Date())))
   const t = serverT(request, user.locale)
-  const issuedTypes = new Set(certificates.map((c) => c.type))
   return {
-    enrollmentId: enrollment.id,
-    name: enrollment.person.name,
-    outcome: t(STATUS_KEYS[progress.outcome.status]),
-    allowed: CERTIFICATE_TYPES.filter((type) => certificateAllowed(type, progress.outcome.status, progress.outcome.earlyGraduation) && !issuedTypes.has(type)),
-    certificates: certificates.map((c) => ({
+    enrollmentId: page.enrollment.id,
+    name: page.enrollment.person.name,
+    outcome: t(STATUS_KEYS[page.outcome]),
+    allowed: page.allowed,
+    certificates: page.certificates.map((c) => ({
       serial: c.serial,
       type: c.type,
       status: c.status,
       issuedOn: beijingDate(c.issuedAt),
       revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
       revokeReason: c.revokeReason,
-      verifyUrl: verifyUrlFor(c.verificationCode),
+      verifyUrl: c.verifyUrl,
     })),
   }
 }
@@ -57,11 +42,13 @@ const ActionSchema = z.discriminatedUnion('intent', [
 ])
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, enrollment } = await loadInScope(request, params.enrollmentId)
+  const user = await requireRole(request, ENROLLMENT_ACTORS)
+  const db = getDb()
+  // The acting rule (its class or round in scope), the one finder; the 404 page otherwise.
+  const enrollment = await pageLoad(() => enrollmentToCertify(db, user, params.enrollmentId))
   const t = serverT(request, user.locale)
   const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return data({ ok: false as const, message: t('error.generic.body') }, { status: 400 })
-  const db = getDb()
   const ip = (context as { ip?: string }).ip ?? null
   try {
     if (parsed.data.intent === 'issue') {
