@@ -3,8 +3,9 @@
  *  1. Prisma Client generated, production build made when missing or stale;
  *  2. no DATABASE_URL → embedded PostgreSQL in .data/postgres;
  *  3. migrations applied, demo county seeded once on an empty database;
- *  4. Redis looked for (reminders and certificate batches need it); when found, the
- *     BullMQ workers start in this process unless XX_WORKERS=separate;
+ *  4. Redis looked for (reminders and certificate batches need it); none answering and
+ *     redis-server on PATH → a private one under .data/redis; then the BullMQ workers
+ *     start in this process unless XX_WORKERS=separate;
  *  5. served on PORT (default 3000), with the URL and demo accounts printed.
  */
 import { spawnSync } from 'node:child_process'
@@ -99,21 +100,49 @@ async function main() {
   await syncContent(getDb(), { log })
 
   // From here on the environment is complete (database, keys): configuration is read through the validated env.
-  const { DEFAULT_REDIS_URL, getEnv } = await import('#app/utils/env.server.ts')
-  const env = getEnv()
-  const redisUrl = env.REDIS_URL ?? DEFAULT_REDIS_URL
+  const { DEFAULT_REDIS_URL, getEnv, resetEnvCache } = await import('#app/utils/env.server.ts')
+  let env = getEnv()
+  let redisUrl = env.REDIS_URL ?? DEFAULT_REDIS_URL
   let stopWorkers: (() => Promise<void>) | undefined
-  if (await redisReachable(redisUrl)) {
+  let stopRedis: (() => Promise<void>) | undefined
+  let redisUp = await redisReachable(redisUrl)
+  if (!redisUp && !process.env.REDIS_URL) {
+    // A fresh machine: a private redis-server under .data/redis when one is installed (AOF, noeviction, loopback, a free port).
+    const { NO_REDIS_MESSAGE, redisServerOnPath, startPrivateRedis } = await import('./redis.server.ts')
+    const redis = redisServerOnPath()
+      ? await startPrivateRedis({ dir: path.join(dataDir, 'redis'), log }).catch((error: Error) => {
+          log(`redis-server 启动失败：${error.message}`)
+          return null
+        })
+      : null
+    if (redis) {
+      process.env.REDIS_URL = redis.url
+      resetEnvCache()
+      env = getEnv()
+      redisUrl = redis.url
+      stopRedis = redis.stop
+      redisUp = true
+      log(`未找到 Redis，已启动本机专用的 redis-server（${redis.url}，数据在 .data/redis，AOF 开启，noeviction），退出时一起停止。`)
+    } else {
+      log(NO_REDIS_MESSAGE)
+    }
+  }
+  if (redisUp) {
     log(`Redis 可用 (${redisUrl})。`)
     if (env.XX_WORKERS === 'inline') {
       // The workers run in this process (XX_WORKERS=separate: run `npm run workers` on its own instead).
       const { startWorkers } = await import('../../workers/certificate-batch.worker.ts')
+      const { startReminderWorkers } = await import('../../workers/reminders.ts')
+      const reminders = await startReminderWorkers()
       const workers = await startWorkers()
-      stopWorkers = () => workers.close('shutdown')
-      log('后台任务（批量颁发证书）已在本进程启动。')
+      stopWorkers = async () => {
+        await reminders.close('shutdown')
+        await workers.close('shutdown')
+      }
+      log('后台任务（提醒：短信、邮件、站内通知；批量颁发证书）已在本进程启动。')
     }
-  } else {
-    log(`未连接到 Redis (${redisUrl})：提醒和批量任务暂停。安装并启动 redis-server，或设置 REDIS_URL 后重新运行 npm start。`)
+  } else if (process.env.REDIS_URL) {
+    log(`未连接到 Redis (${redisUrl})：提醒和批量任务暂停。请检查 REDIS_URL 后重新运行 npm start。`)
   }
 
   const { createHttpApp } = await import('./http.ts')
@@ -134,6 +163,7 @@ async function main() {
     await stopWorkers?.().catch(() => {})
     await getDb().$disconnect().catch(() => {})
     await stopSms?.().catch(() => {})
+    await stopRedis?.().catch(() => {})
     await stopDb?.().catch(() => {})
     process.exit(0)
   }
