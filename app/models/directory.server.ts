@@ -33,15 +33,6 @@ export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; pa
   return { total, people, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) }
 }
 
-/** Regions a scoped user may assign people to (townships and below, for forms). */
-export async function listAssignableRegions(db: Db, opts: { scopes: Scope[] }) {
-  return db.region.findMany({
-    where: { AND: [regionScopeWhere(opts.scopes), { level: { in: ['township', 'village'] } }] },
-    orderBy: { code: 'asc' },
-    select: { id: true, code: true, name: true },
-  })
-}
-
 /** Bureau overview: counts in scope, and per township. */
 export async function bureauOverview(db: Db, opts: { scopes: Scope[] }) {
   const people = personScopeWhere(opts.scopes)

@@ -6,9 +6,9 @@ import { Table } from '#app/components/ui/table.tsx'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
-import { listAssignableRegions } from '#app/models/directory.server.ts'
 import { ENROLL_GROUP_SELECT, ENROLL_PAGE_SIZE, enrollMany, enrollRefusalMessage, listEnrollable } from '#app/models/enrollments.server.ts'
 import { findGroupInScope } from '#app/models/groups.server.ts'
+import { placementRegions } from '#app/models/people.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
@@ -28,14 +28,15 @@ async function loadGroup(request: Request, groupId: string | undefined) {
 
 /** People in scope not yet in the class or round, filtered by name, kind and township, to tick and enroll at once. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { scopes, group } = await loadGroup(request, params.groupId)
+  const { user, scopes, group } = await loadGroup(request, params.groupId)
   const url = new URL(request.url)
   const q = url.searchParams.get('q')?.trim().slice(0, 30) || undefined
   const kindParam = url.searchParams.get('kind')
   const kind = kindParam === 'adult_learner' || kindParam === 'teacher' ? kindParam : undefined
   const regionId = url.searchParams.get('region') || undefined
   const db = getDb()
-  const regions = await listAssignableRegions(db, { scopes })
+  // The townships a person in scope lives in: where a new person may be placed, by the one rule.
+  const regions = await placementRegions(db, user)
   const region = regions.some((r) => r.id === regionId) ? regionId : undefined
   const { total, people } = await listEnrollable(db, { scopes, groupId: group.id, q, kind, regionId: region })
   const today = beijingDate(new Date())
