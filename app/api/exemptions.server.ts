@@ -4,7 +4,7 @@
  * own active enrollment, coordinators and admins in scope (anything else in
  * reach of the role but outside the scope is 404).
  */
-import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
+import { ENROLLMENT_ACTORS, LEARNERS } from '#app/domain/roles.ts'
 import { scopesFor } from '#app/models/access.server.ts'
 import { applyForExemption, decideExemption, type Applicant } from '#app/models/exemptions.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -16,7 +16,7 @@ import { ExemptionDecisionRequest, ExemptionRequest } from './schemas-exemptions
 /** Staff who apply on a learner's behalf and decide: the acting rule (the class in scope). */
 const STAFF = ENROLLMENT_ACTORS
 /** Learners apply for their own active enrollment. */
-const SELF = ['learner'] as const
+const SELF = LEARNERS
 
 /** POST /api/v1/enrollments/{id}/exemptions → 201 { id, status: "pending" } (a retry with the same Idempotency-Key: 200, the same application). */
 export async function applyExemption({ request, params, context }: ApiArgs): Promise<Response> {

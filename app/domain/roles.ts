@@ -13,6 +13,10 @@ export const ENROLLMENT_ACTORS: readonly RoleName[] = ['coordinator', 'admin']
 export const PROGRESS_READERS: readonly RoleName[] = ['coordinator', 'bureau', 'admin']
 /** Who may list, open and register people (full ID numbers included). */
 export const PEOPLE_MANAGERS: readonly RoleName[] = ['coordinator', 'admin']
+/** Adult learners only, not teachers: exemptions and early graduation belong to the skills-plus-credential program. */
+export const LEARNERS: readonly RoleName[] = ['learner']
+/** The role whose grants may carry canVerifyGraduation (州教育局验印); who verifies where is graduationVerifierPaths (app/models/certificates.server.ts). */
+export const GRADUATION_VERIFIER_ROLES: readonly RoleName[] = ['bureau']
 /** Who sees the bureau's counts. */
 export const BUREAU_VIEWERS: readonly RoleName[] = ['bureau', 'admin']
 /** Who reads the audit log. */

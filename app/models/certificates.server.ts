@@ -16,7 +16,7 @@ import {
 } from '#app/domain/certificates.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
 import { beijingDate, dateOnly } from '#app/domain/time.ts'
-import { ENROLLMENT_ACTORS, PROGRESS_READERS } from '#app/domain/roles.ts'
+import { ENROLLMENT_ACTORS, GRADUATION_VERIFIER_ROLES, PROGRESS_READERS } from '#app/domain/roles.ts'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
@@ -127,7 +127,7 @@ export async function loadEnrollmentCertificates(db: Db, user: CurrentUser, enro
 type VerifierGrant = { role: Grant['role']; canVerifyGraduation: boolean; scope: { kind: 'region'; path: string } | { kind: 'all' | 'none' | 'organization' } }
 
 export function graduationVerifierPaths(grants: readonly VerifierGrant[]): string[] {
-  return grants.flatMap((g) => (g.role === 'bureau' && g.canVerifyGraduation && g.scope.kind === 'region' ? [g.scope.path] : []))
+  return grants.flatMap((g) => (GRADUATION_VERIFIER_ROLES.includes(g.role) && g.canVerifyGraduation && g.scope.kind === 'region' ? [g.scope.path] : []))
 }
 
 /** The verifier's region paths, or CertificateError forbidden (403) when `user` may not verify. */

@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import type { CertificateSnapshot } from '#app/domain/certificates.ts'
+import { GRADUATION_VERIFIER_ROLES } from '#app/domain/roles.ts'
 import { beijingDate, formatDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { requireGraduationVerifier, verificationQueue, verifyCertificates } from '#app/models/certificates.server.ts'
@@ -15,7 +16,7 @@ const PAGE = 500
 
 /** 州教育局验印: pending graduation certificates of the counties in the caller's scope (403 for anyone who may not verify). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ['bureau'])
+  const user = await requireRole(request, GRADUATION_VERIFIER_ROLES)
   const rows = await pageLoad(() => verificationQueue(getDb(), user, PAGE))
   return {
     rows: rows.map((c) => {
@@ -26,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, ['bureau'])
+  const user = await requireRole(request, GRADUATION_VERIFIER_ROLES)
   await pageLoad(async () => requireGraduationVerifier(user))
   const t = serverT(request, user.locale)
   const serials = (await request.formData()).getAll('serial').map(String).filter((s) => s.length > 0 && s.length <= 40).slice(0, PAGE)

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node'
 import { requireRole } from '#app/auth/permissions.server.ts'
+import { LEARNERS } from '#app/domain/roles.ts'
 import { enrollmentToActOn, requestEarlyGraduation, StudyRecordError } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { safeRedirect } from '#app/utils/http.ts'
@@ -17,7 +18,7 @@ const NOTICE: Partial<Record<string, string>> = { not_eligible: 'not_eligible', 
  * after a rejection → `?early=rejected` (a rejection is final).
  */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, ['learner'])
+  const user = await requireRole(request, LEARNERS)
   const form = await request.formData()
   const db = getDb()
   const enrollment = await pageLoad(() => enrollmentToActOn(db, user, String(form.get('enrollmentId') ?? ''), { allowSelf: true }))

@@ -24,7 +24,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse } from 'exp
 import { z } from 'zod'
 import { readCookieHeader, sessionCookieName } from '#app/auth/cookie.server.ts'
 import { decideSession, parseSessionToken } from '#app/auth/session.server.ts'
-import { decideAccess, type RoleName } from '#app/domain/roles.ts'
+import { decideAccess, SELF_ROLES, type RoleName } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { translate, type MessageKey } from '#app/i18n/index.ts'
 import { getLocaleFromCookies } from '#app/i18n/locale.server.ts'
@@ -117,7 +117,7 @@ async function authenticate(cookieHeader: string | undefined, now: Date): Promis
     ? touchSession({ id: parsed.id, at: now }).catch((error) => console.error('session touch failed', error)) // a missed touch only shortens the idle clock
     : null
   const account = row!.disabled === null ? null : { disabled: row!.disabled, mustChangePassword: !!row!.mustChangePassword, roles: row!.roles ?? [] }
-  const access = decideAccess(account, { roles: ['learner', 'teacher'] })
+  const access = decideAccess(account, { roles: SELF_ROLES })
   if (access !== 'ok') {
     await touch
     const key: MessageKey = access === 'signed_out' ? 'online.error.signedOut' : access === 'must_change_password' ? 'online.error.password' : 'online.error.role'
