@@ -11,6 +11,7 @@ import { addYears } from '#app/domain/time.ts'
 import type { OrganizationKind, PriorEducation, RegionLevel, Role } from '#app/generated/prisma/enums.ts'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { personRow, phoneFields } from '#app/models/people.server.ts'
+import { closeEndedRounds } from '#app/models/rounds.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { seededFactories } from '#tests/fixtures/factories.ts'
@@ -65,10 +66,36 @@ const CLASSES = [
   { code: 'CH2024-CY01', name: '2024级餐饮班（冗渡）', major: 'catering', region: '522327101', start: '2024-09-01', learners: 70 },
 ]
 
+// Tags from app/domain/rounds.ts (a bureau target may count rural rounds only); modules are
+// teacher-training courses of content/catalog (the round's online study).
 const ROUNDS = [
-  { code: 'CH2026-XCJS', name: '2026年乡村教师全员轮训', start: '2026-07-06', end: '2026-12-31', required: 40 },
-  { code: 'CH2026-BZR', name: '2026年班主任能力提升培训', start: '2026-04-01', end: '2026-10-31', required: 40 },
-  { code: 'CH2025-XXJS', name: '2025年信息技术应用能力提升培训', start: '2025-03-01', end: '2025-12-31', required: 50 },
+  {
+    code: 'CH2026-XCJS',
+    name: '2026年乡村教师全员轮训',
+    start: '2026-07-06',
+    end: '2026-12-31',
+    required: 40,
+    tags: ['rural'],
+    modules: ['TT-XX-201', 'TT-XKB-101'],
+  },
+  {
+    code: 'CH2026-BZR',
+    name: '2026年班主任能力提升培训',
+    start: '2026-04-01',
+    end: '2026-10-31',
+    required: 40,
+    tags: ['head_teacher'],
+    modules: ['TT-BZR-101'],
+  },
+  {
+    code: 'CH2025-XXJS',
+    name: '2025年信息技术应用能力提升培训',
+    start: '2025-03-01',
+    end: '2025-12-31',
+    required: 50,
+    tags: ['rural', 'backbone'],
+    modules: ['TT-XX-201'],
+  },
 ]
 
 const TEACHER_SCHOOLS = ['CH-ZL-XX1', 'CH-GL-ZX', 'CH-NF-XX', 'CH-RD-ZX', 'CH-PM-XX']
@@ -172,8 +199,11 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
         startDate: date(r.start),
         endDate: date(r.end),
         requiredMinutes: r.required * 45,
+        tags: r.tags,
       },
     })
+    const modules = await db.course.findMany({ where: { code: { in: r.modules } }, select: { id: true, code: true } })
+    await db.roundCourse.createMany({ data: modules.map((m) => ({ groupId: id, courseId: m.id, position: r.modules.indexOf(m.code) })) })
     roundIds.push(id)
   }
   let demoTeacherId: string | undefined
@@ -205,15 +235,9 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
     }
     if (i === 0) demoTeacherId = row.id
   }
-  // Teacher rounds: one active enrollment per person and program, so earlier rounds are already finished.
-  const activeTeacherRound = roundIds[0]!
+  // Everyone starts active; the rounds that have ended by `today` are closed below, after their hours exist.
   await db.person.createMany({ data: people })
-  await db.enrollment.createMany({
-    data: enrollments.map((e) => ({
-      ...e,
-      status: e.programId === teacher.id && e.groupId !== activeTeacherRound ? ('completed' as const) : ('active' as const),
-    })),
-  })
+  await db.enrollment.createMany({ data: enrollments })
 
   // Accounts.
   const passwordHash = await hashPassword(seedPassword())
@@ -257,10 +281,13 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
   const coordinator = await db.user.findUniqueOrThrow({ where: { username: 'coord.county' }, select: { id: true } })
   const activity = await seedActivity(db, { today, coordinatorId: coordinator.id, faker })
   const outcomes = await seedOutcomes(db, { today, coordinatorId: coordinator.id })
+  // Rounds that ended before the demo's today close as the nightly job closes them (frozen outcome, audited).
+  const closed = await closeEndedRounds(db, today, {}, new Date(`${today}T01:00:00+08:00`))
   log(
     `seeded ${REGIONS.length} regions, ${people.length} people, ${enrollments.length} enrollments, ` +
       `${activity.sessions} sessions, ${activity.attendances} attendances, ${activity.entries} hour entries, ` +
-      `${outcomes.results} exam results, ${outcomes.exemptions} exemptions, ${outcomes.withdrawals} withdrawals`,
+      `${outcomes.results} exam results, ${outcomes.exemptions} exemptions, ${outcomes.withdrawals} withdrawals, ` +
+      `${closed.closed} round enrollments closed`,
   )
 }
 

@@ -11,14 +11,20 @@ import { recordAudit } from './audit.server.ts'
 import { AppError, NotFoundError, type AppErrorKind } from './errors.server.ts'
 import { findGroupByCodeInScope, findGroupInScope } from './groups.server.ts'
 import { currentPolicyVersion } from './policies.server.ts'
+import { closeEndedRounds, closingDay } from './rounds.server.ts'
 
-/** A person's classes and rounds, current ones first (learner home and the coordinator's person page). */
-export function listEnrollmentsOfPerson(db: Db, personId: string) {
+/**
+ * A person's classes and rounds, current ones first (learner home and the coordinator's person page).
+ * Rounds that have ended are closed first (closeEndedRounds), so they read as completed.
+ */
+export async function listEnrollmentsOfPerson(db: Db, personId: string) {
+  await closeEndedRounds(db, closingDay(), { personId })
   return db.enrollment.findMany({
     where: { personId },
     orderBy: [{ status: 'asc' }, { startDate: 'desc' }],
     select: {
       id: true,
+      groupId: true,
       status: true,
       startDate: true,
       periodEnd: true,

@@ -8,6 +8,7 @@ import { atRisk, type BoardFilter, type OutcomeStatus } from '#app/domain/outcom
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
 import { findGroupInScope } from './groups.server.ts'
+import { closeEndedRounds, closingDay } from './rounds.server.ts'
 
 
 export type BoardRow = {
@@ -24,6 +25,7 @@ export type BoardRow = {
 export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes: Scope[]; asOf: string; filter: BoardFilter }) {
   const group = await findGroupInScope(db, opts.scopes, opts.groupId, { id: true, code: true, name: true, kind: true, region: { select: { name: true } } })
   if (!group) return null
+  await closeEndedRounds(db, closingDay(), { groupId: group.id })
   const enrollments = await db.enrollment.findMany({
     where: { groupId: group.id },
     select: { id: true, person: { select: { id: true, name: true } } },

@@ -1,7 +1,8 @@
 /**
  * A class's or round's progress roster for coordinators: every active
- * enrollee with each requirement's earned / required and the pace, from
- * loadProgress (bulk) — the same numbers the learner sees.
+ * enrollee (of a round also those its end has completed) with each
+ * requirement's earned / required and the pace, from loadProgress (bulk) —
+ * the same numbers the learner sees.
  */
 import { type Scope } from '#app/models/access.server.ts'
 import { minutesToHours } from '#app/domain/requirements.ts'
@@ -9,6 +10,7 @@ import { sortAndFilterRoster, type RosterSort } from '#app/domain/roster.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress } from './progress.server.ts'
 import { findGroupInScope } from './groups.server.ts'
+import { closeEndedRounds, closingDay } from './rounds.server.ts'
 
 export type RosterCell = { code: string; earnedHours: number; requiredHours: number; met: boolean; missingHours: number; missingMinutes: number; count?: { earned: number; required: number } }
 
@@ -16,8 +18,9 @@ export type RosterCell = { code: string; earnedHours: number; requiredHours: num
 export async function groupProgressRoster(db: Db, opts: { groupId: string; scopes: Scope[]; asOf: string; sort: RosterSort; behindOnly: boolean }) {
   const group = await findGroupInScope(db, opts.scopes, opts.groupId, { id: true, code: true, name: true, kind: true, region: { select: { name: true } } })
   if (!group) return null
+  await closeEndedRounds(db, closingDay(), { groupId: group.id })
   const enrollments = await db.enrollment.findMany({
-    where: { groupId: group.id, status: 'active' },
+    where: { groupId: group.id, status: group.kind === 'round' ? { in: ['active', 'completed'] } : 'active' },
     select: { id: true, person: { select: { id: true, name: true } } },
   })
   const progress = await loadProgress(db, enrollments.map((e) => e.id), opts.asOf)

@@ -18,6 +18,7 @@ import {
 } from '#app/domain/outcomes.ts'
 import type { Policy } from '#app/domain/policy.ts'
 import { evaluateRequirements, type Evaluation, type HourFact, type RequirementFacts } from '#app/domain/requirements.ts'
+import { applyFrozenOutcome, effectiveEnrollmentStatus, roundHasEnded } from '#app/domain/rounds.ts'
 import { startOfBeijingDay, dateOnly } from '#app/domain/time.ts'
 import { translate } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
@@ -37,6 +38,7 @@ function findEnrollments(db: Db | Tx, ids: string[]) {
       startDate: true,
       periodEnd: true,
       status: true,
+      finalOutcome: true,
       group: { select: { id: true, code: true, name: true, kind: true, majorId: true, startDate: true, endDate: true, requiredMinutes: true } },
       program: { select: { code: true, name: true, minutesPerHour: true } },
     },
@@ -44,6 +46,7 @@ function findEnrollments(db: Db | Tx, ids: string[]) {
 }
 
 export type EnrollmentProgress = {
+  /** `status` as of asOf: an active enrollment of a round that has ended is `completed` (app/domain/rounds.ts). */
   enrollment: EnrollmentForFacts
   policy: Policy
   facts: RequirementFacts
@@ -149,7 +152,13 @@ export async function loadProgress(db: Db | Tx, enrollmentIds: string[], asOf: s
       // Until the certificates stage records certificates, a graduated enrollment is the flag.
       graduated: e.status === 'graduated',
     })
-    result.set(e.id, { enrollment: e, policy, facts, evaluation, courses, credits, outcome: withChineseReasons(outcome), asOf })
+    // Rounds close when they end: a closed enrollment keeps the outcome frozen then; one not closed
+    // yet (the nightly job has not run) reads as completed all the same.
+    const roundEnd = e.group.kind === 'round' && e.group.endDate ? dateOnly(e.group.endDate) : null
+    const ended = e.group.kind === 'round' && roundHasEnded(roundEnd, asOf)
+    const status = effectiveEnrollmentStatus({ status: e.status, groupKind: e.group.kind, groupEnd: roundEnd }, asOf)
+    const shown = applyFrozenOutcome(outcome, ended && e.status === 'completed' ? e.finalOutcome : null, roundEnd)
+    result.set(e.id, { enrollment: { ...e, status }, policy, facts, evaluation, courses, credits, outcome: withChineseReasons(shown), asOf })
   }
   return result
 }
@@ -177,7 +186,9 @@ export const onlineMinutes = (seconds: number) => Math.floor(seconds / 60)
 
 function factsOf(e: EnrollmentForFacts, entries: HourFact[], otherEntries: HourFact[]): RequirementFacts {
   const isRound = e.group.kind === 'round'
-  const periodEnd = e.periodEnd ? dateOnly(e.periodEnd) : e.group.endDate ? dateOnly(e.group.endDate) : undefined
+  // A round enrollment runs to the round's end, also when the round's dates were changed after enrolling.
+  const roundEnd = isRound && e.group.endDate ? dateOnly(e.group.endDate) : undefined
+  const periodEnd = roundEnd ?? (e.periodEnd ? dateOnly(e.periodEnd) : e.group.endDate ? dateOnly(e.group.endDate) : undefined)
   return {
     startDate: dateOnly(e.startDate),
     periodEnd,
