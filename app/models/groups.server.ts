@@ -5,6 +5,7 @@
  */
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { STAFF_ROLES } from '#app/domain/roles.ts'
+import { dateOnly } from '#app/domain/time.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { groupScopeWhere, scopesFor, selfPersonId, type CurrentUser, type Scope } from './access.server.ts'
@@ -108,8 +109,8 @@ const groupAudit = (g: {
   majorId: g.majorId,
   regionId: g.regionId,
   organizationId: g.organizationId,
-  startDate: g.startDate.toISOString().slice(0, 10),
-  endDate: g.endDate?.toISOString().slice(0, 10) ?? null,
+  startDate: dateOnly(g.startDate),
+  endDate: g.endDate ? dateOnly(g.endDate) : null,
   requiredMinutes: g.requiredMinutes,
 })
 

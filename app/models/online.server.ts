@@ -12,7 +12,7 @@
  * crash never loses a second the page was told about.
  */
 import { decideCredit, lessonCapSeconds, type CreditReason, type Presence } from '#app/domain/online-credit.ts'
-import { beijingDate } from '#app/domain/time.ts'
+import { beijingDate, dateOnly } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { createBatcher } from '#app/utils/pg-batch.server.ts'
@@ -282,7 +282,7 @@ export async function foldOnlineCredits(
           enrollmentId: credit.enrollmentId,
           category: 'online',
           minutes,
-          date: credit.day.toISOString().slice(0, 10),
+          date: dateOnly(credit.day),
           source: 'online_tracking',
           sourceRef: id,
           createdById: null,

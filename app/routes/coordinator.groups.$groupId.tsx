@@ -9,7 +9,7 @@ import { conformProps, Field } from '#app/components/ui/field.tsx'
 import { Table } from '#app/components/ui/table.tsx'
 import { minutesToHours } from '#app/domain/requirements.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import { beijingDate, formatDate, formatInstant, isIsoDate } from '#app/domain/time.ts'
+import { beijingDate, dateOnly, formatDate, formatInstant, isIsoDate } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { AttendanceError, createSession, findScheduleGroup, groupScheduleCheck, listSessionsOfGroup } from '#app/models/attendance.server.ts'
@@ -67,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       attended: s._count.attendances,
     })),
     check,
-    checkPeriod: { from: group.startDate.toISOString().slice(0, 10), to: beijingDate(now) },
+    checkPeriod: { from: dateOnly(group.startDate), to: beijingDate(now) },
   }
 }
 
