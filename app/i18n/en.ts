@@ -14,6 +14,7 @@ import { errorsEn } from './features/errors.ts'
 import { accountsEn } from './features/accounts.ts'
 import { signInCardsEn } from './features/sign-in-cards.ts'
 import type { MessageKey } from './zh-CN.ts'
+import { notificationsEn } from './features/notifications.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -226,4 +227,5 @@ export const en: Record<MessageKey, string> = {
   ...certificatesEn,
   ...certificateBatchesEn,
   ...householdExportEn,
+  ...notificationsEn,
 }

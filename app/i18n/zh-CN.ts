@@ -13,6 +13,7 @@ import { recordsZh } from './features/records.ts'
 import { errorsZh } from './features/errors.ts'
 import { accountsZh } from './features/accounts.ts'
 import { signInCardsZh } from './features/sign-in-cards.ts'
+import { notificationsZh } from './features/notifications.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   'app.name': '乡学',
@@ -224,6 +225,7 @@ export const zhCN = {
   ...accountsZh,
   ...signInCardsZh,
   ...refusalsZh,
+  ...notificationsZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

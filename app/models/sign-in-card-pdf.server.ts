@@ -40,6 +40,24 @@ export function cardBox(i: number) {
   return { x: MARGIN_X + col * CARD_W, top: A4.height - MARGIN_Y - row * CARD_H, width: CARD_W, height: CARD_H }
 }
 
+/** Chinese line breaks: no line ends with an opening bracket or starts with closing punctuation (either moves to its neighbour). */
+function tidyBreaks(lines: string[]): string[] {
+  const out = [...lines]
+  for (let i = 0; i < out.length - 1; i++) {
+    const open = /[（《“‘(]+$/.exec(out[i]!)
+    if (open) {
+      out[i] = out[i]!.slice(0, -open[0].length)
+      out[i + 1] = open[0] + out[i + 1]
+    }
+    const close = /^[，。、；：！？）》”’,.;:!?)]+/.exec(out[i + 1]!)
+    if (close) {
+      out[i] += close[0]
+      out[i + 1] = out[i + 1]!.slice(close[0].length)
+    }
+  }
+  return out.filter((l) => l.length > 0)
+}
+
 function cutLines(page: PDFPage) {
   const dash = { thickness: 0.6, color: CUT, dashArray: [4, 3] }
   for (let c = 0; c <= COLS; c++) {
@@ -72,7 +90,7 @@ function drawCard(page: PDFPage, card: PrintableCard, i: number, fonts: { regula
   const nameSize = bold.widthOfTextAtSize(card.name, 22) <= textWidth ? 22 : 16
   page.drawText(fitText(bold, card.name, nameSize, textWidth), { x: left, y, font: bold, size: nameSize, color: INK })
   y -= 20
-  const groupLines = wrapText(regular, card.groupLine, 10, textWidth)
+  const groupLines = tidyBreaks(wrapText(regular, card.groupLine, 10, textWidth))
   for (const [n, line] of groupLines.slice(0, 3).entries()) {
     const last = n === 2 && groupLines.length > 3
     page.drawText(last ? fitText(regular, `${line}${groupLines[3]}`, 10, textWidth) : line, { x: left, y, font: regular, size: 10, color: INK })

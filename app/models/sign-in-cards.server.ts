@@ -80,6 +80,18 @@ export async function cardStatusFor(db: Db | Tx, userId: string): Promise<CardSt
     : { active: false, issuedAt: null, lastUsedAt: null, shortId: null }
 }
 
+/**
+ * The person page's card panel: the person (in the caller's reach), whether
+ * a card may be printed for their account (or why not), and the card in force.
+ */
+export async function personCardOverview(db: Db, user: CurrentUser, personId: unknown) {
+  const person = await findPersonInScope(db, user, personId, CARD_PRINTERS, { id: true, name: true, user: { select: HOLDER_SELECT } })
+  const u = person.user
+  const refusal = cardRefusal({ userId: u?.id ?? null, disabled: u?.disabled ?? false, roles: u?.roles.map((r) => r.role) ?? [] })
+  const status = u ? await cardStatusFor(db, u.id) : { active: false, issuedAt: null, lastUsedAt: null, shortId: null }
+  return { person: { id: person.id, name: person.name }, refusal, status }
+}
+
 // ---------------------------------------------------------------- issuing
 
 type Holder = { userId: string | null; disabled: boolean; roles: RoleName[] }
@@ -143,7 +155,7 @@ async function printing<R>(db: Db, work: (tx: Tx) => Promise<R>): Promise<R> {
   }
 }
 
-export type PrintedCards = { pdf: Uint8Array; filename: string; issued: number; skipped: SkippedPerson[] }
+export type PrintedCards = { pdf: Uint8Array; fileName: { utf8: string; ascii: string }; issued: number; skipped: SkippedPerson[] }
 export type SkippedPerson = { personId: string; name: string; reason: CardSkipReason }
 
 /** The names of a person's active classes and rounds, newest first. */
@@ -177,7 +189,7 @@ export async function printPersonCard(db: Db, user: CurrentUser, personId: unkno
     const card = await issueInTx(tx, { userId, actor: { id: user.id, ip: opts.ip }, scopePath: person.region.path, now, via: 'person' })
     const printable: PrintableCard = { url: cardUrl(card.id, card.secret), name: person.name, groupLine, shortId: cardShortId(card.id) }
     const pdf = await renderCardsPdf([printable], { title: `学习卡 ${person.name}`, creationDate: now })
-    return { pdf, filename: `card-${cardShortId(card.id)}.pdf`, issued: 1, skipped: [] }
+    return { pdf, fileName: { utf8: `学习卡-${person.name}.pdf`, ascii: `card-${cardShortId(card.id)}.pdf` }, issued: 1, skipped: [] }
   })
 }
 
@@ -240,7 +252,7 @@ export async function printGroupCards(db: Db, user: CurrentUser, groupId: string
       printable.push({ url: cardUrl(card.id, card.secret), name: c.name, groupLine: plan.group.name, shortId: cardShortId(card.id) })
     }
     const pdf = await renderCardsPdf(printable, { title: `学习卡 ${plan.group.name}`, creationDate: now })
-    return { pdf, filename: `cards-${plan.group.code}.pdf`, issued: printable.length, skipped: plan.skipped }
+    return { pdf, fileName: { utf8: `学习卡-${plan.group.name}.pdf`, ascii: `cards-${plan.group.code}.pdf` }, issued: printable.length, skipped: plan.skipped }
   })
 }
 

@@ -7,6 +7,7 @@ import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { checkPasswordThrottled } from './login-throttle.server.ts'
+import { checkSensitiveChange } from './sensitive-change.server.ts'
 
 export class UserError extends Error {
   constructor(
@@ -61,21 +62,30 @@ async function assertGrantScope(tx: Db | Tx, grant: GrantInput) {
  * about it is the same whether the current password was right: the page
  * confirms no guess. The current password is then checked behind the
  * sign-in throttle (same account and address counts as sign-in), and each
- * failed or refused check is audited.
+ * failed or refused check is audited. Instead of the current password, an
+ * SMS code to the account's own phone of record (`smsCode`) will do; a
+ * session begun from a sign-in card must give one (checkSensitiveChange).
  */
-export async function changePassword(db: Db, opts: { userId: string; keepSessionId: string; current: string; next: string; ip?: string | null; now?: Date }) {
+export async function changePassword(
+  db: Db,
+  opts: { userId: string; keepSessionId: string; current?: string | null; smsCode?: string | null; next: string; ip?: string | null; now?: Date },
+) {
   const now = opts.now ?? new Date()
   const user = await db.user.findUnique({ where: { id: opts.userId } })
   if (!user) throw new UserError('not_found')
-  if (opts.current === opts.next) throw new UserError('same_password')
+  if (opts.current && opts.current === opts.next) throw new UserError('same_password')
   const problem = passwordProblem(opts.next)
   if (problem) throw new UserError(problem)
-  const check = await checkPasswordThrottled(db, {
-    accountKey: `account:${user.id}`,
-    ip: opts.ip,
-    now,
-    verify: async () => (user.passwordHash ? verifyPassword(user.passwordHash, opts.current) : false),
-  })
+  // Instead of the current password, an SMS code to the own phone of record; a card session must give one (sensitive-change.server.ts).
+  const { smsVerified } = await checkSensitiveChange(db, { userId: user.id, sessionId: opts.keepSessionId, smsCode: opts.smsCode, ip: opts.ip, now })
+  const check = smsVerified
+    ? ({ ok: true } as const)
+    : await checkPasswordThrottled(db, {
+        accountKey: `account:${user.id}`,
+        ip: opts.ip,
+        now,
+        verify: async () => (user.passwordHash ? verifyPassword(user.passwordHash, opts.current ?? '') : false),
+      })
   if (!check.ok) {
     const throttled = check.reason === 'locked' && !check.checked
     await recordAudit(db, {
@@ -98,6 +108,7 @@ export async function changePassword(db: Db, opts: { userId: string; keepSession
       action: 'user.password_change',
       entityType: 'User',
       entityId: user.id,
+      after: smsVerified ? { via: 'sms_code' } : undefined,
       ip: opts.ip,
       scopePath: await userScopePath(tx, user.id),
     })

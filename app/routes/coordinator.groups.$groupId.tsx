@@ -127,6 +127,7 @@ export default function GroupSessions() {
         <Link to={`/coordinator/groups/${group.id}/enroll`}>{t('enroll.link')}</Link> ·{' '}
         <Link to={`/coordinator/groups/${group.id}/board`}>{t('outcomes.board.link')}</Link> ·{' '}
         <Link to={`/coordinator/groups/${group.id}/certificate-batches`}>{t('certificateBatches.link')}</Link> ·{' '}
+        <Link to={`/coordinator/groups/${group.id}/cards`}>{t('cards.group.link')}</Link> ·{' '}
         <Link to={`/coordinator/groups/${group.id}/edit`}>{t('catalog.groups.edit')}</Link>
       </p>
 

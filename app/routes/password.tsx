@@ -4,28 +4,53 @@ import { z } from 'zod'
 import { homePath, requireUser } from '#app/auth/permissions.server.ts'
 import { Field } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
+import { APP_ERROR_STATUS, AppError } from '#app/models/errors.server.ts'
+import { phoneOfRecord, requestSensitiveChangeCode } from '#app/models/sensitive-change.server.ts'
 import { changePassword, UserError } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { allowPasswordChange: true })
-  return { mustChange: user.mustChangePassword }
+  // A card session changes the password with an SMS code to the own phone of record instead of the current password (issue 17).
+  const smsCodeRequired = user.signInMethod === 'card'
+  const phone = smsCodeRequired ? await phoneOfRecord(getDb(), user.id) : null
+  return { mustChange: user.mustChangePassword, smsCodeRequired, phoneMasked: phone?.masked ?? null }
 }
 
 // Bounded so nobody can make the server hash megabytes; the policy's own limits come after.
-const Schema = z.object({ current: z.string().min(1).max(1024), next: z.string().min(1).max(1024), confirm: z.string().min(1).max(1024) })
+const Schema = z.object({
+  current: z.string().max(1024).optional(),
+  smsCode: z.string().max(32).optional(),
+  next: z.string().min(1).max(1024),
+  confirm: z.string().min(1).max(1024),
+})
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowPasswordChange: true })
   const t = serverT(request, user.locale)
-  const parsed = Schema.safeParse(Object.fromEntries(await request.formData()))
-  if (!parsed.success) return data({ errors: { current: t('password.required') } as Record<string, string> }, { status: 400 })
-  const { current, next, confirm } = parsed.data
+  const form = Object.fromEntries(await request.formData())
+  if (form.intent === 'send-code') {
+    try {
+      const { phoneMasked } = await requestSensitiveChangeCode(getDb(), { userId: user.id, ip: context.ip })
+      return data({ errors: {} as Record<string, string>, sentTo: phoneMasked })
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      return data({ errors: { smsCode: error.describe(t) } as Record<string, string> }, { status: APP_ERROR_STATUS[error.kind] })
+    }
+  }
+  const parsed = Schema.safeParse(form)
+  const card = user.signInMethod === 'card'
+  if (!parsed.success || !(parsed.data.current || parsed.data.smsCode)) {
+    return data({ errors: card ? { smsCode: t('password.card.required') } : ({ current: t('password.required') } as Record<string, string>) }, { status: 400 })
+  }
+  const { current, smsCode, next, confirm } = parsed.data
   if (next !== confirm) return data({ errors: { confirm: t('password.mismatch') } as Record<string, string> }, { status: 400 })
   try {
-    await changePassword(getDb(), { userId: user.id, keepSessionId: user.sessionId, current, next, ip: context.ip })
+    await changePassword(getDb(), { userId: user.id, keepSessionId: user.sessionId, current, smsCode, next, ip: context.ip })
   } catch (error) {
+    // The SMS code's refusals (wrong or used code, a wait, no phone of record, a card session without a code).
+    if (error instanceof AppError) return data({ errors: { smsCode: error.describe(t) } as Record<string, string> }, { status: APP_ERROR_STATUS[error.kind] })
     if (!(error instanceof UserError)) throw error
     if (error.code === 'locked') {
       // The sign-in throttle's answer, in the sign-in page's words: the right password waits too.
@@ -47,14 +72,48 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function PasswordPage() {
   const t = useT()
-  const { mustChange } = useLoaderData<typeof loader>()
-  const errors = useActionData<typeof action>()?.errors
+  const { mustChange, smsCodeRequired, phoneMasked } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const errors = actionData?.errors
+  const sentTo = actionData && 'sentTo' in actionData ? String(actionData.sentTo) : null
   return (
     <div className="narrow">
       <h1>{t('password.title')}</h1>
       {mustChange ? <p className="notice">{t('password.mustChange')}</p> : null}
-      <Form method="post" className="card">
-        <Field id="current" name="current" type="password" autoComplete="current-password" label={t('password.current')} error={errors?.current} required />
+      {smsCodeRequired && !phoneMasked ? (
+        <p className="form-error" role="alert">
+          {t('sensitiveChange.error.no_phone')}
+        </p>
+      ) : null}
+      {smsCodeRequired && phoneMasked ? (
+        <Form method="post" className="card">
+          <p>{t('password.card.lead')}</p>
+          <input type="hidden" name="intent" value="send-code" />
+          <button type="submit" className="secondary block">
+            {t('password.card.send', { phone: phoneMasked })}
+          </button>
+          {sentTo ? (
+            <p className="notice" role="status">
+              {t('password.card.sent', { phone: sentTo })}
+            </p>
+          ) : null}
+        </Form>
+      ) : null}
+      <Form method="post" className="card" hidden={smsCodeRequired && !phoneMasked}>
+        {smsCodeRequired ? (
+          <Field
+            id="smsCode"
+            name="smsCode"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            label={t('password.card.code')}
+            error={errors?.smsCode}
+            required
+          />
+        ) : (
+          <Field id="current" name="current" type="password" autoComplete="current-password" label={t('password.current')} error={errors?.current} required />
+        )}
         <Field
           id="next"
           name="next"

@@ -46,6 +46,14 @@ export const signInCardsZh = {
   'cards.person.reason': '作废原因',
   'cards.person.revoke': '作废这张卡',
   'cards.person.revoked': '学习卡已作废。需要时可以补打一张新卡。',
+
+  'sensitiveChange.error.sms_code_required': '您是扫学习卡登录的：修改密码或手机号，要先获取短信验证码并填写。',
+  'sensitiveChange.error.no_phone': '您的账号还没有登记手机号，收不到验证码。请找培训管理员（老师）登记手机号，或请老师帮您重设密码。',
+  'password.card.lead': '您是扫学习卡登录的。为了安全，修改密码要用短信验证码确认是您本人，不需要当前密码。',
+  'password.card.send': '获取验证码（发到 {phone}）',
+  'password.card.sent': '验证码已发到 {phone}，5 分钟内有效。',
+  'password.card.code': '短信验证码',
+  'password.card.required': '请填写短信验证码和两次新密码。',
 } as const
 
 export const signInCardsEn: Record<keyof typeof signInCardsZh, string> = {
@@ -95,4 +103,13 @@ export const signInCardsEn: Record<keyof typeof signInCardsZh, string> = {
   'cards.person.reason': 'Reason',
   'cards.person.revoke': 'Revoke this card',
   'cards.person.revoked': 'The card has been revoked. Print a new one when needed.',
+
+  'sensitiveChange.error.sms_code_required': 'You signed in with a card: to change the password or phone number, ask for an SMS code and enter it.',
+  'sensitiveChange.error.no_phone':
+    'Your account has no phone number on record, so no code can be sent. Ask your coordinator (teacher) to record your number or to reset your password.',
+  'password.card.lead': 'You signed in with a card. To be safe, an SMS code confirms it is you; the current password is not needed.',
+  'password.card.send': 'Send a code (to {phone})',
+  'password.card.sent': 'A code was sent to {phone}; it is valid for 5 minutes.',
+  'password.card.code': 'SMS code',
+  'password.card.required': 'Enter the SMS code and the new password twice.',
 }
