@@ -16,6 +16,8 @@ import type { ReactNode } from 'react'
 import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
 import { clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
 import { graduationVerifierPaths } from '#app/models/certificates.server.ts'
+import { unreadCount } from '#app/models/notifications.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { useNonce } from '#app/utils/nonce-provider.ts'
 import appCss from './styles/app.css?url'
@@ -27,9 +29,12 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches) 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request)
   const locale = getLocale(request, user?.locale)
+  // The header's badge: unread notifications (issue 11).
+  const unread = user && !user.mustChangePassword ? await unreadCount(getDb(), user.id) : 0
   return {
     locale,
     messages: clientCatalog(locale),
+    unread,
     user: user && !user.mustChangePassword
       ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau'), canVerify: graduationVerifierPaths(user.grants).length > 0 }
       : user
@@ -55,6 +60,16 @@ function TopBar() {
             {user.displayName}
             {user.role ? ` · ${t(`role.${user.role}`)}` : ''}
           </span>
+        ) : null}
+        {user && user.home !== '/password' ? (
+          <Link to="/me/notifications" className="whoami" data-testid="notifications-link" aria-label={data.unread > 0 ? `${t('notifications.nav')} · ${t('notifications.unread', { count: data.unread })}` : t('notifications.nav')}>
+            {t('notifications.nav')}
+            {data.unread > 0 ? (
+              <span className="badge" data-testid="unread-badge">
+                {data.unread}
+              </span>
+            ) : null}
+          </Link>
         ) : null}
         {user?.canVerify ? (
           <Link to="/bureau/verification" className="whoami">

@@ -24,6 +24,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { rateLimit, VERIFY_LIMIT } from '#app/utils/rate-limit.server.ts'
 import { requireApiUser } from './auth.server.ts'
 import { ApiError, json, readJsonBody, type ApiArgs } from './http.server.ts'
+import { idempotent } from './idempotency.server.ts'
 import { CertificateIssueRequest, CertificateRevokeRequest } from './schemas-certificates.ts'
 
 const zh = translator('zh-CN')
@@ -46,9 +47,11 @@ export async function issueCertificateApi({ request, params, context }: ApiArgs)
   const user = await requireApiUser(request)
   const db = getDb()
   const enrollment = await enrollmentToCertify(db, user, params.id)
-  const body = await readJsonBody(request, CertificateIssueRequest)
-  const { certificate, created } = await issueCertificate(db, { enrollmentId: enrollment.id, type: body.type, asOf: body.asOf, actorId: user.id, ip: context.ip })
-  return json(certificateAnswer(certificate), created ? 201 : 200)
+  return idempotent(request, user, async () => {
+    const body = await readJsonBody(request, CertificateIssueRequest)
+    const { certificate, created } = await issueCertificate(db, { enrollmentId: enrollment.id, type: body.type, asOf: body.asOf, actorId: user.id, ip: context.ip })
+    return json(certificateAnswer(certificate), created ? 201 : 200)
+  })
 }
 
 /** POST /api/v1/certificates/{serial}/revoke */

@@ -14,40 +14,34 @@ import { recordHourAdjustment } from '#app/models/ledger.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { requireApiUser } from './auth.server.ts'
-import { ApiError, json, readJsonBody, readQuery, type ApiArgs } from './http.server.ts'
-import { API_MESSAGES } from './messages.ts'
+import { json, readJsonBody, readQuery, type ApiArgs } from './http.server.ts'
+import { idempotent } from './idempotency.server.ts'
 import { HoursRequest, ProgressQuery } from './schemas.ts'
 
 /** Who reads an enrollment's progress: staff in scope (reading rule), or the learner or teacher whose it is. */
 const PROGRESS_ACCESS = { roles: PROGRESS_READERS, mode: 'read', allowSelf: true } as const
 
-/** POST /api/v1/enrollments/{id}/hours: an audited adjustment, dated within the enrollment's period. */
+/**
+ * POST /api/v1/enrollments/{id}/hours: an audited adjustment, dated within the enrollment's period.
+ * An Idempotency-Key makes retries answer the first answer (app/api/idempotency.server.ts).
+ */
 export async function recordHours({ request, params, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
-  const body = await readJsonBody(request, HoursRequest)
-  const idempotencyKey = readIdempotencyKey(request)
-  const { entry, created, minutesPerHour } = await recordHourAdjustment(getDb(), user, { enrollmentId: params.id, ...body, idempotencyKey, ip: context.ip })
-  return json(
-    {
-      entryId: entry.id.toString(),
-      enrollmentId: entry.enrollmentId,
-      category: entry.category,
-      minutes: entry.minutes,
-      hours: minutesToHours(entry.minutes, minutesPerHour),
-      date: dateOnly(entry.occurredOn),
-    },
-    created ? 201 : 200,
-  )
-}
-
-/** The optional `Idempotency-Key` header: 1–100 visible ASCII characters. */
-function readIdempotencyKey(request: Request): string | null {
-  const key = request.headers.get('idempotency-key')
-  if (key === null) return null
-  if (!/^[\x21-\x7e]{1,100}$/.test(key)) {
-    throw new ApiError('validation_failed', API_MESSAGES.validationFailed, { 'Idempotency-Key': API_MESSAGES.idempotencyKeyFormat })
-  }
-  return key
+  return idempotent(request, user, async () => {
+    const body = await readJsonBody(request, HoursRequest)
+    const { entry, minutesPerHour } = await recordHourAdjustment(getDb(), user, { enrollmentId: params.id, ...body, ip: context.ip })
+    return json(
+      {
+        entryId: entry.id.toString(),
+        enrollmentId: entry.enrollmentId,
+        category: entry.category,
+        minutes: entry.minutes,
+        hours: minutesToHours(entry.minutes, minutesPerHour),
+        date: dateOnly(entry.occurredOn),
+      },
+      201,
+    )
+  })
 }
 
 /** GET /api/v1/enrollments/{id}/progress?asOf=YYYY-MM-DD */
@@ -93,6 +87,11 @@ export async function readProgress({ request, params }: ApiArgs): Promise<Respon
     },
     courses: progress.courses.map((c) => ({ code: c.code, name: c.name, credits: c.credits, kind: c.kind, state: c.state, tasksComplete: c.tasksComplete })),
     credits: { earned: progress.credits.earned, required: progress.credits.required },
-    outcome: { status: progress.outcome.status, reasons: progress.outcome.reasons },
+    outcome: {
+      status: progress.outcome.status,
+      reasons: progress.outcome.reasons,
+      // api-v1.md: present while the period has not ended and every other graduation condition is met.
+      ...(progress.outcome.earlyGraduation !== 'not_applicable' ? { earlyGraduation: progress.outcome.earlyGraduation } : {}),
+    },
   })
 }

@@ -10,6 +10,7 @@ import { applyForExemption, decideExemption, type Applicant } from '#app/models/
 import { getDb } from '#app/utils/db.server.ts'
 import { requireApiRole, requireApiUser } from './auth.server.ts'
 import { ApiError, json, readJsonBody, type ApiArgs } from './http.server.ts'
+import { idempotent } from './idempotency.server.ts'
 import { API_MESSAGES } from './messages.ts'
 import { ExemptionDecisionRequest, ExemptionRequest } from './schemas-exemptions.ts'
 
@@ -18,32 +19,31 @@ const STAFF = ENROLLMENT_ACTORS
 /** Learners apply for their own active enrollment. */
 const SELF = LEARNERS
 
-/** POST /api/v1/enrollments/{id}/exemptions → 201 { id, status: "pending" } (a retry with the same Idempotency-Key: 200, the same application). */
+/** POST /api/v1/enrollments/{id}/exemptions → 201 { id, status: "pending" } (a retry with the same Idempotency-Key: the same answer, nothing new). */
 export async function applyExemption({ request, params, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
   requireApiRole(user, [...STAFF, ...SELF])
   const staffScopes = scopesFor(user, STAFF)
   const applicant: Applicant =
     staffScopes.length > 0 ? { kind: 'staff', userId: user.id, scopes: staffScopes } : { kind: 'self', userId: user.id, personId: user.personId ?? '' }
-  const body = await readJsonBody(request, ExemptionRequest)
-  const key = request.headers.get('idempotency-key')
-  if (key !== null && !/^[\x21-\x7e]{1,100}$/.test(key)) {
-    throw new ApiError('validation_failed', API_MESSAGES.validationFailed, { 'Idempotency-Key': API_MESSAGES.idempotencyKeyFormat })
-  }
-  const { exemption, created } = await applyForExemption(getDb(), {
-    enrollmentId: params.id ?? '',
-    applicant,
-    basis: body.basis,
-    mode: body.mode,
-    course: body.courseCode ? { code: body.courseCode } : null,
-    certificateNo: body.certificateNo,
-    issuer: body.issuer,
-    credits: body.credits ?? null,
-    note: body.note,
-    idempotencyKey: key ? `api:${key}` : null,
-    ip: context.ip,
+  return idempotent(request, user, async () => {
+    const body = await readJsonBody(request, ExemptionRequest)
+    const { exemption } = await applyForExemption(getDb(), {
+      enrollmentId: params.id ?? '',
+      applicant,
+      basis: body.basis,
+      mode: body.mode,
+      course: body.courseCode ? { code: body.courseCode } : null,
+      certificateNo: body.certificateNo,
+      issuer: body.issuer,
+      // api-v1.md lists no issuing body: optional here (the web form asks for it).
+      requireIssuer: false,
+      credits: body.credits ?? null,
+      note: body.note,
+      ip: context.ip,
+    })
+    return json({ id: exemption.id, status: exemption.status }, 201)
   })
-  return json({ id: exemption.id, status: exemption.status }, created ? 201 : 200)
 }
 
 /** POST /api/v1/exemptions/{id}/decision → 200 { id, status, credits }; the opposite of a decision already made is 409. */

@@ -14,6 +14,7 @@ export const API_MESSAGES = {
   methodNotAllowed: '该接口不支持 {method} 请求',
   validationFailed: '提交的数据有误，请检查各字段',
   invalidJson: '请求正文不是有效的 JSON',
+  nulCharacter: '不能包含空字符（U+0000）',
   bodyTooLarge: '请求正文过大（最多 {kb} KB）',
   required: '必须填写',
   isoDate: '日期格式应为 YYYY-MM-DD，且是真实存在的日期',
@@ -27,6 +28,14 @@ export const API_MESSAGES = {
   idempotencyKeyFormat: 'Idempotency-Key 应为 1 到 100 个可见的 ASCII 字符',
   exemptionAlreadyApproved: '该申请已审核为通过，不能再改为不通过',
   exemptionAlreadyRejected: '该申请已审核为不通过，不能再改为通过',
+  jsonOnly: '请求正文须为 JSON（Content-Type: application/json; charset=utf-8）',
+  idempotencyKeyReused: '这个 Idempotency-Key 已用于另一个请求：重试时请求须完全相同，新的请求请换一个新的 Idempotency-Key',
+  idempotencyKeyRunning: '使用这个 Idempotency-Key 的第一个请求仍在处理中，请稍后再试',
+  apiRateLimited: '请求过于频繁，请 {seconds} 秒后再试',
+  staffOnly: '只有工作人员（协调员、教育局、管理员）可以查看',
+  cursorInvalid: '分页游标无效：请使用上一页返回的 nextCursor',
+  earlyAlreadyApproved: '该提前毕业申请已审核为通过，不能再改为不通过',
+  earlyAlreadyRejected: '该提前毕业申请已审核为不通过，不能再改为通过',
 } as const
 
 export type ApiMessageKey = keyof typeof API_MESSAGES

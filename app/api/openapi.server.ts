@@ -44,7 +44,9 @@ const ERROR_DESCRIPTIONS: Record<ApiErrorCode, string> = {
   rate_limited: 'Too many attempts; see Retry-After',
 }
 
-function errors(...codes: ApiErrorCode[]) {
+/** The error answers of an operation; every endpoint is rate-limited (per address, and per token once signed in), so 429 is always among them. */
+function errors(...listed: ApiErrorCode[]) {
+  const codes = listed.includes('rate_limited') ? listed : [...listed, 'rate_limited' as const]
   const byStatus = new Map<number, ApiErrorCode[]>()
   for (const code of codes) byStatus.set(API_ERROR_STATUS[code], [...(byStatus.get(API_ERROR_STATUS[code]) ?? []), code])
   return Object.fromEntries(
@@ -62,6 +64,48 @@ const jsonBody = (id: string) => ({ required: true, content: { 'application/json
 const jsonAnswer = (description: string, id: string) => ({ description, content: { 'application/json': { schema: ref(id) } } })
 const enrollmentId = { name: 'id', in: 'path', required: true, description: 'Enrollment id', schema: { type: 'string' } }
 
+/** The POST operations that create something: they take an Idempotency-Key (app/api/idempotency.server.ts). */
+export const IDEMPOTENT_OPERATIONS = [
+  'createPerson',
+  'createEnrollment',
+  'recordHours',
+  'recordHoursBatch',
+  'completeTask',
+  'recordResult',
+  'recordMoralEvaluation',
+  'withdrawEnrollment',
+  'applyExemption',
+  'issueCertificate',
+  'applyEarlyGraduation',
+] as const
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Optional, 1–100 visible ASCII characters, per caller. A retry with the same key answers the first answer (status and body, with `Idempotent-Replayed: true`) and creates nothing, even when sent while the first is still running; the same key with another request (method, path or body) is 409 conflict. Only successful answers are kept: after a refusal the key may be used again.',
+  schema: { type: 'string', minLength: 1, maxLength: 100 },
+}
+
+const BODY_TOO_LARGE = {
+  description: '`validation_failed`: the body is above the ceiling (64 KB; POST /api/v1/hours/batch 512 KB), refused before it is read',
+  content: { 'application/json': { schema: ref('Error') } },
+}
+
+type Operation = { operationId: string; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown>; [more: string]: unknown }
+
+/** Adds what every operation of a kind has: the Idempotency-Key of creating POSTs, the 413 of every body. */
+function decorate<P extends Record<string, Record<string, Operation>>>(paths: P): P {
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
+      if ((IDEMPOTENT_OPERATIONS as readonly string[]).includes(operation.operationId)) operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY]
+      if (operation.requestBody) operation.responses['413'] ??= BODY_TOO_LARGE
+    }
+  }
+  return paths
+}
+
 export function buildOpenApiDocument(serverUrl?: string) {
   return {
     openapi: '3.1.0',
@@ -78,7 +122,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearerAuth: [] }],
-    paths: {
+    paths: decorate({
       '/api/v1/auth/token': {
         post: {
           operationId: 'issueToken',
@@ -93,22 +137,24 @@ export function buildOpenApiDocument(serverUrl?: string) {
           operationId: 'recordHours',
           summary: 'Record an audited hour adjustment (negative minutes: a correction)',
           description: 'Coordinators and admins, for enrollments in their scope. The date must lie within the enrollment period and not after today.',
-          parameters: [
-            enrollmentId,
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              description:
-                'Optional, 1–100 visible ASCII characters, per caller and enrollment. Repeating a request with the same key records nothing new and answers 200 with the first entry; the same key with a different body is 409 conflict.',
-              schema: { type: 'string', minLength: 1, maxLength: 100 },
-            },
-          ],
+          parameters: [enrollmentId],
           requestBody: jsonBody('HoursRequest'),
           responses: {
             '201': jsonAnswer('The new ledger entry', 'HoursResponse'),
-            '200': jsonAnswer('A repeat of an earlier request with the same Idempotency-Key: its entry, nothing new recorded', 'HoursResponse'),
             ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
+        },
+      },
+      '/api/v1/hours/batch': {
+        post: {
+          operationId: 'recordHoursBatch',
+          summary: 'Sync another platform\'s days of study (at most 1,000 entries, one day of one enrollment each)',
+          description:
+            'Coordinators and admins (403 for any other role, e.g. bureau), for enrollments whose class or round is in their scope. Each entry is matched by its externalId, unique per enrollment: sending the same batch twice records nothing twice (the same content is `unchanged`, other content an entry error `conflict`). Good entries are kept when others are refused; an entry outside the caller\'s scope is an entry error `not_found` with the same message as an unknown id. Recorded as ledger entries of source transfer, each audited.',
+          requestBody: jsonBody('HoursBatchRequest'),
+          responses: {
+            '200': jsonAnswer('What was recorded, what was already there, and the refused entries', 'HoursBatchResponse'),
+            ...errors('unauthenticated', 'forbidden', 'validation_failed', 'conflict'),
           },
         },
       },
@@ -134,6 +180,15 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: 'A class or round, with the courses and tasks of its teaching plan',
           parameters: [{ name: 'code', in: 'path', required: true, description: 'Group code, e.g. CH2026-ZZ01', schema: { type: 'string' } }],
           responses: { '200': jsonAnswer('The group', 'Group'), ...errors('unauthenticated', 'forbidden', 'not_found') },
+        },
+      },
+      '/api/v1/groups/{code}/enrollments': {
+        get: {
+          operationId: 'listGroupEnrollments',
+          summary: 'The enrollments of a class or round, a page at a time',
+          description: 'Staff (coordinators, bureau users, admins) whose scope holds the group. Ordered by startDate, then id; `?cursor` is the nextCursor of the previous page.',
+          parameters: [{ name: 'code', in: 'path', required: true, description: 'Group code', schema: { type: 'string' } }, ...queryParameters(PageQuery)],
+          responses: { '200': jsonAnswer('One page', 'GroupEnrollmentsPage'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed') },
         },
       },
       // People, enrollments and records of study (app/api/study-records.server.ts)
@@ -209,12 +264,11 @@ export function buildOpenApiDocument(serverUrl?: string) {
           operationId: 'applyExemption',
           summary: 'Apply for an exemption (免修/免考), credits or the internship waiver',
           description:
-            'The learner for their own active enrollment, or a coordinator or admin in scope on their behalf. The course must be in the teaching plan of the class\'s major and not already passed or exempted; one pending application per course. Optional `Idempotency-Key` header: a retry answers 200 with the same application.',
+            'The learner for their own active enrollment, or a coordinator or admin in scope on their behalf. The course must be in the teaching plan of the class\'s major and not already passed or exempted; one pending application per course.',
           parameters: [enrollmentId],
           requestBody: jsonBody('ExemptionRequest'),
           responses: {
             '201': jsonAnswer('The new application, pending review', 'ExemptionCreated'),
-            '200': jsonAnswer('A repeat with the same Idempotency-Key: the same application', 'ExemptionCreated'),
             ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
           },
         },
@@ -243,6 +297,35 @@ export function buildOpenApiDocument(serverUrl?: string) {
             '201': jsonAnswer('Issued', 'CertificateIssued'),
             '200': jsonAnswer('Already issued: the same certificate', 'CertificateIssued'),
             ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'not_eligible'),
+          },
+        },
+      },
+      '/api/v1/enrollments/{id}/early-graduation': {
+        post: {
+          operationId: 'applyEarlyGraduation',
+          summary: 'Apply to graduate before the period ends',
+          description:
+            'The learner for their own enrollment, or a coordinator or admin in scope. Only when every graduation condition is met while today is before periodEnd (else 409 not_eligible with the reasons); asking again while one is pending or approved answers 200 with it; after a rejection 409 conflict (a rejection is final; the coordinator may reopen it from the page).',
+          parameters: [enrollmentId],
+          requestBody: { required: false, content: { 'application/json': { schema: ref('EarlyGraduationRequest') } } },
+          responses: {
+            '201': jsonAnswer('A new request, pending', 'EarlyGraduationAnswer'),
+            '200': jsonAnswer('The request already pending or approved', 'EarlyGraduationAnswer'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'not_eligible', 'conflict'),
+          },
+        },
+      },
+      '/api/v1/early-graduation/{id}/decision': {
+        post: {
+          operationId: 'decideEarlyGraduation',
+          summary: 'Approve or reject an early-graduation request',
+          description:
+            'Coordinators and admins whose scope holds the class. Approval only while every graduation condition is met (409 not_eligible with the reasons otherwise); rejecting needs a reason. The same decision again answers 200 as recorded; the opposite is 409 conflict. An approved request lets the graduation certificate be issued before the period ends.',
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'Early-graduation request id', schema: { type: 'string' } }],
+          requestBody: jsonBody('EarlyGraduationDecisionRequest'),
+          responses: {
+            '200': jsonAnswer('The decision as recorded', 'EarlyGraduationDecisionAnswer'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'not_eligible', 'conflict'),
           },
         },
       },
@@ -289,7 +372,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } },
         },
       },
-    },
+    }),
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token from POST /api/v1/auth/token' },

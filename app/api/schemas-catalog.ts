@@ -4,6 +4,7 @@
  * document like app/api/schemas.ts.
  */
 import { z } from 'zod'
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#app/domain/paging.ts'
 import { apiSchemas, IsoDate } from './schemas.ts'
 
 function component<T extends z.ZodType>(schema: T, id: string, description?: string): T {
@@ -70,4 +71,38 @@ export const GroupResponse = component(
     courses: z.array(GroupCourse).meta({ description: 'Classes: the teaching plan of the major, in order. Rounds: empty.' }),
   }),
   'Group',
+)
+
+// ─── GET /api/v1/groups/{code}/enrollments ────────────────────────────────
+
+export const PageQuery = component(
+  z.object({
+    cursor: z.string().max(400).optional().meta({ description: 'Opaque: the nextCursor of the previous page' }),
+    limit: z.coerce
+      .number({ error: `limit 应为 1 到 ${MAX_PAGE_SIZE} 的整数` })
+      .int(`limit 应为 1 到 ${MAX_PAGE_SIZE} 的整数`)
+      .min(1, `limit 应为 1 到 ${MAX_PAGE_SIZE} 的整数`)
+      .max(MAX_PAGE_SIZE, `limit 应为 1 到 ${MAX_PAGE_SIZE} 的整数`)
+      .optional()
+      .meta({ description: `Items per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE})` }),
+  }),
+  'PageQuery',
+)
+
+export const GroupEnrollmentsPage = component(
+  z.object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        personId: z.string(),
+        name: z.string(),
+        status: z.enum(['active', 'withdrawn', 'graduated', 'completed']),
+        startDate: IsoDate,
+        periodEnd: IsoDate.nullable(),
+      }),
+    ),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as ?cursor= for the next page; null on the last page' }),
+  }),
+  'GroupEnrollmentsPage',
+  'Ordered by startDate, then id.',
 )

@@ -29,7 +29,7 @@ export const ExemptionRequest = component(
       .enum(EXEMPTION_MODES, { error: '方式应为 exempt_study、exempt_exam、credit 或 waive_internship 之一' })
       .meta({ description: 'Certificates: exempt_study or exempt_exam; competition_award and innovation: credit; work_experience: waive_internship' }),
     certificateNo: optionalText(MAX_CERTIFICATE_NO, `证书编号最多 ${MAX_CERTIFICATE_NO} 个字`).meta({ description: 'Required for certificate bases' }),
-    issuer: optionalText(MAX_ISSUER, `发证单位最多 ${MAX_ISSUER} 个字`).meta({ description: 'The issuing authority; required for certificate bases (an addition to api-v1.md)' }),
+    issuer: optionalText(MAX_ISSUER, `发证单位最多 ${MAX_ISSUER} 个字`).meta({ description: 'The issuing authority of the certificate, when known (optional; an addition to api-v1.md)' }),
     credits: z
       .number({ error: '学分应为数字' })
       .positive('学分应大于 0')

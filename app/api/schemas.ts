@@ -192,6 +192,10 @@ export const ProgressResponse = component(
     outcome: z.object({
       status: z.enum(OUTCOME_STATUSES),
       reasons: z.array(z.string()).meta({ description: 'Why, in Chinese, e.g. 还差 2 门课程未通过：电子商务基础、网店运营' }),
+      earlyGraduation: z.enum(['needed', 'pending', 'approved', 'rejected']).optional().meta({
+        description:
+          'Present while the period has not ended and every other graduation condition is met. needed: no approved request yet, so a graduation certificate cannot be issued before the period ends; pending / approved / rejected: the latest request',
+      }),
     }),
   }),
   'Progress',

@@ -15,27 +15,37 @@ import { completeTask, enrollmentToActOn, findPlanTask, recordMoralEvaluation, r
 import { getDb } from '#app/utils/db.server.ts'
 import { requireApiUser } from './auth.server.ts'
 import { json, readJsonBody, type ApiArgs } from './http.server.ts'
-import { EnrollmentCreateRequest, MoralEvaluationRequest, PersonCreateRequest, ResultRequest, TaskCompleteRequest, WithdrawRequest } from './schemas-enrollment.ts'
+import { idempotent } from './idempotency.server.ts'
+import {
+  EnrollmentCreateRequest,
+  MoralEvaluationRequest,
+  PersonCreateRequest,
+  ResultRequest,
+  TaskCompleteRequest,
+  WithdrawRequest,
+} from './schemas-enrollment.ts'
 
 // ─── People ───────────────────────────────────────────────────────────────
 
 /** POST /api/v1/people */
 export async function createPersonApi({ request, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
-  const body = await readJsonBody(request, PersonCreateRequest)
-  const person = await registerPerson(getDb(), user, {
-    input: {
-      name: body.name,
-      idNumber: body.idNumber,
-      phone: body.phone || null,
-      region: { code: body.regionCode },
-      schoolName: body.schoolName ?? null,
-      kind: body.kind,
-      priorEducation: body.priorEducation ?? null,
-    },
-    ip: context.ip,
+  return idempotent(request, user, async () => {
+    const body = await readJsonBody(request, PersonCreateRequest)
+    const person = await registerPerson(getDb(), user, {
+      input: {
+        name: body.name,
+        idNumber: body.idNumber,
+        phone: body.phone || null,
+        region: { code: body.regionCode },
+        schoolName: body.schoolName ?? null,
+        kind: body.kind,
+        priorEducation: body.priorEducation ?? null,
+      },
+      ip: context.ip,
+    })
+    return json({ id: person.id, name: person.name, idNumberMasked: person.idMasked }, 201)
   })
-  return json({ id: person.id, name: person.name, idNumberMasked: person.idMasked }, 201)
 }
 
 /** GET /api/v1/people/{id} */
@@ -49,7 +59,14 @@ export async function readPersonApi({ request, params }: ApiArgs): Promise<Respo
     priorEducation: true,
     region: { select: { code: true } },
   })
-  return json({ id: person.id, name: person.name, idNumberMasked: person.idMasked, regionCode: person.region.code, kind: person.kind, priorEducation: person.priorEducation })
+  return json({
+    id: person.id,
+    name: person.name,
+    idNumberMasked: person.idMasked,
+    regionCode: person.region.code,
+    kind: person.kind,
+    priorEducation: person.priorEducation,
+  })
 }
 
 // ─── Enrollments ──────────────────────────────────────────────────────────
@@ -57,21 +74,28 @@ export async function readPersonApi({ request, params }: ApiArgs): Promise<Respo
 /** POST /api/v1/enrollments */
 export async function createEnrollmentApi({ request, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
-  const body = await readJsonBody(request, EnrollmentCreateRequest)
-  const { enrollment: e, group } = await enrollPersonAs(getDb(), user, { personId: body.personId, group: { code: body.groupCode }, startDate: body.startDate, ip: context.ip })
-  return json(
-    {
-      id: e.id,
-      personId: e.personId,
-      programCode: group.program.code,
-      groupCode: group.code,
-      startDate: dateOnly(e.startDate),
-      periodEnd: e.periodEnd ? dateOnly(e.periodEnd) : null,
-      studyYears: e.studyYears,
-      status: e.status,
-    },
-    201,
-  )
+  return idempotent(request, user, async () => {
+    const body = await readJsonBody(request, EnrollmentCreateRequest)
+    const { enrollment: e, group } = await enrollPersonAs(getDb(), user, {
+      personId: body.personId,
+      group: { code: body.groupCode },
+      startDate: body.startDate,
+      ip: context.ip,
+    })
+    return json(
+      {
+        id: e.id,
+        personId: e.personId,
+        programCode: group.program.code,
+        groupCode: group.code,
+        startDate: dateOnly(e.startDate),
+        periodEnd: e.periodEnd ? dateOnly(e.periodEnd) : null,
+        studyYears: e.studyYears,
+        status: e.status,
+      },
+      201,
+    )
+  })
 }
 
 // ─── Records of study ─────────────────────────────────────────────────────
@@ -79,45 +103,74 @@ export async function createEnrollmentApi({ request, context }: ApiArgs): Promis
 /** POST /api/v1/enrollments/{id}/tasks/{taskCode}/complete: staff who may act on the enrollment, or the learner on their own. */
 export async function completeTaskApi({ request, params, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
-  const db = getDb()
-  const enrollment = await enrollmentToActOn(db, user, params.id, { allowSelf: true })
-  const body = await readJsonBody(request, TaskCompleteRequest)
-  const taskCode = params.taskCode ?? ''
-  const task = await findPlanTask(db, enrollment.id, taskCode, body.courseCode)
-  const source = selfPersonId(user) === enrollment.personId ? 'learner' : 'coordinator'
-  const { completion, created } = await completeTask(db, { enrollmentId: enrollment.id, taskId: task.id, source, actorId: user.id, ip: context.ip })
-  return json({ enrollmentId: enrollment.id, courseCode: task.course.code, taskCode, completedAt: completion.completedAt.toISOString(), created })
+  return idempotent(request, user, async () => {
+    const db = getDb()
+    const enrollment = await enrollmentToActOn(db, user, params.id, { allowSelf: true })
+    const body = await readJsonBody(request, TaskCompleteRequest)
+    const taskCode = params.taskCode ?? ''
+    const task = await findPlanTask(db, enrollment.id, taskCode, body.courseCode)
+    const source = selfPersonId(user) === enrollment.personId ? 'learner' : 'coordinator'
+    const { completion, created } = await completeTask(db, { enrollmentId: enrollment.id, taskId: task.id, source, actorId: user.id, ip: context.ip })
+    return json({ enrollmentId: enrollment.id, courseCode: task.course.code, taskCode, completedAt: completion.completedAt.toISOString(), created })
+  })
 }
 
 /** POST /api/v1/enrollments/{id}/results */
 export async function recordResultApi({ request, params, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
-  const db = getDb()
-  const enrollment = await enrollmentToActOn(db, user, params.id)
-  const body = await readJsonBody(request, ResultRequest)
-  const result = await recordResult(db, { enrollmentId: enrollment.id, courseCode: body.courseCode, score: body.score, passed: body.passed, actorId: user.id, ip: context.ip })
-  return json(
-    { id: result.id, enrollmentId: enrollment.id, courseCode: result.course.code, score: Number(result.score), passed: result.passed, recordedAt: result.createdAt.toISOString() },
-    201,
-  )
+  return idempotent(request, user, async () => {
+    const db = getDb()
+    const enrollment = await enrollmentToActOn(db, user, params.id)
+    const body = await readJsonBody(request, ResultRequest)
+    const result = await recordResult(db, {
+      enrollmentId: enrollment.id,
+      courseCode: body.courseCode,
+      score: body.score,
+      passed: body.passed,
+      actorId: user.id,
+      ip: context.ip,
+    })
+    return json(
+      {
+        id: result.id,
+        enrollmentId: enrollment.id,
+        courseCode: result.course.code,
+        score: Number(result.score),
+        passed: result.passed,
+        recordedAt: result.createdAt.toISOString(),
+      },
+      201,
+    )
+  })
 }
 
 /** POST /api/v1/enrollments/{id}/moral-evaluation */
 export async function recordMoralApi({ request, params, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
-  const db = getDb()
-  const enrollment = await enrollmentToActOn(db, user, params.id)
-  const body = await readJsonBody(request, MoralEvaluationRequest)
-  const row = await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: body.passed, note: body.note, actorId: user.id, ip: context.ip })
-  return json({ id: row.id, enrollmentId: enrollment.id, passed: row.passed, note: row.note, recordedAt: row.createdAt.toISOString() }, 201)
+  return idempotent(request, user, async () => {
+    const db = getDb()
+    const enrollment = await enrollmentToActOn(db, user, params.id)
+    const body = await readJsonBody(request, MoralEvaluationRequest)
+    const row = await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: body.passed, note: body.note, actorId: user.id, ip: context.ip })
+    return json({ id: row.id, enrollmentId: enrollment.id, passed: row.passed, note: row.note, recordedAt: row.createdAt.toISOString() }, 201)
+  })
 }
 
 /** POST /api/v1/enrollments/{id}/withdraw */
 export async function withdrawApi({ request, params, context }: ApiArgs): Promise<Response> {
   const user = await requireApiUser(request)
-  const db = getDb()
-  const enrollment = await enrollmentToActOn(db, user, params.id)
-  const body = await readJsonBody(request, WithdrawRequest)
-  const w = await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: body.date, reason: body.reason, today: beijingDate(new Date()), actorId: user.id, ip: context.ip })
-  return json({ enrollmentId: enrollment.id, status: 'withdrawn', date: dateOnly(w.withdrawnOn), reason: w.reason })
+  return idempotent(request, user, async () => {
+    const db = getDb()
+    const enrollment = await enrollmentToActOn(db, user, params.id)
+    const body = await readJsonBody(request, WithdrawRequest)
+    const w = await withdrawEnrollment(db, {
+      enrollmentId: enrollment.id,
+      date: body.date,
+      reason: body.reason,
+      today: beijingDate(new Date()),
+      actorId: user.id,
+      ip: context.ip,
+    })
+    return json({ enrollmentId: enrollment.id, status: 'withdrawn', date: dateOnly(w.withdrawnOn), reason: w.reason })
+  })
 }

@@ -108,3 +108,10 @@ test('every problem and decision code has a Chinese message', () => {
   expect(zhCN['exemptions.err.evidenceType']).toBe('只能上传 JPG、PNG 照片或 PDF 文件')
   expect(zhCN['exemptions.err.evidenceSize']).toBe('文件不能超过 10 MB')
 })
+
+test('the API takes a certificate\'s issuing body as optional (api-v1.md has no such field); the form still asks for it', () => {
+  const application = { basis: 'vocational_certificate', mode: 'exempt_exam', course: { kind: 'skill' }, certificateNo: 'NO.1' } as const
+  expect(checkApplication(application).map((p) => p.code)).toEqual(['issuer_required'])
+  expect(checkApplication(application, { requireIssuer: false })).toEqual([])
+  expect(checkApplication({ ...application, issuer: '局'.repeat(101) }, { requireIssuer: false }).map((p) => p.code)).toEqual(['issuer_too_long'])
+})

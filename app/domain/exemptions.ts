@@ -76,8 +76,13 @@ export function modeSettlesCourse(mode: ExemptionMode): boolean {
   return mode !== 'credit'
 }
 
-/** Everything wrong with an application (empty when it may be submitted). */
-export function checkApplication(a: ExemptionApplication): ExemptionProblem[] {
+/**
+ * Everything wrong with an application (empty when it may be submitted). The
+ * web form asks for the issuing body of a certificate; the API takes it as
+ * optional (api-v1.md has no such field, and a field the contract does not
+ * list is never required): `requireIssuer: false`.
+ */
+export function checkApplication(a: ExemptionApplication, { requireIssuer = true } = {}): ExemptionProblem[] {
   const problems: ExemptionProblem[] = []
   if (!modeAllowed(a.basis, a.mode)) {
     problems.push({ field: 'mode', code: 'mode_not_allowed' })
@@ -91,8 +96,9 @@ export function checkApplication(a: ExemptionApplication): ExemptionProblem[] {
   if (CERTIFICATE_BASES.includes(a.basis)) {
     if (blank(a.certificateNo)) problems.push({ field: 'certificateNo', code: 'certificate_no_required' })
     else if (a.certificateNo!.trim().length > MAX_CERTIFICATE_NO) problems.push({ field: 'certificateNo', code: 'certificate_no_too_long' })
-    if (blank(a.issuer)) problems.push({ field: 'issuer', code: 'issuer_required' })
-    else if (a.issuer!.trim().length > MAX_ISSUER) problems.push({ field: 'issuer', code: 'issuer_too_long' })
+    if (blank(a.issuer)) {
+      if (requireIssuer) problems.push({ field: 'issuer', code: 'issuer_required' })
+    } else if (a.issuer!.trim().length > MAX_ISSUER) problems.push({ field: 'issuer', code: 'issuer_too_long' })
   }
   if (a.credits != null && a.mode !== 'credit') problems.push({ field: 'credits', code: 'credits_not_allowed' })
   return problems

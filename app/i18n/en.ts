@@ -13,6 +13,7 @@ import { recordsEn } from './features/records.ts'
 import { errorsEn } from './features/errors.ts'
 import { accountsEn } from './features/accounts.ts'
 import { signInCardsEn } from './features/sign-in-cards.ts'
+import { apiTokensEn } from './features/api-tokens.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
 
@@ -219,6 +220,7 @@ export const en: Record<MessageKey, string> = {
   ...errorsEn,
   ...accountsEn,
   ...signInCardsEn,
+  ...apiTokensEn,
   ...refusalsEn,
   ...catalogEn,
   ...outcomesEn,

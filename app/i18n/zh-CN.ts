@@ -13,6 +13,7 @@ import { recordsZh } from './features/records.ts'
 import { errorsZh } from './features/errors.ts'
 import { accountsZh } from './features/accounts.ts'
 import { signInCardsZh } from './features/sign-in-cards.ts'
+import { apiTokensZh } from './features/api-tokens.ts'
 import { notificationsZh } from './features/notifications.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
@@ -225,6 +226,7 @@ export const zhCN = {
   ...accountsZh,
   ...signInCardsZh,
   ...refusalsZh,
+  ...apiTokensZh,
   ...notificationsZh,
 } as const
 

@@ -233,3 +233,28 @@ export async function findReadableGroupByCode(db: Db, user: CurrentUser, code: s
   if (!group) throw new NotFoundError('group')
   return group
 }
+
+/**
+ * One page of a class's or round's enrollments (GET /api/v1/groups/{code}/enrollments):
+ * staff only (ForbiddenError otherwise), the group in the caller's scope (NotFoundError
+ * otherwise, like a group that does not exist), ordered by startDate then id; `after`
+ * is the sort key of the previous page's last item (app/domain/paging.ts).
+ */
+export async function listGroupEnrollmentsPage(db: Db, user: CurrentUser, code: string, opts: { after: readonly string[] | null; limit: number }) {
+  const scopes = scopesFor(user, STAFF_ROLES)
+  if (scopes.length === 0) throw new ForbiddenError()
+  const group = await findGroupByCodeInScope(db, scopes, code, { id: true })
+  if (!group) throw new NotFoundError('group')
+  const [afterDate, afterId] = opts.after ?? []
+  const after: Prisma.EnrollmentWhereInput =
+    afterDate && afterId
+      ? { OR: [{ startDate: { gt: new Date(`${afterDate}T00:00:00Z`) } }, { startDate: new Date(`${afterDate}T00:00:00Z`), id: { gt: afterId } }] }
+      : {}
+  const rows = await db.enrollment.findMany({
+    where: { AND: [{ groupId: group.id }, after] },
+    orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
+    take: opts.limit + 1,
+    select: { id: true, personId: true, status: true, startDate: true, periodEnd: true, person: { select: { name: true } } },
+  })
+  return rows
+}

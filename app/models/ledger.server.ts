@@ -10,8 +10,8 @@ import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
 import { beijingDate, isIsoDate, dateOnly } from '#app/domain/time.ts'
 import { translator, type MessageKey, type T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
-import { findEnrollmentInScope, type CurrentUser } from './access.server.ts'
-import { recordAudit } from './audit.server.ts'
+import { enrollmentAccessWhere, findEnrollmentInScope, plausibleId, type CurrentUser } from './access.server.ts'
+import { recordAudit, recordAudits } from './audit.server.ts'
 import { AppError, type AppErrorKind } from './errors.server.ts'
 
 type LedgerProblem =
@@ -24,7 +24,7 @@ type LedgerProblem =
   | 'entryNotFound'
   | 'alreadyCorrected'
   | 'exceedsRemaining'
-  | 'keyReused'
+  | 'externalIdReused'
   | 'enrollmentNotFound'
 
 const zh = translator('zh-CN')
@@ -190,8 +190,6 @@ export type HourAdjustment = {
   /** Beijing date YYYY-MM-DD; within the enrollment's period and not after today. */
   date: string
   reason: string
-  /** The caller's Idempotency-Key: retries with it record one entry. */
-  idempotencyKey?: string | null
   ip?: string | null
   today?: string
 }
@@ -200,42 +198,174 @@ export type HourAdjustment = {
  * An audited adjustment of hours (POST /api/v1/enrollments/{id}/hours): the
  * enrollment must be one the caller may act on (its class or round in scope;
  * NotFoundError otherwise), the date within its period and not after today.
- * With an idempotency key, retries of one request are serialized by an
- * advisory lock and all answered with the first one's entry (`created:
- * false`); the same key with other content is a conflict. The key is the
- * caller's, per enrollment, kept as the entry's sourceRef.
+ * Retries of one request are the API's Idempotency-Key (app/api/idempotency.server.ts).
  */
 export async function recordHourAdjustment(db: Db, user: CurrentUser, opts: HourAdjustment) {
   const enrollment = await findEnrollmentInScope(db, user, opts.enrollmentId, ADJUSTING, { id: true, program: { select: { minutesPerHour: true } } })
   const today = opts.today ?? beijingDate(new Date())
   if (opts.date > today) throw new LedgerError('validation_failed', 'futureDate', { today }, 'date')
-  const sourceRef = opts.idempotencyKey ? `api:${user.id}:${enrollment.id}:${opts.idempotencyKey}` : null
-  const { entry, created } = await db.$transaction(async (tx) => {
-    if (sourceRef) {
-      // Serializes retries of the same request; the first one's entry is the answer to all of them.
-      await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${sourceRef}, 0))`
-      const existing = await tx.hourEntry.findFirst({ where: { enrollmentId: enrollment.id, source: 'adjustment', sourceRef } })
-      if (existing) {
-        const same =
-          existing.category === opts.category && existing.minutes === opts.minutes && dateOnly(existing.occurredOn) === opts.date && existing.reason === opts.reason
-        if (!same) throw new LedgerError('conflict', 'keyReused')
-        return { entry: existing, created: false }
-      }
-    }
-    return appendHourEntry(tx, {
+  const { entry, created } = await db.$transaction((tx) =>
+    appendHourEntry(tx, {
       enrollmentId: enrollment.id,
       category: opts.category,
       minutes: opts.minutes,
       date: opts.date,
       source: 'adjustment',
-      sourceRef,
       createdById: user.id,
       reason: opts.reason,
       ip: opts.ip,
       requireWithinPeriod: true,
-    })
-  })
+    }),
+  )
   return { entry, created, minutesPerHour: enrollment.program.minutesPerHour }
+}
+
+/** One entry of POST /api/v1/hours/batch, already checked for shape (app/api/schemas-hours.ts): one day's study of one enrollment. */
+export type SyncedDay = {
+  /** Its position in the request (errors name it). */
+  index: number
+  enrollmentId: string
+  category: HourCategory
+  /** 1–1,440, or a negative correction. */
+  minutes: number
+  date: string
+  reason: string
+  /** The other platform's id of this day's record: unique per enrollment. */
+  externalId: string
+}
+
+export type SyncedDayError = { index: number; code: 'not_found' | 'validation_failed' | 'conflict'; field: string; message: string }
+
+/** The content that makes a synced day "the same" when its externalId comes again. */
+const sameDay = (a: Pick<HourEntryRow, 'category' | 'minutes' | 'occurredOn' | 'reason'>, b: SyncedDay) =>
+  a.category === b.category && a.minutes === b.minutes && dateOnly(a.occurredOn) === b.date && (a.reason ?? '') === b.reason
+
+/**
+ * Another platform's days, synced (POST /api/v1/hours/batch): each entry one
+ * day's study of one enrollment, recorded as a ledger entry of source
+ * `transfer` with the externalId as its sourceRef, unique per enrollment
+ * (HourEntry_transfer_external_id), so sending the same batch twice records
+ * nothing twice: the same externalId with the same content is `unchanged`,
+ * with other content an entry error `conflict`. Good entries are kept when
+ * others are refused. Access is recordHourAdjustment's (coordinators and
+ * admins; ForbiddenError for any other role); an enrollment outside the
+ * caller's acting scope is an entry error with the same message as an
+ * unknown id. Dates as for adjustments: within the enrollment's period, not
+ * after today. One transaction: every new entry and its audit event, in
+ * multi-row inserts.
+ */
+export async function recordSyncedDays(db: Db, user: CurrentUser, days: readonly SyncedDay[], opts: { ip?: string | null; today?: string } = {}) {
+  const access = enrollmentAccessWhere(user, ADJUSTING)
+  const today = opts.today ?? beijingDate(new Date())
+  const errors: SyncedDayError[] = []
+  const refuse = (day: SyncedDay, error: LedgerError, field: string) => errors.push({ index: day.index, code: error.code, field, message: error.message })
+
+  const ids = [...new Set(days.map((d) => d.enrollmentId).filter(plausibleId))]
+  const enrollments = new Map(
+    (
+      await db.enrollment.findMany({
+        where: { AND: [{ id: { in: ids } }, access] },
+        select: { id: true, personId: true, groupId: true, startDate: true, periodEnd: true, group: { select: { region: { select: { path: true } } } } },
+      })
+    ).map((e) => [e.id, e]),
+  )
+
+  // Checked one by one; the first of an externalId within the batch stands for the others.
+  const first = new Map<string, SyncedDay>()
+  const candidates: SyncedDay[] = []
+  const repeats: { day: SyncedDay; of: SyncedDay }[] = []
+  for (const day of days) {
+    const e = enrollments.get(day.enrollmentId)
+    if (!e) {
+      refuse(day, new LedgerError('not_found', 'enrollmentNotFound'), 'enrollmentId')
+      continue
+    }
+    if (day.date > today) {
+      refuse(day, new LedgerError('validation_failed', 'futureDate', { today }, 'date'), 'date')
+      continue
+    }
+    const start = dateOnly(e.startDate)
+    const end = e.periodEnd ? dateOnly(e.periodEnd) : null
+    if (day.date < start || (end !== null && day.date > end)) {
+      refuse(day, new LedgerError('validation_failed', 'outsidePeriod', { start, end: end ?? '—' }, 'date'), 'date')
+      continue
+    }
+    const key = `${e.id}\u0000${day.externalId}`
+    const earlier = first.get(key)
+    if (earlier) repeats.push({ day, of: earlier })
+    else {
+      first.set(key, day)
+      candidates.push(day)
+    }
+  }
+
+  return db.$transaction(async (tx) => {
+    const findExisting = async (list: readonly SyncedDay[]) => {
+      if (list.length === 0) return new Map<string, HourEntryRow>()
+      const rows = await tx.hourEntry.findMany({
+        where: {
+          source: 'transfer',
+          correctsId: null,
+          enrollmentId: { in: [...new Set(list.map((d) => d.enrollmentId))] },
+          sourceRef: { in: [...new Set(list.map((d) => d.externalId))] },
+        },
+      })
+      return new Map(rows.map((r) => [`${r.enrollmentId}\u0000${r.sourceRef}`, r]))
+    }
+    let created = 0
+    let unchanged = 0
+    const judge = (day: SyncedDay, existing: Pick<HourEntryRow, 'category' | 'minutes' | 'occurredOn' | 'reason'>) => {
+      if (sameDay(existing, day)) unchanged++
+      else refuse(day, new LedgerError('conflict', 'externalIdReused', {}, 'externalId'), 'externalId')
+    }
+
+    const before = await findExisting(candidates)
+    const fresh = candidates.filter((d) => {
+      const existing = before.get(`${d.enrollmentId}\u0000${d.externalId}`)
+      if (existing) judge(d, existing)
+      return !existing
+    })
+    const inserted = await tx.hourEntry.createManyAndReturn({
+      data: fresh.map((d) => {
+        const e = enrollments.get(d.enrollmentId)!
+        return {
+          enrollmentId: e.id,
+          personId: e.personId,
+          groupId: e.groupId,
+          category: d.category,
+          minutes: d.minutes,
+          occurredOn: new Date(`${d.date}T00:00:00Z`),
+          source: 'transfer' as const,
+          sourceRef: d.externalId,
+          createdById: user.id,
+          reason: d.reason,
+        }
+      }),
+      // A concurrent sync of the same days got there first: judged below like any repeat.
+      skipDuplicates: true,
+    })
+    created = inserted.length
+    const insertedKeys = new Set(inserted.map((r) => `${r.enrollmentId}\u0000${r.sourceRef}`))
+    const raced = fresh.filter((d) => !insertedKeys.has(`${d.enrollmentId}\u0000${d.externalId}`))
+    const after = await findExisting(raced)
+    for (const d of raced) judge(d, after.get(`${d.enrollmentId}\u0000${d.externalId}`)!)
+    for (const { day, of } of repeats) {
+      judge(day, { category: of.category, minutes: of.minutes, occurredOn: new Date(`${of.date}T00:00:00Z`), reason: of.reason })
+    }
+    await recordAudits(
+      tx,
+      inserted.map((entry) => ({
+        actorId: user.id,
+        action: 'hours.credit',
+        entityType: 'HourEntry',
+        entityId: entry.id.toString(),
+        after: serializeEntry(entry),
+        ip: opts.ip ?? null,
+        scopePath: enrollments.get(entry.enrollmentId)!.group.region.path,
+      })),
+    )
+    return { created, unchanged, errors: errors.sort((a, b) => a.index - b.index) }
+  })
 }
 
 /**

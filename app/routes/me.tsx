@@ -8,6 +8,7 @@ import { paceView, requirementViews } from '#app/domain/progress-display.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { listEnrollmentsOfPerson } from '#app/models/enrollments.server.ts'
+import { latestNotification } from '#app/models/notifications.server.ts'
 import { outcomeView } from '#app/models/outcome-view.server.ts'
 import { loadProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -26,15 +27,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (!p) return []
     return [{ id: e.id, groupName: e.group.name, requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour), pace: paceView(p.evaluation.pace, p.policy.minutesPerHour), outcome: outcomeView(p, t, locale) }]
   })
-  return { name: user.displayName, enrollments, progressCards }
+  const latest = await latestNotification(db, user.id)
+  return { name: user.displayName, enrollments, progressCards, latest: latest ? { title: latest.title, body: latest.body, read: latest.readAt !== null } : null }
 }
 
 export default function MyLearning() {
-  const { name, enrollments, progressCards } = useLoaderData<typeof loader>()
+  const { name, enrollments, progressCards, latest } = useLoaderData<typeof loader>()
   const t = useT()
   return (
     <div className="narrow">
       <h1>{t('me.greeting', { name })}</h1>
+      {latest ? (
+        <section className="card" aria-label={t('notifications.latest')} data-testid="latest-notification">
+          <strong>
+            {latest.read ? null : <span className="badge">{t('notifications.new')}</span>} {latest.title}
+          </strong>
+          <p style={{ fontSize: '1.1rem' }}>{latest.body}</p>
+          <Link to="/me/notifications">{t('notifications.all')}</Link>
+        </section>
+      ) : null}
       <p>
         <Link className="button block" to="/checkin" style={{ fontSize: '1.3rem' }}>
           {t('attendance.me.entry')}

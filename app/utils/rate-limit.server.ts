@@ -65,3 +65,8 @@ export async function resetRateLimitClient() {
 
 /** Public certificate checks: per IP, 60 a minute (a person scanning a stack of certificates is fine; a crawler is not). */
 export const VERIFY_LIMIT = { limit: 60, windowSeconds: 60 }
+
+/** The JSON API, per caller address: 1,200 requests a minute (many scripts of a county office may share one). */
+export const API_IP_LIMIT = { limit: 1200, windowSeconds: 60 }
+/** The JSON API, per token (a session's or an integration token): 600 requests a minute; a sync sends batches of 1,000 entries per request. */
+export const API_TOKEN_LIMIT = { limit: 600, windowSeconds: 60 }

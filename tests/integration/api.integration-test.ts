@@ -227,7 +227,7 @@ describe('hours', () => {
     expect(await db.hourEntry.count({ where: { enrollmentId: enrollment.id } })).toBe(0)
   })
 
-  test('retries with the same Idempotency-Key record once, even at the same moment; a different body under that key is 409', async () => {
+  test('retries with the same Idempotency-Key record once, even at the same moment, and answer the first answer; a different body under that key is 409', async () => {
     const db = getDb()
     const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
     const send = (key: string, body: Record<string, unknown>, id = enrollment.id) =>
@@ -240,8 +240,10 @@ describe('hours', () => {
       })
     const body = { category: 'online', minutes: 90, date: '2026-06-01', reason: '省平台同步 #42' }
     const results = await Promise.all([send('sync-42', body), send('sync-42', body), send('sync-42', body)])
-    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201])
-    expect(new Set(results.map((r) => r.body.entryId)).size).toBe(1)
+    // The first answer, status and body, for every retry (issue 14: one shared Idempotency-Key mechanism).
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201])
+    expect(results.map((r) => r.body)).toEqual([results[0]!.body, results[0]!.body, results[0]!.body])
+    expect(results.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2)
     expect(await db.hourEntry.count({ where: { enrollmentId: enrollment.id } })).toBe(1)
     expect(await db.auditEvent.count({ where: { entityType: 'HourEntry', entityId: results[0]!.body.entryId } })).toBe(1)
 

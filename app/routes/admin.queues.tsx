@@ -1,0 +1,87 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { requireRole } from '#app/auth/permissions.server.ts'
+import { Table } from '#app/components/ui/table.tsx'
+import { ACCOUNT_ADMINS } from '#app/domain/roles.ts'
+import { formatInstant } from '#app/domain/time.ts'
+import { checkRedisHealth, queueSnapshot, type QueueSnapshot } from '#app/jobs/reminders.ts'
+import { deliveryCounts } from '#app/models/notifications.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'queues.title') }]
+
+/**
+ * The admin's queue dashboard: a page of counts rendered by the app itself
+ * (bull-board's client bundle would need its own script and style sources in
+ * the CSP), with Redis's maxmemory-policy check and the delivery rows by status.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, ACCOUNT_ADMINS)
+  const [health, deliveries] = await Promise.all([checkRedisHealth(), deliveryCounts(getDb())])
+  let queues: QueueSnapshot[] = []
+  let error: string | null = null
+  try {
+    queues = await queueSnapshot()
+  } catch (e) {
+    error = (e as Error).message
+  }
+  return { health, queues, error, deliveries }
+}
+
+const STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
+
+export default function Queues() {
+  const { health, queues, error, deliveries } = useLoaderData<typeof loader>()
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <>
+      <h1>{t('queues.title')}</h1>
+      <p className={health.ok ? 'notice' : 'form-error'} role={health.ok ? 'status' : 'alert'} data-testid="redis-health">
+        <strong>{t(health.ok ? 'queues.redisOk' : 'queues.redisBad')}</strong>：{health.message}
+      </p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {t('queues.unavailable', { error })}
+        </p>
+      ) : (
+        <Table headers={[t('queues.name'), t('queues.waiting'), t('queues.active'), t('queues.delayed'), t('queues.failed'), t('queues.completed')]}>
+          {queues.map((q) => (
+            <tr key={q.name} data-testid={`queue-${q.name}`}>
+              <td className="mono">{q.name}</td>
+              <td>{q.counts.waiting ?? 0}</td>
+              <td>{q.counts.active ?? 0}</td>
+              <td>{q.counts.delayed ?? 0}</td>
+              <td>{q.counts.failed ?? 0}</td>
+              <td>{q.counts.completed ?? 0}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <h2>{t('queues.schedules')}</h2>
+      <Table headers={[t('queues.name'), 'cron / ms', t('queues.next')]}>
+        {queues
+          .flatMap((q) => q.schedulers)
+          .map((s) => (
+            <tr key={s.name}>
+              <td className="mono">{s.name}</td>
+              <td className="mono">{s.pattern ?? s.every}</td>
+              <td>{s.next ? formatInstant(new Date(s.next), locale) : '—'}</td>
+            </tr>
+          ))}
+      </Table>
+      <h2>{t('queues.deliveries')}</h2>
+      <Table headers={STATUSES.map((s) => t(`queues.status.${s}`))}>
+        <tr>
+          {STATUSES.map((s) => (
+            <td key={s}>{deliveries[s] ?? 0}</td>
+          ))}
+        </tr>
+      </Table>
+      <p>
+        <Link to="/admin/deliveries">{t('queues.failedLink')}</Link>
+      </p>
+    </>
+  )
+}
