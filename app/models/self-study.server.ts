@@ -27,8 +27,15 @@ export class SelfStudyError extends Error {
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`)
 
+/** The learner's self-study page: the active enrollments a log may be for, and their own logs, newest first (nothing without a person). */
+export async function loadSelfStudyPage(db: Db, personId: string | null) {
+  if (!personId) return { enrollments: [], logs: [] }
+  const [enrollments, logs] = await Promise.all([selfStudyEnrollments(db, personId), listLogsOfPerson(db, personId)])
+  return { enrollments, logs }
+}
+
 /** The person's active enrollments, the ones self-study can be logged for. */
-export function selfStudyEnrollments(db: Db, personId: string) {
+function selfStudyEnrollments(db: Db, personId: string) {
   return db.enrollment.findMany({
     where: { personId, status: 'active' },
     orderBy: { startDate: 'desc' },
@@ -37,7 +44,7 @@ export function selfStudyEnrollments(db: Db, personId: string) {
 }
 
 /** The person's own logs, newest first. */
-export function listLogsOfPerson(db: Db, personId: string, take = 50) {
+function listLogsOfPerson(db: Db, personId: string, take = 50) {
   return db.selfStudyLog.findMany({
     where: { personId },
     orderBy: [{ studiedOn: 'desc' }, { createdAt: 'desc' }],

@@ -8,7 +8,7 @@ import { MAX_LOG_MINUTES, MIN_LOG_MINUTES, type SelfStudyProblem } from '#app/do
 import { beijingDate, formatDate, isIsoDate } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
-import { listLogsOfPerson, selfStudyEnrollments, SelfStudyError, submitSelfStudyLog } from '#app/models/self-study.server.ts'
+import { loadSelfStudyPage, SelfStudyError, submitSelfStudyLog } from '#app/models/self-study.server.ts'
 import { UploadError } from '#app/models/uploads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
@@ -39,10 +39,7 @@ type Errors = Partial<Record<'enrollmentId' | 'date' | 'duration' | 'content' | 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
-  const db = getDb()
-  const [enrollments, logs] = user.personId
-    ? await Promise.all([selfStudyEnrollments(db, user.personId), listLogsOfPerson(db, user.personId)])
-    : [[], []]
+  const { enrollments, logs } = await loadSelfStudyPage(getDb(), user.personId)
   return {
     enrollments: enrollments.map((e) => ({ id: e.id, name: e.group.name })),
     logs: logs.map((l) => ({ id: l.id, date: l.studiedOn, minutes: l.minutes, content: l.content, status: l.status, rejectReason: l.rejectReason, hasPhoto: l.photoKey !== null, group: l.enrollment.group.name })),
