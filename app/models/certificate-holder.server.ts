@@ -43,11 +43,13 @@ export async function listOwnCertificates(db: Db, user: CurrentUser) {
  * file; NotFoundError for a certificate that is not theirs, not yet verified
  * or revoked.
  */
-export async function ownBadgeFile(db: Db, user: CurrentUser, certificateId: string, opts: { origin?: string } = {}): Promise<DownloadFile> {
+export async function ownBadgeFile(db: Db, user: CurrentUser, certificateId: string): Promise<DownloadFile> {
   const where = ownCertificatesWhere(user)
-  const certificate = where && certificateId ? await db.certificate.findFirst({ where: { AND: [{ id: certificateId, status: 'valid' }, where] } }) : null
+  // Row ids are short URL-safe tokens; anything else (a U+0000 from the URL, refused by PostgreSQL in text) is no certificate.
+  const plausible = /^[A-Za-z0-9_-]{1,64}$/.test(certificateId)
+  const certificate = where && plausible ? await db.certificate.findFirst({ where: { AND: [{ id: certificateId, status: 'valid' }, where] } }) : null
   if (!certificate) throw new NotFoundError('certificate')
-  const { jwt } = await buildOpenBadgeCredential(certificate, opts)
+  const { jwt } = await buildOpenBadgeCredential(certificate)
   return {
     bytes: new TextEncoder().encode(jwt),
     contentType: VC_JWT_MEDIA_TYPE,

@@ -5,16 +5,27 @@
  * credential whose bits are the revoked certificates (computed from the
  * Certificate table on request).
  *
- * Privacy: the credential never carries the ID number. The holder is named by
- * a stable opaque `urn:uuid` and a salted SHA-256 of their name (an
- * IdentityObject a verifier who knows the name can check).
+ * Privacy: the credential never carries the ID number nor anything computed
+ * from the name. The holder is a stable opaque `urn:uuid` (a keyed HMAC of the
+ * enrollment under the server's HMAC key, never published). An OB 3.0
+ * IdentityObject (salted SHA-256 of the name, salt included) is left out on
+ * purpose: whatever a verifier can recompute from a guessed name, a
+ * dictionary of common characters recovers from the badge in a second
+ * (issue 10, finding 11). Who the holder is, a verifier learns from the
+ * certificate's verification page (/v/…, masked name), not from the badge.
+ *
+ * Every URL in the credential, the issuer profile, the JWKS and the status
+ * list is on the configured public origin (getPublicOrigin: XX_PUBLIC_URL,
+ * else http://localhost:PORT), never the request's Host: a forged Host can
+ * neither point a signed badge elsewhere nor poison a shared cache of these
+ * public documents, which are the same whatever the request says.
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey } from 'node:crypto'
+import { createHmac, createPrivateKey, createPublicKey } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { calculateJwkThumbprint, importJWK, SignJWT, type JWK } from 'jose'
 import { CERTIFICATE_NAME_ZH, type CertificateSnapshot, type CertificateType } from '#app/domain/certificates.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
-import { getEnv } from '#app/utils/env.server.ts'
+import { getEnv, getPublicOrigin } from '#app/utils/env.server.ts'
 
 export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2'
 export const OB_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'
@@ -62,10 +73,13 @@ export function issuerKey(): Promise<IssuerKey> {
   return key
 }
 
-/** XX_PUBLIC_URL, else the request's origin, else the local demo. */
-export function publicBase(origin?: string): string {
-  return (getEnv().XX_PUBLIC_URL ?? origin ?? 'http://localhost:3000').replace(/\/+$/, '')
+/** The origin of every Open Badges URL: the configured public origin, whatever the request's Host says. */
+export function publicBase(): string {
+  return getPublicOrigin()
 }
+
+/** How long a status list credential is valid from the moment it is signed (it is signed anew on each request). */
+export const STATUS_LIST_VALIDITY_SECONDS = 24 * 3600
 
 export const issuerIdFor = (base: string) => `${base}/ob/issuer`
 export const statusListUrlFor = (base: string) => `${base}/ob/status/${STATUS_LIST_ID}`
@@ -108,11 +122,6 @@ function opaqueUuid(purpose: string, value: string): string {
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
 }
 
-/** The salted name hash a verifier recomputes: "sha256$" + hex(sha256(name + salt)). */
-export function hashIdentity(value: string, salt: string): string {
-  return `sha256$${createHash('sha256').update(value + salt).digest('hex')}`
-}
-
 const ACHIEVEMENT_TYPE: Record<CertificateType, string> = {
   graduation: 'Diploma',
   completion: 'CertificateOfCompletion',
@@ -133,14 +142,13 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
  * The OpenBadgeCredential of a certificate and its VC-JWT (EdDSA). Works for
  * any status: revocation is told by the status list, not by the credential.
  */
-export async function buildOpenBadgeCredential(certificate: CertificateForBadge, opts: { origin?: string } = {}) {
-  const base = publicBase(opts.origin)
+export async function buildOpenBadgeCredential(certificate: CertificateForBadge) {
+  const base = publicBase()
   const s = certificate.snapshot as CertificateSnapshot
   const typeName = CERTIFICATE_NAME_ZH[certificate.type]
   const issuerName = `${s.countyName}教育局`
   const achievementId = `${base}/ob/achievements/${encodeURIComponent(s.programCode)}/${certificate.type}`
   const hoursResult = s.hours !== null ? `${achievementId}#hours` : null
-  const salt = createHmac('sha256', Buffer.from(getEnv().XX_HMAC_KEY, 'hex')).update(`ob-salt:${certificate.id}`).digest('hex').slice(0, 16)
   const listUrl = statusListUrlFor(base)
   const validFrom = certificate.type === 'graduation' && certificate.verifiedAt ? certificate.verifiedAt : certificate.issuedAt
 
@@ -154,7 +162,6 @@ export async function buildOpenBadgeCredential(certificate: CertificateForBadge,
     credentialSubject: {
       id: opaqueUuid('ob-subject', certificate.enrollmentId),
       type: ['AchievementSubject'],
-      identifier: [{ type: 'IdentityObject', identityType: 'name', hashed: true, identityHash: hashIdentity(s.holderName, salt), salt }],
       achievement: {
         id: achievementId,
         type: ['Achievement'],
@@ -213,9 +220,9 @@ export function readStatusBit(encodedList: string, index: number): 0 | 1 {
   return (bytes[index >> 3]! & (0x80 >> (index & 7))) === 0 ? 0 : 1
 }
 
-/** The signed BitstringStatusListCredential (VC-JWT) with every revoked certificate's bit set. */
-export async function buildStatusListCredential(db: Db | Tx, opts: { origin?: string; now?: Date } = {}) {
-  const base = publicBase(opts.origin)
+/** The signed BitstringStatusListCredential (VC-JWT) with every revoked certificate's bit set, valid for 24 hours from `now`. */
+export async function buildStatusListCredential(db: Db | Tx, opts: { now?: Date } = {}) {
+  const base = publicBase()
   const revoked = await db.certificate.findMany({ where: { status: 'revoked' }, select: { statusListIndex: true } })
   const listUrl = statusListUrlFor(base)
   const now = opts.now ?? new Date()
@@ -225,6 +232,8 @@ export async function buildStatusListCredential(db: Db | Tx, opts: { origin?: st
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer: issuerIdFor(base),
     validFrom: iso(now),
+    // A copy kept by a holder stops being valid a day later: a revocation cannot be hidden behind an old list.
+    validUntil: iso(new Date(now.getTime() + STATUS_LIST_VALIDITY_SECONDS * 1000)),
     credentialSubject: {
       id: `${listUrl}#list`,
       type: 'BitstringStatusList',
@@ -238,6 +247,7 @@ export async function buildStatusListCredential(db: Db | Tx, opts: { origin?: st
     .setIssuer(issuerIdFor(base))
     .setJti(listUrl)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(now.getTime() / 1000) + STATUS_LIST_VALIDITY_SECONDS)
     .sign(key.privateKey)
   return { credential, jwt }
 }

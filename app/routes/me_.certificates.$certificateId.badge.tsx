@@ -9,9 +9,10 @@ import { pageLoad } from '#app/utils/page-errors.server.ts'
 /**
  * GET /me/certificates/:certificateId/badge: the holder's certificate as an
  * Open Badges 3.0 credential (VC-JWT). Only the holder; a certificate that is
- * not theirs, not yet verified or revoked answers 404.
+ * not theirs, not yet verified or revoked answers 404. Its URLs are the
+ * configured public origin's, never the request's Host.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)
-  return downloadResponse(await pageLoad(() => ownBadgeFile(getDb(), user, params.certificateId ?? '', { origin: new URL(request.url).origin })))
+  return downloadResponse(await pageLoad(() => ownBadgeFile(getDb(), user, params.certificateId ?? '')))
 }
