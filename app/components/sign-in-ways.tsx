@@ -89,6 +89,9 @@ export function CardWay() {
   return (
     <div className="card signin-way" data-testid="way-card">
       <h2>{t('signin.way.card')}</h2>
+      <div className="signin-picture">
+        <CardIcon />
+      </div>
       <ol className="signin-steps">
         <li>{t('signin.card.step1')}</li>
         <li>{t('signin.card.step2')}</li>
@@ -138,6 +141,7 @@ export function SmsCodeForms({
           inputMode="tel"
           autoComplete="tel"
           label={t('signin.sms.phone')}
+          hint={t('signin.sms.phoneHint')}
           defaultValue={state.phone ?? ''}
           error={state.error}
           maxLength={20}
@@ -177,6 +181,9 @@ export function SmsCodeForms({
         </button>
       </Form>
       <div className="signin-again">
+        <p className="signin-hint">
+          <strong>{t('signin.sms.noSms')}</strong> {t('signin.sms.noSmsHint')}
+        </p>
         <Form method="post" action={action}>
           {hidden}
           <input type="hidden" name="intent" value={requestIntent} />
