@@ -10,6 +10,7 @@ import './schemas-exemptions.ts'
 import './schemas-enrollment.ts' // registers the people, enrollment and records-of-study schemas
 import './schemas-catalog.ts' // registers the catalog's schemas (GET /programs, /groups/{code})
 import './schemas-certificates.ts' // registers the certificates' schemas
+import { PersonTimesQuery } from './schemas-stats.ts' // registers the statistics' schemas
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` })
 
@@ -362,6 +363,16 @@ export function buildOpenApiDocument(serverUrl?: string) {
           security: [],
           parameters: [{ name: 'verificationCode', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { '200': jsonAnswer('What the verification page shows', 'PublicCertificate'), ...errors('not_found', 'rate_limited') },
+        },
+      },
+      '/api/v1/stats/person-times': {
+        get: {
+          operationId: 'getPersonTimes',
+          summary: 'Person-times (人次), distinct persons, 人学时 and completions, by county, township, school, group or none',
+          description:
+            'Coordinators, bureau users and admins; only what lies in the caller\'s scope is counted (by the person\'s home region or school, or for groupBy=group and major by the class or round). `persons` is distinct in each row and in the totals, never a sum of rows.',
+          parameters: queryParameters(PersonTimesQuery),
+          responses: { '200': jsonAnswer('The figures', 'PersonTimes'), ...errors('unauthenticated', 'forbidden', 'validation_failed') },
         },
       },
       '/api/v1/openapi.json': {

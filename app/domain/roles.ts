@@ -17,6 +17,8 @@ export const PEOPLE_MANAGERS: readonly RoleName[] = ['coordinator', 'admin']
 export const LEARNERS: readonly RoleName[] = ['learner']
 /** The role whose grants may carry canVerifyGraduation (州教育局验印); who verifies where is graduationVerifierPaths (app/models/certificates.server.ts). */
 export const GRADUATION_VERIFIER_ROLES: readonly RoleName[] = ['bureau']
+/** Who reads person-time figures in their scope (the API's stats, dashboards, reports). */
+export const STATS_READERS: readonly RoleName[] = ['coordinator', 'bureau', 'admin']
 /** Who sees the bureau's counts. */
 export const BUREAU_VIEWERS: readonly RoleName[] = ['bureau', 'admin']
 /** Who reads the audit log. */

@@ -1,3 +1,4 @@
+import { bureauStatsEn } from './features/bureau-stats.ts'
 import { certificateBatchesEn } from './features/certificate-batches.ts'
 import { refusalsEn } from './features/refusals.ts'
 import { certificatesEn } from './features/certificates.ts'
@@ -229,5 +230,6 @@ export const en: Record<MessageKey, string> = {
   ...certificatesEn,
   ...certificateBatchesEn,
   ...householdExportEn,
+  ...bureauStatsEn,
   ...notificationsEn,
 }

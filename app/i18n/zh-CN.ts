@@ -1,3 +1,4 @@
+import { bureauStatsZh } from './features/bureau-stats.ts'
 import { certificateBatchesZh } from './features/certificate-batches.ts'
 import { refusalsZh } from './features/refusals.ts'
 import { certificatesZh } from './features/certificates.ts'
@@ -222,6 +223,7 @@ export const zhCN = {
   ...certificatesZh,
   ...certificateBatchesZh,
   ...householdExportZh,
+  ...bureauStatsZh,
   ...errorsZh,
   ...accountsZh,
   ...signInCardsZh,

@@ -13,6 +13,7 @@
 import { CatalogError, type Catalog } from '#app/domain/catalog.ts'
 import { CATALOG_DIR, describeSync, loadCatalog, syncCatalog } from '#app/models/catalog.server.ts'
 import { POLICY_DIR, readPolicyFiles, syncPolicies, type PolicyFile } from '#app/models/policies.server.ts'
+import { readTargetSeeds, syncTargets, TARGETS_FILE } from '#app/models/targets.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 
 /** A program's minutes per 学时 in programs.yaml must agree with its policy file. */
@@ -28,24 +29,28 @@ function checkMinutesPerHour(catalog: Catalog, policies: PolicyFile[]) {
 
 export async function syncContent(
   db: Db,
-  { log = (_: string) => {}, catalogDir = CATALOG_DIR, policyDir = POLICY_DIR, now = new Date() } = {},
+  { log = (_: string) => {}, catalogDir = CATALOG_DIR, policyDir = POLICY_DIR, targetsFile = TARGETS_FILE, now = new Date() } = {},
 ) {
   const catalog = await loadCatalog(catalogDir)
   const policyFiles = await readPolicyFiles(policyDir)
+  const targetSeeds = await readTargetSeeds(targetsFile)
   checkMinutesPerHour(catalog, policyFiles)
-  const { policies, catalog: result } = await db.$transaction(
+  const { policies, catalog: result, targets } = await db.$transaction(
     async (tx) => {
       // Two servers booting at once would both insert the same codes: one sync at a time.
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(522327, 1)')
       const catalogResult = await syncCatalog(tx, catalog, now)
-      return { catalog: catalogResult, policies: await syncPolicies(tx, policyFiles) }
+      const policiesResult = await syncPolicies(tx, policyFiles)
+      // Targets only where absent: the bureau's edits stay (content/targets.yaml).
+      return { catalog: catalogResult, policies: policiesResult, targets: await syncTargets(tx, targetSeeds) }
     },
     { maxWait: 30_000, timeout: 120_000 },
   )
   const changed = Object.values(result).some((c) => c.added + c.updated + c.retired > 0)
   if (changed) for (const line of describeSync(result)) log(line)
   if (policies.added.length) log(`已载入新的学时规则版本：${policies.added.join('、')}`)
-  return { policies, catalog: result }
+  if (targets.added) log(`已载入目标任务 ${targets.added} 项（content/targets.yaml）`)
+  return { policies, catalog: result, targets }
 }
 
 if (process.argv[1]?.endsWith('content-sync.ts')) {
