@@ -52,13 +52,24 @@ export async function recordAudit(db: Db | Tx, e: AuditInput) {
 
 export const AUDIT_PAGE_SIZE = 100
 
+/** The largest id PostgreSQL's bigint holds. */
+const MAX_ID = 2n ** 63n - 1n
+
+/** A page cursor from the query string: a decimal id PostgreSQL can hold, else none (the first page). */
+export function pageCursor(text: string | null | undefined): bigint | null {
+  if (!text || !/^\d{1,19}$/.test(text)) return null
+  const id = BigInt(text)
+  return id <= MAX_ID ? id : null
+}
+
 /**
  * The audit log as its reader may see it: the admin everything, a bureau its
  * own jurisdiction; newest first, a page at a time (`before` = the last id of
  * the previous page), with each actor's username.
  */
 export async function listAuditEvents(db: Db, user: CurrentUser, opts: { before?: string | null } = {}) {
-  const before = opts.before && /^\d+$/.test(opts.before) ? { id: { lt: BigInt(opts.before) } } : {}
+  const cursor = pageCursor(opts.before)
+  const before = cursor !== null ? { id: { lt: cursor } } : {}
   const events = await db.auditEvent.findMany({
     where: { AND: [auditScopeWhere(scopesFor(user, AUDIT_READERS)), before] },
     orderBy: { id: 'desc' },

@@ -9,7 +9,6 @@
  * end and thrown away (up to DRAIN_BYTES), so the browser, still sending,
  * receives the answer instead of a reset connection.
  */
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import { MAX_UPLOAD_BYTES, UploadError } from '#app/models/uploads.server.ts'
 
 /** Room for the text fields and multipart framing beside one full-size file. */
@@ -70,10 +69,18 @@ export function limitedBody(source: ReadableStream<Uint8Array>, max: number) {
 /**
  * Reads a multipart (or urlencoded) form. Files are accepted only in
  * `fileFields` and only up to 10 MB each; other file parts are dropped.
- * Throws UploadError('too_large') for a bigger file or body.
+ * Throws UploadError('too_large') for a bigger file or body, and a 400
+ * Response for a body that is no form at all.
+ *
+ * The multipart body is parsed by the platform's own FormData parser (the
+ * WHATWG one, in undici), which reads quoted parameters as RFC 7578 and
+ * browsers write them: a file named `a=b.jpg` or `IMG;1.jpg` (ordinary phone
+ * photo names) is just a name. Remix's parser split the header on every `=`
+ * and `;`, and such a name was a 500.
  */
 export async function parseUploadForm(request: Request, { fileFields }: { fileFields: readonly string[] }): Promise<FormData> {
-  if (!request.body) return request.formData()
+  // A post with no body is an empty form (the route says what is missing).
+  if (!request.body) return new FormData()
   const body = limitedBody(request.body, MAX_BODY_BYTES)
   const length = Number(request.headers.get('content-length') ?? '0')
   if (length > MAX_BODY_BYTES) {
@@ -81,27 +88,25 @@ export async function parseUploadForm(request: Request, { fileFields }: { fileFi
     throw new UploadError('too_large')
   }
   const limited = new Request(request.url, { method: request.method, headers: request.headers, body: body.stream, duplex: 'half' } as RequestInit)
-  const type = request.headers.get('content-type') ?? ''
-  if (!type.startsWith('multipart/form-data')) {
-    try {
-      return await limited.formData()
-    } catch (error) {
-      if (body.exceeded()) throw new UploadError('too_large')
-      throw error
-    }
-  }
-  const handler = unstable_createMemoryUploadHandler({
-    maxPartSize: MAX_UPLOAD_BYTES,
-    filter: ({ filename, name }) => filename === undefined || fileFields.includes(name),
-  })
+  let parsed: FormData
   try {
-    return await unstable_parseMultipartFormData(limited, handler)
-  } catch (error) {
+    parsed = await limited.formData()
+  } catch {
     // The parser stops reading at the first error; what is still arriving is dropped.
     body.drain()
-    if (error instanceof MaxPartSizeExceededError || error instanceof UploadError || body.exceeded()) throw new UploadError('too_large')
-    throw error
+    if (body.exceeded()) throw new UploadError('too_large')
+    throw new Response('bad_request', { status: 400 })
   }
+  const form = new FormData()
+  for (const [name, value] of parsed.entries()) {
+    if (typeof value === 'string') form.append(name, value)
+    else if (fileFields.includes(name)) {
+      if (value.size > MAX_UPLOAD_BYTES) throw new UploadError('too_large')
+      // Only the base name, as RFC 7578 §4.2 recommends (a browser may send a path).
+      form.append(name, value, value.name.split(/[/\\]/).pop() ?? '')
+    }
+  }
+  return form
 }
 
 /** The file a form field carries, or null when none was chosen (browsers send an empty part). */
