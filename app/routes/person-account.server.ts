@@ -32,7 +32,7 @@ export async function personAccountAction({ request, params, context }: ActionFu
       case 'password-temporary': {
         const mode = intent === 'password-clear' ? 'clear' : 'temporary'
         const { temporaryPassword } = await resetPersonPassword(db, user, { personId, mode, ip: context.ip })
-        return ok(t(mode === 'clear' ? 'account.cleared' : 'account.resetTemporary'), temporaryPassword)
+        return ok(t(mode === 'clear' ? 'account.cleared' : 'account.temporarySet'), temporaryPassword)
       }
       case 'disable':
       case 'enable': {
