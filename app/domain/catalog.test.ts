@@ -10,7 +10,7 @@ const realFiles = (): CatalogFile[] => [
     readdirSync(new URL(`lessons/${course}/`, DIR)).map((name) => ({ file: `lessons/${course}/${name}`, text: readFileSync(new URL(`lessons/${course}/${name}`, DIR), 'utf8') })),
   ),
 ]
-const MEDIA = new URL('../../public/lesson-media/', import.meta.url)
+const MEDIA = new URL('../../content/media/', import.meta.url)
 const realMedia = () => new Map(readdirSync(MEDIA).map((name) => [`/lesson-media/${name}`, statSync(new URL(name, MEDIA)).size]))
 
 const PROGRAMS = `

@@ -36,7 +36,7 @@ function realCatalog() {
     }
   }
   walk('')
-  const mediaDir = path.join(ROOT, 'public/lesson-media')
+  const mediaDir = path.join(ROOT, 'content/media')
   const media = new Map(readdirSync(mediaDir).map((n) => [`/lesson-media/${n}`, statSync(path.join(mediaDir, n)).size]))
   return parseCatalog(files, { media })
 }
