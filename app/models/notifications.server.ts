@@ -9,6 +9,9 @@
  *   gateway is called, and marked sent right after it answers. A worker killed
  *   in between leaves it `sending`; once the lease has passed, the gateway is
  *   asked whether it accepted that outId (SMS): yes → sent, no → pending again.
+ *   A worker sends only within a third of the lease after its claim (the send
+ *   timeout is a third too), so a slow but live worker is never mistaken for a
+ *   dead one: the look-up comes after anything it sent has arrived.
  *   Where it cannot be asked (email, a gateway without look-up), the delivery
  *   becomes failed "结果未知" for the admin, never resent on its own.
  * - Sending re-checks eligibility: disabled account, withdrawn or completed
@@ -396,6 +399,7 @@ export async function deliverOne(db: Db, deliveryId: string, opts: DeliverOption
     FROM c JOIN "Notification" n ON n."id" = c."notificationId" JOIN "User" u ON u."id" = n."userId"
     LEFT JOIN "Person" p ON p."id" = u."personId" LEFT JOIN "NotificationPreference" pr ON pr."userId" = u."id"
     LEFT JOIN "Enrollment" e ON e."id" = n."enrollmentId"`
+  const claimedAtMs = Date.now()
   const c = claimed[0]
   if (!c) return notClaimed(db, deliveryId, now, opts)
 
@@ -403,6 +407,13 @@ export async function deliverOne(db: Db, deliveryId: string, opts: DeliverOption
   if (skip) {
     await db.$executeRaw`UPDATE "NotificationDelivery" SET "status" = 'skipped', "lastError" = ${skip} WHERE "id" = ${deliveryId} AND "status" = 'sending'`
     return { outcome: 'skipped', reason: skip }
+  }
+  // Never put a request on the wire late: past a third of the lease since the claim (a stalled process), the
+  // claim is handed back instead. So by the time the lease runs out and the gateway is asked, what was sent has arrived.
+  if (Date.now() - claimedAtMs > opts.leaseMs / 3) {
+    await db.$executeRaw`UPDATE "NotificationDelivery" SET "status" = 'pending', "claimedAt" = NULL, "attempts" = "attempts" - 1
+      WHERE "id" = ${deliveryId} AND "status" = 'sending' AND "claimedAt" = ${now}`
+    return { outcome: 'wait', at: new Date(), reason: 'stalled_before_send' }
   }
   let result: SendResult
   try {

@@ -35,7 +35,9 @@ async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string
   return Buffer.concat(chunks).toString('utf8')
 }
 
-export async function startSmsStandIn(opts: { port?: number; key?: string; signature?: string; log?: (line: string) => void } = {}): Promise<SmsStandIn> {
+export async function startSmsStandIn(
+  opts: { port?: number; key?: string; signature?: string; log?: (line: string) => void; /** Answer each send after this many ms (a slow gateway, for crash tests). */ delayMs?: number } = {},
+): Promise<SmsStandIn> {
   const key = opts.key ?? 'stand-in-key'
   const signature = opts.signature ?? '乡学'
   const codeToTemplate = new Map((Object.keys(SMS_TEMPLATES) as SmsTemplateId[]).map((t) => [templateCodeFor({ templateCodes: {} }, t), t]))
@@ -57,6 +59,7 @@ export async function startSmsStandIn(opts: { port?: number; key?: string; signa
       if (req.method !== 'POST') return answer(res, 404, { code: 'NotFound' })
       attempts++
       if (req.headers.authorization !== `Bearer ${key}`) return answer(res, 401, { code: 'InvalidAccessKeyId', message: 'bad key' })
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs))
       const body = JSON.parse(await readBody(req)) as { phoneNumbers?: string; signName?: string; templateCode?: string; templateParam?: Record<string, string>; outId?: string }
       if (failures > 0) {
         failures--
