@@ -10,6 +10,7 @@
 import { addYears } from '#app/domain/time.ts'
 import type { OrganizationKind, PriorEducation, RegionLevel, Role } from '#app/generated/prisma/enums.ts'
 import { hashPassword } from '#app/auth/password.server.ts'
+import { backfillAccounts } from '#app/models/accounts.server.ts'
 import { personRow, phoneFields } from '#app/models/people.server.ts'
 import { closeEndedRounds } from '#app/models/rounds.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
@@ -277,6 +278,8 @@ export async function seedDemo(db: Db, { log = (_: string) => {} } = {}) {
   await account('learner.demo', learner.name, [{ role: 'learner' }], { personId: learner.id })
   const teacherPerson = people.find((p) => p.id === demoTeacherId)!
   await account('teacher.demo', teacherPerson.name, [{ role: 'teacher' }], { personId: teacherPerson.id })
+  // Everyone else enrolled gets the account enrollment would have made (no password: SMS code or card).
+  await backfillAccounts(db)
 
   const coordinator = await db.user.findUniqueOrThrow({ where: { username: 'coord.county' }, select: { id: true } })
   const activity = await seedActivity(db, { today, coordinatorId: coordinator.id, faker })

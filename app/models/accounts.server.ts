@@ -90,6 +90,28 @@ export async function ensureAccountFor(tx: Tx | Db, personId: string, actor: Acc
 }
 
 /**
+ * Every person enrolled has an account (DESIGN.md §11): people enrolled before
+ * accounts were made at enrollment (or by the seed, which enrolls in bulk) get
+ * theirs, in batches. Run by npm start after the seed and by the seed itself;
+ * idempotent. Returns how many accounts were created.
+ */
+export async function backfillAccounts(db: Db, opts: { batch?: number } = {}): Promise<number> {
+  let created = 0
+  for (;;) {
+    const people = await db.person.findMany({
+      where: { user: null, enrollments: { some: {} } },
+      orderBy: { id: 'asc' },
+      take: opts.batch ?? 200,
+      select: { id: true },
+    })
+    if (people.length === 0) return created
+    await db.$transaction(async (tx) => {
+      for (const p of people) if ((await ensureAccountFor(tx, p.id, { actorId: null })).created) created++
+    })
+  }
+}
+
+/**
  * Start-up backfill (app/server/start.ts, after the migrations): a person
  * whose phone was stored encrypted but without its look-up HMAC (the key is
  * unknown to SQL, so the migration could not compute it) gets it, and its

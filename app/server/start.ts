@@ -91,11 +91,13 @@ async function main() {
 
   const { getDb } = await import('#app/utils/db.server.ts')
   const { seedIfEmpty, SEED_ACCOUNTS, seedPassword } = await import('#prisma/seed.ts')
-  const { backfillPhoneHmacs } = await import('#app/models/accounts.server.ts')
+  const { backfillAccounts, backfillPhoneHmacs } = await import('#app/models/accounts.server.ts')
   const phones = await backfillPhoneHmacs(getDb())
   if (phones.updated || phones.duplicate) log(`手机号查找索引：补齐 ${phones.updated} 个${phones.duplicate ? `，${phones.duplicate} 个与他人重复未补` : ''}`)
   const seeded = await seedIfEmpty(getDb(), { log })
   if (seeded) log('已创建演示数据：册亨县')
+  const accounts = await backfillAccounts(getDb())
+  if (accounts) log(`已为 ${accounts} 位已报名但还没有账号的学员和教师建立账号（无密码，可用短信验证码或学习卡登录）`)
   const { syncContent } = await import('./content-sync.ts')
   await syncContent(getDb(), { log })
 

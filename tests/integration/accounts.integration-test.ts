@@ -16,7 +16,7 @@ import { hashPassword } from '#app/auth/password.server.ts'
 import { userForSessionToken } from '#app/auth/permissions.server.ts'
 import { validateSessionToken } from '#app/auth/session.server.ts'
 import { maskPhone } from '#app/domain/names.ts'
-import { backfillPhoneHmacs, ensureAccountFor } from '#app/models/accounts.server.ts'
+import { backfillAccounts, backfillPhoneHmacs, ensureAccountFor } from '#app/models/accounts.server.ts'
 import { listPeople } from '#app/models/directory.server.ts'
 import { ENROLL_GROUP_SELECT, enrollPerson, EnrollmentError } from '#app/models/enrollments.server.ts'
 import { phoneFields, registerPerson } from '#app/models/people.server.ts'
@@ -409,4 +409,24 @@ describe('the accounts migration', () => {
       await dropDatabase(adminUrl, name)
     }
   })
+})
+
+test('people enrolled without an account (the seed, data from before accounts) get one each at start-up, once; nobody else does', async () => {
+  const db = getDb()
+  const enrolled = await createPersonIn(db, world.regions.zhelou.id)
+  // Enrolled the way the seed and older data are: a row, no account.
+  await db.enrollment.create({
+    data: { id: newId(), personId: enrolled.id, groupId: world.groups.class.id, programId: world.groups.class.programId, startDate: world.groups.class.startDate },
+  })
+  const registeredOnly = await createPersonIn(db, world.regions.zhelou.id)
+  const before = await db.user.count()
+  expect(await backfillAccounts(db)).toBeGreaterThanOrEqual(1)
+  const account = await db.user.findUniqueOrThrow({ where: { personId: enrolled.id }, include: { roles: true } })
+  expect(account.passwordHash).toBeNull()
+  expect(account.roles.map((r) => r.role)).toEqual(['learner'])
+  expect(await db.user.findUnique({ where: { personId: registeredOnly.id } })).toBeNull()
+  const after = await db.user.count()
+  expect(await backfillAccounts(db)).toBe(0)
+  expect(await db.user.count()).toBe(after)
+  expect(after).toBeGreaterThan(before)
 })
