@@ -14,8 +14,9 @@ export type Bar = { label: string; value: number; href?: string; highlight?: boo
 const fmt = (n: number) => n.toLocaleString('zh-CN')
 
 /** Vertical columns (a trend): one per period, the selected ones in the brand colour. */
-export function ColumnChart({ bars, title, height = 260 }: { bars: Bar[]; title: string; height?: number }) {
-  const width = 640
+export function ColumnChart({ bars, title, height = 240 }: { bars: Bar[]; title: string; height?: number }) {
+  // A narrow viewBox: on a 360 px phone the labels still come out at about 12 px.
+  const width = 480
   const top = 28
   const bottom = 44
   const left = 8
@@ -35,7 +36,7 @@ export function ColumnChart({ bars, title, height = 260 }: { bars: Bar[]; title:
           <>
             <title>{b.title ?? `${b.label}：${fmt(b.value)}`}</title>
             <rect x={x} y={y} width={barW} height={Math.max(h, b.value > 0 ? 2 : 0)} rx="3" fill={b.highlight === false ? '#a9c7b9' : '#1f6f50'} />
-            <text x={x + barW / 2} y={y - 6} textAnchor="middle" fontSize="17" fill="#1c2430">
+            <text x={x + barW / 2} y={y - 6} textAnchor="middle" fontSize="15" fill="#1c2430">
               {b.value > 0 ? fmt(b.value) : ''}
             </text>
             <text x={x + barW / 2} y={height - 16} textAnchor="middle" fontSize="18" fill="#5b6676">
@@ -57,10 +58,10 @@ export function ColumnChart({ bars, title, height = 260 }: { bars: Bar[]; title:
 
 /** Horizontal bars (a comparison): one row per township, school, class…, longest first as given. */
 export function BarList({ bars, title }: { bars: Bar[]; title: string }) {
-  const width = 640
+  const width = 420
   const rowH = 40
-  const labelW = 210
-  const valueW = 90
+  const labelW = 150
+  const valueW = 70
   const height = Math.max(1, bars.length) * rowH + 8
   const max = Math.max(1, ...bars.map((b) => b.value))
   const plotW = width - labelW - valueW
@@ -70,7 +71,7 @@ export function BarList({ bars, title }: { bars: Bar[]; title: string }) {
       {bars.map((b, i) => {
         const y = 4 + i * rowH
         const w = Math.round((b.value / max) * plotW)
-        const label = b.label.length > 11 ? `${b.label.slice(0, 10)}…` : b.label
+        const label = b.label.length > 8 ? `${b.label.slice(0, 7)}…` : b.label
         const body = (
           <>
             <title>{b.title ?? `${b.label}：${fmt(b.value)}`}</title>

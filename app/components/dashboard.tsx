@@ -210,42 +210,46 @@ export function Dashboard({ data, t, action, peoplePath, children }: { data: Das
         </section>
       </div>
 
-      <Table headers={[t(`dashboard.col.${q.groupBy}`), ...FIGURES.map((f) => t(`figure.${f}`))]}>
-        {rows.map((r) => (
-          <tr key={r.key} data-key={r.key}>
-            <td>{r.label}</td>
+      <div className="figures">
+        <Table headers={[t(`dashboard.col.${q.groupBy}`), ...FIGURES.map((f) => t(`figure.${f}`))]}>
+          {rows.map((r) => (
+            <tr key={r.key} data-key={r.key}>
+              <td>{r.label}</td>
+              {FIGURES.map((f) => (
+                <td key={f} className="num">
+                  <a href={drill(METRIC[f], r.key)}>{fmt(r[f])}</a>
+                </td>
+              ))}
+            </tr>
+          ))}
+          <tr className="total-row">
+            <th scope="row">{t('dashboard.total')}</th>
             {FIGURES.map((f) => (
               <td key={f} className="num">
-                <a href={drill(METRIC[f], r.key)}>{fmt(r[f])}</a>
+                <a href={drill(METRIC[f])}>{fmt(data.totals[f])}</a>
               </td>
             ))}
           </tr>
-        ))}
-        <tr className="total-row">
-          <th scope="row">{t('dashboard.total')}</th>
-          {FIGURES.map((f) => (
-            <td key={f} className="num">
-              <a href={drill(METRIC[f])}>{fmt(data.totals[f])}</a>
-            </td>
-          ))}
-        </tr>
-      </Table>
+        </Table>
+      </div>
 
       <h2>{t('dashboard.quarters', { year })}</h2>
-      <Table headers={['', ...FIGURES.map((f) => t(`figure.${f}`))]}>
-        {data.quarters.map((b) => (
-          <tr key={b.key}>
-            <td>
-              <a href={link({ ...q, period: b.key }, action, {})}>{periodLabel(t, b.key)}</a>
-            </td>
-            {FIGURES.map((f) => (
-              <td key={f} className="num">
-                <a href={link({ ...q, period: b.key }, peoplePath, { metric: METRIC[f] })}>{fmt(b.totals[f])}</a>
+      <div className="figures">
+        <Table headers={['', ...FIGURES.map((f) => t(`figure.${f}`))]}>
+          {data.quarters.map((b) => (
+            <tr key={b.key}>
+              <td>
+                <a href={link({ ...q, period: b.key }, action, {})}>{periodLabel(t, b.key)}</a>
               </td>
-            ))}
-          </tr>
-        ))}
-      </Table>
+              {FIGURES.map((f) => (
+                <td key={f} className="num">
+                  <a href={link({ ...q, period: b.key }, peoplePath, { metric: METRIC[f] })}>{fmt(b.totals[f])}</a>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </Table>
+      </div>
 
       <h2>{t('dashboard.targets')}</h2>
       {data.targets.length === 0 ? (

@@ -66,6 +66,9 @@ export default function BureauHome() {
         <Link className="button secondary" to={`/bureau/reports/quarterly?quarter=${quarter}`}>
           {t('dashboard.quarterly')}
         </Link>
+        <Link className="button secondary" to={`/bureau/reports/funding?year=${dashboard.query.period.slice(0, 4)}`}>
+          {t('dashboard.funding')}
+        </Link>
         {canExportHousehold ? (
           <Link className="button secondary" to="/bureau/household-export">
             {t('householdExport.link')}
@@ -73,7 +76,7 @@ export default function BureauHome() {
         ) : null}
       </p>
       <Dashboard data={dashboard} t={t} action="/bureau" peoplePath="/dashboard/people" />
-      <h2>{t('bureau.byTownship')}</h2>
+      <h2>{t('dashboard.register')}</h2>
       <div className="stats">
         {stats.map(([label, value]) => (
           <div className="stat" key={label}>
@@ -82,6 +85,7 @@ export default function BureauHome() {
           </div>
         ))}
       </div>
+      <h3>{t('bureau.byTownship')}</h3>
       <Table headers={[t('bureau.township'), t('bureau.learners'), t('bureau.teachers')]}>
         {overview.byTownship.map((row) => (
           <tr key={row.code}>
