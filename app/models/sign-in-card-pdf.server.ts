@@ -58,14 +58,17 @@ function tidyBreaks(lines: string[]): string[] {
   return out.filter((l) => l.length > 0)
 }
 
-function cutLines(page: PDFPage) {
+/** Dashed cut lines around the first `rows` rows of cards (a last page with fewer cards gets no empty grid). */
+function cutLines(page: PDFPage, rows: number) {
   const dash = { thickness: 0.6, color: CUT, dashArray: [4, 3] }
+  const top = A4.height - MARGIN_Y
+  const bottom = top - rows * CARD_H
   for (let c = 0; c <= COLS; c++) {
     const x = MARGIN_X + c * CARD_W
-    page.drawLine({ start: { x, y: MARGIN_Y - 12 }, end: { x, y: A4.height - MARGIN_Y + 12 }, ...dash })
+    page.drawLine({ start: { x, y: bottom - 12 }, end: { x, y: top + 12 }, ...dash })
   }
-  for (let r = 0; r <= ROWS; r++) {
-    const y = MARGIN_Y + r * CARD_H
+  for (let r = 0; r <= rows; r++) {
+    const y = top - r * CARD_H
     page.drawLine({ start: { x: MARGIN_X - 12, y }, end: { x: A4.width - MARGIN_X + 12, y }, ...dash })
   }
 }
@@ -114,8 +117,9 @@ export async function renderCardsPdf(cards: readonly PrintableCard[], opts: { ti
   const bold = fonts.bold!
   for (let start = 0; start < Math.max(cards.length, 1); start += CARDS_PER_PAGE) {
     const page = doc.addPage([A4.width, A4.height])
-    cutLines(page)
-    cards.slice(start, start + CARDS_PER_PAGE).forEach((card, i) => drawCard(page, card, i, { regular: fonts.regular, bold }))
+    const onPage = cards.slice(start, start + CARDS_PER_PAGE)
+    cutLines(page, Math.max(1, Math.ceil(onPage.length / COLS)))
+    onPage.forEach((card, i) => drawCard(page, card, i, { regular: fonts.regular, bold }))
   }
   return doc.save({ useObjectStreams: true })
 }

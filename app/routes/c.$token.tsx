@@ -10,8 +10,12 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cardCss }]
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'cards.page.title') }, { name: 'robots', content: 'noindex' }]
 
-/** The URL holds the card's secret: never sent on as a Referer, never cached. */
-export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' })
+/**
+ * The URL holds the card's secret: never cached. (It goes nowhere else: the
+ * app's Referrer-Policy is same-origin. Not no-referrer: with it a browser
+ * sends `Origin: null` on the form's POST, which Remix refuses as CSRF.)
+ */
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
 
 type PageState = { state: 'ok'; maskedName: string; groupLine: string } | { state: 'invalid' } | { state: 'locked'; minutes: number }
 

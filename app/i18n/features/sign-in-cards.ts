@@ -11,7 +11,7 @@ export const signInCardsZh = {
 
   'cards.page.title': '扫卡登录',
   'cards.page.for': '这是 {name} 的学习卡',
-  'cards.page.notYou': '不是您的卡？请不要登录，把卡还给老师。',
+  'cards.page.notYou': '不是您的卡？请不要登录。',
   'cards.page.submit': '登录',
   'cards.page.invalidTitle': '这张学习卡不能用',
   'cards.page.invalid': '这张卡已作废或不存在。请找培训管理员（老师）补一张新卡。',
@@ -68,7 +68,7 @@ export const signInCardsEn: Record<keyof typeof signInCardsZh, string> = {
 
   'cards.page.title': 'Sign in with your card',
   'cards.page.for': 'This is {name}’s sign-in card',
-  'cards.page.notYou': 'Not your card? Do not sign in; give it back to the teacher.',
+  'cards.page.notYou': 'Not your card? Do not sign in.',
   'cards.page.submit': 'Sign in',
   'cards.page.invalidTitle': 'This card cannot be used',
   'cards.page.invalid': 'This card has been revoked or does not exist. Ask your coordinator (teacher) for a new card.',
