@@ -4,15 +4,18 @@ import { Form } from '@remix-run/react'
 import type { z } from 'zod'
 import { conformProps, Field, SelectField } from '#app/components/ui/field.tsx'
 import { groupFormSchema } from '#app/domain/catalog-forms.ts'
+import { ROUND_TAGS } from '#app/domain/rounds.ts'
 import { useT } from '#app/utils/i18n.ts'
 
 type Option = { id: string; code: string; name: string }
 type Shape = z.input<ReturnType<typeof groupFormSchema>>
+/** A teacher-training course a round may take as an online module. */
+type ModuleOption = Option & { lessons: number; hours: number }
 export type GroupFormProps = {
   mode: 'create' | 'update'
   kind: 'class' | 'round'
-  options: { majors: Option[]; regions: (Option & { path: string })[]; organizations: Option[] }
-  defaultValue: Partial<Record<keyof Shape, string>>
+  options: { majors: Option[]; regions: (Option & { path: string })[]; organizations: Option[]; modules: ModuleOption[] }
+  defaultValue: Partial<Record<Exclude<keyof Shape, 'courseIds' | 'tags'>, string>> & { courseIds?: string[]; tags?: string[] }
   lastResult?: SubmissionResult<string[]> | null
   submitLabel: string
 }
@@ -99,6 +102,71 @@ export function GroupForm({ mode, kind, options, defaultValue, lastResult, submi
           {...conformProps(getInputProps(fields.requiredHours, { type: 'text' }))}
           id={fields.requiredHours.id}
         />
+      ) : null}
+      {kind === 'round' ? (
+        <>
+          <fieldset className="card" aria-describedby={form.allErrors.plan ? `${form.id}-plan-error` : undefined}>
+            <legend>{t('rounds.form.programme')}</legend>
+            <p className="hint">{t('rounds.form.programmeHint')}</p>
+            <div className="row">
+              {(
+                [
+                  ['plannedConcentratedHours', 'rounds.form.plannedConcentrated'],
+                  ['plannedOnlineHours', 'rounds.form.plannedOnline'],
+                  ['plannedSchoolBasedHours', 'rounds.form.plannedSchoolBased'],
+                ] as const
+              ).map(([name, label]) => (
+                <Field
+                  key={name}
+                  label={t(label)}
+                  error={fields[name].errors}
+                  inputMode="decimal"
+                  {...conformProps(getInputProps(fields[name], { type: 'text' }))}
+                  id={fields[name].id}
+                />
+              ))}
+            </div>
+            {form.allErrors.plan?.length ? (
+              <p className="field-error" role="alert" id={`${form.id}-plan-error`}>
+                {form.allErrors.plan[0]}
+              </p>
+            ) : null}
+            <fieldset className="plain" id={fields.courseIds.id}>
+              <legend>
+                <strong>{t('rounds.form.modules')}</strong>
+              </legend>
+              <div className="hint">{t('rounds.form.modulesHint')}</div>
+              {options.modules.length === 0 ? <p className="muted">{t('rounds.form.noModules')}</p> : null}
+              {options.modules.map((m) => (
+                <label key={m.id} className="check">
+                  <input type="checkbox" name={fields.courseIds.name} value={m.id} defaultChecked={defaultValue.courseIds?.includes(m.id)} />{' '}
+                  {t('rounds.form.moduleLine', { name: m.name, code: m.code, lessons: m.lessons, hours: m.hours.toFixed(1) })}
+                </label>
+              ))}
+              {fields.courseIds.errors?.length ? (
+                <p className="field-error" role="alert">
+                  {fields.courseIds.errors[0]}
+                </p>
+              ) : null}
+            </fieldset>
+          </fieldset>
+          <fieldset className="card" id={fields.tags.id}>
+            <legend>{t('rounds.tags')}</legend>
+            <div className="hint">{t('rounds.form.tagsHint')}</div>
+            <div className="row">
+              {ROUND_TAGS.map((tag) => (
+                <label key={tag} className="check">
+                  <input type="checkbox" name={fields.tags.name} value={tag} defaultChecked={defaultValue.tags?.includes(tag)} /> {t(`rounds.tag.${tag}`)}
+                </label>
+              ))}
+            </div>
+            {fields.tags.errors?.length ? (
+              <p className="field-error" role="alert">
+                {fields.tags.errors[0]}
+              </p>
+            ) : null}
+          </fieldset>
+        </>
       ) : null}
       <button type="submit" className="block">
         {submitLabel}

@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { T } from '#app/i18n/index.ts'
 import { CODE, COURSE_KINDS, TASK_KINDS } from './catalog-codes.ts'
+import { planProblem, ROUND_TAGS } from './rounds.ts'
 import { isIsoDate } from './time.ts'
 
 /** Group codes: letters, digits and "-", stored upper-case (CH2026-ZZ01). */
@@ -16,6 +17,12 @@ const oneDecimal = (n: number) => Math.abs(n * 10 - Math.round(n * 10)) < 1e-9
 
 export function groupFormSchema(t: T, opts: { creating: boolean }) {
   const date = z.string({ error: t('catalog.error.dateInvalid') }).refine(isIsoDate, t('catalog.error.dateInvalid'))
+  const plannedHours = z.coerce
+    .number({ error: t('rounds.error.hoursInvalid') })
+    .min(0, t('rounds.error.hoursInvalid'))
+    .max(1000, t('rounds.error.hoursInvalid'))
+    .refine(oneDecimal, t('rounds.error.hoursInvalid'))
+    .optional()
   return z
     .object({
       intent: z.literal(opts.creating ? 'create' : 'update'),
@@ -40,6 +47,12 @@ export function groupFormSchema(t: T, opts: { creating: boolean }) {
         .refine(oneDecimal, t('catalog.error.hoursInvalid'))
         .optional(),
       template: z.string().optional(),
+      // A round's programme (rounds only; app/domain/rounds.ts): online modules, planned 学时 per kind, tags.
+      courseIds: z.array(z.string().min(1)),
+      plannedConcentratedHours: plannedHours,
+      plannedOnlineHours: plannedHours,
+      plannedSchoolBasedHours: plannedHours,
+      tags: z.array(z.enum(ROUND_TAGS, { error: t('rounds.error.tagUnknown') })),
     })
     .superRefine((v, ctx) => {
       if (v.kind === 'class' && !v.majorId) ctx.addIssue({ code: 'custom', path: ['majorId'], message: t('catalog.error.majorRequired') })
@@ -47,7 +60,17 @@ export function groupFormSchema(t: T, opts: { creating: boolean }) {
       if (v.endDate && v.startDate && v.endDate < v.startDate) {
         ctx.addIssue({ code: 'custom', path: ['endDate'], message: t('catalog.error.endBeforeStart') })
       }
+      // The sum is checked here when the requirement is on the form; the server checks it always (and the modules' lessons).
+      if (v.kind === 'round' && v.requiredHours !== undefined) {
+        const problem = planProblem({ requiredHours: v.requiredHours, planned: plannedOf(v), availableOnlineHours: Infinity })
+        if (problem?.code === 'plan_sum') ctx.addIssue({ code: 'custom', path: ['plan'], message: t('rounds.error.planSum', { total: problem.total, required: problem.required }) })
+      }
     })
+}
+
+/** The form's planned 学时 per kind (null: left empty). */
+export function plannedOf(v: { plannedConcentratedHours?: number; plannedOnlineHours?: number; plannedSchoolBasedHours?: number }) {
+  return { concentrated: v.plannedConcentratedHours ?? null, online: v.plannedOnlineHours ?? null, school_based: v.plannedSchoolBasedHours ?? null }
 }
 
 export type GroupForm = z.output<ReturnType<typeof groupFormSchema>>

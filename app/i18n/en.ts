@@ -13,6 +13,7 @@ import { progressEn } from './features/progress.ts'
 import { recordsEn } from './features/records.ts'
 import { errorsEn } from './features/errors.ts'
 import { accountsEn } from './features/accounts.ts'
+import { roundsEn } from './features/rounds.ts'
 import { signInCardsEn } from './features/sign-in-cards.ts'
 import { apiTokensEn } from './features/api-tokens.ts'
 import type { MessageKey } from './zh-CN.ts'
@@ -220,6 +221,7 @@ export const en: Record<MessageKey, string> = {
   ...recordsEn,
   ...errorsEn,
   ...accountsEn,
+  ...roundsEn,
   ...signInCardsEn,
   ...apiTokensEn,
   ...refusalsEn,

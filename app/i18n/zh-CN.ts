@@ -13,6 +13,7 @@ import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
 import { errorsZh } from './features/errors.ts'
 import { accountsZh } from './features/accounts.ts'
+import { roundsZh } from './features/rounds.ts'
 import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
 import { notificationsZh } from './features/notifications.ts'
@@ -226,6 +227,7 @@ export const zhCN = {
   ...bureauStatsZh,
   ...errorsZh,
   ...accountsZh,
+  ...roundsZh,
   ...signInCardsZh,
   ...refusalsZh,
   ...apiTokensZh,

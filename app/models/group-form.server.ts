@@ -5,7 +5,8 @@
  * created or saved (app/models/groups.server.ts).
  */
 import { regionScopeWhere, type Scope } from '#app/models/access.server.ts'
-import type { GroupForm } from '#app/domain/catalog-forms.ts'
+import { plannedOf, type GroupForm } from '#app/domain/catalog-forms.ts'
+import { hasProgramme, normalizeRoundTags, planProblem, templateProgramme } from '#app/domain/rounds.ts'
 import type { T } from '#app/i18n/index.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { listRoundTemplates } from './catalog.server.ts'
@@ -13,7 +14,7 @@ import { createGroup, updateGroup, type GroupInput } from './groups.server.ts'
 
 export async function groupFormOptions(db: Db, scopes: Scope[]) {
   const regionWhere = regionScopeWhere(scopes)
-  const [majors, regions, organizations, templates] = await Promise.all([
+  const [majors, regions, organizations, templates, courses] = await Promise.all([
     db.major.findMany({ where: { retiredAt: null }, orderBy: { code: 'asc' }, select: { id: true, code: true, name: true } }),
     db.region.findMany({
       where: { AND: [regionWhere, { level: { in: ['county', 'township', 'village'] } }] },
@@ -22,8 +23,32 @@ export async function groupFormOptions(db: Db, scopes: Scope[]) {
     }),
     db.organization.findMany({ where: { region: regionWhere }, orderBy: { code: 'asc' }, select: { id: true, code: true, name: true } }),
     listRoundTemplates(),
+    // A round's online modules: the current teacher-training courses.
+    db.course.findMany({
+      where: { retiredAt: null, program: { code: 'teacher-training' } },
+      orderBy: { code: 'asc' },
+      select: { id: true, code: true, name: true, program: { select: { minutesPerHour: true } }, lessons: { where: { retiredAt: null }, select: { nominalMinutes: true } } },
+    }),
   ])
-  return { majors, regions, organizations, templates }
+  const modules = courses.map((c) => {
+    const minutes = c.lessons.reduce((sum, l) => sum + l.nominalMinutes, 0)
+    return { id: c.id, code: c.code, name: c.name, lessons: c.lessons.length, hours: Math.floor((minutes / c.program.minutesPerHour) * 10) / 10, minutes, minutesPerHour: c.program.minutesPerHour }
+  })
+  return { majors, regions, organizations, templates, modules }
+}
+
+/** A template's programme as form values: planned 学时 per kind and its online modules (those that exist). */
+export function templateDefaults(options: GroupFormOptions, templateCode: string) {
+  const template = options.templates.find((x) => x.code === templateCode)
+  if (!template?.sessions) return {}
+  const { planned, courseCodes } = templateProgramme(template.sessions)
+  const text = (h: number | null) => (h === null ? undefined : String(h))
+  return {
+    plannedConcentratedHours: text(planned.concentrated),
+    plannedOnlineHours: text(planned.online),
+    plannedSchoolBasedHours: text(planned.school_based),
+    courseIds: courseCodes.flatMap((code) => options.modules.filter((m) => m.code === code).map((m) => m.id)),
+  }
 }
 
 export type GroupFormOptions = Awaited<ReturnType<typeof groupFormOptions>>
@@ -47,6 +72,9 @@ export async function resolveGroupInput(
   if (value.kind === 'class' && !options.majors.some((m) => m.id === value.majorId)) errors.majorId = [t('catalog.error.majorRequired')]
   const template = value.kind === 'round' && value.template ? options.templates.find((x) => x.code === value.template) : undefined
   if (value.kind === 'round' && value.template && !template) errors.template = [t('catalog.error.templateUnknown')]
+  const courseIds = value.kind === 'round' ? [...new Set(value.courseIds)] : []
+  const modules = courseIds.map((id) => options.modules.find((m) => m.id === id))
+  if (modules.some((m) => !m)) errors.courseIds = [t('rounds.error.moduleUnknown')]
   if (Object.keys(errors).length) return { errors }
 
   const program = await db.program.findUniqueOrThrow({
@@ -55,6 +83,15 @@ export async function resolveGroupInput(
   })
   const endDate = value.kind === 'round' ? (value.endDate ?? addDays(value.startDate, template!.days - 1)) : null
   const hours = value.kind === 'round' ? (value.requiredHours ?? template?.requiredHours ?? 40) : null
+  // A round's programme: the three kinds add up to its 学时, and the modules can yield the online ones.
+  const planned = value.kind === 'round' ? plannedOf(value) : { concentrated: null, online: null, school_based: null }
+  const available = modules.reduce((sum, m) => sum + m!.minutes / m!.minutesPerHour, 0)
+  const problem = hours === null ? null : planProblem({ requiredHours: hours, planned, availableOnlineHours: available })
+  if (problem?.code === 'plan_sum') return { errors: { plan: [t('rounds.error.planSum', { total: problem.total, required: problem.required })] } }
+  if (problem?.code === 'online_modules_short') {
+    return { errors: { plannedOnlineHours: [t('rounds.error.onlineShort', { available: problem.available, planned: problem.planned })] } }
+  }
+  const minutes = (h: number | null) => (h === null || !hasProgramme(planned) ? null : Math.round(h * program.minutesPerHour))
   return {
     input: {
       programId: program.id,
@@ -65,6 +102,12 @@ export async function resolveGroupInput(
       startDate: day(value.startDate),
       endDate: endDate ? day(endDate) : null,
       requiredMinutes: hours === null ? null : Math.round(hours * program.minutesPerHour),
+      // A kind left empty in a programme is planned at 0.
+      plannedConcentratedMinutes: minutes(planned.concentrated ?? 0),
+      plannedOnlineMinutes: minutes(planned.online ?? 0),
+      plannedSchoolBasedMinutes: minutes(planned.school_based ?? 0),
+      tags: value.kind === 'round' ? normalizeRoundTags(value.tags) : [],
+      courseIds,
     },
   }
 }

@@ -69,6 +69,11 @@ const GROUP_EDIT_SELECT = {
   startDate: true,
   endDate: true,
   requiredMinutes: true,
+  plannedConcentratedMinutes: true,
+  plannedOnlineMinutes: true,
+  plannedSchoolBasedMinutes: true,
+  tags: true,
+  roundCourses: { orderBy: { position: 'asc' as const }, select: { courseId: true } },
   program: { select: { minutesPerHour: true } },
   _count: { select: { enrollments: { where: { status: 'active' as const } } } },
 } satisfies Prisma.GroupSelect
@@ -90,6 +95,35 @@ export type GroupInput = {
   startDate: Date
   endDate: Date | null
   requiredMinutes: number | null
+  /** A round's programme and tags (classes: null and []): planned minutes per kind, tags, online modules in order. */
+  plannedConcentratedMinutes: number | null
+  plannedOnlineMinutes: number | null
+  plannedSchoolBasedMinutes: number | null
+  tags: string[]
+  courseIds: string[]
+}
+
+/** What the audit records of a round's programme, next to groupAudit. */
+const programmeAudit = (
+  g: {
+    plannedConcentratedMinutes: number | null
+    plannedOnlineMinutes: number | null
+    plannedSchoolBasedMinutes: number | null
+    tags: string[]
+  },
+  courseIds: string[],
+) => ({
+  plannedConcentratedMinutes: g.plannedConcentratedMinutes,
+  plannedOnlineMinutes: g.plannedOnlineMinutes,
+  plannedSchoolBasedMinutes: g.plannedSchoolBasedMinutes,
+  tags: g.tags,
+  courseIds,
+})
+
+/** Replaces a round's online modules (RoundCourse) with `courseIds`, in that order. */
+async function setRoundCourses(tx: Tx, groupId: string, courseIds: string[]) {
+  await tx.roundCourse.deleteMany({ where: { groupId } })
+  if (courseIds.length) await tx.roundCourse.createMany({ data: courseIds.map((courseId, position) => ({ groupId, courseId, position })) })
 }
 
 const groupAudit = (g: {
@@ -118,13 +152,15 @@ const groupAudit = (g: {
 export async function createGroup(db: Db, input: GroupInput & { code: string; kind: 'class' | 'round'; programId: string }, actor: Actor) {
   try {
     return await db.$transaction(async (tx) => {
-      const group = await tx.group.create({ data: { id: newId(), ...input }, include: { region: { select: { path: true } } } })
+      const { courseIds, ...row } = input
+      const group = await tx.group.create({ data: { id: newId(), ...row }, include: { region: { select: { path: true } } } })
+      await setRoundCourses(tx, group.id, courseIds)
       await recordAudit(tx, {
         actorId: actor.id,
         action: 'group.create',
         entityType: 'Group',
         entityId: group.id,
-        after: groupAudit(group),
+        after: { ...groupAudit(group), ...programmeAudit(group, courseIds) },
         ip: actor.ip,
         scopePath: group.region.path,
       })
@@ -136,21 +172,38 @@ export async function createGroup(db: Db, input: GroupInput & { code: string; ki
   }
 }
 
-/** Changes a class or round (its code and kind stay); the major only while nobody is enrolled. */
+/**
+ * Changes a class or round (its code and kind stay); the major only while nobody is enrolled. A
+ * round's active enrollments run to its new end date (closed ones keep theirs).
+ */
 export async function updateGroup(db: Db, groupId: string, input: GroupInput, actor: Actor) {
   return db.$transaction(async (tx) => {
-    const before = await tx.group.findUniqueOrThrow({ where: { id: groupId } })
+    const before = await tx.group.findUniqueOrThrow({
+      where: { id: groupId },
+      include: { roundCourses: { orderBy: { position: 'asc' }, select: { courseId: true } } },
+    })
     if (before.majorId !== input.majorId && (await tx.enrollment.count({ where: { groupId, status: 'active' } })) > 0) {
       throw new CatalogEditError('major_locked')
     }
-    const after = await tx.group.update({ where: { id: groupId }, data: input, include: { region: { select: { path: true } } } })
+    const { courseIds, ...row } = input
+    const after = await tx.group.update({ where: { id: groupId }, data: row, include: { region: { select: { path: true } } } })
+    await setRoundCourses(tx, groupId, courseIds)
+    if (after.kind === 'round' && after.endDate?.getTime() !== before.endDate?.getTime()) {
+      await tx.enrollment.updateMany({ where: { groupId, status: 'active' }, data: { periodEnd: after.endDate } })
+    }
     await recordAudit(tx, {
       actorId: actor.id,
       action: 'group.update',
       entityType: 'Group',
       entityId: groupId,
-      before: groupAudit(before),
-      after: groupAudit(after),
+      before: {
+        ...groupAudit(before),
+        ...programmeAudit(
+          before,
+          before.roundCourses.map((c) => c.courseId),
+        ),
+      },
+      after: { ...groupAudit(after), ...programmeAudit(after, courseIds) },
       ip: actor.ip,
       scopePath: after.region.path,
     })

@@ -12,6 +12,7 @@
  * crash never loses a second the page was told about.
  */
 import { decideCredit, lessonCapSeconds, type CreditReason, type Presence } from '#app/domain/online-credit.ts'
+import { roundHasEnded } from '#app/domain/rounds.ts'
 import { beijingDate, dateOnly } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
@@ -33,7 +34,7 @@ export class OnlineError extends Error {
 
 const CACHE_MS = 60_000
 
-type LessonInfo = { id: string; programId: string; nominalMinutes: number }
+type LessonInfo = { id: string; programId: string; courseId: string; nominalMinutes: number }
 const lessonCache = new Map<string, { info: LessonInfo | null; until: number }>()
 
 /** A lesson's program and nominal length (cached a minute; retired lessons credit nothing). */
@@ -41,7 +42,7 @@ async function lessonInfo(db: Db, lessonId: string): Promise<LessonInfo | null> 
   const hit = lessonCache.get(lessonId)
   if (hit && hit.until > Date.now()) return hit.info
   const rows = await db.$queryRaw<LessonInfo[]>`
-    SELECT l."id", c."programId", l."nominalMinutes"
+    SELECT l."id", c."programId", l."courseId", l."nominalMinutes"
     FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId"
     WHERE l."id" = ${lessonId} AND l."retiredAt" IS NULL AND c."retiredAt" IS NULL`
   const info = rows[0] ?? null
@@ -91,28 +92,34 @@ type TotalsRow = {
 
 /**
  * Presence, today's totals and the active enrollment of (person, lesson,
- * day, program) tuples, one row per tuple in order; one snapshot. Concurrent
- * beats' reads are coalesced into one statement (app/utils/pg-batch.server.ts).
+ * day, program, course) tuples, one row per tuple in order; one snapshot.
+ * Concurrent beats' reads are coalesced into one statement
+ * (app/utils/pg-batch.server.ts). The enrollment credited is an active one of
+ * the lesson's program, not of a round that has ended, and among a teacher's
+ * rounds the one whose programme has the lesson's course (else the newest).
  */
 const READ_SQL = `
   SELECT k."i", p."tabToken", p."lessonId", p."lastSeq", p."lastBeatAt", p."lastSentAt",
     e."id" AS "enrollmentId", e."policyVersion",
     (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = k."person" AND c."day" = k."day") AS "personSeconds",
     (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = k."person" AND c."lessonId" = k."lesson" AND c."day" = k."day") AS "lessonSeconds"
-  FROM unnest($1::text[], $2::text[], $3::date[], $4::text[]) WITH ORDINALITY AS k("person", "lesson", "day", "program", "i")
+  FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[]) WITH ORDINALITY AS k("person", "lesson", "day", "program", "course", "i")
   LEFT JOIN "OnlinePresence" p ON p."personId" = k."person"
-  LEFT JOIN LATERAL (SELECT "id", "policyVersion" FROM "Enrollment" WHERE "personId" = k."person" AND "programId" = k."program" AND "status" = 'active'
-                     ORDER BY "createdAt" DESC LIMIT 1) e ON true
+  LEFT JOIN LATERAL (SELECT x."id", x."policyVersion" FROM "Enrollment" x JOIN "Group" g ON g."id" = x."groupId"
+                     WHERE x."personId" = k."person" AND x."programId" = k."program" AND x."status" = 'active'
+                       AND (g."kind" <> 'round' OR g."endDate" IS NULL OR g."endDate" >= k."day")
+                     ORDER BY EXISTS (SELECT 1 FROM "RoundCourse" rc WHERE rc."groupId" = x."groupId" AND rc."courseId" = k."course") DESC, x."createdAt" DESC
+                     LIMIT 1) e ON true
   ORDER BY k."i"`
 
-type ReadKey = { personId: string; lessonId: string; day: string; programId: string }
+type ReadKey = { personId: string; lessonId: string; day: string; programId: string; courseId: string }
 
 const readTotals = createBatcher<ReadKey, TotalsRow>({
   run: async (keys) => {
     const { rows } = await getPool().query<TotalsRow>({
       name: 'xx_heartbeat_read',
       text: READ_SQL,
-      values: [keys.map((k) => k.personId), keys.map((k) => k.lessonId), keys.map((k) => k.day), keys.map((k) => k.programId)],
+      values: [keys.map((k) => k.personId), keys.map((k) => k.lessonId), keys.map((k) => k.day), keys.map((k) => k.programId), keys.map((k) => k.courseId)],
     })
     return rows
   },
@@ -215,7 +222,7 @@ export async function recordHeartbeat(db: Db, beat: HeartbeatInput): Promise<Hea
   if (!lesson) throw new OnlineError('lesson_not_found', '找不到这节课')
   const day = beijingDate(beat.now)
   for (let attempt = 0; attempt < 20; attempt++) {
-    const totals = await readTotals({ personId: beat.personId, lessonId: lesson.id, day, programId: lesson.programId })
+    const totals = await readTotals({ personId: beat.personId, lessonId: lesson.id, day, programId: lesson.programId, courseId: lesson.courseId })
     if (!totals.enrollmentId) throw new OnlineError('no_active_enrollment', '你没有参加这门课所属的培训，不能计时')
     const presence: Presence | null =
       totals.tabToken !== null
@@ -308,38 +315,71 @@ export async function lessonSecondsOn(db: Db | Tx, personId: string, day: string
 /** Whole minutes shown for credited seconds (the same rounding the ledger uses). */
 export { onlineMinutes }
 
-/** The programs the person is actively enrolled in. */
-async function activeProgramIds(db: Db | Tx, personId: string): Promise<string[]> {
-  const rows = await db.enrollment.findMany({ where: { personId, status: 'active' }, select: { programId: true }, distinct: ['programId'] })
-  return rows.map((r) => r.programId)
-}
-
-/** Courses with their lessons, of the person's active programs, with today's credited seconds per lesson. */
-export async function listLessonsForPerson(db: Db, personId: string, today: string) {
-  const programIds = await activeProgramIds(db, personId)
-  if (programIds.length === 0) return []
-  const courses = await db.course.findMany({
-    where: { programId: { in: programIds }, retiredAt: null, lessons: { some: { retiredAt: null } } },
-    orderBy: [{ code: 'asc' }],
+/**
+ * Where the person's online lessons come from, as of `today`: the programs of their active classes
+ * (every course of the program) and their current rounds (the courses of each round's programme,
+ * never the whole program: teacher lessons are listed by round). A round that has ended offers
+ * nothing, closed or not.
+ */
+async function lessonSources(db: Db | Tx, personId: string, today: string) {
+  const active = await db.enrollment.findMany({
+    where: { personId, status: 'active' },
+    orderBy: [{ startDate: 'asc' }, { createdAt: 'asc' }],
     select: {
-      id: true,
-      name: true,
-      lessons: { where: { retiredAt: null }, orderBy: [{ position: 'asc' }, { code: 'asc' }], select: { id: true, title: true, nominalMinutes: true } },
+      programId: true,
+      group: { select: { id: true, name: true, kind: true, endDate: true, roundCourses: { orderBy: { position: 'asc' }, select: { courseId: true } } } },
     },
   })
-  const seconds = await lessonSecondsOn(db, personId, today)
-  return courses.map((c) => ({
+  const programIds = [...new Set(active.filter((e) => e.group.kind !== 'round').map((e) => e.programId))]
+  const rounds = active
+    .filter((e) => e.group.kind === 'round' && !roundHasEnded(e.group.endDate ? beijingDate(e.group.endDate) : null, today))
+    .map((e) => ({ id: e.group.id, name: e.group.name, courseIds: e.group.roundCourses.map((rc) => rc.courseId) }))
+  return { programIds, rounds }
+}
+
+const LESSON_COURSE_SELECT = {
+  id: true,
+  name: true,
+  lessons: { where: { retiredAt: null }, orderBy: [{ position: 'asc' as const }, { code: 'asc' as const }], select: { id: true, title: true, nominalMinutes: true } },
+}
+
+/**
+ * The person's online lessons with today's credited minutes per lesson, in sections: one per
+ * current round (its modules, in the programme's order) and one for the programs of their classes
+ * (`round` null). Sections without lessons are left out.
+ */
+export async function listLessonsForPerson(db: Db, personId: string, today: string) {
+  const { programIds, rounds } = await lessonSources(db, personId, today)
+  const roundCourseIds = [...new Set(rounds.flatMap((r) => r.courseIds))]
+  if (programIds.length === 0 && roundCourseIds.length === 0) return []
+  const live = { retiredAt: null, lessons: { some: { retiredAt: null } } }
+  const [programCourses, moduleCourses, seconds] = await Promise.all([
+    programIds.length === 0
+      ? Promise.resolve([])
+      : db.course.findMany({ where: { programId: { in: programIds }, ...live }, orderBy: [{ code: 'asc' }], select: LESSON_COURSE_SELECT }),
+    roundCourseIds.length === 0 ? Promise.resolve([]) : db.course.findMany({ where: { id: { in: roundCourseIds }, ...live }, select: LESSON_COURSE_SELECT }),
+    lessonSecondsOn(db, personId, today),
+  ])
+  const view = (c: (typeof programCourses)[number]) => ({
     id: c.id,
     name: c.name,
     lessons: c.lessons.map((l) => ({ ...l, minutesToday: onlineMinutes(seconds.get(l.id) ?? 0) })),
+  })
+  const moduleById = new Map(moduleCourses.map((c) => [c.id, c]))
+  const sections: { round: { id: string; name: string } | null; courses: ReturnType<typeof view>[] }[] = rounds.map((r) => ({
+    round: { id: r.id, name: r.name },
+    courses: r.courseIds.flatMap((id) => (moduleById.has(id) ? [view(moduleById.get(id)!)] : [])),
   }))
+  sections.push({ round: null, courses: programCourses.map(view) })
+  return sections.filter((section) => section.courses.length > 0)
 }
 
-/** One lesson, when it belongs to one of the person's active programs (null otherwise: a 404). */
+/** One lesson, when the person's lesson list offers it (an active class's program, a current round's module; null otherwise: a 404). */
 export async function findLessonForPerson(db: Db, personId: string, lessonId: string, today: string) {
-  const programIds = await activeProgramIds(db, personId)
+  const { programIds, rounds } = await lessonSources(db, personId, today)
+  const courseIds = [...new Set(rounds.flatMap((r) => r.courseIds))]
   const lesson = await db.lesson.findFirst({
-    where: { id: lessonId, retiredAt: null, course: { retiredAt: null, programId: { in: programIds } } },
+    where: { id: lessonId, retiredAt: null, course: { retiredAt: null, OR: [{ programId: { in: programIds } }, { id: { in: courseIds } }] } },
     select: { id: true, title: true, content: true, nominalMinutes: true, course: { select: { id: true, name: true } } },
   })
   if (!lesson) return null

@@ -7,12 +7,14 @@ import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
 import { conformProps, Field } from '#app/components/ui/field.tsx'
 import { Table } from '#app/components/ui/table.tsx'
+import { RoundProgrammeCard } from '#app/components/round-programme.tsx'
 import { minutesToHours } from '#app/domain/requirements.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate, dateOnly, formatDate, formatInstant, isIsoDate } from '#app/domain/time.ts'
 import type { T } from '#app/i18n/index.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { AttendanceError, createSession, findScheduleGroup, groupScheduleCheck, listSessionsOfGroup } from '#app/models/attendance.server.ts'
+import { roundProgramme } from '#app/models/rounds.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
@@ -49,12 +51,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { group } = await loadGroup(request, params.groupId)
   const db = getDb()
   const now = new Date()
-  const [sessions, check] = await Promise.all([
+  const [sessions, check, programme] = await Promise.all([
     listSessionsOfGroup(db, group.id),
     group.kind === 'class' ? groupScheduleCheck(db, group, now) : Promise.resolve(null),
+    group.kind === 'round' ? roundProgramme(db, group.id) : Promise.resolve(null),
   ])
   return {
     group: { id: group.id, code: group.code, name: group.name, kind: group.kind, region: group.region.name, minutesPerHour: group.program.minutesPerHour },
+    programme,
     sessions: sessions.map((s) => ({
       id: s.id,
       startsAt: s.startsAt.toISOString(),
@@ -102,7 +106,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function GroupSessions() {
-  const { group, sessions, check, checkPeriod } = useLoaderData<typeof loader>()
+  const { group, sessions, check, programme, checkPeriod } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const t = useT()
   const locale = useLocale()
@@ -152,6 +156,8 @@ export default function GroupSessions() {
           ))}
         </Table>
       )}
+
+      {programme ? <RoundProgrammeCard programme={programme} /> : null}
 
       {group.kind === 'class' ? (
         <section className="card" aria-labelledby="schedule-check">

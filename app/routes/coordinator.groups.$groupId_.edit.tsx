@@ -29,6 +29,8 @@ async function load(request: Request, groupId: string | undefined) {
   return { user, scopes, db, group }
 }
 
+const hoursText = (minutes: number | null, minutesPerHour: number) => (minutes === null ? undefined : String(minutesToHours(minutes, minutesPerHour)))
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { scopes, db, group } = await load(request, params.groupId)
   const options = await groupFormOptions(db, scopes)
@@ -43,6 +45,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       startDate: beijingDate(group.startDate),
       endDate: group.endDate ? beijingDate(group.endDate) : undefined,
       requiredHours: group.requiredMinutes != null ? String(minutesToHours(group.requiredMinutes, group.program.minutesPerHour)) : undefined,
+      plannedConcentratedHours: hoursText(group.plannedConcentratedMinutes, group.program.minutesPerHour),
+      plannedOnlineHours: hoursText(group.plannedOnlineMinutes, group.program.minutesPerHour),
+      plannedSchoolBasedHours: hoursText(group.plannedSchoolBasedMinutes, group.program.minutesPerHour),
+      courseIds: group.roundCourses.map((c) => c.courseId),
+      tags: group.tags,
     },
   }
 }

@@ -9,7 +9,7 @@ import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { CatalogEditError } from '#app/models/catalog.server.ts'
-import { createGroupFromForm, groupFormOptions } from '#app/models/group-form.server.ts'
+import { createGroupFromForm, groupFormOptions, templateDefaults } from '#app/models/group-form.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
@@ -19,7 +19,11 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 
 const plusDays = (d: string, n: number) => new Date(new Date(`${d}T00:00:00Z`).getTime() + n * 86_400_000).toISOString().slice(0, 10)
 
-/** A new class (班级) or round (培训项目); a round may start from a template (?template=XCJS), which works without JavaScript. */
+/**
+ * A new class (班级) or round (培训项目); a round may start from a template (?template=XCJS), which
+ * works without JavaScript: its name, 学时 and window, and for a template with a programme the
+ * planned 学时 per kind and the online modules.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const options = await groupFormOptions(getDb(), scopesFor(user, ROLES))
@@ -27,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const kind: 'class' | 'round' = url.searchParams.get('kind') === 'round' ? 'round' : 'class'
   const today = beijingDate(new Date())
   const template = kind === 'round' ? options.templates.find((x) => x.code === url.searchParams.get('template')) : undefined
-  const defaultValue: Partial<Record<'startDate' | 'regionId' | 'requiredHours' | 'template' | 'name' | 'endDate', string>> = {
+  const defaultValue: Partial<Record<'startDate' | 'regionId' | 'requiredHours' | 'template' | 'name' | 'endDate', string>> & ReturnType<typeof templateDefaults> = {
     startDate: today,
     regionId: options.regions.length === 1 ? options.regions[0]!.id : undefined,
     ...(kind === 'round' ? { requiredHours: '40' } : {}),
@@ -37,6 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           name: `${today.slice(0, 4)}年${template.name}`,
           requiredHours: String(template.requiredHours),
           endDate: plusDays(today, template.days - 1),
+          ...templateDefaults(options, template.code),
         }
       : {}),
   }

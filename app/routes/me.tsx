@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const progressCards = active.flatMap((e) => {
     const p = progress.get(e.id)
     if (!p) return []
-    return [{ id: e.id, groupName: e.group.name, requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour), pace: paceView(p.evaluation.pace, p.policy.minutesPerHour), outcome: outcomeView(p, t, locale) }]
+    return [{ id: e.id, groupName: e.group.name, roundId: e.group.kind === 'round' ? e.groupId : null, requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour), pace: paceView(p.evaluation.pace, p.policy.minutesPerHour), outcome: outcomeView(p, t, locale) }]
   })
   const latest = await latestNotification(db, user.id)
   return { name: user.displayName, enrollments, progressCards, latest: latest ? { title: latest.title, body: latest.body, read: latest.readAt !== null } : null }
@@ -67,6 +67,13 @@ export default function MyLearning() {
                 <strong>{c.outcome.label}</strong>
                 {c.outcome.reasons[0] ? ` · ${c.outcome.reasons[0]}` : null} <Link to="/me/courses">{t('outcomes.coursesLink')}</Link>
               </p>
+              {c.roundId ? (
+                <p>
+                  <Link className="button secondary block" to={`/me/rounds/${c.roundId}`}>
+                    {t('rounds.me.link')}
+                  </Link>
+                </p>
+              ) : null}
             </section>
           ))}
           <p>
@@ -78,7 +85,7 @@ export default function MyLearning() {
       ) : null}
       <h2>{t('me.title')}</h2>
       {enrollments.length === 0 ? <p className="card">{t('me.none')}</p> : null}
-      <EnrollmentList enrollments={enrollments} />
+      <EnrollmentList enrollments={enrollments} hrefOf={(e) => (e.group.kind === 'round' ? `/me/rounds/${e.groupId}` : null)} />
       {enrollments.length > 0 ? (
         <p>
           <Link to="/me/records" className="button secondary block">

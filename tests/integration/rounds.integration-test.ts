@@ -13,11 +13,16 @@ import { ENROLL_GROUP_SELECT, enrollPerson, EnrollmentError, listEnrollmentsOfPe
 import { appendHourEntry } from '#app/models/ledger.server.ts'
 import { groupOutcomeBoard } from '#app/models/outcome-board.server.ts'
 import { loadProgress } from '#app/models/progress.server.ts'
-import { closeEndedRounds } from '#app/models/rounds.server.ts'
+import { closeEndedRounds, roundForTeacher } from '#app/models/rounds.server.ts'
+import { listRoundTemplates } from '#app/models/catalog.server.ts'
+import { templateDefaults, type GroupFormOptions } from '#app/models/group-form.server.ts'
+import { findLessonForPerson, listLessonsForPerson, recordHeartbeat } from '#app/models/online.server.ts'
+import { action as newGroupAction } from '#app/routes/coordinator.groups.new.tsx'
+import { action as editGroupAction } from '#app/routes/coordinator.groups.$groupId_.edit.tsx'
 import { translator } from '#app/i18n/index.ts'
 import { getDb, isUniqueViolation, type Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
-import { createPersonIn, createTestUser } from '#tests/fixtures/db.ts'
+import { callRoute, createPersonIn, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 const H = 45
@@ -258,5 +263,204 @@ describe('rounds that close', () => {
     const board = await groupOutcomeBoard(db, { groupId: rounds.r2.id, scopes: [{ kind: 'all' }], asOf: '2026-10-01', filter: 'all' })
     expect(board!.rows.find((r) => r.enrollmentId === late.id)).toMatchObject({ status: 'round_incomplete' })
     expect((await db.enrollment.findUniqueOrThrow({ where: { id: late.id } })).status).toBe('completed')
+  })
+})
+
+describe('round programmes and tags', () => {
+  const form = (fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams()
+    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x)
+    return body
+  }
+  const base = () => ({
+    intent: 'create',
+    kind: 'round',
+    name: '2026年冬季乡村教师培训',
+    regionId: world.regions.county.id,
+    startDate: '2026-12-01',
+    endDate: '2027-03-31',
+    requiredHours: '40',
+  })
+
+  test('the coordinator’s form links modules, plans 学时 per kind adding up to the requirement (a Chinese error otherwise) and tags the round', async () => {
+    clock('2026-12-01')
+    const db = getDb()
+    const coordinator = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const post = (fields: Record<string, string | string[]>) =>
+      callRoute(newGroupAction, { url: '/coordinator/groups/new', method: 'POST', cookie: coordinator.cookie, body: form(fields) })
+    const errors = (r: Awaited<ReturnType<typeof post>>) => (r.value as { data: { result: { error: Record<string, string[]> } } }).data.result.error ?? {}
+    const module = world.courses.teacherCourse // one 45-minute lesson: 1 学时
+
+    // 32 + 1 + 6 = 39 ≠ 40.
+    const short = await post({
+      ...base(),
+      code: `W-${newId().slice(0, 6)}`,
+      plannedConcentratedHours: '32',
+      plannedOnlineHours: '1',
+      plannedSchoolBasedHours: '6',
+      courseIds: module.id,
+    })
+    expect(short.status).toBe(422)
+    expect(errors(short).plan).toEqual(['集中面授、线上学习、校本研修的计划学时合计 39 学时，与本项目要求的 40 学时不一致，请调整。'])
+
+    // 2 online 学时 planned, but the module's lessons make 1.
+    const online = await post({
+      ...base(),
+      code: `W-${newId().slice(0, 6)}`,
+      plannedConcentratedHours: '32',
+      plannedOnlineHours: '2',
+      plannedSchoolBasedHours: '6',
+      courseIds: module.id,
+    })
+    expect(online.status).toBe(422)
+    expect(errors(online).plannedOnlineHours?.[0]).toContain('所选线上课程约 1 学时，少于计划的线上学习 2 学时')
+
+    // An unknown module and an unknown tag are refused in Chinese, not a 500.
+    const unknown = await post({ ...base(), code: `W-${newId().slice(0, 6)}`, courseIds: 'nope', tags: ['rural', 'vip'] })
+    expect(unknown.status).toBe(422)
+    expect(JSON.stringify(errors(unknown))).toContain('项目标签无效')
+
+    const code = `W-${newId().slice(0, 6)}`
+    const created = await post({
+      ...base(),
+      code,
+      plannedConcentratedHours: '32',
+      plannedOnlineHours: '1',
+      plannedSchoolBasedHours: '7',
+      courseIds: module.id,
+      tags: ['principal', 'rural'],
+    })
+    expect(created.status).toBe(302)
+    const round = await db.group.findUniqueOrThrow({ where: { code: code.toUpperCase() }, include: { roundCourses: true } })
+    expect(round).toMatchObject({
+      tags: ['rural', 'principal'],
+      plannedConcentratedMinutes: 32 * H,
+      plannedOnlineMinutes: 1 * H,
+      plannedSchoolBasedMinutes: 7 * H,
+      requiredMinutes: 40 * H,
+    })
+    expect(round.roundCourses.map((c) => c.courseId)).toEqual([module.id])
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'group.create', entityId: round.id } })
+    expect(audit.after).toMatchObject({ tags: ['rural', 'principal'], courseIds: [module.id], plannedOnlineMinutes: 45 })
+
+    // The edit form: another tag, no module, no programme.
+    const edit = await callRoute(editGroupAction, {
+      url: `/coordinator/groups/${round.id}/edit`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { groupId: round.id },
+      body: form({
+        intent: 'update',
+        name: round.name,
+        regionId: round.regionId,
+        startDate: '2026-12-01',
+        endDate: '2027-03-31',
+        requiredHours: '40',
+        tags: 'backbone',
+      }),
+    })
+    expect(edit.status).toBe(302)
+    expect(await db.group.findUniqueOrThrow({ where: { id: round.id }, include: { roundCourses: true } })).toMatchObject({
+      tags: ['backbone'],
+      plannedOnlineMinutes: null,
+      roundCourses: [],
+    })
+  })
+
+  test('a template with a programme fills in its planned 学时 per kind and its online modules', async () => {
+    const templates = await listRoundTemplates()
+    const options = { templates, modules: [{ id: 'course-xx', code: 'TT-XX-201' }] } as unknown as GroupFormOptions
+    expect(templateDefaults(options, 'XCXX')).toEqual({
+      plannedConcentratedHours: '24',
+      plannedOnlineHours: '3',
+      plannedSchoolBasedHours: '13',
+      courseIds: ['course-xx'],
+    })
+    expect(templateDefaults(options, 'XCJS')).toEqual({})
+  })
+})
+
+describe('teacher lessons by round', () => {
+  test('a teacher in two rounds sees each round’s modules; a lesson is credited to the round whose module it is; an ended round offers none', async () => {
+    clock('2026-08-10')
+    const db = getDb()
+    const lessonContent = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: '单元教学设计。' }] }] }
+    const mk = async (name: string) => {
+      const course = await db.course.create({
+        data: { id: newId(), programId: world.programs.teacher.id, code: `T-M-${newId().slice(0, 8)}`, name, kind: 'culture' },
+      })
+      const lesson = await db.lesson.create({
+        data: { id: newId(), courseId: course.id, code: `T-ML-${newId().slice(0, 8)}`, title: `${name}第一课`, content: lessonContent, nominalMinutes: 45 },
+      })
+      return { course, lesson }
+    }
+    const a = await mk('新课标解读')
+    const b = await mk('骨干教师课例研究')
+    const old = await mk('春季轮训线上课')
+    await db.roundCourse.createMany({
+      data: [
+        { groupId: rounds.r2.id, courseId: a.course.id, position: 0 },
+        { groupId: rounds.r3.id, courseId: b.course.id, position: 0 },
+        { groupId: rounds.r1.id, courseId: old.course.id, position: 0 },
+      ],
+    })
+    const teacher = await createPersonIn(db, world.regions.zhelou.id, 'teacher')
+    await enrollIn(teacher.id, rounds.r2.id, '2026-05-01')
+    const r3 = await enrollIn(teacher.id, rounds.r3.id, '2026-07-20')
+    // R1 ended on 2026-06-30 but nothing closed this enrollment yet.
+    await db.enrollment.create({
+      data: {
+        id: newId(),
+        personId: teacher.id,
+        groupId: rounds.r1.id,
+        programId: world.programs.teacher.id,
+        startDate: day('2026-03-01'),
+        periodEnd: day('2026-06-30'),
+      },
+    })
+
+    const sections = await listLessonsForPerson(db, teacher.id, '2026-08-10')
+    expect(sections.map((s) => [s.round?.name, s.courses.map((c) => c.name)])).toEqual([
+      ['2026年新课标培训', ['新课标解读']],
+      ['2026年秋季骨干教师培训', ['骨干教师课例研究']],
+    ])
+    // Not the whole program: the fixture's other teacher-training course is in no round of theirs.
+    expect(await findLessonForPerson(db, teacher.id, world.lessons.teacherLesson.id, '2026-08-10')).toBeNull()
+    expect(await findLessonForPerson(db, teacher.id, old.lesson.id, '2026-08-10')).toBeNull()
+    expect(await findLessonForPerson(db, teacher.id, b.lesson.id, '2026-08-10')).not.toBeNull()
+
+    // A beat on R3's module is credited to the R3 enrollment, though R2's is older.
+    const now = new Date('2026-08-10T02:00:00Z')
+    await recordHeartbeat(db, { personId: teacher.id, lessonId: b.lesson.id, tabToken: 'tab-1', seq: 1, sentAt: now, now })
+    await recordHeartbeat(db, {
+      personId: teacher.id,
+      lessonId: b.lesson.id,
+      tabToken: 'tab-1',
+      seq: 2,
+      sentAt: new Date(now.getTime() + 30_000),
+      now: new Date(now.getTime() + 30_000),
+    })
+    expect(await db.onlineCredit.findMany({ where: { personId: teacher.id }, select: { enrollmentId: true, seconds: true } })).toEqual([
+      { enrollmentId: r3.id, seconds: 30 },
+    ])
+
+    // The teacher's round page: sessions, modules with progress, the round's 学时.
+    await db.classSession.create({
+      data: {
+        id: newId(),
+        groupId: rounds.r3.id,
+        startsAt: new Date('2026-09-01T01:00:00Z'),
+        endsAt: new Date('2026-09-01T09:30:00Z'),
+        venue: '册亨县教师发展中心 301',
+        plannedMinutes: 8 * H,
+        checkinKey: new Uint8Array(32),
+      },
+    })
+    const page = await roundForTeacher(db, { personId: teacher.id, groupId: rounds.r3.id, today: '2026-08-10', t, locale: 'zh-CN' })
+    expect(page).toMatchObject({ status: 'active', round: { name: '2026年秋季骨干教师培训', modules: [{ name: '骨干教师课例研究', nominalMinutes: 45 }] } })
+    expect(page!.sessions).toMatchObject([{ venue: '册亨县教师发展中心 301', plannedHours: 8, attended: false }])
+    expect(page!.requirements.find((r) => r.code === 'round-hours')).toBeTruthy()
+    // Another person's round: null (a 404).
+    expect(await roundForTeacher(db, { personId: teacher.id, groupId: world.groups.round.id, today: '2026-08-10', t, locale: 'zh-CN' })).toBeNull()
   })
 })
