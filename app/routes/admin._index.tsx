@@ -20,6 +20,10 @@ export default function AdminHome() {
   return (
     <>
       <h1>{t('admin.title')}</h1>
+      <p className="row">
+        <Link to="/admin/queues">{t('queues.title')}</Link>
+        <Link to="/admin/deliveries">{t('deliveries.title')}</Link>
+      </p>
       <div className="row">
         <h2 style={{ marginRight: 'auto' }}>{t('admin.users')}</h2>
         <Link className="button" to="/admin/users/new">
