@@ -141,7 +141,8 @@ export default defineConfig([
   {
     name: 'layers/ui-routes',
     files: [`app/routes/*.${SOURCE}`, 'app/root.tsx'],
-    ignores: ['app/routes/api.v1.*'],
+    // api.docs: the API reference page (/api/docs) renders app/api's OpenAPI document, an API adapter too.
+    ignores: ['app/routes/api.v1.*', 'app/routes/api.docs.*'],
     rules: { ...restrict(PRISMA, API, OTHER_ROUTE_FROM_FLAT), 'no-restricted-syntax': ['error', ...PRISMA_QUERIES] },
   },
   {
@@ -152,7 +153,7 @@ export default defineConfig([
   },
   {
     name: 'layers/api-routes',
-    files: [`app/routes/api.v1.*.${SOURCE}`],
+    files: [`app/routes/api.v1.*.${SOURCE}`, `app/routes/api.docs.${SOURCE}`],
     rules: { ...restrict(PRISMA, OTHER_ROUTE_FROM_FLAT), 'no-restricted-syntax': ['error', ...PRISMA_QUERIES] },
   },
   {

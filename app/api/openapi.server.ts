@@ -8,7 +8,9 @@ import { z } from 'zod'
 import { API_ERROR_CODES, API_ERROR_STATUS, ProgressQuery, apiSchemas, type ApiErrorCode } from './schemas.ts'
 import './schemas-exemptions.ts'
 import './schemas-enrollment.ts' // registers the people, enrollment and records-of-study schemas
-import './schemas-catalog.ts' // registers the catalog's schemas (GET /programs, /groups/{code})
+import { PageQuery } from './schemas-catalog.ts' // registers the catalog's schemas (GET /programs, /groups/{code}, /groups/{code}/enrollments)
+import './schemas-hours.ts' // registers POST /hours/batch's schemas
+import './schemas-early-graduation.ts' // registers the early-graduation schemas
 import './schemas-certificates.ts' // registers the certificates' schemas
 import { PersonTimesQuery } from './schemas-stats.ts' // registers the statistics' schemas
 
@@ -380,7 +382,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           operationId: 'getOpenApi',
           summary: 'This document',
           security: [],
-          responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } },
+          responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors() },
         },
       },
     }),

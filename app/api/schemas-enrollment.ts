@@ -62,6 +62,7 @@ export const PersonDuplicate = component(
     error: z.object({
       code: z.literal('conflict'),
       message: z.string(),
+      fields: z.record(z.string(), z.string()).optional().meta({ description: 'idNumber → the problem, in Chinese' }),
       existingId: z.string().meta({ description: 'The id of the person already registered with this ID number (only when in the caller\'s scope)' }).optional(),
     }),
   }),

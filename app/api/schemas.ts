@@ -62,6 +62,7 @@ export const ApiErrorBody = component(
       fields: z.record(z.string(), z.string()).optional().meta({ description: 'field (dot path) → its problem, in Chinese' }),
       retryAfterSeconds: z.number().int().optional().meta({ description: 'with rate_limited: seconds to wait (also the Retry-After header)' }),
       reasons: z.array(z.string()).optional().meta({ description: 'with not_eligible: the unmet conditions, one Chinese sentence each' }),
+      existingId: z.string().optional().meta({ description: 'with conflict, where a record already exists (the enrollment in that group): its id' }),
     }),
   }),
   'Error',

@@ -299,7 +299,7 @@ export async function recordSyncedDays(db: Db, user: CurrentUser, days: readonly
     }
   }
 
-  return db.$transaction(async (tx) => {
+  return longTransaction(db, async (tx) => {
     const findExisting = async (list: readonly SyncedDay[]) => {
       if (list.length === 0) return new Map<string, HourEntryRow>()
       const rows = await tx.hourEntry.findMany({
@@ -366,6 +366,11 @@ export async function recordSyncedDays(db: Db, user: CurrentUser, days: readonly
     )
     return { created, unchanged, errors: errors.sort((a, b) => a.index - b.index) }
   })
+}
+
+/** A transaction for a full batch: 1,000 days and their audit events take longer than Prisma's default 5 s on a busy server. */
+function longTransaction<T>(db: Db, run: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(run, { timeout: 60_000, maxWait: 10_000 })
 }
 
 /**

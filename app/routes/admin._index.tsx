@@ -26,6 +26,7 @@ export default function AdminHome() {
       </p>
       <div className="row">
         <h2 style={{ marginRight: 'auto' }}>{t('admin.users')}</h2>
+        <Link to="/admin/tokens">{t('apiTokens.link')}</Link>
         <Link className="button" to="/admin/users/new">
           {t('admin.newUser')}
         </Link>

@@ -126,6 +126,8 @@ describe('the shapes the layering allows are not reported', () => {
     ['app/domain/x.test.ts', `import { zhCN } from '#app/i18n/zh-CN.ts'\nexport const f = zhCN`],
     // The api.v1 routes are the API's entry points and import its handlers.
     ['app/routes/api.v1.x.ts', `import { apiRoute } from '#app/api/http.server.ts'\nexport const action = apiRoute`],
+    // The API reference page renders app/api's OpenAPI document.
+    ['app/routes/api.docs.tsx', `import { apiReference } from '#app/api/docs.server.ts'\nexport const loader = apiReference`],
     // A route imports the non-route modules beside it, and its own folder's files.
     ['app/routes/x.tsx', `import { load } from './x.server.ts'\nexport const loader = load`],
     ['app/routes/x/route.tsx', `import { load } from './load.server.ts'\nimport { View } from './view.tsx'\nexport const f = [load, View]`],
