@@ -301,7 +301,11 @@ function taintedVariables(sf: ts.SourceFile): Set<string> {
     changed = false
     for (const d of decls) {
       if (!tainted(d.initializer!, vars)) continue
-      for (const n of names(d.name)) if (!vars.has(n)) (vars.add(n), (changed = true))
+      for (const n of names(d.name)) {
+        if (vars.has(n)) continue
+        vars.add(n)
+        changed = true
+      }
     }
   }
   return vars
