@@ -17,7 +17,6 @@
  * - Sending re-checks eligibility: disabled account, withdrawn or completed
  *   enrollment, opted-out channel, no phone or address → skipped.
  */
-import type { Prisma } from '#app/generated/prisma/client.ts'
 import { decisionText, quarterlyReportDue, reminderText, type DecisionKind, type NoticeText } from '#app/domain/notices.ts'
 import { DELIVERY_ATTEMPTS, dueSweepReminders, sendAfter, type ReminderRule, type SweepSubject } from '#app/domain/reminders.ts'
 import { isSmsTemplateId } from '#app/domain/sms-templates.ts'
@@ -53,28 +52,33 @@ export type QueuedDelivery = { id: string; attempts: number; sendAfter: Date }
 export async function createNotices(db: Db | Tx, notices: NewNotice[], now: Date): Promise<{ created: number; deliveries: QueuedDelivery[] }> {
   if (notices.length === 0) return { created: 0, deliveries: [] }
   const byKey = new Map(notices.map((n) => [n.dedupKey, n]))
-  const rows = [...byKey.values()].map((n) => ({
-    id: newId(),
-    userId: n.userId,
-    rule: n.rule,
-    dedupKey: n.dedupKey,
-    enrollmentId: n.enrollmentId,
-    title: n.text.title,
-    body: n.text.body,
-    template: n.text.template,
-    params: n.text.params as Prisma.InputJsonValue,
-    link: n.link,
-    createdAt: now,
-  }))
-  const created = await db.notification.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true, dedupKey: true } })
-  const deliveries: { id: string; notificationId: string; channel: Channel; sendAfter: Date; createdAt: Date }[] = []
+  // One multi-row INSERT per table (unnest of arrays, the sweep's hot path): ON CONFLICT on the dedup key does nothing.
+  const list = [...byKey.values()]
+  const ids = list.map(() => newId())
+  const created = await db.$queryRaw<{ id: string; dedupKey: string }[]>`
+    INSERT INTO "Notification" ("id", "userId", "rule", "dedupKey", "enrollmentId", "title", "body", "template", "params", "link", "createdAt")
+    SELECT u.*, ${now}::timestamptz FROM unnest(
+      ${ids}::text[], ${list.map((n) => n.userId)}::text[], ${list.map((n) => n.rule)}::text[], ${list.map((n) => n.dedupKey)}::text[],
+      ${list.map((n) => n.enrollmentId)}::text[], ${list.map((n) => n.text.title)}::text[], ${list.map((n) => n.text.body)}::text[],
+      ${list.map((n) => n.text.template)}::text[], ${list.map((n) => JSON.stringify(n.text.params))}::text[]::jsonb[], ${list.map((n) => n.link)}::text[]
+    ) AS u
+    ON CONFLICT ("dedupKey") DO NOTHING
+    RETURNING "id", "dedupKey"`
+  const deliveries: { id: string; notificationId: string; channel: Channel; sendAfter: Date }[] = []
   for (const c of created) {
     const n = byKey.get(c.dedupKey)!
     for (const channel of ['sms', 'email'] as const) {
-      if (n[channel]) deliveries.push({ id: newId(), notificationId: c.id, channel, sendAfter: sendAfter(now, channel), createdAt: now })
+      if (n[channel]) deliveries.push({ id: newId(), notificationId: c.id, channel, sendAfter: sendAfter(now, channel) })
     }
   }
-  if (deliveries.length > 0) await db.notificationDelivery.createMany({ data: deliveries })
+  if (deliveries.length > 0) {
+    await db.$executeRaw`
+      INSERT INTO "NotificationDelivery" ("id", "notificationId", "channel", "sendAfter", "createdAt")
+      SELECT u.*, ${now}::timestamptz FROM unnest(
+        ${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.notificationId)}::text[],
+        ${deliveries.map((d) => d.channel)}::text[]::"DeliveryChannel"[], ${deliveries.map((d) => d.sendAfter.toISOString())}::text[]::timestamptz[]
+      ) AS u`
+  }
   return { created: created.length, deliveries: deliveries.map((d) => ({ id: d.id, attempts: 0, sendAfter: d.sendAfter })) }
 }
 
