@@ -74,7 +74,7 @@ async function main() {
       await db.enrollment.createMany({ data: enrollments })
       await db.hourEntry.createMany({
         data: enrollments.filter((_, k) => k % 2 === 0).map((e, k) => ({
-          enrollmentId: e.id, personId: e.personId, groupId: group.id, category: 'self_study' as const, minutes: (k % 120) * 45,
+          enrollmentId: e.id, personId: e.personId, groupId: group.id, category: 'self_study' as const, minutes: (1 + (k % 120)) * 45,
           occurredOn: new Date('2026-10-01T00:00:00Z'), source: 'transfer' as const, reason: 'bench',
         })),
       })
