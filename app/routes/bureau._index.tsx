@@ -69,6 +69,9 @@ export default function BureauHome() {
         <Link className="button secondary" to={`/bureau/reports/funding?year=${dashboard.query.period.slice(0, 4)}`}>
           {t('dashboard.funding')}
         </Link>
+        <Link className="button secondary" to="/exports">
+          {t('dashboard.exports')}
+        </Link>
         {canExportHousehold ? (
           <Link className="button secondary" to="/bureau/household-export">
             {t('householdExport.link')}

@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
 import { loadDashboard } from '#app/models/dashboard.server.ts'
@@ -33,6 +33,11 @@ export default function CoordinatorDashboard() {
     <>
       <h1>{t('dashboard.title')}</h1>
       <p className="muted">{t('dashboard.scope', { scope })}</p>
+      <p className="dashboard-links no-print">
+        <Link className="button secondary" to="/exports">
+          {t('dashboard.exports')}
+        </Link>
+      </p>
       <Dashboard data={dashboard} t={t} action="/coordinator/dashboard" peoplePath="/dashboard/people" />
     </>
   )
