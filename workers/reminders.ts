@@ -36,7 +36,8 @@ import {
   type Senders,
 } from '#app/models/notifications.server.ts'
 import { foldOnlineCredits } from '#app/models/online.server.ts'
-import { getDb, type Db } from '#app/utils/db.server.ts'
+import { closeEndedRounds } from '#app/models/rounds.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { mailerFromEnv } from '#app/utils/mail.server.ts'
 import { sendSms, smsAccepted, smsConfigFromEnv } from '#app/utils/sms.server.ts'
@@ -54,16 +55,6 @@ export function sendersFromEnv(): Senders {
     smsAccepted: sms?.queryUrl ? (outId, phone) => smsAccepted(outId, phone, sms, timeout) : undefined,
     email: mail ?? undefined,
   }
-}
-
-/** Looks for closeEndedRounds (issue 18) without depending on it: the nightly job runs it once it exists. */
-async function closeEndedRoundsHook(db: Db, today: string): Promise<string> {
-  for (const path of ['#app/models/rounds.server.ts', '#app/models/enrollments.server.ts']) {
-    const mod = (await import(/* @vite-ignore */ path).catch(() => null)) as Record<string, unknown> | null
-    const fn = mod?.closeEndedRounds
-    if (typeof fn === 'function') return JSON.stringify(await (fn as (db: Db, today: string) => Promise<unknown>)(db, today))
-  }
-  return 'closeEndedRounds 尚未提供（issue 18），跳过'
 }
 
 export async function startReminderWorkers(opts: { senders?: Senders; deliveryConcurrency?: number; schedules?: boolean } = {}) {
@@ -96,7 +87,8 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
     'daily-sweep': (now) => runDailySweep(db, { today: beijingDate(now), now, onDeliveries: enqueue }),
     'session-sweep': (now) => runSessionSweep(db, { now, onDeliveries: enqueue }),
     'fold-online': (now) => foldOnlineCredits(db, { beforeDay: beijingDate(now), now }),
-    'close-rounds': (now) => closeEndedRoundsHook(db, beijingDate(now)),
+    // Issue 18: round enrollments whose round has ended become completed, with their outcome frozen.
+    'close-rounds': (now) => closeEndedRounds(db, beijingDate(now), {}, now),
     'coordinator-digest': (now) => runCoordinatorDigest(db, { today: beijingDate(now), now, onDeliveries: enqueue }),
     'quarterly-report': (now) => runQuarterlyReportNotice(db, { today: beijingDate(now), now, onDeliveries: enqueue }),
     dispatch: async (now) => {
