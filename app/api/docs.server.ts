@@ -57,7 +57,11 @@ function fieldsOf(schema: Json): DocField[] {
 
 /** The reference: every operation (in the document's order) and every component schema. */
 export function apiReference() {
-  const doc = buildOpenApiDocument() as unknown as { info: { description: string }; paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } }
+  const doc = buildOpenApiDocument() as unknown as {
+    info: { description: string }
+    paths: Record<string, Record<string, Json>>
+    components: { schemas: Record<string, Json> }
+  }
   const operations: DocOperation[] = []
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
@@ -80,7 +84,11 @@ export function apiReference() {
         responses: Object.entries((op.responses ?? {}) as Record<string, Json>).map(([status, r]) => {
           const content = r.content as Record<string, { schema: unknown }> | undefined
           const first = content ? Object.entries(content)[0] : undefined
-          return { status, description: String(r.description ?? ''), schema: first ? (first[0] === 'application/json' ? typeOf(first[1].schema) : first[0]) : null }
+          return {
+            status,
+            description: String(r.description ?? ''),
+            schema: first ? (first[0] === 'application/json' ? typeOf(first[1].schema) : first[0]) : null,
+          }
         }),
       })
     }

@@ -13,7 +13,10 @@ test('the reference lists every operation of the OpenAPI document, with its para
   expect(batch.responses.map((r) => r.status)).toEqual(expect.arrayContaining(['200', '401', '403', '413', '422', '429']))
   expect(reference.operations.find((o) => o.id === 'getPublicCertificate')!.public).toBe(true)
   const progress = reference.schemas.find((s) => s.id === 'Progress')!
-  expect(progress.fields.find((f) => f.name === 'outcome.earlyGraduation')).toMatchObject({ required: false, type: '"needed" | "pending" | "approved" | "rejected"' })
+  expect(progress.fields.find((f) => f.name === 'outcome.earlyGraduation')).toMatchObject({
+    required: false,
+    type: '"needed" | "pending" | "approved" | "rejected"',
+  })
 })
 
 test('types in a few words', () => {

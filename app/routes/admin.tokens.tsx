@@ -61,7 +61,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       },
       context.ip,
     )
-    return data<ActionResult>({ ok: true, intent: 'create', created: { username: created.username, token: created.token, expiresAt: created.expiresAt.toISOString() } })
+    return data<ActionResult>({
+      ok: true,
+      intent: 'create',
+      created: { username: created.username, token: created.token, expiresAt: created.expiresAt.toISOString() },
+    })
   } catch (error) {
     const { data: refused, init } = refusal(error, t)
     return data<ActionResult>({ ok: false, intent, message: refused.message, field: refused.field }, init ?? undefined)
@@ -109,7 +113,15 @@ export default function AdminTokens() {
       <h2>{t('apiTokens.new')}</h2>
       <Form method="post" className="card narrow">
         <input type="hidden" name="intent" value="create" />
-        <Field label={t('apiTokens.username')} hint={t('apiTokens.usernameHint')} name="username" id="token-username" autoCapitalize="none" required error={errorOf('username')} />
+        <Field
+          label={t('apiTokens.username')}
+          hint={t('apiTokens.usernameHint')}
+          name="username"
+          id="token-username"
+          autoCapitalize="none"
+          required
+          error={errorOf('username')}
+        />
         <SelectField label={t('apiTokens.role')} name="role" id="token-role" defaultValue="coordinator" error={errorOf('role')}>
           {SERVICE_ACCOUNT_ROLES.map((r) => (
             <option key={r} value={r}>
@@ -156,9 +168,7 @@ export default function AdminTokens() {
           {tokens.map((token) => (
             <tr key={token.id}>
               <td className="mono">{token.username}</td>
-              <td>
-                {token.grants.map((g) => `${t(`role.${g.role}`)} · ${g.scopeName ?? (g.role === 'admin' ? t('admin.scopeAll') : '—')}`).join('、')}
-              </td>
+              <td>{token.grants.map((g) => `${t(`role.${g.role}`)} · ${g.scopeName ?? (g.role === 'admin' ? t('admin.scopeAll') : '—')}`).join('、')}</td>
               <td>{token.note}</td>
               <td>{when(token.createdAt)}</td>
               <td>{when(token.expiresAt)}</td>

@@ -74,7 +74,10 @@ export default function ApiDocs() {
           ) : null}
           {o.requestBody ? (
             <p>
-              {t('apiDocs.requestBody')}: <a href={`#schema-${o.requestBody}`} className="mono">{o.requestBody}</a>
+              {t('apiDocs.requestBody')}:{' '}
+              <a href={`#schema-${o.requestBody}`} className="mono">
+                {o.requestBody}
+              </a>
             </p>
           ) : null}
           <h4>{t('apiDocs.responses')}</h4>

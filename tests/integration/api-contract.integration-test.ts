@@ -931,6 +931,25 @@ describe('rate limits', () => {
   })
 })
 
+describe('the reference at /api/docs', () => {
+  test("signed-in staff get a server-rendered page of every operation, under the page CSP, with no script but the nonce'd ones", async () => {
+    const staff = await createUserWithSession(getDb(), { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const page = await fetch(`${base}/api/docs`, { headers: { cookie: staff.cookie, 'x-forwarded-for': freshIp() } })
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    const csp = page.headers.get('content-security-policy') ?? ''
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1]
+    expect(nonce).toBeTruthy()
+    const html = await page.text()
+    for (const key of ALL) expect(html, key).toContain(key.split(' ')[1]!)
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
+    expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([])
+    expect(html).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/)
+    const anonymous = await fetch(`${base}/api/docs`, { redirect: 'manual', headers: { 'x-forwarded-for': freshIp() } })
+    expect(anonymous.status).toBe(302)
+  })
+})
+
 // ─── The journey ────────────────────────────────────────────────────────────
 
 describe('one journey through the API alone', () => {
