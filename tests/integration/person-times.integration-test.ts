@@ -89,8 +89,8 @@ const enrollmentArb = fc.record({
   entries: fc.array(fc.record({ day: fc.nat(SPAN), minutes: fc.integer({ min: 1, max: 240 }), correct: fc.nat(3) }), { maxLength: 6 }),
   certificates: fc.array(
     fc.record({
-      type: fc.constantFrom('graduation', 'completion', 'study_record', 'training'),
-      status: fc.constantFrom('pending_verification', 'valid', 'valid', 'revoked'),
+      type: fc.constantFrom('graduation' as const, 'completion' as const, 'study_record' as const, 'training' as const),
+      status: fc.constantFrom('pending_verification' as const, 'valid' as const, 'valid' as const, 'revoked' as const),
       day: fc.nat(SPAN),
       // minutes after Beijing midnight: the first and last of the day, to catch a UTC date slipping in
       minute: fc.constantFrom(0, 1, 479, 480, 1439),
@@ -379,7 +379,7 @@ describe('person-time figures equal the definition over the raw rows', () => {
       fc.asyncProperty(
         rangeArb,
         fc.constantFrom(...(Object.keys(users) as (keyof typeof users)[])),
-        fc.constantFrom('county', 'township', 'school', 'group', 'none' as const),
+        fc.constantFrom<StatsGroupBy>('county', 'township', 'school', 'group', 'none'),
         fc.constantFrom(undefined, 'teacher-training', 'skills-credential'),
         async (range, who, groupBy, programCode) => {
           const query = new URLSearchParams({ ...range, groupBy, ...(programCode ? { programCode } : {}) })
