@@ -134,37 +134,35 @@ async function programScale(db: Db | Tx): Promise<number> {
  * already filtered by scope, program, region and tag.
  */
 function factsSql(buckets: DateRange[], f: StatsFilter, tagsAvailable: boolean): Prisma.Sql {
-  const rollup: { b: number; grain: 'month' | 'year'; start: string }[] = []
-  const days: { b: number; from: string; to: string }[] = []
+  // One branch per period and part, with its values as literals of the query, so the planner
+  // reads each from the rollup's primary key (grain, periodStart) or the ledger's date index
+  // with real estimates (a join to unnest() guesses 100 rows and scans the whole rollup).
+  const parts: Prisma.Sql[] = []
+  const done: Prisma.Sql[] = []
   buckets.forEach((range, b) => {
-    const parts = splitRange(range)
-    for (const start of parts.years) rollup.push({ b, grain: 'year', start })
-    for (const start of parts.months) rollup.push({ b, grain: 'month', start })
-    for (const d of parts.days) days.push({ b, ...d })
+    const split = splitRange(range)
+    for (const [grain, starts] of [['year', split.years], ['month', split.months]] as const) {
+      if (starts.length) parts.push(sql`SELECT ${b}::int AS b, r."enrollmentId" AS eid, r."minutes"::bigint AS m FROM "HourRollup" r
+        WHERE r."grain" = ${grain}::"RollupGrain" AND r."periodStart" = ANY(${starts}::date[])`)
+    }
+    for (const d of split.days) {
+      parts.push(sql`SELECT ${b}::int AS b, h."enrollmentId" AS eid, h."minutes"::bigint AS m FROM "HourEntry" h
+        WHERE h."occurredOn" >= ${d.from}::date AND h."occurredOn" <= ${d.to}::date`)
+    }
+    done.push(sql`SELECT ${b}::int AS b, c."enrollmentId" AS eid, c."id" AS cid FROM "Certificate" c
+      WHERE c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
+        AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked'`)
   })
-  const certFrom = buckets.map((r) => startOfBeijingDay(r.from).toISOString())
-  const certTo = buckets.map((r) => startOfBeijingDay(nextDay(r.to)).toISOString())
+  if (parts.length === 0) parts.push(sql`SELECT NULL::int AS b, NULL::text AS eid, NULL::bigint AS m WHERE FALSE`)
   const needsOrg = f.groupBy === 'school'
   const needsMajor = f.groupBy === 'major'
   return sql`
-    WITH rk AS (
-      SELECT * FROM unnest(${rollup.map((r) => r.b)}::int[], ${rollup.map((r) => r.grain)}::"RollupGrain"[], ${rollup.map((r) => r.start)}::date[]) AS t(b, grain, start)
-    ), dr AS (
-      SELECT * FROM unnest(${days.map((d) => d.b)}::int[], ${days.map((d) => d.from)}::date[], ${days.map((d) => d.to)}::date[]) AS t(b, dfrom, dto)
-    ), parts AS (
-      SELECT rk.b, r."enrollmentId" AS eid, r."minutes"::bigint AS m
-        FROM rk JOIN "HourRollup" r ON r."grain" = rk.grain AND r."periodStart" = rk.start
-      UNION ALL
-      SELECT dr.b, h."enrollmentId", h."minutes"::bigint
-        FROM dr JOIN "HourEntry" h ON h."occurredOn" >= dr.dfrom AND h."occurredOn" <= dr.dto
+    WITH parts AS (
+      ${join(parts, ' UNION ALL ')}
     ), net AS (
       SELECT b, eid, SUM(m) AS minutes FROM parts GROUP BY b, eid HAVING SUM(m) > 0
-    ), cr AS (
-      SELECT * FROM unnest(${buckets.map((_, b) => b)}::int[], ${certFrom}::timestamptz[], ${certTo}::timestamptz[]) AS t(b, cfrom, cto)
     ), done AS (
-      SELECT cr.b, c."enrollmentId" AS eid, c."id" AS cid
-        FROM cr JOIN "Certificate" c ON c."issuedAt" >= cr.cfrom AND c."issuedAt" < cr.cto
-       WHERE c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked'
+      ${join(done, ' UNION ALL ')}
     ), facts AS (
       SELECT b, eid, minutes, NULL::text AS cid FROM net
       UNION ALL
