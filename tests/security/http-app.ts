@@ -21,7 +21,7 @@ export async function startTestServer(): Promise<TestServer> {
   const server = app.listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   const port = (server.address() as AddressInfo).port
-  return {
+  const handle: TestServer = {
     port,
     base: `http://127.0.0.1:${port}`,
     close: async () => {
@@ -30,6 +30,9 @@ export async function startTestServer(): Promise<TestServer> {
       await (app.locals as { close?: () => Promise<void> }).close?.()
     },
   }
+  // Vite compiles the app on the first page asked for: do it here, inside beforeAll's time, not in a test's.
+  await rawRequest(handle, { path: '/login', timeoutMs: 55_000 })
+  return handle
 }
 
 export type RawResponse = { status: number; headers: http.IncomingHttpHeaders; body: string; msUntilHeaders: number }
