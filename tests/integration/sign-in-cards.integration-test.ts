@@ -40,6 +40,8 @@ import { requestSmsCode } from '#app/models/sms-codes.server.ts'
 import { changePassword } from '#app/models/users.server.ts'
 import { action as cardAction, loader as cardLoader } from '#app/routes/c.$token.tsx'
 import { action as groupPdfAction, loader as groupPdfLoader } from '#app/routes/coordinator.groups.$groupId_.cards[.]pdf.tsx'
+import { action as personCardAction, loader as personCardLoader } from '#app/routes/coordinator.people.$personId_.card.tsx'
+import { action as personPdfAction } from '#app/routes/coordinator.people.$personId_.card[.]pdf.tsx'
 import { action as passwordAction } from '#app/routes/password.tsx'
 import { startSmsStandIn, type SmsStandIn } from '#app/server/sms-stand-in.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -492,5 +494,96 @@ describe("a class's cards", () => {
       body: new URLSearchParams(),
     })
     expect(refused.status).toBe(403)
+  })
+})
+
+describe("one person's card page", () => {
+  it('shows the card in force, prints it as a PDF, revokes a lost one with a reason; a staff account gets no print', async () => {
+    const db = getDb()
+    const { person, user } = await learner()
+    const c = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+    const params = { personId: person.id }
+    const load = async () =>
+      (await callRoute(personCardLoader, { url: `/coordinator/people/${person.id}/card`, cookie: c.cookie, params })).value as {
+        status: { active: boolean; shortId: string | null }
+        refusal: string | null
+      }
+    expect(await load()).toMatchObject({ refusal: null, status: { active: false } })
+
+    const printed = await callRoute(personPdfAction, {
+      url: `/coordinator/people/${person.id}/card.pdf`,
+      cookie: c.cookie,
+      params,
+      method: 'POST',
+      body: new URLSearchParams(),
+    })
+    expect(printed.status).toBe(200)
+    const response = printed.value as Response
+    expect(response.headers.get('content-type')).toBe('application/pdf')
+    const file = path.join(tmp, 'person-route.pdf')
+    writeFileSync(file, new Uint8Array(await response.arrayBuffer()))
+    expect(pageCount(file)).toBe(1)
+    const [id] = tokenOf(decodeCard(file, 1, 0)!).split('.') as [string]
+    expect(await load()).toMatchObject({ status: { active: true, shortId: cardShortId(id) } })
+
+    const revoke = (reason: string) =>
+      callRoute(personCardAction, {
+        url: `/coordinator/people/${person.id}/card`,
+        cookie: c.cookie,
+        params,
+        method: 'POST',
+        body: new URLSearchParams({ intent: 'revoke', reason }),
+      })
+    const missing = await revoke('')
+    expect(missing.status).toBe(422)
+    expect((missing.value as { data: { field: string; message: string } }).data).toMatchObject({ field: 'reason', message: zh('cards.error.reason_required') })
+    expect((await revoke('卡丢了')).status).toBe(200)
+    expect(await load()).toMatchObject({ status: { active: false } })
+    expect((await db.signInCard.findUniqueOrThrow({ where: { id } })).revokeReason).toBe('卡丢了')
+    expect(await cardStatusFor(db, user.id)).toMatchObject({ active: false })
+
+    // A staff account: the page says why, and a POST prints nothing but goes back to it.
+    const staffPerson = await createPersonIn(db, world.regions.zhelou.id)
+    const staff = await createTestUser(db, { role: 'bureau', personId: staffPerson.id, scopeRegionId: world.regions.zhelou.id })
+    const staffPage = (
+      await callRoute(personCardLoader, { url: `/coordinator/people/${staffPerson.id}/card`, cookie: c.cookie, params: { personId: staffPerson.id } })
+    ).value as { refusal: string | null }
+    expect(staffPage.refusal).toBe('staff')
+    const refused = await callRoute(personPdfAction, {
+      url: `/coordinator/people/${staffPerson.id}/card.pdf`,
+      cookie: c.cookie,
+      params: { personId: staffPerson.id },
+      method: 'POST',
+      body: new URLSearchParams(),
+    })
+    expect(refused.status).toBe(302)
+    expect((refused.value as Response).headers.get('location')).toBe(`/coordinator/people/${staffPerson.id}/card`)
+    expect(await db.signInCard.count({ where: { userId: staff.id } })).toBe(0)
+  })
+
+  it("a round's cards go to its teachers", async () => {
+    const db = getDb()
+    const round = await db.group.create({
+      data: {
+        id: newId(),
+        code: `T-CARD-R-${newId().slice(0, 6)}`,
+        name: '学习卡测试轮训',
+        programId: world.programs.teacher.id,
+        kind: 'round',
+        regionId: world.regions.zhelou.id,
+        startDate: world.groups.round.startDate,
+        endDate: world.groups.round.endDate,
+      },
+    })
+    const teacher = await createPersonIn(db, world.regions.zhelou.id, 'teacher')
+    await enroll(db, { personId: teacher.id, group: round })
+    const account = await createTestUser(db, { role: 'teacher', personId: teacher.id })
+    const printed = await printGroupCards(db, coordinator, round.id)
+    expect(printed).toMatchObject({ issued: 1, skipped: [] })
+    const file = path.join(tmp, 'round.pdf')
+    writeFileSync(file, printed.pdf)
+    const [id] = tokenOf(decodeCard(file, 1, 0)!).split('.') as [string]
+    expect((await db.signInCard.findUniqueOrThrow({ where: { id } })).userId).toBe(account.id)
+    expect(cardText(file, 1, 0)).toContain('学习卡测试轮训')
   })
 })
