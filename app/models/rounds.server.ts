@@ -76,39 +76,43 @@ export async function closeEndedRounds(
         .map((r) => ({ code: r.code, requiredMinutes: r.requiredMinutes ?? null, earnedMinutes: r.earnedMinutes ?? null, met: r.met }))
       return [{ e, finalOutcome, blocking }]
     })
-    await db.$transaction(async (tx) => {
-      const changed = await tx.$queryRaw<{ id: string }[]>`
+    await db.$transaction(
+      async (tx) => {
+        const changed = await tx.$queryRaw<{ id: string }[]>`
         UPDATE "Enrollment" e SET "status" = 'completed', "finalOutcome" = v."outcome"::"FinalOutcome", "frozenAt" = ${now}
         FROM unnest(${decided.map((d) => d.e.id)}::text[], ${decided.map((d) => d.finalOutcome)}::text[]) AS v("id", "outcome")
         WHERE e."id" = v."id" AND e."status" = 'active'
         RETURNING e."id"`
-      const closedIds = new Set(changed.map((r) => r.id))
-      const audits = decided.filter((d) => closedIds.has(d.e.id))
-      if (audits.length === 0) return
-      await tx.auditEvent.createMany({
-        data: audits.map((d) => ({
-          actorId: null,
-          action: 'enrollment.round_closed',
-          entityType: 'Enrollment',
-          entityId: d.e.id,
-          before: { status: 'active' },
-          after: {
-            status: 'completed',
-            finalOutcome: d.finalOutcome,
-            groupCode: d.e.group.code,
-            roundEnd: d.e.group.endDate ? dateOnly(d.e.group.endDate) : null,
-            asOf: today,
-            requirements: d.blocking,
-          },
-          scopePath: d.e.group.region.path,
-        })),
-      })
-      for (const d of audits) {
-        result.closed++
-        if (d.finalOutcome === 'round_complete') result.complete++
-        else result.incomplete++
-      }
-    })
+        const closedIds = new Set(changed.map((r) => r.id))
+        const audits = decided.filter((d) => closedIds.has(d.e.id))
+        if (audits.length === 0) return
+        await tx.auditEvent.createMany({
+          data: audits.map((d) => ({
+            actorId: null,
+            action: 'enrollment.round_closed',
+            entityType: 'Enrollment',
+            entityId: d.e.id,
+            before: { status: 'active' },
+            after: {
+              status: 'completed',
+              finalOutcome: d.finalOutcome,
+              groupCode: d.e.group.code,
+              roundEnd: d.e.group.endDate ? dateOnly(d.e.group.endDate) : null,
+              asOf: today,
+              requirements: d.blocking,
+            },
+            scopePath: d.e.group.region.path,
+          })),
+        })
+        for (const d of audits) {
+          result.closed++
+          if (d.finalOutcome === 'round_complete') result.complete++
+          else result.incomplete++
+        }
+        // Two statements for a whole batch; the default 5 s is tight on a loaded machine.
+      },
+      { timeout: 60_000 },
+    )
   }
   return result
 }

@@ -41,6 +41,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { total, people } = await listEnrollable(db, { scopes, groupId: group.id, q, kind, regionId: region })
   const today = beijingDate(new Date())
   const groupStart = dateOnly(group.startDate)
+  // "Active elsewhere" is said only where it stands in the way: one active enrollment at a time (not teacher rounds).
+  const exclusive = group.program.enrollmentRule === 'one_active_per_program'
   return {
     group: { id: group.id, code: group.code, name: group.name, kind: group.kind, startDate: groupStart, endDate: group.endDate ? dateOnly(group.endDate) : null, programId: group.programId },
     filters: { q: q ?? '', kind: kind ?? '', region: region ?? '' },
@@ -53,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       idMasked: p.idMasked,
       kind: p.kind,
       region: p.region.name,
-      activeElsewhere: p.enrollments.find((e) => e.programId === group.programId)?.group.name ?? null,
+      activeElsewhere: exclusive ? (p.enrollments.find((e) => e.programId === group.programId)?.group.name ?? null) : null,
     })),
     defaultStart: today > groupStart && (!group.endDate || today <= dateOnly(group.endDate)) ? today : groupStart,
   }
