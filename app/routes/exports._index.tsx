@@ -15,11 +15,11 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 /** The exports form (issue 12): what, which format, full ID numbers (people list, coordinators and admins only). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, STATS_READERS)
-  return { scope: scopeLabel(scopesFor(user, STATS_READERS), serverT(request, user.locale)), fullIds: mayExportFullIds(user) }
+  return { scope: scopeLabel(scopesFor(user, STATS_READERS), serverT(request, user.locale)), fullIds: mayExportFullIds(user), kinds: EXPORT_KINDS }
 }
 
 export default function Exports() {
-  const { scope, fullIds } = useLoaderData<typeof loader>()
+  const { scope, fullIds, kinds } = useLoaderData<typeof loader>()
   const t = useT()
   return (
     <>
@@ -30,7 +30,7 @@ export default function Exports() {
           <div className="field">
             <label htmlFor="kind">{t('exports.kind')}</label>
             <select id="kind" name="kind">
-              {EXPORT_KINDS.map((k) => (
+              {kinds.map((k) => (
                 <option key={k} value={k}>
                   {t(`exports.kind.${k}`)}
                 </option>
