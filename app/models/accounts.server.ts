@@ -101,13 +101,17 @@ export async function backfillAccounts(db: Db, opts: { batch?: number } = {}): P
     const people = await db.person.findMany({
       where: { user: null, enrollments: { some: {} } },
       orderBy: { id: 'asc' },
-      take: opts.batch ?? 200,
+      take: opts.batch ?? 50,
       select: { id: true },
     })
     if (people.length === 0) return created
-    await db.$transaction(async (tx) => {
-      for (const p of people) if ((await ensureAccountFor(tx, p.id, { actorId: null })).created) created++
-    })
+    await db.$transaction(
+      async (tx) => {
+        for (const p of people) if ((await ensureAccountFor(tx, p.id, { actorId: null })).created) created++
+      },
+      // A batch of 50 takes well under a second; the margin is for a start-up on a busy machine.
+      { timeout: 60_000, maxWait: 30_000 },
+    )
   }
 }
 
