@@ -44,7 +44,7 @@ export default defineConfig({
   webServer: {
     command: 'node node_modules/tsx/dist/cli.mjs app/server/start.ts',
     url: `http://localhost:${PORT}/healthz`,
-    timeout: 120_000,
+    timeout: 300_000, // a fresh database is migrated and seeded first; generous for a busy CI machine
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
