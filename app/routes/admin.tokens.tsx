@@ -26,7 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ACCOUNT_ADMINS)
   const db = getDb()
   const [tokens, regions, organizations] = await Promise.all([listApiTokens(db), listRegions(db), listOrganizations(db)])
-  return { tokens, regions, organizations }
+  // The roles and the note's length travel as data: the page's component may not import the server model.
+  return { tokens, regions, organizations, roles: SERVICE_ACCOUNT_ROLES, maxNote: MAX_NOTE }
 }
 
 type ActionResult =
@@ -73,7 +74,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AdminTokens() {
-  const { tokens, regions, organizations } = useLoaderData<typeof loader>()
+  const { tokens, regions, organizations, roles, maxNote } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const t = useT()
   const locale = useLocale()
@@ -123,7 +124,7 @@ export default function AdminTokens() {
           error={errorOf('username')}
         />
         <SelectField label={t('apiTokens.role')} name="role" id="token-role" defaultValue="coordinator" error={errorOf('role')}>
-          {SERVICE_ACCOUNT_ROLES.map((r) => (
+          {roles.map((r) => (
             <option key={r} value={r}>
               {t(`role.${r}`)}
             </option>
@@ -143,7 +144,7 @@ export default function AdminTokens() {
           ) : null}
         </div>
         <Field label={t('apiTokens.expiresOn')} type="date" name="expiresOn" id="token-expires" required error={errorOf('expiresOn')} />
-        <Field label={t('apiTokens.note')} name="note" id="token-note" maxLength={MAX_NOTE} required error={errorOf('note')} />
+        <Field label={t('apiTokens.note')} name="note" id="token-note" maxLength={maxNote} required error={errorOf('note')} />
         <button type="submit" className="block">
           {t('apiTokens.create')}
         </button>
