@@ -103,7 +103,8 @@ async function main() {
     }
 
     const projects = [...(want('unit') ? ['unit'] : []), ...(want('integration') ? ['integration'] : [])]
-    if (want('integration')) ensurePoppler(log)
+    // The PDF tests (integration, and e2e's printed sign-in cards) read PDFs with poppler-utils.
+    if (want('integration') || want('e2e')) ensurePoppler(log)
     if (projects.length) {
       const out = path.join(tmp, 'vitest.json')
       const code = run(

@@ -17,7 +17,6 @@ function screenshotPath(testInfo: TestInfo, name: string) {
 }
 
 test('@desktop the county bureau filters by quarter and township, drills down to people and downloads the quarterly report', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'desktop', 'desktop only')
   await signIn(page, 'bureau.county', SEED_PASSWORD)
   await page.goto('/bureau')
   await expect(page.getByRole('heading', { level: 1, name: '教育局概况' })).toBeVisible()
@@ -56,8 +55,7 @@ test('@desktop the county bureau filters by quarter and township, drills down to
   expect(wb.worksheets.map((w) => w.name)).toEqual(['培训情况', '目标任务', '面授', '证书'])
 })
 
-test('on a phone at 360×740 the dashboard is readable: nothing wider than the screen', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'phone', 'phone only')
+test('@phone on a phone at 360×740 the dashboard is readable: nothing wider than the screen', async ({ page }, testInfo) => {
   await signIn(page, 'bureau.county', SEED_PASSWORD)
   await page.goto('/bureau?period=2026Q3')
   await expect(page.locator('[data-figure="personTimes"] b')).toBeVisible()
