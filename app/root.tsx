@@ -1,17 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import {
-  Form,
-  Link,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  isRouteErrorResponse,
-  useLoaderData,
-  useLocation,
-  useRouteError,
-} from '@remix-run/react'
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
 import { clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
@@ -35,11 +23,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale,
     messages: clientCatalog(locale),
     unread,
-    user: user && !user.mustChangePassword
-      ? { displayName: user.displayName, role: primaryRole(user), home: homePath(user), canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau'), canVerify: graduationVerifierPaths(user.grants).length > 0 }
-      : user
-        ? { displayName: user.displayName, role: primaryRole(user), home: '/password', canAudit: false, canVerify: false }
-        : null,
+    user:
+      user && !user.mustChangePassword
+        ? {
+            displayName: user.displayName,
+            role: primaryRole(user),
+            home: homePath(user),
+            canAudit: user.grants.some((g) => g.role === 'admin' || g.role === 'bureau'),
+            canVerify: graduationVerifierPaths(user.grants).length > 0,
+          }
+        : user
+          ? { displayName: user.displayName, role: primaryRole(user), home: '/password', canAudit: false, canVerify: false }
+          : null,
   }
 }
 
@@ -62,7 +57,12 @@ function TopBar() {
           </span>
         ) : null}
         {user && user.home !== '/password' ? (
-          <Link to="/me/notifications" className="whoami" data-testid="notifications-link" aria-label={data.unread > 0 ? `${t('notifications.nav')} · ${t('notifications.unread', { count: data.unread })}` : t('notifications.nav')}>
+          <Link
+            to="/me/notifications"
+            className="whoami"
+            data-testid="notifications-link"
+            aria-label={data.unread > 0 ? `${t('notifications.nav')} · ${t('notifications.unread', { count: data.unread })}` : t('notifications.nav')}
+          >
             {t('notifications.nav')}
             {data.unread > 0 ? (
               <span className="badge" data-testid="unread-badge">

@@ -48,7 +48,12 @@ function build() {
 }
 
 function startChild(file: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(path.join(root, 'bench', file), [], { execArgv: ['--import', 'tsx', ...extraArgs], env, cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(path.join(root, 'bench', file), [], {
+    execArgv: ['--import', 'tsx', ...extraArgs],
+    env,
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }))
     child.once('exit', (code) => reject(new Error(`${file} exited (${code})`)))
@@ -67,7 +72,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 
 function describe(name: string, r: LoadResult) {
   const statuses = [...r.statuses].map(([s, n]) => `${s}×${n}`).join(' ')
-  log(`${name.padEnd(22)} ${fmt(r.perSecond).padStart(7)} req/s   p50 ${fmt(r.p50, 1)} ms   p99 ${fmt(r.p99, 1)} ms   max ${fmt(r.max, 1)} ms   (${r.requests} requests in ${fmt(r.seconds, 1)} s, ${r.errors} errors; ${statuses})`)
+  log(
+    `${name.padEnd(22)} ${fmt(r.perSecond).padStart(7)} req/s   p50 ${fmt(r.p50, 1)} ms   p99 ${fmt(r.p99, 1)} ms   max ${fmt(r.max, 1)} ms   (${r.requests} requests in ${fmt(r.seconds, 1)} s, ${r.errors} errors; ${statuses})`,
+  )
 }
 
 async function main() {
@@ -75,9 +82,7 @@ async function main() {
   log('the load generator runs in this process, on the same cores as the server and PostgreSQL')
   const benchRoot = build()
 
-  const pgAdmin = process.env.XX_BENCH_DATABASE_URL
-    ? { adminUrl: process.env.XX_BENCH_DATABASE_URL, stop: undefined }
-    : await resolvePostgres(root, log)
+  const pgAdmin = process.env.XX_BENCH_DATABASE_URL ? { adminUrl: process.env.XX_BENCH_DATABASE_URL, stop: undefined } : await resolvePostgres(root, log)
   const dbName = `xx_bench_${randomBytes(4).toString('hex')}`
   await createDatabase(pgAdmin.adminUrl, dbName)
   const databaseUrl = withDatabase(pgAdmin.adminUrl, dbName)
@@ -99,7 +104,9 @@ async function main() {
     const db = getDb()
     const t0 = performance.now()
     const seeded = await seedBench(db, LEARNERS)
-    log(`seeded ${seeded.learners.length} learners with sessions, enrolled in a class with a ${seeded.lessonNominalMinutes}-minute lesson (${fmt((performance.now() - t0) / 1000, 1)} s)`)
+    log(
+      `seeded ${seeded.learners.length} learners with sessions, enrolled in a class with a ${seeded.lessonNominalMinutes}-minute lesson (${fmt((performance.now() - t0) / 1000, 1)} s)`,
+    )
 
     // ── the real app ──────────────────────────────────────────────────────────
     // XX_BENCH_PROFILE=<dir>: the server runs under --cpu-prof and is stopped with SIGTERM (so the profile is
@@ -163,7 +170,10 @@ async function main() {
     let crashAnswered = 0
     const before = await inDb()
     const crashLoad = runLoad({
-      port: started.port, connections: CONNECTIONS, durationMs: 3000, next: nextBeat,
+      port: started.port,
+      connections: CONNECTIONS,
+      durationMs: 3000,
+      next: nextBeat,
       onAnswer: (_l, _r, status, body) => {
         if (status === 200) crashAnswered += (JSON.parse(body) as { credited: number }).credited
       },
@@ -173,7 +183,9 @@ async function main() {
     const crash = await crashLoad
     const afterCrash = (await inDb()) - before
     const crashSafe = afterCrash >= crashAnswered
-    log(`kill -9 after 1.5 s of load (${crash.requests} answers, ${crash.errors} failed): answered ${crashAnswered} s, in PostgreSQL ${afterCrash} s → ${crashSafe ? 'nothing answered was lost' : 'LOST SECONDS'}${afterCrash > crashAnswered ? ` (${afterCrash - crashAnswered} s committed whose answer never arrived)` : ''}`)
+    log(
+      `kill -9 after 1.5 s of load (${crash.requests} answers, ${crash.errors} failed): answered ${crashAnswered} s, in PostgreSQL ${afterCrash} s → ${crashSafe ? 'nothing answered was lost' : 'LOST SECONDS'}${afterCrash > crashAnswered ? ` (${afterCrash - crashAnswered} s committed whose answer never arrived)` : ''}`,
+    )
 
     // ── verdict ─────────────────────────────────────────────────────────────
     const ratio = beats.perSecond / baseline.perSecond

@@ -33,7 +33,12 @@ const log = (line: string) => console.log(`[bench] ${line}`)
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 
 async function main() {
-  log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
   const pgAdmin = process.env.XX_BENCH_DATABASE_URL ? { adminUrl: process.env.XX_BENCH_DATABASE_URL, stop: undefined } : await resolvePostgres(root, log)
   const dbName = `xx_bench_${randomBytes(4).toString('hex')}`
   await createDatabase(pgAdmin.adminUrl, dbName)
@@ -64,19 +69,35 @@ async function main() {
     const group = world.groups.class
     const policyVersion = await currentPolicyVersion(db, group.programId)
     for (let i = 0; i < N; i += 1000) {
-      const persons = Array.from({ length: Math.min(1000, N - i) }, () => personRow({ ...fakePerson('adult_learner'), phone: fakePhone(), regionId: world.regions.zhelou.id }, '2026-11-30'))
+      const persons = Array.from({ length: Math.min(1000, N - i) }, () =>
+        personRow({ ...fakePerson('adult_learner'), phone: fakePhone(), regionId: world.regions.zhelou.id }, '2026-11-30'),
+      )
       const enrollments = persons.map((p) => ({
-        id: newId(), personId: p.id, groupId: group.id, programId: group.programId, policyVersion,
-        startDate: group.startDate, periodEnd: new Date('2029-03-01T00:00:00Z'), studyYears: 3,
+        id: newId(),
+        personId: p.id,
+        groupId: group.id,
+        programId: group.programId,
+        policyVersion,
+        startDate: group.startDate,
+        periodEnd: new Date('2029-03-01T00:00:00Z'),
+        studyYears: 3,
       }))
       await db.person.createMany({ data: persons })
       await db.user.createMany({ data: persons.map((p, k) => ({ id: newId(), username: `b.${i + k}`, displayName: p.name, personId: p.id })) })
       await db.enrollment.createMany({ data: enrollments })
       await db.hourEntry.createMany({
-        data: enrollments.filter((_, k) => k % 2 === 0).map((e, k) => ({
-          enrollmentId: e.id, personId: e.personId, groupId: group.id, category: 'self_study' as const, minutes: (1 + (k % 120)) * 45,
-          occurredOn: new Date('2026-10-01T00:00:00Z'), source: 'transfer' as const, reason: 'bench',
-        })),
+        data: enrollments
+          .filter((_, k) => k % 2 === 0)
+          .map((e, k) => ({
+            enrollmentId: e.id,
+            personId: e.personId,
+            groupId: group.id,
+            category: 'self_study' as const,
+            minutes: (1 + (k % 120)) * 45,
+            occurredOn: new Date('2026-10-01T00:00:00Z'),
+            source: 'transfer' as const,
+            reason: 'bench',
+          })),
       })
     }
     await db.$executeRawUnsafe('ANALYZE')
@@ -105,7 +126,9 @@ async function main() {
     t = performance.now()
     const swept = await runDailySweep(db, { today: '2026-12-01', now, batchSize: 500 })
     const sweepS = (performance.now() - t) / 1000
-    log(`daily sweep: ${fmt(swept.enrollments)} enrollments → ${fmt(swept.notifications)} reminders, ${fmt(swept.deliveries)} SMS deliveries in ${fmt(sweepS, 1)} s (${fmt(swept.enrollments / sweepS)} enrollments/s; ${fmt(sweepS / baselineS, 1)}× the empty sweep)`)
+    log(
+      `daily sweep: ${fmt(swept.enrollments)} enrollments → ${fmt(swept.notifications)} reminders, ${fmt(swept.deliveries)} SMS deliveries in ${fmt(sweepS, 1)} s (${fmt(swept.enrollments / sweepS)} enrollments/s; ${fmt(sweepS / baselineS, 1)}× the empty sweep)`,
+    )
     t = performance.now()
     const again = await runDailySweep(db, { today: '2026-12-01', now, batchSize: 500 })
     log(`the same sweep again: ${fmt(again.notifications)} new reminders in ${fmt((performance.now() - t) / 1000, 1)} s`)
@@ -119,7 +142,11 @@ async function main() {
     await noopQueue.addBulk(ids.map((id) => ({ name: 'noop', data: { deliveryId: id }, opts: { removeOnComplete: true } })))
     let noopDone = 0
     t = performance.now()
-    const noop = new Worker('bench-noop', async () => null, { connection: { ...redisConnection(), maxRetriesPerRequest: null }, prefix, concurrency: CONCURRENCY })
+    const noop = new Worker('bench-noop', async () => null, {
+      connection: { ...redisConnection(), maxRetriesPerRequest: null },
+      prefix,
+      concurrency: CONCURRENCY,
+    })
     noop.on('completed', () => void noopDone++)
     while (noopDone < ids.length) await new Promise((r) => setTimeout(r, 20))
     const noopRate = ids.length / ((performance.now() - t) / 1000)
@@ -147,7 +174,9 @@ async function main() {
     await workers.close('bench')
     await deliveryQueue.obliterate({ force: true })
     await deliveryQueue.close()
-    log(`delivery worker (claim, eligibility, stub send, record; concurrency ${CONCURRENCY}): ${fmt(ids.length)} in ${fmt(ids.length / rate, 1)} s = ${fmt(rate)} deliveries/s (${fmt((rate / noopRate) * 100)} % of the no-op worker); stub called ${fmt(stubbed)} times`)
+    log(
+      `delivery worker (claim, eligibility, stub send, record; concurrency ${CONCURRENCY}): ${fmt(ids.length)} in ${fmt(ids.length / rate, 1)} s = ${fmt(rate)} deliveries/s (${fmt((rate / noopRate) * 100)} % of the no-op worker); stub called ${fmt(stubbed)} times`,
+    )
 
     const checks = [
       [`sweep of ${fmt(N)} enrollments ≤ ${SWEEP_BUDGET_S} s`, `${fmt(sweepS, 1)} s`, sweepS <= SWEEP_BUDGET_S * (N / 100_000)],

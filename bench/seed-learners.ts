@@ -24,8 +24,14 @@ export async function seedBench(db: Db, count: number) {
     await db.person.createMany({ data: slice })
     await db.enrollment.createMany({
       data: slice.map((p) => ({
-        id: newId(), personId: p.id, groupId: group.id, programId: group.programId, policyVersion,
-        startDate: group.startDate, periodEnd: new Date('2029-03-01T00:00:00Z'), studyYears: 3,
+        id: newId(),
+        personId: p.id,
+        groupId: group.id,
+        programId: group.programId,
+        policyVersion,
+        startDate: group.startDate,
+        periodEnd: new Date('2029-03-01T00:00:00Z'),
+        studyYears: 3,
       })),
     })
     const userSlice = users.slice(i, i + 1000)

@@ -19,7 +19,10 @@ export type Migration = { name: string; sql: string; checksum: string }
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true })
-  const names = entries.filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name)).map((e) => e.name).sort()
+  const names = entries
+    .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+    .map((e) => e.name)
+    .sort()
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8')
@@ -30,11 +33,7 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 
 export class MigrationError extends Error {}
 
-export async function migrate(opts: {
-  connectionString: string
-  dir?: string
-  log?: (line: string) => void
-}): Promise<{ applied: string[] }> {
+export async function migrate(opts: { connectionString: string; dir?: string; log?: (line: string) => void }): Promise<{ applied: string[] }> {
   const log = opts.log ?? (() => {})
   const migrations = await readMigrations(opts.dir)
   const client = new pg.Client({ connectionString: opts.connectionString })
@@ -73,10 +72,11 @@ export async function migrate(opts: {
       const id = randomUUID()
       await client.query('BEGIN')
       try {
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
-          [id, m.checksum, m.name],
-        )
+        await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [
+          id,
+          m.checksum,
+          m.name,
+        ])
         await client.query(m.sql)
         await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id])
         await client.query('COMMIT')

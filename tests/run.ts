@@ -44,7 +44,10 @@ function staticChecks(env: NodeJS.ProcessEnv) {
   const checks: [string, string[]][] = [
     ['typecheck (tsc --noEmit)', [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit']],
     // The cache lives in node_modules (not committed); ESLint drops it when the config changes.
-    ['lint (eslint .)', [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.', '--cache', '--cache-location', path.join(root, 'node_modules/.cache/eslint/')]],
+    [
+      'lint (eslint .)',
+      [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.', '--cache', '--cache-location', path.join(root, 'node_modules/.cache/eslint/')],
+    ],
   ]
   let ok = true
   for (const [name, args] of checks) {
@@ -109,7 +112,15 @@ async function main() {
       const out = path.join(tmp, 'vitest.json')
       const code = run(
         process.execPath,
-        [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...projects.flatMap((p) => ['--project', p]), ...filters, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+        [
+          path.join(root, 'node_modules/vitest/vitest.mjs'),
+          'run',
+          ...projects.flatMap((p) => ['--project', p]),
+          ...filters,
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${out}`,
+        ],
         env,
       )
       if (!readVitest(out) && code !== 0) tally.failed += 1

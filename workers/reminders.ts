@@ -109,7 +109,14 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
       if (job.name !== 'dispatch' || (result as { enqueued: number }).enqueued > 0) log(`${job.name}: ${JSON.stringify(result)} in ${Date.now() - started} ms`)
       return result
     },
-    { connection: workerConnection(), prefix, concurrency: 1, lockDuration: env.XX_WORKER_LOCK_MS, stalledInterval: env.XX_WORKER_STALLED_MS, maxStalledCount: 10 },
+    {
+      connection: workerConnection(),
+      prefix,
+      concurrency: 1,
+      lockDuration: env.XX_WORKER_LOCK_MS,
+      stalledInterval: env.XX_WORKER_STALLED_MS,
+      maxStalledCount: 10,
+    },
   )
 
   const deliveries = new Worker<DeliveryPayload>(

@@ -49,7 +49,13 @@ export async function issueCertificateApi({ request, params, context }: ApiArgs)
   const enrollment = await enrollmentToCertify(db, user, params.id)
   return idempotent(request, user, async () => {
     const body = await readJsonBody(request, CertificateIssueRequest)
-    const { certificate, created } = await issueCertificate(db, { enrollmentId: enrollment.id, type: body.type, asOf: body.asOf, actorId: user.id, ip: context.ip })
+    const { certificate, created } = await issueCertificate(db, {
+      enrollmentId: enrollment.id,
+      type: body.type,
+      asOf: body.asOf,
+      actorId: user.id,
+      ip: context.ip,
+    })
     return json(certificateAnswer(certificate), created ? 201 : 200)
   })
 }

@@ -38,8 +38,8 @@ function queryParameters(schema: z.ZodObject) {
 
 const ERROR_DESCRIPTIONS: Record<ApiErrorCode, string> = {
   unauthenticated: 'No valid bearer token (or, for the token endpoint, a wrong username or password)',
-  forbidden: 'The caller\'s role may not do this',
-  not_found: 'No such resource, or outside the caller\'s scope',
+  forbidden: "The caller's role may not do this",
+  not_found: "No such resource, or outside the caller's scope",
   validation_failed: 'The request is invalid (malformed JSON included); `fields` says which field and why',
   conflict: 'Conflicts with the current state',
   not_eligible: 'Not eligible',
@@ -102,7 +102,8 @@ type Operation = { operationId: string; parameters?: unknown[]; requestBody?: un
 function decorate<P extends Record<string, Record<string, Operation>>>(paths: P): P {
   for (const item of Object.values(paths)) {
     for (const operation of Object.values(item)) {
-      if ((IDEMPOTENT_OPERATIONS as readonly string[]).includes(operation.operationId)) operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY]
+      if ((IDEMPOTENT_OPERATIONS as readonly string[]).includes(operation.operationId))
+        operation.parameters = [...(operation.parameters ?? []), IDEMPOTENCY_KEY]
       if (operation.requestBody) operation.responses['413'] ??= BODY_TOO_LARGE
     }
   }
@@ -151,9 +152,9 @@ export function buildOpenApiDocument(serverUrl?: string) {
       '/api/v1/hours/batch': {
         post: {
           operationId: 'recordHoursBatch',
-          summary: 'Sync another platform\'s days of study (at most 1,000 entries, one day of one enrollment each)',
+          summary: "Sync another platform's days of study (at most 1,000 entries, one day of one enrollment each)",
           description:
-            'Coordinators and admins (403 for any other role, e.g. bureau), for enrollments whose class or round is in their scope. Each entry is matched by its externalId, unique per enrollment: sending the same batch twice records nothing twice (the same content is `unchanged`, other content an entry error `conflict`). Good entries are kept when others are refused; an entry outside the caller\'s scope is an entry error `not_found` with the same message as an unknown id. Recorded as ledger entries of source transfer, each audited.',
+            "Coordinators and admins (403 for any other role, e.g. bureau), for enrollments whose class or round is in their scope. Each entry is matched by its externalId, unique per enrollment: sending the same batch twice records nothing twice (the same content is `unchanged`, other content an entry error `conflict`). Good entries are kept when others are refused; an entry outside the caller's scope is an entry error `not_found` with the same message as an unknown id. Recorded as ledger entries of source transfer, each audited.",
           requestBody: jsonBody('HoursBatchRequest'),
           responses: {
             '200': jsonAnswer('What was recorded, what was already there, and the refused entries', 'HoursBatchResponse'),
@@ -189,7 +190,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         get: {
           operationId: 'listGroupEnrollments',
           summary: 'The enrollments of a class or round, a page at a time',
-          description: 'Staff (coordinators, bureau users, admins) whose scope holds the group. Ordered by startDate, then id; `?cursor` is the nextCursor of the previous page.',
+          description:
+            'Staff (coordinators, bureau users, admins) whose scope holds the group. Ordered by startDate, then id; `?cursor` is the nextCursor of the previous page.',
           parameters: [{ name: 'code', in: 'path', required: true, description: 'Group code', schema: { type: 'string' } }, ...queryParameters(PageQuery)],
           responses: { '200': jsonAnswer('One page', 'GroupEnrollmentsPage'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed') },
         },
@@ -199,11 +201,11 @@ export function buildOpenApiDocument(serverUrl?: string) {
         post: {
           operationId: 'createPerson',
           summary: 'Register a person',
-          description: 'Coordinators and admins; the region must be a township or village in the caller\'s scope.',
+          description: "Coordinators and admins; the region must be a township or village in the caller's scope.",
           requestBody: jsonBody('PersonCreateRequest'),
           responses: {
             '201': jsonAnswer('The new person, ID number masked', 'PersonCreated'),
-            '409': jsonAnswer('`conflict`: the ID number is already registered; `existingId` when that person is in the caller\'s scope', 'PersonDuplicate'),
+            '409': jsonAnswer("`conflict`: the ID number is already registered; `existingId` when that person is in the caller's scope", 'PersonDuplicate'),
             ...errors('unauthenticated', 'forbidden', 'validation_failed'),
           },
         },
@@ -220,9 +222,13 @@ export function buildOpenApiDocument(serverUrl?: string) {
         post: {
           operationId: 'createEnrollment',
           summary: 'Enroll a person in a class or round',
-          description: 'Study years from prior education (senior/vocational 1, else 3); period end = start + years; rounds run to the round\'s end. 409 conflict when already in that group (with `existingId`) or active in another group of the same program.',
+          description:
+            "Study years from prior education (senior/vocational 1, else 3); period end = start + years; rounds run to the round's end. 409 conflict when already in that group (with `existingId`) or active in another group of the same program.",
           requestBody: jsonBody('EnrollmentCreateRequest'),
-          responses: { '201': jsonAnswer('The enrollment', 'EnrollmentCreated'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+          responses: {
+            '201': jsonAnswer('The enrollment', 'EnrollmentCreated'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
         },
       },
       '/api/v1/enrollments/{id}/tasks/{taskCode}/complete': {
@@ -232,7 +238,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           description: 'Coordinators and admins in scope, or the learner on their own enrollment.',
           parameters: [enrollmentId, { name: 'taskCode', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: { required: false, content: { 'application/json': { schema: ref('TaskCompleteRequest') } } },
-          responses: { '200': jsonAnswer('The completion', 'TaskCompleteResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+          responses: {
+            '200': jsonAnswer('The completion', 'TaskCompleteResponse'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
         },
       },
       '/api/v1/enrollments/{id}/results': {
@@ -241,7 +250,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: 'Record an exam result',
           parameters: [enrollmentId],
           requestBody: jsonBody('ResultRequest'),
-          responses: { '201': jsonAnswer('The result', 'ResultResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'tasks_incomplete', 'conflict') },
+          responses: {
+            '201': jsonAnswer('The result', 'ResultResponse'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'tasks_incomplete', 'conflict'),
+          },
         },
       },
       '/api/v1/enrollments/{id}/moral-evaluation': {
@@ -250,7 +262,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: 'Record the moral evaluation (思想品德评价)',
           parameters: [enrollmentId],
           requestBody: jsonBody('MoralEvaluationRequest'),
-          responses: { '201': jsonAnswer('The evaluation', 'MoralEvaluationResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+          responses: {
+            '201': jsonAnswer('The evaluation', 'MoralEvaluationResponse'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
         },
       },
       '/api/v1/enrollments/{id}/withdraw': {
@@ -259,7 +274,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           summary: 'Withdraw an enrollment',
           parameters: [enrollmentId],
           requestBody: jsonBody('WithdrawRequest'),
-          responses: { '200': jsonAnswer('Withdrawn', 'WithdrawResponse'), ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict') },
+          responses: {
+            '200': jsonAnswer('Withdrawn', 'WithdrawResponse'),
+            ...errors('unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict'),
+          },
         },
       },
       '/api/v1/enrollments/{id}/exemptions': {
@@ -267,7 +285,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           operationId: 'applyExemption',
           summary: 'Apply for an exemption (免修/免考), credits or the internship waiver',
           description:
-            'The learner for their own active enrollment, or a coordinator or admin in scope on their behalf. The course must be in the teaching plan of the class\'s major and not already passed or exempted; one pending application per course.',
+            "The learner for their own active enrollment, or a coordinator or admin in scope on their behalf. The course must be in the teaching plan of the class's major and not already passed or exempted; one pending application per course.",
           parameters: [enrollmentId],
           requestBody: jsonBody('ExemptionRequest'),
           responses: {
@@ -280,7 +298,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         post: {
           operationId: 'decideExemption',
           summary: 'Approve or reject an exemption application',
-          description: 'Coordinators and admins in scope. Deciding again changes nothing: the same decision answers 200 with the recorded status, the opposite one 409.',
+          description:
+            'Coordinators and admins in scope. Deciding again changes nothing: the same decision answers 200 with the recorded status, the opposite one 409.',
           parameters: [{ name: 'id', in: 'path', required: true, description: 'Exemption id', schema: { type: 'string' } }],
           requestBody: jsonBody('ExemptionDecisionRequest'),
           responses: {
@@ -293,7 +312,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         post: {
           operationId: 'issueCertificate',
           summary: 'Issue a certificate (one per enrollment and type)',
-          description: 'Coordinators and admins in scope. Only for the matching outcome (graduation: eligible_for_graduation; completion; study_record: withdrawn; training: round_complete). Asking again answers 200 with the same certificate.',
+          description:
+            'Coordinators and admins in scope. Only for the matching outcome (graduation: eligible_for_graduation; completion; study_record: withdrawn; training: round_complete). Asking again answers 200 with the same certificate.',
           parameters: [enrollmentId],
           requestBody: jsonBody('CertificateIssueRequest'),
           responses: {
@@ -337,7 +357,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           operationId: 'getCertificatePdf',
           summary: 'The certificate as PDF',
           parameters: [{ name: 'serial', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...errors('unauthenticated', 'not_found') },
+          responses: {
+            '200': { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+            ...errors('unauthenticated', 'not_found'),
+          },
         },
       },
       '/api/v1/certificates/{serial}/prefecture-verification': {
@@ -372,7 +395,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           operationId: 'getPersonTimes',
           summary: 'Person-times (人次), distinct persons, 人学时 and completions, by county, township, school, group or none',
           description:
-            'Coordinators, bureau users and admins; only what lies in the caller\'s scope is counted (by the person\'s home region or school, or for groupBy=group and major by the class or round). `persons` is distinct in each row and in the totals, never a sum of rows.',
+            "Coordinators, bureau users and admins; only what lies in the caller's scope is counted (by the person's home region or school, or for groupBy=group and major by the class or round). `persons` is distinct in each row and in the totals, never a sum of rows.",
           parameters: queryParameters(PersonTimesQuery),
           responses: { '200': jsonAnswer('The figures', 'PersonTimes'), ...errors('unauthenticated', 'forbidden', 'validation_failed') },
         },

@@ -35,7 +35,7 @@ export const ProgramsResponse = component(
     }),
   ),
   'Programs',
-  'The programs with the classes and rounds in the caller\'s scope (staff), or those the caller is enrolled in (learners, teachers).',
+  "The programs with the classes and rounds in the caller's scope (staff), or those the caller is enrolled in (learners, teachers).",
 )
 
 export const GroupTask = component(

@@ -43,10 +43,15 @@ export const PersonCreateRequest = component(
       description: 'Resident ID number (GB 11643): 18 characters, real birth date, MOD 11-2 check digit',
     }),
     phone: z.string().trim().max(20).optional(),
-    regionCode: z.string({ error: API_MESSAGES.required }).trim().min(1, API_MESSAGES.required).max(20).meta({ description: 'A township or village in the caller\'s scope' }),
+    regionCode: z
+      .string({ error: API_MESSAGES.required })
+      .trim()
+      .min(1, API_MESSAGES.required)
+      .max(20)
+      .meta({ description: "A township or village in the caller's scope" }),
     kind: PersonKind,
     priorEducation: PriorEducation.optional(),
-    schoolName: z.string().trim().min(1).max(100).optional().meta({ description: 'A school or organization in the caller\'s scope, by its exact name' }),
+    schoolName: z.string().trim().min(1).max(100).optional().meta({ description: "A school or organization in the caller's scope, by its exact name" }),
   }),
   'PersonCreateRequest',
   'Register a person (coordinators and admins). The ID number is stored encrypted and answered masked.',
@@ -63,7 +68,7 @@ export const PersonDuplicate = component(
       code: z.literal('conflict'),
       message: z.string(),
       fields: z.record(z.string(), z.string()).optional().meta({ description: 'idNumber → the problem, in Chinese' }),
-      existingId: z.string().meta({ description: 'The id of the person already registered with this ID number (only when in the caller\'s scope)' }).optional(),
+      existingId: z.string().meta({ description: "The id of the person already registered with this ID number (only when in the caller's scope)" }).optional(),
     }),
   }),
   'PersonDuplicate',
@@ -88,7 +93,7 @@ export const EnrollmentCreateRequest = component(
   z.object({
     personId: z.string({ error: API_MESSAGES.required }).trim().min(1, API_MESSAGES.required).max(64),
     groupCode: z.string({ error: API_MESSAGES.required }).trim().min(1, API_MESSAGES.required).max(64),
-    startDate: IsoDate.meta({ description: 'Within the class\'s or round\'s window' }),
+    startDate: IsoDate.meta({ description: "Within the class's or round's window" }),
   }),
   'EnrollmentCreateRequest',
   'Enroll a person in a class or round. Skills-plus-credential: aged 15–59 on the start date; one active enrollment per program.',
@@ -101,7 +106,7 @@ export const EnrollmentCreated = component(
     programCode: z.string(),
     groupCode: z.string(),
     startDate: IsoDate,
-    periodEnd: IsoDate.nullable().meta({ description: 'start + studyYears for classes; the round\'s end for rounds' }),
+    periodEnd: IsoDate.nullable().meta({ description: "start + studyYears for classes; the round's end for rounds" }),
     studyYears: z.number().int().nullable().meta({ description: '1 for senior/vocational, else 3; null for teacher rounds' }),
     status: z.enum(['active', 'withdrawn', 'graduated', 'completed']),
   }),
@@ -143,7 +148,14 @@ export const ResultRequest = component(
 )
 
 export const ResultResponse = component(
-  z.object({ id: z.string(), enrollmentId: z.string(), courseCode: z.string(), score: z.number(), passed: z.boolean(), recordedAt: z.iso.datetime({ offset: true }) }),
+  z.object({
+    id: z.string(),
+    enrollmentId: z.string(),
+    courseCode: z.string(),
+    score: z.number(),
+    passed: z.boolean(),
+    recordedAt: z.iso.datetime({ offset: true }),
+  }),
   'ResultResponse',
 )
 
@@ -164,11 +176,7 @@ export const MoralEvaluationResponse = component(
 export const WithdrawRequest = component(
   z.object({
     date: IsoDate.meta({ description: 'Within the enrollment period and not after today' }),
-    reason: z
-      .string({ error: API_MESSAGES.reasonRequired })
-      .trim()
-      .min(1, API_MESSAGES.reasonRequired)
-      .max(MAX_REASON_LENGTH, M.noteTooLong),
+    reason: z.string({ error: API_MESSAGES.reasonRequired }).trim().min(1, API_MESSAGES.reasonRequired).max(MAX_REASON_LENGTH, M.noteTooLong),
   }),
   'WithdrawRequest',
   'Withdraw an active enrollment (status becomes withdrawn); a second withdrawal is 409 conflict.',

@@ -23,13 +23,18 @@ export const ExemptionRequest = component(
       .min(1, '课程代码不能为空')
       .max(64)
       .optional()
-      .meta({ description: 'A course of the enrollment\'s teaching plan. Required for exempt_study, exempt_exam (not the internship) and waive_internship (the internship course); optional for credit (the related course, for the reviewer).' }),
+      .meta({
+        description:
+          "A course of the enrollment's teaching plan. Required for exempt_study, exempt_exam (not the internship) and waive_internship (the internship course); optional for credit (the related course, for the reviewer).",
+      }),
     basis: z.enum(EXEMPTION_BASES, { error: '依据应为 vocational_certificate、skill_certificate、competition_award、innovation 或 work_experience 之一' }),
     mode: z
       .enum(EXEMPTION_MODES, { error: '方式应为 exempt_study、exempt_exam、credit 或 waive_internship 之一' })
       .meta({ description: 'Certificates: exempt_study or exempt_exam; competition_award and innovation: credit; work_experience: waive_internship' }),
     certificateNo: optionalText(MAX_CERTIFICATE_NO, `证书编号最多 ${MAX_CERTIFICATE_NO} 个字`).meta({ description: 'Required for certificate bases' }),
-    issuer: optionalText(MAX_ISSUER, `发证单位最多 ${MAX_ISSUER} 个字`).meta({ description: 'The issuing authority of the certificate, when known (optional; an addition to api-v1.md)' }),
+    issuer: optionalText(MAX_ISSUER, `发证单位最多 ${MAX_ISSUER} 个字`).meta({
+      description: 'The issuing authority of the certificate, when known (optional; an addition to api-v1.md)',
+    }),
     credits: z
       .number({ error: '学分应为数字' })
       .positive('学分应大于 0')
@@ -72,7 +77,7 @@ export const ExemptionDecisionResponse = component(
   z.object({
     id: z.string(),
     status: z.enum(['approved', 'rejected']),
-    credits: z.number().nullable().meta({ description: 'Approved: the credits counted (the course\'s, or the reviewer\'s for mode credit); rejected: null' }),
+    credits: z.number().nullable().meta({ description: "Approved: the credits counted (the course's, or the reviewer's for mode credit); rejected: null" }),
   }),
   'ExemptionDecisionResponse',
 )

@@ -60,11 +60,9 @@ export const PersonTimesResponse = component(
   z.object({
     rows: z.array(
       z.object({
-        key: z
-          .string()
-          .meta({
-            description: 'Region code (county, township), school code, program, major or group code; "all" for groupBy=none; "" for people without a school',
-          }),
+        key: z.string().meta({
+          description: 'Region code (county, township), school code, program, major or group code; "all" for groupBy=none; "" for people without a school',
+        }),
         label: z.string(),
         ...Figures,
       }),

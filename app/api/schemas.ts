@@ -66,7 +66,7 @@ export const ApiErrorBody = component(
     }),
   }),
   'Error',
-  'Every error answer. 404 not_found is also the answer for anything outside the caller\'s scope.',
+  "Every error answer. 404 not_found is also the answer for anything outside the caller's scope.",
 )
 
 // ─── POST /api/v1/auth/token ──────────────────────────────────────────────
@@ -77,7 +77,7 @@ export const TokenRequest = component(
     password: z.string({ error: API_MESSAGES.required }).min(1, API_MESSAGES.required).max(256),
   }),
   'TokenRequest',
-  'A username (or the account\'s phone number) and its password.',
+  "A username (or the account's phone number) and its password.",
 )
 
 export const TokenResponse = component(
@@ -120,7 +120,7 @@ export const HoursResponse = component(
     enrollmentId: z.string(),
     category: HourCategory,
     minutes: z.number().int(),
-    hours: z.number().meta({ description: '学时, one decimal, with the program\'s minutes per 学时' }),
+    hours: z.number().meta({ description: "学时, one decimal, with the program's minutes per 学时" }),
     date: IsoDate,
   }),
   'HoursResponse',
@@ -158,7 +158,11 @@ export const ProgressCourse = component(
     name: z.string(),
     credits: z.number(),
     kind: z.enum(['culture', 'skill', 'internship']),
-    state: z.enum(COURSE_STATES).meta({ description: 'pending: no result yet; failed: the latest result failed; exempted: 免修/免考 approved; waived: internship waived for work experience' }),
+    state: z
+      .enum(COURSE_STATES)
+      .meta({
+        description: 'pending: no result yet; failed: the latest result failed; exempted: 免修/免考 approved; waived: internship waived for work experience',
+      }),
     tasksComplete: z.boolean().meta({ description: 'Every 作业/实操 of the course is complete (an exam result can be recorded only then)' }),
   }),
   'ProgressCourse',
@@ -170,7 +174,7 @@ export const ProgressResponse = component(
     programCode: z.string(),
     groupCode: z.string(),
     groupName: z.string(),
-    status: z.enum(['active', 'withdrawn', 'graduated', 'completed']).meta({ description: 'The enrollment record\'s status (not the computed outcome)' }),
+    status: z.enum(['active', 'withdrawn', 'graduated', 'completed']).meta({ description: "The enrollment record's status (not the computed outcome)" }),
     asOf: IsoDate,
     startDate: IsoDate,
     periodEnd: IsoDate.nullable(),
@@ -185,10 +189,12 @@ export const ProgressResponse = component(
       behind: z.boolean(),
       shareOfPeriod: z.number(),
     }),
-    courses: z.array(ProgressCourse).meta({ description: 'The teaching plan of the class\'s major, each course with its state; [] for teacher-training rounds' }),
+    courses: z
+      .array(ProgressCourse)
+      .meta({ description: "The teaching plan of the class's major, each course with its state; [] for teacher-training rounds" }),
     credits: z.object({
       earned: z.number().meta({ description: 'Credits of passed, exempted and waived courses plus award/innovation credits (one decimal)' }),
-      required: z.number().meta({ description: 'Sum of the plan\'s course credits' }),
+      required: z.number().meta({ description: "Sum of the plan's course credits" }),
     }),
     outcome: z.object({
       status: z.enum(OUTCOME_STATUSES),

@@ -11,7 +11,6 @@ import { sessionLifetime } from '#app/domain/roles.ts'
 import type { Role, SignInMethod } from '#app/generated/prisma/enums.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 
-
 function randomString(bytes: number): string {
   return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)))
 }
@@ -82,11 +81,7 @@ export type StoredSession = { secretHash: Uint8Array; lastVerifiedAt: Date; expi
  * should be deleted; a valid one is touched (lastVerifiedAt = now) when the
  * last touch is at least SESSION_TOUCH_MS old.
  */
-export function decideSession(
-  row: StoredSession | null,
-  secret: string,
-  now: Date,
-): { valid: false; drop: boolean } | { valid: true; touch: boolean } {
+export function decideSession(row: StoredSession | null, secret: string, now: Date): { valid: false; drop: boolean } | { valid: true; touch: boolean } {
   if (!row) return { valid: false, drop: false }
   if (!constantTimeEqual(hashSecret(secret), row.secretHash)) return { valid: false, drop: false }
   const idleDeadline = row.lastVerifiedAt.getTime() + row.idleSeconds * 1000

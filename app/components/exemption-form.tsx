@@ -47,7 +47,13 @@ export function ExemptionForm({
           {errors.enrollmentId ? <p className="form-error">{errors.enrollmentId}</p> : null}
         </>
       ) : (
-        <SelectField id="enrollmentId" name="enrollmentId" label={t('exemptions.enrollment')} error={errors.enrollmentId} defaultValue={values.enrollmentId ?? enrollments[0]?.id}>
+        <SelectField
+          id="enrollmentId"
+          name="enrollmentId"
+          label={t('exemptions.enrollment')}
+          error={errors.enrollmentId}
+          defaultValue={values.enrollmentId ?? enrollments[0]?.id}
+        >
           {enrollments.map((e) => (
             <option key={e.id} value={e.id}>
               {e.name}
@@ -62,14 +68,28 @@ export function ExemptionForm({
           </option>
         ))}
       </SelectField>
-      <SelectField id="mode" name="mode" label={t('exemptions.mode')} hint={t('exemptions.modeHint')} error={errors.mode} defaultValue={values.mode ?? MODES_BY_BASIS.skill_certificate[0]}>
+      <SelectField
+        id="mode"
+        name="mode"
+        label={t('exemptions.mode')}
+        hint={t('exemptions.modeHint')}
+        error={errors.mode}
+        defaultValue={values.mode ?? MODES_BY_BASIS.skill_certificate[0]}
+      >
         {EXEMPTION_MODES.map((m) => (
           <option key={m} value={m}>
             {t(`exemptions.mode.${m}`)}
           </option>
         ))}
       </SelectField>
-      <SelectField id="courseId" name="courseId" label={t('exemptions.course')} hint={t('exemptions.courseHint')} error={errors.courseId} defaultValue={values.courseId ?? ''}>
+      <SelectField
+        id="courseId"
+        name="courseId"
+        label={t('exemptions.course')}
+        hint={t('exemptions.courseHint')}
+        error={errors.courseId}
+        defaultValue={values.courseId ?? ''}
+      >
         <option value="">{t('exemptions.courseNone')}</option>
         {enrollments.map((e) =>
           only ? (
@@ -89,10 +109,28 @@ export function ExemptionForm({
           ),
         )}
       </SelectField>
-      <Field id="certificateNo" name="certificateNo" type="text" label={t('exemptions.certificateNo')} hint={t('exemptions.certificateHint')} error={errors.certificateNo} defaultValue={values.certificateNo ?? ''} maxLength={64} autoComplete="off" />
+      <Field
+        id="certificateNo"
+        name="certificateNo"
+        type="text"
+        label={t('exemptions.certificateNo')}
+        hint={t('exemptions.certificateHint')}
+        error={errors.certificateNo}
+        defaultValue={values.certificateNo ?? ''}
+        maxLength={64}
+        autoComplete="off"
+      />
       <Field id="issuer" name="issuer" type="text" label={t('exemptions.issuer')} error={errors.issuer} defaultValue={values.issuer ?? ''} maxLength={100} />
       <Field id="note" name="note" type="text" label={t('exemptions.note')} error={errors.note} defaultValue={values.note ?? ''} maxLength={500} />
-      <Field id="evidence" name="evidence" type="file" accept="image/*,application/pdf" label={t('exemptions.evidence')} hint={t('exemptions.evidenceHint')} error={errors.evidence} />
+      <Field
+        id="evidence"
+        name="evidence"
+        type="file"
+        accept="image/*,application/pdf"
+        label={t('exemptions.evidence')}
+        hint={t('exemptions.evidenceHint')}
+        error={errors.evidence}
+      />
       <button type="submit" className="block" disabled={navigation.state === 'submitting'}>
         {t('exemptions.submit')}
       </button>

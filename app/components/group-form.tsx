@@ -54,7 +54,13 @@ export function GroupForm({ mode, kind, options, defaultValue, lastResult, submi
           id={fields.code.id}
         />
       ) : null}
-      <Field label={t('catalog.groups.name')} error={fields.name.errors} maxLength={50} {...conformProps(getInputProps(fields.name, { type: 'text' }))} id={fields.name.id} />
+      <Field
+        label={t('catalog.groups.name')}
+        error={fields.name.errors}
+        maxLength={50}
+        {...conformProps(getInputProps(fields.name, { type: 'text' }))}
+        id={fields.name.id}
+      />
       {kind === 'class' ? (
         <SelectField label={t('catalog.groups.major')} error={fields.majorId.errors} {...conformProps(getSelectProps(fields.majorId))} id={fields.majorId.id}>
           <option value="">—</option>
@@ -88,9 +94,19 @@ export function GroupForm({ mode, kind, options, defaultValue, lastResult, submi
         ))}
       </SelectField>
       <div className="row">
-        <Field label={t('catalog.groups.start')} error={fields.startDate.errors} {...conformProps(getInputProps(fields.startDate, { type: 'date' }))} id={fields.startDate.id} />
+        <Field
+          label={t('catalog.groups.start')}
+          error={fields.startDate.errors}
+          {...conformProps(getInputProps(fields.startDate, { type: 'date' }))}
+          id={fields.startDate.id}
+        />
         {kind === 'round' ? (
-          <Field label={t('catalog.groups.end')} error={fields.endDate.errors} {...conformProps(getInputProps(fields.endDate, { type: 'date' }))} id={fields.endDate.id} />
+          <Field
+            label={t('catalog.groups.end')}
+            error={fields.endDate.errors}
+            {...conformProps(getInputProps(fields.endDate, { type: 'date' }))}
+            id={fields.endDate.id}
+          />
         ) : null}
       </div>
       {kind === 'round' ? (

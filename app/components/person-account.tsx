@@ -22,8 +22,7 @@ export type AccountView = {
 
 /** What an account action answered: a notice (and once, a temporary password) or a refusal. */
 export type AccountActionResult =
-  | { ok: true; intent: string; notice: string; temporaryPassword?: string | null }
-  | { ok: false; message: string; field: string | null; kind?: string }
+  { ok: true; intent: string; notice: string; temporaryPassword?: string | null } | { ok: false; message: string; field: string | null; kind?: string }
 
 export function AccountPanel({
   personId,
@@ -39,7 +38,8 @@ export function AccountPanel({
 }) {
   const t = useT()
   const locale = useLocale()
-  const accountResult = result && (!('intent' in result) || result.intent !== 'phone') && !(result.ok === false && result.field === 'phone') ? result : undefined
+  const accountResult =
+    result && (!('intent' in result) || result.intent !== 'phone') && !(result.ok === false && result.field === 'phone') ? result : undefined
   return (
     <section className="card" aria-labelledby="account-title" data-testid="account-panel">
       <h2 id="account-title" className="records-block-title">

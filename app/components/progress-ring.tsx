@@ -41,11 +41,15 @@ export function RequirementProgress({ view }: { view: RequirementView }) {
       <Ring percent={percent} met={met} />
       <div className="req-text">
         <div>
-          <strong>{view.label}</strong> <span className={view.blocking ? 'tag tag-must' : 'tag'}>{t(view.blocking ? 'progress.blocking' : 'progress.advisory')}</span>
+          <strong>{view.label}</strong>{' '}
+          <span className={view.blocking ? 'tag tag-must' : 'tag'}>{t(view.blocking ? 'progress.blocking' : 'progress.advisory')}</span>
         </div>
         {view.kind === 'hours' ? (
           <div data-testid="earned">
-            {t(view.compare ? 'progress.compare' : 'progress.earned', { earned: formatHours(view.display.earnedHours), required: formatHours(view.display.requiredHours) })}
+            {t(view.compare ? 'progress.compare' : 'progress.earned', {
+              earned: formatHours(view.display.earnedHours),
+              required: formatHours(view.display.requiredHours),
+            })}
           </div>
         ) : (
           <div data-testid="earned">{t('progress.count', { earned: view.earned, required: view.required })}</div>

@@ -10,13 +10,25 @@ const text = (t: string, ...marks: string[]) => ({ type: 'text', text: t, ...(ma
 describe('RichText', () => {
   test.each([
     ['a paragraph', doc(p(text('玉米种植'))), '<div class="rich-text"><p><span>玉米种植</span></p></div>'],
-    ['bold and italic', doc(p(text('重要', 'bold'), text('注意', 'italic'), text('都', 'bold', 'italic'))),
-      '<div class="rich-text"><p><span><strong>重要</strong></span><span><em>注意</em></span><span><strong><em>都</em></strong></span></p></div>'],
-    ['headings 2 and 3; other levels become 2', doc({ type: 'heading', attrs: { level: 3 }, content: [text('小节')] }, { type: 'heading', attrs: { level: 1 }, content: [text('大')] }),
-      '<div class="rich-text"><h3><span>小节</span></h3><h2><span>大</span></h2></div>'],
-    ['lists, quote and a line break',
-      doc({ type: 'bulletList', content: [{ type: 'listItem', content: [p(text('一'))] }] }, { type: 'orderedList', content: [{ type: 'listItem', content: [p(text('二'), { type: 'hardBreak' }, text('三'))] }] }, { type: 'blockquote', content: [p(text('引'))] }),
-      '<div class="rich-text"><ul><li><p><span>一</span></p></li></ul><ol><li><p><span>二</span><br/><span>三</span></p></li></ol><blockquote><p><span>引</span></p></blockquote></div>'],
+    [
+      'bold and italic',
+      doc(p(text('重要', 'bold'), text('注意', 'italic'), text('都', 'bold', 'italic'))),
+      '<div class="rich-text"><p><span><strong>重要</strong></span><span><em>注意</em></span><span><strong><em>都</em></strong></span></p></div>',
+    ],
+    [
+      'headings 2 and 3; other levels become 2',
+      doc({ type: 'heading', attrs: { level: 3 }, content: [text('小节')] }, { type: 'heading', attrs: { level: 1 }, content: [text('大')] }),
+      '<div class="rich-text"><h3><span>小节</span></h3><h2><span>大</span></h2></div>',
+    ],
+    [
+      'lists, quote and a line break',
+      doc(
+        { type: 'bulletList', content: [{ type: 'listItem', content: [p(text('一'))] }] },
+        { type: 'orderedList', content: [{ type: 'listItem', content: [p(text('二'), { type: 'hardBreak' }, text('三'))] }] },
+        { type: 'blockquote', content: [p(text('引'))] },
+      ),
+      '<div class="rich-text"><ul><li><p><span>一</span></p></li></ul><ol><li><p><span>二</span><br/><span>三</span></p></li></ol><blockquote><p><span>引</span></p></blockquote></div>',
+    ],
     ['not a doc', { type: 'paragraph' }, ''],
     ['garbage', 'hello', ''],
   ])('%s', (_name, input, expected) => {
@@ -24,26 +36,30 @@ describe('RichText', () => {
   })
 
   test('script, iframe, an image from elsewhere and unknown nodes are dropped with their content', () => {
-    const out = html(doc(
-      p(text('前')),
-      { type: 'script', content: [text('alert(1)')] },
-      { type: 'iframe', attrs: { src: 'https://evil.example' } },
-      { type: 'image', attrs: { src: 'x', onerror: 'alert(1)' } },
-      { type: 'htmlBlock', text: '<img src=x onerror=alert(1)>' },
-      p(text('后')),
-    ))
+    const out = html(
+      doc(
+        p(text('前')),
+        { type: 'script', content: [text('alert(1)')] },
+        { type: 'iframe', attrs: { src: 'https://evil.example' } },
+        { type: 'image', attrs: { src: 'x', onerror: 'alert(1)' } },
+        { type: 'htmlBlock', text: '<img src=x onerror=alert(1)>' },
+        p(text('后')),
+      ),
+    )
     expect(out).toBe('<div class="rich-text"><p><span>前</span></p><p><span>后</span></p></div>')
   })
 
   test('images and audio from /lesson-media/ are drawn; from anywhere else they are dropped', () => {
-    const out = html(doc(
-      { type: 'image', attrs: { src: '/lesson-media/public-signs.svg', alt: '四个标志', onerror: 'alert(1)' } },
-      { type: 'image', attrs: { src: 'https://evil.example/a.png', alt: 'x' } },
-      { type: 'image', attrs: { src: '/lesson-media/../secret.svg', alt: 'x' } },
-      { type: 'image', attrs: { src: 'javascript:alert(1)' } },
-      { type: 'audio', attrs: { src: '/lesson-media/notice.mp3' } },
-      { type: 'audio', attrs: { src: 'data:audio/mp3;base64,AAAA' } },
-    ))
+    const out = html(
+      doc(
+        { type: 'image', attrs: { src: '/lesson-media/public-signs.svg', alt: '四个标志', onerror: 'alert(1)' } },
+        { type: 'image', attrs: { src: 'https://evil.example/a.png', alt: 'x' } },
+        { type: 'image', attrs: { src: '/lesson-media/../secret.svg', alt: 'x' } },
+        { type: 'image', attrs: { src: 'javascript:alert(1)' } },
+        { type: 'audio', attrs: { src: '/lesson-media/notice.mp3' } },
+        { type: 'audio', attrs: { src: 'data:audio/mp3;base64,AAAA' } },
+      ),
+    )
     expect(out).toBe(
       '<div class="rich-text"><figure class="lesson-figure"><img src="/lesson-media/public-signs.svg" alt="四个标志" loading="lazy" decoding="async"/></figure>' +
         '<audio class="lesson-audio" controls="" preload="none" src="/lesson-media/notice.mp3"></audio></div>',
@@ -52,15 +68,20 @@ describe('RichText', () => {
 
   test('a simple table: header and body cells inside rows; rows or cells elsewhere are dropped', () => {
     const cell = (type: string, s: string) => ({ type, content: [p(text(s))] })
-    const out = html(doc(
-      { type: 'table', content: [
-        { type: 'tableRow', content: [cell('tableHeader', '东西'), cell('tableHeader', '价钱')] },
-        { type: 'tableRow', content: [cell('tableCell', '化肥'), cell('tableCell', '120 元'), cell('script', 'x')] },
-        p(text('不是行')),
-      ] },
-      { type: 'tableRow', content: [cell('tableCell', '孤行')] },
-      cell('tableCell', '孤格'),
-    ))
+    const out = html(
+      doc(
+        {
+          type: 'table',
+          content: [
+            { type: 'tableRow', content: [cell('tableHeader', '东西'), cell('tableHeader', '价钱')] },
+            { type: 'tableRow', content: [cell('tableCell', '化肥'), cell('tableCell', '120 元'), cell('script', 'x')] },
+            p(text('不是行')),
+          ],
+        },
+        { type: 'tableRow', content: [cell('tableCell', '孤行')] },
+        cell('tableCell', '孤格'),
+      ),
+    )
     expect(out).toBe(
       '<div class="rich-text"><div class="table-wrap"><table><tbody>' +
         '<tr><th><p><span>东西</span></p></th><th><p><span>价钱</span></p></th></tr>' +

@@ -24,7 +24,17 @@ export function wayHref(way: SignInWay, redirectTo: string | null, base = '/logi
   return `${base}?${params}`
 }
 
-const svg = { width: 40, height: 40, viewBox: '0 0 40 40', fill: 'none', stroke: 'currentColor', strokeWidth: 2.4, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const
+const svg = {
+  width: 40,
+  height: 40,
+  viewBox: '0 0 40 40',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2.4,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+  'aria-hidden': true,
+} as const
 
 /** A card with a QR code. */
 export function CardIcon() {

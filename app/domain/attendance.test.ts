@@ -28,24 +28,83 @@ test('a roster tick credits the planned minutes', () => {
 
 test.each([
   ['no attendance yet', null, '09:05:00', { kind: 'check_in' }],
-  ['checked in 30 s ago', { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null }, '09:05:30', { kind: 'too_soon', checkedInAt: bj('09:05:00') }],
-  ['checked in 59.999 s ago', { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null }, '09:05:59.999', { kind: 'too_soon', checkedInAt: bj('09:05:00') }],
-  ['checked in exactly 1 min ago', { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null }, '09:06:00', { kind: 'check_out', creditedMinutes: 1 }],
-  ['checked in at 09:05, out at 15:05', { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null }, '15:05:00', { kind: 'check_out', creditedMinutes: 360 }],
-  ['checked in at 13:00, out at 17:50', { checkedInAt: bj('13:00:00'), checkedOutAt: null, creditedMinutes: null }, '17:50:00', { kind: 'check_out', creditedMinutes: 270 }],
-  ['checked in early, scanned again before the start', { checkedInAt: bj('08:35:00'), checkedOutAt: null, creditedMinutes: null }, '08:50:00', { kind: 'too_soon', checkedInAt: bj('08:35:00') }],
-  ['checked in early, scanned 59 s after the start', { checkedInAt: bj('08:35:00'), checkedOutAt: null, creditedMinutes: null }, '09:00:59', { kind: 'too_soon', checkedInAt: bj('08:35:00') }],
-  ['checked in early, scanned 1 min after the start', { checkedInAt: bj('08:35:00'), checkedOutAt: null, creditedMinutes: null }, '09:01:00', { kind: 'check_out', creditedMinutes: 1 }],
-  ['already checked out', { checkedInAt: bj('09:05:00'), checkedOutAt: bj('12:05:00'), creditedMinutes: 180 }, '13:00:00', { kind: 'already_done', creditedMinutes: 180 }],
-  ['ticked on the roster', { checkedInAt: bj('09:00:00'), checkedOutAt: bj('17:30:00'), creditedMinutes: 360 }, '13:00:00', { kind: 'already_done', creditedMinutes: 360 }],
+  [
+    'checked in 30 s ago',
+    { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null },
+    '09:05:30',
+    { kind: 'too_soon', checkedInAt: bj('09:05:00') },
+  ],
+  [
+    'checked in 59.999 s ago',
+    { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null },
+    '09:05:59.999',
+    { kind: 'too_soon', checkedInAt: bj('09:05:00') },
+  ],
+  [
+    'checked in exactly 1 min ago',
+    { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null },
+    '09:06:00',
+    { kind: 'check_out', creditedMinutes: 1 },
+  ],
+  [
+    'checked in at 09:05, out at 15:05',
+    { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null },
+    '15:05:00',
+    { kind: 'check_out', creditedMinutes: 360 },
+  ],
+  [
+    'checked in at 13:00, out at 17:50',
+    { checkedInAt: bj('13:00:00'), checkedOutAt: null, creditedMinutes: null },
+    '17:50:00',
+    { kind: 'check_out', creditedMinutes: 270 },
+  ],
+  [
+    'checked in early, scanned again before the start',
+    { checkedInAt: bj('08:35:00'), checkedOutAt: null, creditedMinutes: null },
+    '08:50:00',
+    { kind: 'too_soon', checkedInAt: bj('08:35:00') },
+  ],
+  [
+    'checked in early, scanned 59 s after the start',
+    { checkedInAt: bj('08:35:00'), checkedOutAt: null, creditedMinutes: null },
+    '09:00:59',
+    { kind: 'too_soon', checkedInAt: bj('08:35:00') },
+  ],
+  [
+    'checked in early, scanned 1 min after the start',
+    { checkedInAt: bj('08:35:00'), checkedOutAt: null, creditedMinutes: null },
+    '09:01:00',
+    { kind: 'check_out', creditedMinutes: 1 },
+  ],
+  [
+    'already checked out',
+    { checkedInAt: bj('09:05:00'), checkedOutAt: bj('12:05:00'), creditedMinutes: 180 },
+    '13:00:00',
+    { kind: 'already_done', creditedMinutes: 180 },
+  ],
+  [
+    'ticked on the roster',
+    { checkedInAt: bj('09:00:00'), checkedOutAt: bj('17:30:00'), creditedMinutes: 360 },
+    '13:00:00',
+    { kind: 'already_done', creditedMinutes: 360 },
+  ],
 ] as const)('a scan with %s', (_label, state, now, decision) => {
   expect(decideScan(session, state, bj(now))).toEqual(decision)
 })
 
 test('a roster tick does not credit twice, but completes a QR check-in without check-out', () => {
-  expect(decideRosterTick(session, { checkedInAt: bj('09:05:00'), checkedOutAt: bj('12:00:00'), creditedMinutes: 175 })).toEqual({ kind: 'already_credited', creditedMinutes: 175 })
-  expect(decideRosterTick(session, { checkedInAt: bj('09:00:00'), checkedOutAt: bj('17:30:00'), creditedMinutes: 360 })).toEqual({ kind: 'already_credited', creditedMinutes: 360 })
-  expect(decideRosterTick(session, { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null })).toEqual({ kind: 'credit', creditedMinutes: 360 })
+  expect(decideRosterTick(session, { checkedInAt: bj('09:05:00'), checkedOutAt: bj('12:00:00'), creditedMinutes: 175 })).toEqual({
+    kind: 'already_credited',
+    creditedMinutes: 175,
+  })
+  expect(decideRosterTick(session, { checkedInAt: bj('09:00:00'), checkedOutAt: bj('17:30:00'), creditedMinutes: 360 })).toEqual({
+    kind: 'already_credited',
+    creditedMinutes: 360,
+  })
+  expect(decideRosterTick(session, { checkedInAt: bj('09:05:00'), checkedOutAt: null, creditedMinutes: null })).toEqual({
+    kind: 'credit',
+    creditedMinutes: 360,
+  })
 })
 
 test.each([

@@ -34,7 +34,11 @@ export function groupFormSchema(t: T, opts: { creating: boolean }) {
             .regex(GROUP_CODE, t('catalog.error.codeInvalid'))
             .transform((c) => c.toUpperCase())
         : z.string().optional(),
-      name: z.string({ error: t('catalog.error.nameRequired') }).trim().min(2, t('catalog.error.nameRequired')).max(50, t('catalog.error.nameRequired')),
+      name: z
+        .string({ error: t('catalog.error.nameRequired') })
+        .trim()
+        .min(2, t('catalog.error.nameRequired'))
+        .max(50, t('catalog.error.nameRequired')),
       majorId: z.string().optional(),
       regionId: z.string({ error: t('catalog.error.regionRequired') }).min(1, t('catalog.error.regionRequired')),
       organizationId: z.string().optional(),
@@ -63,7 +67,8 @@ export function groupFormSchema(t: T, opts: { creating: boolean }) {
       // The sum is checked here when the requirement is on the form; the server checks it always (and the modules' lessons).
       if (v.kind === 'round' && v.requiredHours !== undefined) {
         const problem = planProblem({ requiredHours: v.requiredHours, planned: plannedOf(v), availableOnlineHours: Infinity })
-        if (problem?.code === 'plan_sum') ctx.addIssue({ code: 'custom', path: ['plan'], message: t('rounds.error.planSum', { total: problem.total, required: problem.required }) })
+        if (problem?.code === 'plan_sum')
+          ctx.addIssue({ code: 'custom', path: ['plan'], message: t('rounds.error.planSum', { total: problem.total, required: problem.required }) })
       }
     })
 }
@@ -93,7 +98,11 @@ export function courseCreateSchema(t: T) {
   return z.object({
     intent: z.literal('create'),
     code: courseCode(t, 'catalog.error.courseCodeInvalid'),
-    name: z.string({ error: t('catalog.error.nameRequired') }).trim().min(2, t('catalog.error.nameRequired')).max(50, t('catalog.error.nameRequired')),
+    name: z
+      .string({ error: t('catalog.error.nameRequired') })
+      .trim()
+      .min(2, t('catalog.error.nameRequired'))
+      .max(50, t('catalog.error.nameRequired')),
     programId: z.string({ error: t('catalog.error.programRequired') }).min(1, t('catalog.error.programRequired')),
     credits: credits(t),
     kind: z.enum(COURSE_KINDS, { error: t('catalog.error.courseKindRequired') }),
@@ -101,8 +110,16 @@ export function courseCreateSchema(t: T) {
 }
 
 export function courseEditSchemas(t: T) {
-  const name = z.string({ error: t('catalog.error.nameRequired') }).trim().min(2, t('catalog.error.nameRequired')).max(50, t('catalog.error.nameRequired'))
-  const taskName = z.string({ error: t('catalog.error.nameRequired') }).trim().min(2, t('catalog.error.nameRequired')).max(100, t('catalog.error.nameRequired'))
+  const name = z
+    .string({ error: t('catalog.error.nameRequired') })
+    .trim()
+    .min(2, t('catalog.error.nameRequired'))
+    .max(50, t('catalog.error.nameRequired'))
+  const taskName = z
+    .string({ error: t('catalog.error.nameRequired') })
+    .trim()
+    .min(2, t('catalog.error.nameRequired'))
+    .max(100, t('catalog.error.nameRequired'))
   const taskKind = z.enum(TASK_KINDS, { error: t('catalog.error.taskKindRequired') })
   return z.discriminatedUnion('intent', [
     z.object({

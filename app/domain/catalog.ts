@@ -245,13 +245,35 @@ export function parseCatalog(files: CatalogFile[], { media = new Map() }: { medi
       else seen.set(k, w.file)
     })
   }
-  if (programs) unique(programs.programs, (p) => p.code, (_, i) => ({ file: 'programs.yaml', path: `programs[${i}].code` }), 'program code')
-  if (majors) unique(majors.majors, (m) => m.code, (_, i) => ({ file: 'majors.yaml', path: `majors[${i}].code` }), 'major code')
+  if (programs)
+    unique(
+      programs.programs,
+      (p) => p.code,
+      (_, i) => ({ file: 'programs.yaml', path: `programs[${i}].code` }),
+      'program code',
+    )
+  if (majors)
+    unique(
+      majors.majors,
+      (m) => m.code,
+      (_, i) => ({ file: 'majors.yaml', path: `majors[${i}].code` }),
+      'major code',
+    )
   if (templates) {
-    unique(templates.templates, (t) => t.code, (_, i) => ({ file: 'round-templates.yaml', path: `templates[${i}].code` }), 'template code')
+    unique(
+      templates.templates,
+      (t) => t.code,
+      (_, i) => ({ file: 'round-templates.yaml', path: `templates[${i}].code` }),
+      'template code',
+    )
   }
   const courseIndex = (c: Course) => courses.filter((x) => x.file === c.file).indexOf(c)
-  unique(courses, (c) => c.code, (c) => ({ file: c.file, path: `courses[${courseIndex(c)}].code` }), 'course code')
+  unique(
+    courses,
+    (c) => c.code,
+    (c) => ({ file: c.file, path: `courses[${courseIndex(c)}].code` }),
+    'course code',
+  )
   const lessons = courses.flatMap((c) => c.lessons.map((l, j) => ({ c, l, j })))
   unique(
     lessons,
@@ -260,7 +282,12 @@ export function parseCatalog(files: CatalogFile[], { media = new Map() }: { medi
     'lesson code',
   )
   const tasks = courses.flatMap((c) => c.tasks.map((t, j) => ({ c, t, j })))
-  unique(tasks, (x) => x.t.code, (x) => ({ file: x.c.file, path: `courses[${courseIndex(x.c)}].tasks[${x.j}].code` }), 'task code')
+  unique(
+    tasks,
+    (x) => x.t.code,
+    (x) => ({ file: x.c.file, path: `courses[${courseIndex(x.c)}].tasks[${x.j}].code` }),
+    'task code',
+  )
 
   const programCodes = new Set(programs?.programs.map((p) => p.code))
   if (programs) {
@@ -324,19 +351,28 @@ function addMarkdownLessons(files: CatalogFile[], courses: Course[], media: Medi
       ok = false
     }
     if (front.position !== Number(name[2])) {
-      issues.push({ file: f.file, line: at('position'), path: '', message: `front matter "position" is ${front.position} but the file name starts with ${name[2]}` })
+      issues.push({
+        file: f.file,
+        line: at('position'),
+        path: '',
+        message: `front matter "position" is ${front.position} but the file name starts with ${name[2]}`,
+      })
       ok = false
     }
     for (const ref of refs) {
       const size = media.get(ref.src)
       const max = ref.kind === 'image' ? MAX_IMAGE_BYTES : MAX_AUDIO_BYTES
       if (size === undefined) issues.push({ file: f.file, line: ref.line, path: '', message: `${ref.src} not found (put the file in public${ref.src})` })
-      else if (size > max) issues.push({ file: f.file, line: ref.line, path: '', message: `${ref.src} is ${Math.ceil(size / 1024)} KB; at most ${max / 1024} KB for phones` })
+      else if (size > max)
+        issues.push({ file: f.file, line: ref.line, path: '', message: `${ref.src} is ${Math.ceil(size / 1024)} KB; at most ${max / 1024} KB for phones` })
       if (size === undefined || size > max) ok = false
     }
     if (!ok) continue
     const list = byCourse.get(front.course) ?? []
-    list.push({ position: front.position, lesson: { code: front.code, title: front.title, nominalMinutes: front.minutes, content: doc as TiptapDoc, file: f.file } })
+    list.push({
+      position: front.position,
+      lesson: { code: front.code, title: front.title, nominalMinutes: front.minutes, content: doc as TiptapDoc, file: f.file },
+    })
     byCourse.set(front.course, list)
   }
   for (const [courseCode, list] of byCourse) {
@@ -366,7 +402,11 @@ function checkSessions(templates: RoundTemplate[], courses: Map<string, Course>,
     if (!t.sessions) return
     const total = t.sessions.reduce((sum, s) => sum + s.hours, 0)
     if (Math.abs(total - t.requiredHours) > 1e-9) {
-      issues.push({ file: 'round-templates.yaml', path: `templates[${i}].sessions`, message: `add up to ${total} 学时, but requiredHours is ${t.requiredHours}` })
+      issues.push({
+        file: 'round-templates.yaml',
+        path: `templates[${i}].sessions`,
+        message: `add up to ${total} 学时, but requiredHours is ${t.requiredHours}`,
+      })
     }
     t.sessions.forEach((s, j) => {
       if (!s.course) return
@@ -376,7 +416,11 @@ function checkSessions(templates: RoundTemplate[], courses: Map<string, Course>,
       const perHour = programs.find((p) => p.code === c.program)?.minutesPerHour ?? 45
       const available = c.lessons.reduce((sum, l) => sum + l.nominalMinutes, 0) / perHour
       if (available + 1e-9 < s.hours) {
-        issues.push({ file: 'round-templates.yaml', path, message: `${s.course}'s lessons add up to ${available.toFixed(1)} 学时, less than the module's ${s.hours}` })
+        issues.push({
+          file: 'round-templates.yaml',
+          path,
+          message: `${s.course}'s lessons add up to ${available.toFixed(1)} 学时, less than the module's ${s.hours}`,
+        })
       }
     })
   })

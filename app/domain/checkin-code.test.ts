@@ -1,15 +1,5 @@
 import { expect, test } from 'vitest'
-import {
-  STEP_MS,
-  checkinWindow,
-  currentCredentials,
-  fallbackCode,
-  msToNextStep,
-  qrToken,
-  stepAt,
-  verifyCode,
-  verifyQrToken,
-} from './checkin-code.ts'
+import { STEP_MS, checkinWindow, currentCredentials, fallbackCode, msToNextStep, qrToken, stepAt, verifyCode, verifyQrToken } from './checkin-code.ts'
 
 const key = new Uint8Array(32).map((_, i) => i * 7 + 3)
 const otherKey = new Uint8Array(32).map((_, i) => 255 - i)

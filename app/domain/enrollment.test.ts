@@ -1,5 +1,14 @@
 import { describe, expect, test } from 'vitest'
-import { enrollmentConflict, incompleteTasks, isValidScore, planEnrollment, studyYearsFor, withdrawalDateProblem, type EnrollmentInput, type HeldEnrollment } from './enrollment.ts'
+import {
+  enrollmentConflict,
+  incompleteTasks,
+  isValidScore,
+  planEnrollment,
+  studyYearsFor,
+  withdrawalDateProblem,
+  type EnrollmentInput,
+  type HeldEnrollment,
+} from './enrollment.ts'
 
 describe('studyYearsFor', () => {
   test.each([
@@ -34,13 +43,37 @@ const round: EnrollmentInput = {
 describe('planEnrollment', () => {
   test.each([
     ['junior-high learner: 3 years', cls, { startDate: '2026-03-01', periodEnd: '2029-03-01', studyYears: 3 }],
-    ['senior-high learner: 1 year', { ...cls, person: { ...cls.person, priorEducation: 'senior' } }, { startDate: '2026-03-01', periodEnd: '2027-03-01', studyYears: 1 }],
-    ['vocational learner starting later', { ...cls, startDate: '2026-05-20', person: { ...cls.person, priorEducation: 'vocational' } }, { startDate: '2026-05-20', periodEnd: '2027-05-20', studyYears: 1 }],
-    ['29 February start ends 28 February', { ...cls, groupStart: '2028-01-01', startDate: '2028-02-29' }, { startDate: '2028-02-29', periodEnd: '2031-02-28', studyYears: 3 }],
+    [
+      'senior-high learner: 1 year',
+      { ...cls, person: { ...cls.person, priorEducation: 'senior' } },
+      { startDate: '2026-03-01', periodEnd: '2027-03-01', studyYears: 1 },
+    ],
+    [
+      'vocational learner starting later',
+      { ...cls, startDate: '2026-05-20', person: { ...cls.person, priorEducation: 'vocational' } },
+      { startDate: '2026-05-20', periodEnd: '2027-05-20', studyYears: 1 },
+    ],
+    [
+      '29 February start ends 28 February',
+      { ...cls, groupStart: '2028-01-01', startDate: '2028-02-29' },
+      { startDate: '2028-02-29', periodEnd: '2031-02-28', studyYears: 3 },
+    ],
     ['teacher round: the round window, no study years', round, { startDate: '2026-09-15', periodEnd: '2026-12-31', studyYears: null }],
-    ['exactly 15 on the start date', { ...cls, person: { ...cls.person, birthDate: '2011-03-01' } }, { startDate: '2026-03-01', periodEnd: '2029-03-01', studyYears: 3 }],
-    ['59 the day before turning 60', { ...cls, person: { ...cls.person, birthDate: '1966-03-02' } }, { startDate: '2026-03-01', periodEnd: '2029-03-01', studyYears: 3 }],
-    ['age does not matter for teachers', { ...round, person: { ...round.person, birthDate: '1960-01-01' } }, { startDate: '2026-09-15', periodEnd: '2026-12-31', studyYears: null }],
+    [
+      'exactly 15 on the start date',
+      { ...cls, person: { ...cls.person, birthDate: '2011-03-01' } },
+      { startDate: '2026-03-01', periodEnd: '2029-03-01', studyYears: 3 },
+    ],
+    [
+      '59 the day before turning 60',
+      { ...cls, person: { ...cls.person, birthDate: '1966-03-02' } },
+      { startDate: '2026-03-01', periodEnd: '2029-03-01', studyYears: 3 },
+    ],
+    [
+      'age does not matter for teachers',
+      { ...round, person: { ...round.person, birthDate: '1960-01-01' } },
+      { startDate: '2026-09-15', periodEnd: '2026-12-31', studyYears: null },
+    ],
   ] as const)('%s', (_name, input, plan) => {
     expect(planEnrollment(input as EnrollmentInput)).toEqual({ ok: true, plan })
   })
@@ -93,12 +126,18 @@ test.each([
   expect(isValidScore(score)).toBe(valid)
 })
 
-describe('enrollmentConflict: the program\'s rule', () => {
-  const held = (groupId: string, status: HeldEnrollment['status']): HeldEnrollment => ({ enrollmentId: `e-${groupId}`, groupId, groupName: `班 ${groupId}`, status })
+describe("enrollmentConflict: the program's rule", () => {
+  const held = (groupId: string, status: HeldEnrollment['status']): HeldEnrollment => ({
+    enrollmentId: `e-${groupId}`,
+    groupId,
+    groupName: `班 ${groupId}`,
+    status,
+  })
 
   test('one_active_per_program: an active enrollment elsewhere refuses, a finished one does not', () => {
     expect(enrollmentConflict('one_active_per_program', 'B', [held('A', 'active')])).toEqual({ code: 'active_in_program', groupName: '班 A' })
-    for (const status of ['withdrawn', 'graduated', 'completed'] as const) expect(enrollmentConflict('one_active_per_program', 'B', [held('A', status)])).toBeNull()
+    for (const status of ['withdrawn', 'graduated', 'completed'] as const)
+      expect(enrollmentConflict('one_active_per_program', 'B', [held('A', status)])).toBeNull()
   })
 
   test('one_per_group: any number of active rounds at once, but one enrollment per round', () => {
@@ -107,6 +146,9 @@ describe('enrollmentConflict: the program\'s rule', () => {
   })
 
   test('the same group is reported before an active one elsewhere', () => {
-    expect(enrollmentConflict('one_active_per_program', 'A', [held('B', 'active'), held('A', 'withdrawn')])).toEqual({ code: 'already_enrolled', enrollmentId: 'e-A' })
+    expect(enrollmentConflict('one_active_per_program', 'A', [held('B', 'active'), held('A', 'withdrawn')])).toEqual({
+      code: 'already_enrolled',
+      enrollmentId: 'e-A',
+    })
   })
 })

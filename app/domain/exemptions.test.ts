@@ -49,14 +49,42 @@ test.each<[string, ExemptionApplication, string[]]>([
   ['a skill certificate exempts a skill course from study', { basis: 'skill_certificate', mode: 'exempt_study', course: skill, ...cert }, []],
   ['a vocational certificate exempts a culture course from its exam', { basis: 'vocational_certificate', mode: 'exempt_exam', course: culture, ...cert }, []],
   ['a certificate without a course', { basis: 'skill_certificate', mode: 'exempt_study', course: null, ...cert }, ['courseCode:course_required']],
-  ['a certificate cannot exempt the internship', { basis: 'skill_certificate', mode: 'exempt_study', course: internship, ...cert }, ['courseCode:course_internship_only_by_work']],
-  ['a certificate without its number', { basis: 'skill_certificate', mode: 'exempt_exam', course: skill, certificateNo: '  ', issuer: cert.issuer }, ['certificateNo:certificate_no_required']],
-  ['a certificate without its issuer', { basis: 'vocational_certificate', mode: 'exempt_exam', course: skill, certificateNo: cert.certificateNo }, ['issuer:issuer_required']],
-  ['a certificate with neither number nor issuer', { basis: 'vocational_certificate', mode: 'exempt_exam', course: skill }, ['certificateNo:certificate_no_required', 'issuer:issuer_required']],
-  ['a certificate number of 65 characters', { basis: 'skill_certificate', mode: 'exempt_exam', course: skill, certificateNo: 'x'.repeat(65), issuer: cert.issuer }, ['certificateNo:certificate_no_too_long']],
-  ['an issuer of 101 characters', { basis: 'skill_certificate', mode: 'exempt_exam', course: skill, certificateNo: 'A1', issuer: '局'.repeat(101) }, ['issuer:issuer_too_long']],
+  [
+    'a certificate cannot exempt the internship',
+    { basis: 'skill_certificate', mode: 'exempt_study', course: internship, ...cert },
+    ['courseCode:course_internship_only_by_work'],
+  ],
+  [
+    'a certificate without its number',
+    { basis: 'skill_certificate', mode: 'exempt_exam', course: skill, certificateNo: '  ', issuer: cert.issuer },
+    ['certificateNo:certificate_no_required'],
+  ],
+  [
+    'a certificate without its issuer',
+    { basis: 'vocational_certificate', mode: 'exempt_exam', course: skill, certificateNo: cert.certificateNo },
+    ['issuer:issuer_required'],
+  ],
+  [
+    'a certificate with neither number nor issuer',
+    { basis: 'vocational_certificate', mode: 'exempt_exam', course: skill },
+    ['certificateNo:certificate_no_required', 'issuer:issuer_required'],
+  ],
+  [
+    'a certificate number of 65 characters',
+    { basis: 'skill_certificate', mode: 'exempt_exam', course: skill, certificateNo: 'x'.repeat(65), issuer: cert.issuer },
+    ['certificateNo:certificate_no_too_long'],
+  ],
+  [
+    'an issuer of 101 characters',
+    { basis: 'skill_certificate', mode: 'exempt_exam', course: skill, certificateNo: 'A1', issuer: '局'.repeat(101) },
+    ['issuer:issuer_too_long'],
+  ],
   ['a certificate asking for credits is the wrong mode', { basis: 'skill_certificate', mode: 'credit', course: null, ...cert }, ['mode:mode_not_allowed']],
-  ['a certificate proposing credits for an exemption', { basis: 'skill_certificate', mode: 'exempt_study', course: skill, credits: 3, ...cert }, ['credits:credits_not_allowed']],
+  [
+    'a certificate proposing credits for an exemption',
+    { basis: 'skill_certificate', mode: 'exempt_study', course: skill, credits: 3, ...cert },
+    ['credits:credits_not_allowed'],
+  ],
   ['a competition award asks for credits, no course needed', { basis: 'competition_award', mode: 'credit', course: null }, []],
   ['an award may name a related course and propose credits', { basis: 'competition_award', mode: 'credit', course: skill, credits: 2 }, []],
   ['an innovation asks for credits', { basis: 'innovation', mode: 'credit', course: null }, []],
@@ -90,7 +118,7 @@ test.each([
   ['exempt_study counts the course credits', 'exempt_study', 5, 4, 4],
   ['exempt_exam counts the course credits', 'exempt_exam', null, 3.5, 3.5],
   ['waive_internship counts the course credits', 'waive_internship', null, 6, 6],
-  ['credit counts the reviewer\'s credits', 'credit', 2.5, 4, 2.5],
+  ["credit counts the reviewer's credits", 'credit', 2.5, 4, 2.5],
 ] as const)('%s', (_name, mode, reviewer, course, credits) => {
   expect(approvedCredits(mode, reviewer, course)).toBe(credits)
 })
@@ -101,15 +129,25 @@ test('only credit mode leaves the course state alone', () => {
 
 test('every problem and decision code has a Chinese message', () => {
   const codes = [
-    'mode_not_allowed', 'course_required', 'course_internship_only_by_work', 'course_not_internship', 'certificate_no_required',
-    'issuer_required', 'certificate_no_too_long', 'issuer_too_long', 'credits_not_allowed', 'reason_required', 'credits_required', 'credits_range',
+    'mode_not_allowed',
+    'course_required',
+    'course_internship_only_by_work',
+    'course_not_internship',
+    'certificate_no_required',
+    'issuer_required',
+    'certificate_no_too_long',
+    'issuer_too_long',
+    'credits_not_allowed',
+    'reason_required',
+    'credits_required',
+    'credits_range',
   ]
   for (const code of codes) expect(zhCN[`exemptions.err.${code}` as keyof typeof zhCN]).toMatch(/[\u4e00-\u9fff]/)
   expect(zhCN['exemptions.err.evidenceType']).toBe('只能上传 JPG、PNG 照片或 PDF 文件')
   expect(zhCN['exemptions.err.evidenceSize']).toBe('文件不能超过 10 MB')
 })
 
-test('the API takes a certificate\'s issuing body as optional (api-v1.md has no such field); the form still asks for it', () => {
+test("the API takes a certificate's issuing body as optional (api-v1.md has no such field); the form still asks for it", () => {
   const application = { basis: 'vocational_certificate', mode: 'exempt_exam', course: { kind: 'skill' }, certificateNo: 'NO.1' } as const
   expect(checkApplication(application).map((p) => p.code)).toEqual(['issuer_required'])
   expect(checkApplication(application, { requireIssuer: false })).toEqual([])

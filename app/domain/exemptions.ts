@@ -111,12 +111,7 @@ export type DecisionProblemCode = 'reason_required' | 'credits_required' | 'cred
  * a credit-mode application needs the credits (0.5 … 20, one decimal). The
  * credits an approval records: the reviewer's for mode credit, else the course's.
  */
-export function checkDecision(d: {
-  approve: boolean
-  mode: ExemptionMode
-  reason?: string | null
-  credits?: number | null
-}): DecisionProblemCode | null {
+export function checkDecision(d: { approve: boolean; mode: ExemptionMode; reason?: string | null; credits?: number | null }): DecisionProblemCode | null {
   if (!d.approve) return blank(d.reason) ? 'reason_required' : null
   if (d.mode !== 'credit') return null
   if (d.credits == null || Number.isNaN(d.credits)) return 'credits_required'

@@ -26,25 +26,49 @@ describe('Markdown → Tiptap JSON', () => {
     ['Latin lines join with a space', 'Hello\nworld', [p(t('Hello world'))]],
     ['bold and italic, nested', '**重点**和*提示*，***都有***', [p(t('重点', 'bold'), t('和'), t('提示', 'italic'), t('，'), t('都有', 'italic', 'bold'))]],
     ['a hard line break', '第一行\\\n第二行', [p(t('第一行'), { type: 'hardBreak' }, t('第二行'))]],
-    ['headings ## and ###', '## 小标题\n\n### 更小', [
-      { type: 'heading', attrs: { level: 2 }, content: [t('小标题')] },
-      { type: 'heading', attrs: { level: 3 }, content: [t('更小')] },
-    ]],
+    [
+      'headings ## and ###',
+      '## 小标题\n\n### 更小',
+      [
+        { type: 'heading', attrs: { level: 2 }, content: [t('小标题')] },
+        { type: 'heading', attrs: { level: 3 }, content: [t('更小')] },
+      ],
+    ],
     ['a bullet list', '- 一\n- 二', [{ type: 'bulletList', content: [li(p(t('一'))), li(p(t('二')))] }]],
     ['an ordered list keeps its start', '3. 三\n4. 四', [{ type: 'orderedList', attrs: { start: 3 }, content: [li(p(t('三'))), li(p(t('四')))] }]],
     ['an ordered list from 1 has no attrs', '1. 一\n2. 二', [{ type: 'orderedList', content: [li(p(t('一'))), li(p(t('二')))] }]],
     ['a nested list', '- 外\n  - 里', [{ type: 'bulletList', content: [li(p(t('外')), { type: 'bulletList', content: [li(p(t('里')))] })] }]],
     ['a recap quote', '> 记住：**先看**日期。', [{ type: 'blockquote', content: [p(t('记住：'), t('先看', 'bold'), t('日期。'))] }]],
-    ['an image on its own line', '![安全出口的标志](/lesson-media/sign-exit.svg)', [
-      { type: 'image', attrs: { src: '/lesson-media/sign-exit.svg', alt: '安全出口的标志' } },
-    ]],
-    ['a simple table: the first row is the header', '| 东西 | 价钱 |\n| --- | --- |\n| 化肥 | 120 元 |', [{
-      type: 'table',
-      content: [
-        { type: 'tableRow', content: [{ type: 'tableHeader', content: [p(t('东西'))] }, { type: 'tableHeader', content: [p(t('价钱'))] }] },
-        { type: 'tableRow', content: [{ type: 'tableCell', content: [p(t('化肥'))] }, { type: 'tableCell', content: [p(t('120 元'))] }] },
+    [
+      'an image on its own line',
+      '![安全出口的标志](/lesson-media/sign-exit.svg)',
+      [{ type: 'image', attrs: { src: '/lesson-media/sign-exit.svg', alt: '安全出口的标志' } }],
+    ],
+    [
+      'a simple table: the first row is the header',
+      '| 东西 | 价钱 |\n| --- | --- |\n| 化肥 | 120 元 |',
+      [
+        {
+          type: 'table',
+          content: [
+            {
+              type: 'tableRow',
+              content: [
+                { type: 'tableHeader', content: [p(t('东西'))] },
+                { type: 'tableHeader', content: [p(t('价钱'))] },
+              ],
+            },
+            {
+              type: 'tableRow',
+              content: [
+                { type: 'tableCell', content: [p(t('化肥'))] },
+                { type: 'tableCell', content: [p(t('120 元'))] },
+              ],
+            },
+          ],
+        },
       ],
-    }]],
+    ],
   ])('%s', (_name, md, expected) => {
     expect(docOf(md)).toEqual(expected)
   })
@@ -53,7 +77,14 @@ describe('Markdown → Tiptap JSON', () => {
     const r = parseLessonMarkdown(FRONT.replace('minutes: 20', 'minutes: 20\naudio: /lesson-media/notice.mp3') + '正文。')
     expect(r.ok).toBe(true)
     if (!r.ok) return
-    expect(r.lesson.front).toEqual({ code: 'SC-WH-102-03', course: 'SC-WH-102', position: 3, title: '看懂通知', minutes: 20, audio: '/lesson-media/notice.mp3' })
+    expect(r.lesson.front).toEqual({
+      code: 'SC-WH-102-03',
+      course: 'SC-WH-102',
+      position: 3,
+      title: '看懂通知',
+      minutes: 20,
+      audio: '/lesson-media/notice.mp3',
+    })
     expect(r.lesson.doc.content[0]).toEqual({ type: 'audio', attrs: { src: '/lesson-media/notice.mp3' } })
     expect(r.lesson.media).toEqual([{ src: '/lesson-media/notice.mp3', line: 7, kind: 'audio' }])
   })
@@ -92,7 +123,11 @@ describe('refused, with the line of the file', () => {
     ['front matter never closed', '---\ncode: A-1\n## 正文', { line: 1, message: /must start with front matter/ }],
     ['a missing field', FRONT.replace('minutes: 20\n', ''), { line: 1, message: /front matter "minutes" is required/ }],
     ['minutes as text', FRONT.replace('minutes: 20', 'minutes: 二十'), { line: 6, message: /"minutes" must be a number/ }],
-    ['an unknown field, on its line', FRONT.replace('title: 看懂通知', 'title: 看懂通知\ncredits: 2'), { line: 6, message: /unknown front matter field "credits"/ }],
+    [
+      'an unknown field, on its line',
+      FRONT.replace('title: 看懂通知', 'title: 看懂通知\ncredits: 2'),
+      { line: 6, message: /unknown front matter field "credits"/ },
+    ],
     ['a bad code', FRONT.replace('code: SC-WH-102-03', 'code: sc-wh'), { line: 2, message: /"code" must be upper-case/ }],
     ['audio from outside', FRONT.replace('minutes: 20', 'minutes: 20\naudio: https://example.com/a.mp3'), { line: 7, message: /"audio" must be a file under/ }],
     ['broken YAML', '---\ncode: [\n---\n正文', { line: 2, message: /not valid YAML/ }],

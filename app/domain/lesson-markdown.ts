@@ -244,7 +244,8 @@ function splitFrontMatter(source: string): { yaml: string; body: string; bodyLin
  */
 export function parseLessonMarkdown(source: string): LessonParse {
   const parts = splitFrontMatter(source)
-  if (!parts) return { ok: false, issues: [{ line: 1, message: 'must start with front matter between two "---" lines (code, course, position, title, minutes)' }] }
+  if (!parts)
+    return { ok: false, issues: [{ line: 1, message: 'must start with front matter between two "---" lines (code, course, position, title, minutes)' }] }
   const issues: LessonIssue[] = []
 
   // Front matter, with the line of each field for its error.
@@ -252,7 +253,8 @@ export function parseLessonMarkdown(source: string): LessonParse {
   const yamlDoc = parseDocument(parts.yaml, { lineCounter: counter, prettyErrors: false })
   let front: LessonFront | null = null
   if (yamlDoc.errors.length) {
-    for (const e of yamlDoc.errors) issues.push({ line: 1 + (e.linePos?.[0]?.line ?? 1), message: `front matter is not valid YAML: ${e.message.split('\n')[0]}` })
+    for (const e of yamlDoc.errors)
+      issues.push({ line: 1 + (e.linePos?.[0]?.line ?? 1), message: `front matter is not valid YAML: ${e.message.split('\n')[0]}` })
   } else {
     const result = frontSchema.safeParse(yamlDoc.toJS() ?? {}, { error: readableMessage })
     if (result.success) front = result.data
@@ -267,7 +269,9 @@ export function parseLessonMarkdown(source: string): LessonParse {
         }
         const field = issue.path.length ? `"${issue.path.join('.')}" ` : ''
         const message =
-          issue.code === 'unrecognized_keys' ? `unknown front matter field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : `front matter ${field}${issue.message}`
+          issue.code === 'unrecognized_keys'
+            ? `unknown front matter field ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+            : `front matter ${field}${issue.message}`
         issues.push({ line, message })
       }
     }

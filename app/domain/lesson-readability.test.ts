@@ -17,12 +17,23 @@ import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseCatalog, type CatalogFile } from './catalog.ts'
 import {
-  blockTexts, hasRecap, LEARNER_PACE, minutesRange, practiceQuestions, readability, sentences, TEACHER_PACE, type DocNode,
+  blockTexts,
+  hasRecap,
+  LEARNER_PACE,
+  minutesRange,
+  practiceQuestions,
+  readability,
+  sentences,
+  TEACHER_PACE,
+  type DocNode,
 } from './lesson-readability.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const common = new Set(
-  readFileSync(path.join(ROOT, 'content/language/common-chars-2500.txt'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')),
+  readFileSync(path.join(ROOT, 'content/language/common-chars-2500.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#')),
 )
 
 function realCatalog() {
@@ -56,7 +67,17 @@ describe('the measures', () => {
   test.each<[string, DocNode, string[]]>([
     ['sentences end at 。！？；', doc(p('先看标题。再读正文！懂了吗？好；走')), ['先看标题', '再读正文', '懂了吗', '好', '走']],
     ['a block ends a sentence', doc({ type: 'heading', content: [t('小标题')] }, p('正文')), ['小标题', '正文']],
-    ['list items are sentences', doc({ type: 'orderedList', content: [{ type: 'listItem', content: [p('一')] }, { type: 'listItem', content: [p('二')] }] }), ['一', '二']],
+    [
+      'list items are sentences',
+      doc({
+        type: 'orderedList',
+        content: [
+          { type: 'listItem', content: [p('一')] },
+          { type: 'listItem', content: [p('二')] },
+        ],
+      }),
+      ['一', '二'],
+    ],
     ['a line break ends a sentence', doc({ type: 'paragraph', content: [t('上'), { type: 'hardBreak' }, t('下')] }), ['上', '下']],
     ['punctuation-only pieces are not sentences', doc(p('。。——')), []],
   ])('%s', (_name, input, expected) => {
@@ -82,7 +103,13 @@ describe('the measures', () => {
       { type: 'heading', content: [t('记一记')] },
       { type: 'blockquote', content: [p('要点')] },
       { type: 'heading', content: [t('练一练')] },
-      { type: 'orderedList', content: [{ type: 'listItem', content: [p('一')] }, { type: 'listItem', content: [p('二')] }] },
+      {
+        type: 'orderedList',
+        content: [
+          { type: 'listItem', content: [p('一')] },
+          { type: 'listItem', content: [p('二')] },
+        ],
+      },
     )
     expect(hasRecap(d)).toBe(true)
     expect(practiceQuestions(d)).toBe(2)

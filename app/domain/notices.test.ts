@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { decisionText, fitSms, quarterlyReportDue, reminderText, SMS_MAX_CHARS } from './notices.ts'
 import { renderSmsText } from './sms-templates.ts'
 
-const smsLength = (t: { template: Parameters<typeof renderSmsText>[0]; params: Record<string, string> }) => `【乡学】${renderSmsText(t.template, t.params)}`.length
+const smsLength = (t: { template: Parameters<typeof renderSmsText>[0]; params: Record<string, string> }) =>
+  `【乡学】${renderSmsText(t.template, t.params)}`.length
 
 describe('notice texts', () => {
   it('says how many hours are missing and by when, in one SMS', () => {

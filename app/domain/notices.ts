@@ -68,9 +68,7 @@ export function decisionText(kind: DecisionKind, approved: boolean, reason: stri
   const full: Record<string, string> = approved ? { what } : { what, reason: reason?.trim() || '未说明' }
   const params = fitSms(template, full, signature, ['reason'])
   const lead = detail ? `${detail}：` : ''
-  const body = approved
-    ? `${lead}${renderSmsText(template, full)}${reason?.trim() ? `说明：${reason.trim()}` : ''}`
-    : `${lead}${renderSmsText(template, full)}`
+  const body = approved ? `${lead}${renderSmsText(template, full)}${reason?.trim() ? `说明：${reason.trim()}` : ''}` : `${lead}${renderSmsText(template, full)}`
   return { title: `${TITLES.decision}：${what}${approved ? '已通过' : '没有通过'}`, body, template, params }
 }
 

@@ -53,16 +53,7 @@ export type Presence = {
 
 export type Beat = { tabToken: string; lessonId: string; seq: number; sentAt: Date }
 
-export type CreditReason =
-  | 'started'
-  | 'credited'
-  | 'other_tab_took_over'
-  | 'replay'
-  | 'future'
-  | 'gap_restart'
-  | 'lesson_cap'
-  | 'daily_cap'
-  | 'new_day'
+export type CreditReason = 'started' | 'credited' | 'other_tab_took_over' | 'replay' | 'future' | 'gap_restart' | 'lesson_cap' | 'daily_cap' | 'new_day'
 
 export type CreditInput = {
   presence: Presence | null

@@ -40,8 +40,14 @@ const pass = (courseCode: string, day = '2026-10-01'): ExamResultFact => ({ cour
 const fail = (courseCode: string, day = '2026-10-01'): ExamResultFact => ({ courseCode, passed: false, score: 40, at: at(day) })
 const ALL_PASSED = PLAN.map((c) => pass(c.code))
 
-const hoursMet: HourFact[] = [{ category: 'self_study', minutes: 200 * H, date: '2026-06-01' }, { category: 'online', minutes: 160 * H, date: '2026-07-01' }]
-const hoursShort: HourFact[] = [{ category: 'self_study', minutes: 200 * H, date: '2026-06-01' }, { category: 'online', minutes: 147.5 * H, date: '2026-07-01' }]
+const hoursMet: HourFact[] = [
+  { category: 'self_study', minutes: 200 * H, date: '2026-06-01' },
+  { category: 'online', minutes: 160 * H, date: '2026-07-01' },
+]
+const hoursShort: HourFact[] = [
+  { category: 'self_study', minutes: 200 * H, date: '2026-06-01' },
+  { category: 'online', minutes: 147.5 * H, date: '2026-07-01' },
+]
 
 function skills({
   entries = hoursMet,
@@ -53,7 +59,17 @@ function skills({
 }: Partial<Omit<EvaluateOutcomeInput, 'evaluation' | 'courses'>> & { entries?: HourFact[]; results?: ExamResultFact[]; exemptions?: ExemptionFact[] } = {}) {
   const evaluation = evaluateRequirements({ policy: SKILLS, facts: { startDate: START, periodEnd: END, entries }, asOf })
   const { courses, credits } = courseStates({ plan: PLAN, completedTaskCodes: ALL_TASKS, results, exemptions })
-  const outcome = evaluateOutcome({ programCode: 'skills-credential', groupKind: 'class', evaluation, courses, moral, withdrawal: null, periodEnd: END, asOf, ...rest })
+  const outcome = evaluateOutcome({
+    programCode: 'skills-credential',
+    groupKind: 'class',
+    evaluation,
+    courses,
+    moral,
+    withdrawal: null,
+    periodEnd: END,
+    asOf,
+    ...rest,
+  })
   return { outcome, courses, credits }
 }
 
@@ -62,7 +78,11 @@ describe('graduation conditions: each one missing alone keeps the learner in pro
     ['moral evaluation not recorded', { moral: null }, ['思想品德评价尚未通过']],
     ['moral evaluation failed', { moral: { passed: false } }, ['思想品德评价不合格']],
     ['two courses not passed yet', { results: [pass('WH-101'), pass('DS-900')] }, ['还差 2 门课程未通过：电子商务基础、网店运营']],
-    ['one course failed', { results: [...ALL_PASSED.filter((r) => r.courseCode !== 'DS-102'), fail('DS-102')] }, ['还差 1 门课程未通过：网店运营', '1 门考试未通过，可以补考：网店运营']],
+    [
+      'one course failed',
+      { results: [...ALL_PASSED.filter((r) => r.courseCode !== 'DS-102'), fail('DS-102')] },
+      ['还差 1 门课程未通过：网店运营', '1 门考试未通过，可以补考：网店运营'],
+    ],
     ['hours short', { entries: hoursShort }, ['自学与线上学习还差 12.5 学时']],
     ['hours short by one minute', { entries: [{ category: 'self_study' as const, minutes: 360 * H - 1, date: '2026-06-01' }] }, ['自学与线上学习还差 1 分钟']],
   ])('%s', (_, facts, reasons) => {
@@ -80,7 +100,15 @@ describe('graduation conditions: each one missing alone keeps the learner in pro
     const plan: PlanCourse[] = Array.from({ length: 7 }, (_, i) => ({ code: `C${i}`, name: `课程${i + 1}`, credits: 1, kind: 'skill', taskCodes: [] }))
     const { courses } = courseStates({ plan, completedTaskCodes: [], results: [], exemptions: [] })
     const evaluation = evaluateRequirements({ policy: SKILLS, facts: { startDate: START, periodEnd: END, entries: [] }, asOf: '2026-03-02' })
-    const outcome = evaluateOutcome({ programCode: 'skills-credential', evaluation, courses, moral: null, withdrawal: null, periodEnd: END, asOf: '2026-03-02' })
+    const outcome = evaluateOutcome({
+      programCode: 'skills-credential',
+      evaluation,
+      courses,
+      moral: null,
+      withdrawal: null,
+      periodEnd: END,
+      asOf: '2026-03-02',
+    })
     expect(zh(outcome)).toEqual(['思想品德评价尚未通过', '还差 7 门课程未通过：课程1、课程2、课程3、课程4、课程5 等', '自学与线上学习还差 360.0 学时'])
   })
 })
@@ -185,7 +213,7 @@ describe('course states and credits', () => {
     expect(courses.find((c) => c.code === 'DS-101')!.state).toBe('pending')
   })
 
-  test('credits from an award add the reviewer\'s figure without passing any course', () => {
+  test("credits from an award add the reviewer's figure without passing any course", () => {
     const { courses, credits, outcome } = skills({
       results: ALL_PASSED.filter((r) => r.courseCode !== 'DS-102'),
       exemptions: [
@@ -226,7 +254,16 @@ describe('teacher rounds', () => {
       facts: { startDate: ROUND.start, periodEnd: ROUND.end, roundWindow: ROUND, entries: [{ category: 'concentrated', minutes, date: '2026-08-01' }] },
       asOf,
     })
-    return evaluateOutcome({ programCode: 'teacher-training', groupKind: 'round', evaluation, courses: [], moral: null, withdrawal: null, periodEnd: ROUND.end, asOf })
+    return evaluateOutcome({
+      programCode: 'teacher-training',
+      groupKind: 'round',
+      evaluation,
+      courses: [],
+      moral: null,
+      withdrawal: null,
+      periodEnd: ROUND.end,
+      asOf,
+    })
   }
   test.each([
     ['complete before the round ends', 40 * H, '2026-09-01', 'round_complete', ['本轮学时已修满']],

@@ -39,7 +39,15 @@ export type CourseState = 'pending' | 'passed' | 'failed' | 'exempted' | 'waived
 export type ExemptionMode = 'exempt_study' | 'exempt_exam' | 'credit' | 'waive_internship'
 export const COURSE_STATES: readonly CourseState[] = ['pending', 'passed', 'failed', 'exempted', 'waived']
 
-export const OUTCOME_STATUSES = ['in_progress', 'eligible_for_graduation', 'graduated', 'completion', 'withdrawn', 'round_complete', 'round_incomplete'] as const
+export const OUTCOME_STATUSES = [
+  'in_progress',
+  'eligible_for_graduation',
+  'graduated',
+  'completion',
+  'withdrawn',
+  'round_complete',
+  'round_incomplete',
+] as const
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number]
 
 export type PlanCourse = { code: string; name: string; credits: number; kind: CourseKind; taskCodes: readonly string[] }
@@ -94,8 +102,7 @@ export function courseStates({
     }
   }
   const waivers = approved.filter((x) => x.mode === 'waive_internship')
-  const isWaived = (c: PlanCourse) =>
-    c.kind === 'internship' && waivers.some((w) => w.courseCode === null || w.courseCode === c.code)
+  const isWaived = (c: PlanCourse) => c.kind === 'internship' && waivers.some((w) => w.courseCode === null || w.courseCode === c.code)
 
   let earned = 0
   let required = 0
@@ -199,7 +206,11 @@ export function evaluateOutcome(input: EvaluateOutcomeInput): Outcome {
       params: { count: open.length, names: { list: names } },
     })
     const failed = open.filter((c) => c.state === 'failed')
-    if (failed.length > 0) reasons.push({ key: 'outcomes.reason.coursesFailed', params: { count: failed.length, names: { list: failed.slice(0, MAX_NAMED_COURSES).map((c) => c.name) } } })
+    if (failed.length > 0)
+      reasons.push({
+        key: 'outcomes.reason.coursesFailed',
+        params: { count: failed.length, names: { list: failed.slice(0, MAX_NAMED_COURSES).map((c) => c.name) } },
+      })
   }
   reasons.push(...hourReasons)
 
@@ -208,8 +219,19 @@ export function evaluateOutcome(input: EvaluateOutcomeInput): Outcome {
     if (!early) return { ...base, status: 'eligible_for_graduation', reasons: [{ key: 'outcomes.reason.eligible' }] }
     const request = input.earlyGraduation ?? null
     const earlyGraduation: EarlyGraduation = request ?? 'needed'
-    const key = request === 'approved' ? 'outcomes.reason.earlyApproved' : request === 'pending' ? 'outcomes.reason.earlyPending' : request === 'rejected' ? 'outcomes.reason.earlyRejected' : 'outcomes.reason.earlyNeeded'
-    return { status: 'eligible_for_graduation', earlyGraduation, reasons: [{ key: 'outcomes.reason.eligible' }, { key, params: { date: { date: periodEnd! } } }] }
+    const key =
+      request === 'approved'
+        ? 'outcomes.reason.earlyApproved'
+        : request === 'pending'
+          ? 'outcomes.reason.earlyPending'
+          : request === 'rejected'
+            ? 'outcomes.reason.earlyRejected'
+            : 'outcomes.reason.earlyNeeded'
+    return {
+      status: 'eligible_for_graduation',
+      earlyGraduation,
+      reasons: [{ key: 'outcomes.reason.eligible' }, { key, params: { date: { date: periodEnd! } } }],
+    }
   }
   if (ended) return { ...base, status: 'completion', reasons: [{ key: 'outcomes.reason.periodEnded', params: { date: { date: periodEnd! } } }, ...reasons] }
   return { ...base, status: 'in_progress', reasons }
@@ -226,7 +248,8 @@ function missingHours(evaluation: Pick<Evaluation, 'requirements'>): OutcomeReas
     .filter((r) => r.blocking && !r.met)
     .map((r): OutcomeReason => {
       const what: ReasonParam = SHORT_NAMES[r.code] ? { message: SHORT_NAMES[r.code]! } : { text: r.label }
-      if (r.kind === 'min_count') return { key: 'outcomes.reason.countShort', params: { what, count: Math.max(0, (r.requiredCount ?? 0) - (r.earnedCount ?? 0)) } }
+      if (r.kind === 'min_count')
+        return { key: 'outcomes.reason.countShort', params: { what, count: Math.max(0, (r.requiredCount ?? 0) - (r.earnedCount ?? 0)) } }
       const missing = Math.max(0, (r.requiredHours ?? 0) - (r.earnedHours ?? 0))
       const hours = Math.round(missing * 10) / 10
       // 学时 shown with one decimal; a gap that rounds away is said in minutes.
@@ -254,7 +277,17 @@ export function mayApplyForEarlyGraduation(outcome: Pick<Outcome, 'status' | 'ea
   return enrollmentActive && outcome.status === 'eligible_for_graduation' && outcome.earlyGraduation === 'needed'
 }
 
-export function atRisk({ status, periodEnd, asOf, behindPace }: { status: OutcomeStatus; periodEnd: string | null; asOf: string; behindPace: boolean }): boolean {
+export function atRisk({
+  status,
+  periodEnd,
+  asOf,
+  behindPace,
+}: {
+  status: OutcomeStatus
+  periodEnd: string | null
+  asOf: string
+  behindPace: boolean
+}): boolean {
   if (status !== 'in_progress') return false
   if (behindPace) return true
   return periodEnd !== null && dayNumber(periodEnd) - dayNumber(asOf) <= AT_RISK_DAYS
@@ -263,7 +296,8 @@ export function atRisk({ status, periodEnd, asOf, behindPace }: { status: Outcom
 /** The class board's filters (GET ?show=): everyone, 可毕业, 有结业风险. */
 export const BOARD_FILTERS = ['all', 'eligible', 'at_risk'] as const
 export type BoardFilter = (typeof BOARD_FILTERS)[number]
-export const parseBoardFilter = (value: string | null): BoardFilter => ((BOARD_FILTERS as readonly string[]).includes(value ?? '') ? (value as BoardFilter) : 'all')
+export const parseBoardFilter = (value: string | null): BoardFilter =>
+  (BOARD_FILTERS as readonly string[]).includes(value ?? '') ? (value as BoardFilter) : 'all'
 
 // ─── Words ──────────────────────────────────────────────────────────────────
 

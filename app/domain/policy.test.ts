@@ -72,7 +72,11 @@ describe('parsePolicy errors name the field', () => {
     ['missing minHours', MINIMAL.replace('    minHours: 10\n', ''), 'requirements[0].minHours: is required'],
     ['minHours as text', MINIMAL.replace('minHours: 10', 'minHours: ten'), 'requirements[0].minHours: must be a number'],
     ['zero minHours', MINIMAL.replace('minHours: 10', 'minHours: 0'), 'requirements[0].minHours: must be more than 0'],
-    ['a 0-year cycle', MINIMAL.replace('{ kind: enrollment }', '{ kind: cycle, years: 0, anchorYear: 2021 }'), 'requirements[0].window.years: must be at least 1'],
+    [
+      'a 0-year cycle',
+      MINIMAL.replace('{ kind: enrollment }', '{ kind: cycle, years: 0, anchorYear: 2021 }'),
+      'requirements[0].window.years: must be at least 1',
+    ],
     ['missing requirement kind', MINIMAL.replace('    kind: min_hours\n', ''), 'requirements[0].kind: is required (one of min_hours, not_below, min_count)'],
     ['unknown window kind', MINIMAL.replace('{ kind: enrollment }', '{ kind: decade }'), 'requirements[0].window.kind: unknown kind "decade"'],
     ['cycle without anchorYear', MINIMAL.replace('{ kind: enrollment }', '{ kind: cycle, years: 5 }'), 'requirements[0].window.anchorYear: is required'],
@@ -81,7 +85,11 @@ describe('parsePolicy errors name the field', () => {
     ['empty role filter', MINIMAL.replace('blocking: true', 'blocking: true\n    roles: []'), 'requirements[0].roles: must list at least one role'],
     ['no requirements', MINIMAL.slice(0, MINIMAL.indexOf('requirements:')) + 'requirements: []\n', 'requirements: must list at least one requirement'],
     ['duplicate code', MINIMAL + MINIMAL.slice(MINIMAL.indexOf('  - code')), 'requirements[1].code: duplicate code "hours"'],
-    ['unknown metric', MINIMAL.replace(/kind: min_hours[\s\S]*minHours: 10/, 'kind: min_count\n    label: x\n    metric: visits\n    minCount: 3'), 'requirements[0].metric: unknown value "visits"'],
+    [
+      'unknown metric',
+      MINIMAL.replace(/kind: min_hours[\s\S]*minHours: 10/, 'kind: min_count\n    label: x\n    metric: visits\n    minCount: 3'),
+      'requirements[0].metric: unknown value "visits"',
+    ],
     ['not YAML at all', 'version: [unclosed', 'not valid YAML'],
     ['an empty file', '', 'Invalid policy: must be a mapping of fields'],
   ])('%s', (_label, text, expected) => {

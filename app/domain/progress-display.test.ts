@@ -40,8 +40,22 @@ test('requirement views: hour, not-below and count requirements', () => {
     45,
   )
   expect(views).toEqual([
-    { code: 'a', label: '自学与线上学习不少于 360 学时', blocking: true, kind: 'hours', compare: false, display: { met: false, percent: 99, earnedHours: 360, requiredHours: 360, missing: { kind: 'minutes', minutes: 1 } } },
-    { code: 'b', label: '自学不少于集中授课', blocking: false, kind: 'hours', compare: true, display: { met: false, percent: 25, earnedHours: 2, requiredHours: 8, missing: { kind: 'hours', hours: 6, minutes: 270 } } },
+    {
+      code: 'a',
+      label: '自学与线上学习不少于 360 学时',
+      blocking: true,
+      kind: 'hours',
+      compare: false,
+      display: { met: false, percent: 99, earnedHours: 360, requiredHours: 360, missing: { kind: 'minutes', minutes: 1 } },
+    },
+    {
+      code: 'b',
+      label: '自学不少于集中授课',
+      blocking: false,
+      kind: 'hours',
+      compare: true,
+      display: { met: false, percent: 25, earnedHours: 2, requiredHours: 8, missing: { kind: 'hours', hours: 6, minutes: 270 } },
+    },
     { code: 'c', label: '听课评课', blocking: false, kind: 'count', met: true, percent: 100, earned: 41, required: 40 },
     { code: 'd', label: '听课评课', blocking: false, kind: 'count', met: false, percent: 25, earned: 10, required: 40 },
   ])

@@ -22,7 +22,15 @@ export type ProgressDisplay = {
   missing: Missing
 }
 
-export function progressDisplay({ earnedMinutes, requiredMinutes, minutesPerHour }: { earnedMinutes: number; requiredMinutes: number; minutesPerHour: number }): ProgressDisplay {
+export function progressDisplay({
+  earnedMinutes,
+  requiredMinutes,
+  minutesPerHour,
+}: {
+  earnedMinutes: number
+  requiredMinutes: number
+  minutesPerHour: number
+}): ProgressDisplay {
   const earned = Math.max(0, earnedMinutes)
   const required = Math.max(0, requiredMinutes)
   const earnedHours = minutesToHours(earned, minutesPerHour)
@@ -33,7 +41,9 @@ export function progressDisplay({ earnedMinutes, requiredMinutes, minutesPerHour
   const percent = Math.min(99, Math.max(earned > 0 ? 1 : 0, Math.floor((earned / required) * 100)))
   const missingHours = minutesToHours(missingMinutes, minutesPerHour)
   const missing: Missing =
-    missingHours === 0 || earnedHours >= requiredHours ? { kind: 'minutes', minutes: missingMinutes } : { kind: 'hours', hours: missingHours, minutes: missingMinutes }
+    missingHours === 0 || earnedHours >= requiredHours
+      ? { kind: 'minutes', minutes: missingMinutes }
+      : { kind: 'hours', hours: missingHours, minutes: missingMinutes }
   return { met: false, percent, earnedHours, requiredHours, missing }
 }
 
@@ -69,7 +79,12 @@ export function requirementViews(requirements: readonly EvaluatedRequirement[], 
       const percent = met ? 100 : Math.min(99, Math.floor((earned / required) * 100))
       return { ...base, kind: 'count', met, percent, earned, required }
     }
-    return { ...base, kind: 'hours', compare: r.kind === 'not_below', display: progressDisplay({ earnedMinutes: r.earnedMinutes ?? 0, requiredMinutes: r.requiredMinutes ?? 0, minutesPerHour }) }
+    return {
+      ...base,
+      kind: 'hours',
+      compare: r.kind === 'not_below',
+      display: progressDisplay({ earnedMinutes: r.earnedMinutes ?? 0, requiredMinutes: r.requiredMinutes ?? 0, minutesPerHour }),
+    }
   })
 }
 

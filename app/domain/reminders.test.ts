@@ -9,7 +9,15 @@ const subject = (over: Partial<SweepSubject> = {}): SweepSubject => ({
   minutesPerHour: H,
   periodEnd: '2027-09-01',
   requirements: [
-    { code: 'self-study-and-online', kind: 'min_hours', blocking: true, met: false, requiredMinutes: 360 * H, earnedMinutes: 100 * H, window: { start: '2026-09-01', end: '2027-09-01' } },
+    {
+      code: 'self-study-and-online',
+      kind: 'min_hours',
+      blocking: true,
+      met: false,
+      requiredMinutes: 360 * H,
+      earnedMinutes: 100 * H,
+      window: { start: '2026-09-01', end: '2027-09-01' },
+    },
   ],
   pace: { behind: false, requirementCode: 'self-study-and-online', expectedMinutes: 90 * H, earnedMinutes: 100 * H },
   ...over,
@@ -36,7 +44,12 @@ describe('daily sweep rules', () => {
     ['withdrawn: nothing, even behind', { status: 'withdrawn', pace: behind }, '2026-12-01', []],
     ['completed: nothing', { status: 'completed', pace: behind }, '2026-12-01', []],
     ['31 days left: not yet "ending"', { periodEnd: '2027-01-01' }, '2026-12-01', []],
-    ['30 days left with hours missing', { periodEnd: '2026-12-31' }, '2026-12-01', [{ rule: 'period_ending_30', params: { hours: '260', deadline: '12月31日' } }]],
+    [
+      '30 days left with hours missing',
+      { periodEnd: '2026-12-31' },
+      '2026-12-01',
+      [{ rule: 'period_ending_30', params: { hours: '260', deadline: '12月31日' } }],
+    ],
     ['8 days left: still the 30-day one', { periodEnd: '2026-12-09' }, '2026-12-01', [{ rule: 'period_ending_30' }]],
     ['7 days left', { periodEnd: '2026-12-08' }, '2026-12-01', [{ rule: 'period_ending_7' }]],
     ['the last day', { periodEnd: '2026-12-01' }, '2026-12-01', [{ rule: 'period_ending_7' }]],
@@ -46,7 +59,17 @@ describe('daily sweep rules', () => {
       'hours met: no "ending"',
       {
         periodEnd: '2026-12-08',
-        requirements: [{ code: 'self-study-and-online', kind: 'min_hours', blocking: true, met: true, requiredMinutes: 360 * H, earnedMinutes: 360 * H, window: { start: '2026-09-01', end: '2026-12-08' } }],
+        requirements: [
+          {
+            code: 'self-study-and-online',
+            kind: 'min_hours',
+            blocking: true,
+            met: true,
+            requiredMinutes: 360 * H,
+            earnedMinutes: 360 * H,
+            window: { start: '2026-09-01', end: '2026-12-08' },
+          },
+        ],
       },
       '2026-12-01',
       [],
@@ -55,7 +78,17 @@ describe('daily sweep rules', () => {
       'an unmet advisory requirement does not make "ending"',
       {
         periodEnd: '2026-12-08',
-        requirements: [{ code: 'advice', kind: 'min_hours', blocking: false, met: false, requiredMinutes: 10 * H, earnedMinutes: 0, window: { start: '2026-09-01', end: '2026-12-08' } }],
+        requirements: [
+          {
+            code: 'advice',
+            kind: 'min_hours',
+            blocking: false,
+            met: false,
+            requiredMinutes: 10 * H,
+            earnedMinutes: 0,
+            window: { start: '2026-09-01', end: '2026-12-08' },
+          },
+        ],
       },
       '2026-12-01',
       [],
@@ -88,8 +121,24 @@ describe('daily sweep rules', () => {
       periodEnd: '2027-06-30',
       cycleRequirementCodes: ['cycle-hours'],
       requirements: [
-        { code: 'round-hours', kind: 'min_hours', blocking: true, met: true, requiredMinutes: 40 * H, earnedMinutes: 40 * H, window: { start: '2026-09-01', end: '2027-06-30' } },
-        { code: 'cycle-hours', kind: 'min_hours', blocking: false, met: false, requiredMinutes: 360 * H, earnedMinutes: 40 * H, window: { start: '2026-01-01', end: '2030-12-31' } },
+        {
+          code: 'round-hours',
+          kind: 'min_hours',
+          blocking: true,
+          met: true,
+          requiredMinutes: 40 * H,
+          earnedMinutes: 40 * H,
+          window: { start: '2026-09-01', end: '2027-06-30' },
+        },
+        {
+          code: 'cycle-hours',
+          kind: 'min_hours',
+          blocking: false,
+          met: false,
+          requiredMinutes: 360 * H,
+          earnedMinutes: 40 * H,
+          window: { start: '2026-01-01', end: '2030-12-31' },
+        },
       ],
     })
     const due = dueSweepReminders(s, '2028-01-10')

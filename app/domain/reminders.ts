@@ -13,14 +13,7 @@
 import { minutesToHours } from './requirements.ts'
 
 export type ReminderRule =
-  | 'behind_pace'
-  | 'period_ending_30'
-  | 'period_ending_7'
-  | 'cycle_behind'
-  | 'session_tomorrow'
-  | 'decision'
-  | 'coordinator_digest'
-  | 'quarterly_report_due'
+  'behind_pace' | 'period_ending_30' | 'period_ending_7' | 'cycle_behind' | 'session_tomorrow' | 'decision' | 'coordinator_digest' | 'quarterly_report_due'
 
 export type EvaluatedRequirementLike = {
   code: string

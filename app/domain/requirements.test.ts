@@ -54,7 +54,12 @@ describe('self-study-and-online: 360 学时 within the period (blocking)', () =>
     ['self-study and online add up', [entry('self_study', 200 * H, '2026-06-01'), entry('online', 160 * H, '2026-07-01')], true, 360 * H],
     [
       'concentrated, practical and school-based do not count',
-      [entry('online', 300 * H, '2026-06-01'), entry('concentrated', 60 * H, '2026-06-02'), entry('practical', 60 * H, '2026-06-02'), entry('school_based', 60 * H, '2026-06-02')],
+      [
+        entry('online', 300 * H, '2026-06-01'),
+        entry('concentrated', 60 * H, '2026-06-02'),
+        entry('practical', 60 * H, '2026-06-02'),
+        entry('school_based', 60 * H, '2026-06-02'),
+      ],
       false,
       300 * H,
     ],
@@ -95,7 +100,12 @@ describe('window edges (inclusive) and asOf', () => {
 describe('corrections (negative minutes)', () => {
   test.each([
     ['subtract from the total', [entry('self_study', 600, '2026-05-01'), entry('self_study', -240, '2026-05-02')], '2027-03-01', 360],
-    ['a correction in another category of the same requirement', [entry('self_study', 600, '2026-05-01'), entry('online', -100, '2026-05-02')], '2027-03-01', 500],
+    [
+      'a correction in another category of the same requirement',
+      [entry('self_study', 600, '2026-05-01'), entry('online', -100, '2026-05-02')],
+      '2027-03-01',
+      500,
+    ],
     ['a correction dated after asOf is not applied yet', [entry('self_study', 600, '2026-05-01'), entry('self_study', -240, '2026-05-03')], '2026-05-02', 600],
     ['the total is shown as 0, never below', [entry('self_study', 100, '2026-05-01'), entry('self_study', -300, '2026-05-02')], '2027-03-01', 0],
     [
@@ -123,7 +133,10 @@ describe('self-study-not-below-concentrated (advisory)', () => {
   })
 
   test('reports concentrated 学时 as the amount to reach', () => {
-    const r = requirement(skills(learner([entry('self_study', 4 * H, '2026-04-01'), entry('concentrated', 8 * H, '2026-04-01')])), 'self-study-not-below-concentrated')
+    const r = requirement(
+      skills(learner([entry('self_study', 4 * H, '2026-04-01'), entry('concentrated', 8 * H, '2026-04-01')])),
+      'self-study-not-below-concentrated',
+    )
     expect(r).toMatchObject({ kind: 'not_below', requiredMinutes: 8 * H, requiredHours: 8, earnedMinutes: 4 * H, earnedHours: 4 })
   })
 
@@ -151,8 +164,20 @@ describe('round-hours: 40 学时 unless the round says otherwise', () => {
   test.each([
     ['default 40, met exactly', [entry('concentrated', 40 * H, '2026-05-10')], undefined, 40, true],
     ['default 40, one minute short', [entry('concentrated', 40 * H - 1, '2026-05-10')], undefined, 40, false],
-    ['concentrated + online + school-based', [entry('concentrated', 24 * H, '2026-05-10'), entry('online', 8 * H, '2026-05-11'), entry('school_based', 8 * H, '2026-05-12')], undefined, 40, true],
-    ['self-study and practical do not count', [entry('concentrated', 30 * H, '2026-05-10'), entry('self_study', 10 * H, '2026-05-11'), entry('practical', 10 * H, '2026-05-11')], undefined, 40, false],
+    [
+      'concentrated + online + school-based',
+      [entry('concentrated', 24 * H, '2026-05-10'), entry('online', 8 * H, '2026-05-11'), entry('school_based', 8 * H, '2026-05-12')],
+      undefined,
+      40,
+      true,
+    ],
+    [
+      'self-study and practical do not count',
+      [entry('concentrated', 30 * H, '2026-05-10'), entry('self_study', 10 * H, '2026-05-11'), entry('practical', 10 * H, '2026-05-11')],
+      undefined,
+      40,
+      false,
+    ],
     ['a 50-学时 round: 40 is not enough', [entry('concentrated', 40 * H, '2026-05-10')], 50 * H, 50, false],
     ['a 50-学时 round: 50 is', [entry('concentrated', 50 * H, '2026-05-10')], 50 * H, 50, true],
   ])('%s', (_label, entries, override, requiredHours, met) => {
@@ -166,7 +191,12 @@ describe('round-hours: 40 学时 unless the round says otherwise', () => {
   })
 
   test('only entries inside the round window count', () => {
-    const entries = [entry('online', 8 * H, '2026-04-30'), entry('online', 8 * H, '2026-05-01'), entry('online', 8 * H, '2026-05-31'), entry('online', 8 * H, '2026-06-01')]
+    const entries = [
+      entry('online', 8 * H, '2026-04-30'),
+      entry('online', 8 * H, '2026-05-01'),
+      entry('online', 8 * H, '2026-05-31'),
+      entry('online', 8 * H, '2026-06-01'),
+    ]
     expect(requirement(teacherResult(teacher(entries)), 'round-hours').earnedHours).toBe(16)
   })
 
@@ -203,7 +233,12 @@ describe('cycle-hours: 360 学时 per 5-year cycle anchored 2021 (advisory)', ()
   })
 
   test('a teacher whose hours span two cycles: only the current cycle counts', () => {
-    const history = [entry('concentrated', 300 * H, '2024-07-01'), entry('online', 60 * H, '2025-12-31'), entry('concentrated', 40 * H, '2026-01-01'), entry('school_based', 20 * H, '2026-05-10')]
+    const history = [
+      entry('concentrated', 300 * H, '2024-07-01'),
+      entry('online', 60 * H, '2025-12-31'),
+      entry('concentrated', 40 * H, '2026-01-01'),
+      entry('school_based', 20 * H, '2026-05-10'),
+    ]
     const old = requirement(teacherResult(teacher([], { otherEntries: history }), '2025-12-31'), 'cycle-hours')
     expect(old).toMatchObject({ earnedHours: 360, met: true, window: { start: '2021-01-01', end: '2025-12-31' } })
     const current = requirement(teacherResult(teacher([], { otherEntries: history }), '2026-06-30'), 'cycle-hours')
@@ -212,7 +247,10 @@ describe('cycle-hours: 360 学时 per 5-year cycle anchored 2021 (advisory)', ()
 
   test('every category counts toward the cycle, summed across rounds', () => {
     const entries = (['concentrated', 'online', 'self_study', 'practical', 'school_based'] as const).map((c) => entry(c, 72 * H, '2026-05-10'))
-    expect(requirement(teacherResult(teacher(entries.slice(0, 2), { otherEntries: entries.slice(2) })), 'cycle-hours')).toMatchObject({ earnedHours: 360, met: true })
+    expect(requirement(teacherResult(teacher(entries.slice(0, 2), { otherEntries: entries.slice(2) })), 'cycle-hours')).toMatchObject({
+      earnedHours: 360,
+      met: true,
+    })
   })
 })
 
@@ -229,7 +267,12 @@ describe('role-filtered requirements', () => {
 })
 
 describe('calendar-year window: inspectors ≥ 40 学时 a year', () => {
-  const history = [entry('online', 40 * H, '2025-12-31'), entry('online', 20 * H, '2026-01-01'), entry('self_study', 20 * H, '2026-12-31'), entry('online', 20 * H, '2027-01-01')]
+  const history = [
+    entry('online', 40 * H, '2025-12-31'),
+    entry('online', 20 * H, '2026-01-01'),
+    entry('self_study', 20 * H, '2026-12-31'),
+    entry('online', 20 * H, '2027-01-01'),
+  ]
   test.each([
     ['mid-2026: only 1 January so far', '2026-06-30', 20, false],
     ['31 December 2026: the first and last day count', '2026-12-31', 40, true],
@@ -290,7 +333,13 @@ describe('pace: straight-line share of the period', () => {
   })
 
   test('reports the share of the period and the earned minutes', () => {
-    expect(pace(1000, '2026-03-05')).toEqual({ requirementCode: 'self-study-and-online', expectedMinutes: 8100, earnedMinutes: 1000, behind: true, shareOfPeriod: 0.5 })
+    expect(pace(1000, '2026-03-05')).toEqual({
+      requirementCode: 'self-study-and-online',
+      expectedMinutes: 8100,
+      earnedMinutes: 1000,
+      behind: true,
+      shareOfPeriod: 0.5,
+    })
   })
 
   test('a teacher’s pace follows the round, with its override', () => {
@@ -301,7 +350,10 @@ describe('pace: straight-line share of the period', () => {
   })
 
   test('an open-ended period is never behind', () => {
-    expect(evaluateRequirements({ policy: SKILLS, facts: { startDate: START, entries: [] }, asOf: '2026-12-01' }).pace).toMatchObject({ expectedMinutes: 0, behind: false })
+    expect(evaluateRequirements({ policy: SKILLS, facts: { startDate: START, entries: [] }, asOf: '2026-12-01' }).pace).toMatchObject({
+      expectedMinutes: 0,
+      behind: false,
+    })
   })
 })
 

@@ -121,10 +121,7 @@ function evaluateOne(req: Requirement, policy: Policy, facts: RequirementFacts, 
       return hourResult(required, Math.max(0, sumMinutes(entries, req.categories, window, asOf)))
     }
     case 'not_below':
-      return hourResult(
-        Math.max(0, sumMinutes(entries, req.compareTo, window, asOf)),
-        Math.max(0, sumMinutes(entries, req.categories, window, asOf)),
-      )
+      return hourResult(Math.max(0, sumMinutes(entries, req.compareTo, window, asOf)), Math.max(0, sumMinutes(entries, req.categories, window, asOf)))
     case 'min_count': {
       const earnedCount = (facts.observations ?? []).filter((o) => counts(o.date, window, asOf)).length
       return {
@@ -204,7 +201,13 @@ function fillLabel(label: string, values: { hours?: number; count?: number }): s
 }
 
 function checkFacts(facts: RequirementFacts, asOf: string): void {
-  const dates = { asOf, startDate: facts.startDate, periodEnd: facts.periodEnd, 'roundWindow.start': facts.roundWindow?.start, 'roundWindow.end': facts.roundWindow?.end }
+  const dates = {
+    asOf,
+    startDate: facts.startDate,
+    periodEnd: facts.periodEnd,
+    'roundWindow.start': facts.roundWindow?.start,
+    'roundWindow.end': facts.roundWindow?.end,
+  }
   for (const [name, value] of Object.entries(dates)) {
     if (value !== undefined && !isIsoDate(value)) throw new RangeError(`${name} must be a YYYY-MM-DD date, got ${JSON.stringify(value)}`)
   }

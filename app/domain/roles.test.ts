@@ -54,7 +54,13 @@ describe('who may change the course catalog', () => {
     [[{ kind: 'region' as const, path: '/52/5223/522327/522327001/' }], false],
     [[{ kind: 'organization' as const }], false],
     [[{ kind: 'none' as const }], false],
-    [[{ kind: 'region' as const, path: '/52/5223/522327/522327001/' }, { kind: 'region' as const, path: '/52/5223/522326/' }], true],
+    [
+      [
+        { kind: 'region' as const, path: '/52/5223/522327/522327001/' },
+        { kind: 'region' as const, path: '/52/5223/522326/' },
+      ],
+      true,
+    ],
   ])('%o → %s', (scopes, allowed) => {
     expect(mayEditCatalog(scopes)).toBe(allowed)
   })

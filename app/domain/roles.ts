@@ -41,9 +41,7 @@ export const ROLE_RANK: readonly RoleName[] = ['admin', 'bureau', 'coordinator',
 /** Staff: 30 min idle, 12 h absolute; learners and teachers: 10 days idle, 30 days absolute. */
 export function sessionLifetime(roles: readonly RoleName[]) {
   const staff = roles.some((r) => STAFF_ROLES.includes(r))
-  return staff
-    ? { idleSeconds: 30 * 60, absoluteSeconds: 12 * 3600 }
-    : { idleSeconds: 10 * 86400, absoluteSeconds: 30 * 86400 }
+  return staff ? { idleSeconds: 30 * 60, absoluteSeconds: 12 * 3600 } : { idleSeconds: 10 * 86400, absoluteSeconds: 30 * 86400 }
 }
 
 /**

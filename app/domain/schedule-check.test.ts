@@ -57,13 +57,20 @@ describe('month rule: one day (8 学时) each month', () => {
   test('partial months at either end are shown but not required', () => {
     const r = checkSchedule(monthly('2026-04', '2026-10'), { from: '2026-03-20', to: '2026-11-24' }, MPH)
     expect(r.months.map((m) => [m.month, m.required])).toEqual([
-      ['2026-03', false], ['2026-04', true], ['2026-05', true], ['2026-06', true], ['2026-07', true],
-      ['2026-08', true], ['2026-09', true], ['2026-10', true], ['2026-11', false],
+      ['2026-03', false],
+      ['2026-04', true],
+      ['2026-05', true],
+      ['2026-06', true],
+      ['2026-07', true],
+      ['2026-08', true],
+      ['2026-09', true],
+      ['2026-10', true],
+      ['2026-11', false],
     ])
     expect(r.monthlyMet).toBe(true)
   })
 
-  test('a month ending on the period\'s last day is required; sessions after the period do not count', () => {
+  test("a month ending on the period's last day is required; sessions after the period do not count", () => {
     const r = checkSchedule([...monthly('2026-03', '2026-07'), { date: '2026-09-01', plannedMinutes: H(8) }], period, MPH)
     expect(r.missingMonths).toEqual(['2026-08'])
   })
@@ -90,13 +97,55 @@ describe('month rule: one day (8 学时) each month', () => {
 
 describe('blocks: sessions at most 7 days apart', () => {
   test.each([
-    ['consecutive days', [['2026-04-01', 60], ['2026-04-02', 60]], [['2026-04-01', '2026-04-02', 120]]],
-    ['7 days apart: one block', [['2026-04-01', 60], ['2026-04-08', 60]], [['2026-04-01', '2026-04-08', 120]]],
-    ['8 days apart: two blocks', [['2026-04-01', 60], ['2026-04-09', 60]], [['2026-04-01', '2026-04-01', 60], ['2026-04-09', '2026-04-09', 60]]],
-    ['a chain of weekly sessions is one block', [['2026-04-01', 60], ['2026-04-08', 60], ['2026-04-15', 60]], [['2026-04-01', '2026-04-15', 180]]],
-    ['unsorted input', [['2026-04-08', 60], ['2026-04-01', 60]], [['2026-04-01', '2026-04-08', 120]]],
+    [
+      'consecutive days',
+      [
+        ['2026-04-01', 60],
+        ['2026-04-02', 60],
+      ],
+      [['2026-04-01', '2026-04-02', 120]],
+    ],
+    [
+      '7 days apart: one block',
+      [
+        ['2026-04-01', 60],
+        ['2026-04-08', 60],
+      ],
+      [['2026-04-01', '2026-04-08', 120]],
+    ],
+    [
+      '8 days apart: two blocks',
+      [
+        ['2026-04-01', 60],
+        ['2026-04-09', 60],
+      ],
+      [
+        ['2026-04-01', '2026-04-01', 60],
+        ['2026-04-09', '2026-04-09', 60],
+      ],
+    ],
+    [
+      'a chain of weekly sessions is one block',
+      [
+        ['2026-04-01', 60],
+        ['2026-04-08', 60],
+        ['2026-04-15', 60],
+      ],
+      [['2026-04-01', '2026-04-15', 180]],
+    ],
+    [
+      'unsorted input',
+      [
+        ['2026-04-08', 60],
+        ['2026-04-01', 60],
+      ],
+      [['2026-04-01', '2026-04-08', 120]],
+    ],
   ] as const)('%s', (_label, input, expected) => {
-    const blocks = blocksOf(input.map(([date, plannedMinutes]) => ({ date, plannedMinutes })), 5400)
+    const blocks = blocksOf(
+      input.map(([date, plannedMinutes]) => ({ date, plannedMinutes })),
+      5400,
+    )
     expect(blocks.map((b) => [b.from, b.to, b.minutes])).toEqual(expected)
   })
 })

@@ -103,7 +103,10 @@ export function checkSchedule(sessions: ScheduledSession[], period: SchedulePeri
     const end = addDays(addMonths(from, 12), -1)
     const complete = end <= period.to
     const to = complete ? end : period.to
-    const blocks = blocksOf(inPeriod.filter((s) => s.date >= from && s.date <= to), blockMinutes)
+    const blocks = blocksOf(
+      inPeriod.filter((s) => s.date >= from && s.date <= to),
+      blockMinutes,
+    )
     const countingBlocks = blocks.filter((b) => b.counts).length
     years.push({ from, to: end, complete, blocks, countingBlocks, met: countingBlocks >= BLOCKS_PER_YEAR })
   }

@@ -2,13 +2,25 @@ import { expect, test } from 'vitest'
 import { accountDelaySeconds, ipBlockSeconds, secondsUntil } from './sign-in-throttle.ts'
 
 test.each([
-  [1, 0], [4, 0],
-  [5, 1], [6, 2], [7, 4], [8, 8], [12, 128], [13, 256], [14, 300], [40, 300],
+  [1, 0],
+  [4, 0],
+  [5, 1],
+  [6, 2],
+  [7, 4],
+  [8, 8],
+  [12, 128],
+  [13, 256],
+  [14, 300],
+  [40, 300],
 ])('after %i failures an account waits %i s', (failures, seconds) => {
   expect(accountDelaySeconds(failures)).toBe(seconds)
 })
 
-test.each([[9, 0], [10, 600], [25, 600]])('after %i failures an IP waits %i s', (failures, seconds) => {
+test.each([
+  [9, 0],
+  [10, 600],
+  [25, 600],
+])('after %i failures an IP waits %i s', (failures, seconds) => {
   expect(ipBlockSeconds(failures)).toBe(seconds)
 })
 

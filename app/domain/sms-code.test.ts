@@ -16,7 +16,14 @@ describe('when a new code may be sent', () => {
     ['phone locked after wrong codes: wait the lock out', { lockedFor: 400 }, 400],
     ['the longest wait wins', { phone: [10], lockedFor: 400 }, 400],
   ])('%s', (_n, { phone = [], ip = [], lockedFor }, expected) => {
-    expect(requestWait({ now: T0, phoneRequests: phone.map(ago), ipRequests: ip.map(ago), phoneLockedUntil: lockedFor ? new Date(T0.getTime() + lockedFor * 1000) : null })).toBe(expected)
+    expect(
+      requestWait({
+        now: T0,
+        phoneRequests: phone.map(ago),
+        ipRequests: ip.map(ago),
+        phoneLockedUntil: lockedFor ? new Date(T0.getTime() + lockedFor * 1000) : null,
+      }),
+    ).toBe(expected)
   })
 })
 

@@ -26,11 +26,17 @@ export function requestWait(input: { now: Date; phoneRequests: Date[]; ipRequest
   const now = input.now.getTime()
   const waits: number[] = [0]
   if (input.phoneLockedUntil && input.phoneLockedUntil.getTime() > now) waits.push((input.phoneLockedUntil.getTime() - now) / 1000)
-  const phone = input.phoneRequests.map((d) => d.getTime()).filter((t) => t > now - HOUR_MS).sort((a, b) => a - b)
+  const phone = input.phoneRequests
+    .map((d) => d.getTime())
+    .filter((t) => t > now - HOUR_MS)
+    .sort((a, b) => a - b)
   const latest = phone.at(-1)
   if (latest !== undefined && now - latest < PHONE_MIN_INTERVAL_SECONDS * 1000) waits.push(PHONE_MIN_INTERVAL_SECONDS - (now - latest) / 1000)
   if (phone.length >= PHONE_MAX_PER_HOUR) waits.push((phone[phone.length - PHONE_MAX_PER_HOUR]! + HOUR_MS - now) / 1000)
-  const ip = input.ipRequests.map((d) => d.getTime()).filter((t) => t > now - HOUR_MS).sort((a, b) => a - b)
+  const ip = input.ipRequests
+    .map((d) => d.getTime())
+    .filter((t) => t > now - HOUR_MS)
+    .sort((a, b) => a - b)
   if (ip.length >= IP_MAX_PER_HOUR) waits.push((ip[ip.length - IP_MAX_PER_HOUR]! + HOUR_MS - now) / 1000)
   return Math.ceil(Math.max(...waits))
 }

@@ -17,7 +17,10 @@ export const SMS_TEMPLATES = {
   session_tomorrow: { params: ['day', 'time', 'venue'], text: '{day}{time}在{venue}上课。请带手机和笔，到了扫码签到。' },
   decision_approved: { params: ['what'], text: '您的{what}申请已通过。' },
   decision_rejected: { params: ['what', 'reason'], text: '您的{what}申请没有通过，原因：{reason}。' },
-  coordinator_digest: { params: ['exemptions', 'selfStudy', 'early', 'certificates'], text: '待审：免修{exemptions}件，自学{selfStudy}件，提前毕业{early}件；{certificates}人可发证。' },
+  coordinator_digest: {
+    params: ['exemptions', 'selfStudy', 'early', 'certificates'],
+    text: '待审：免修{exemptions}件，自学{selfStudy}件，提前毕业{early}件；{certificates}人可发证。',
+  },
   quarterly_report_due: { params: ['quarter', 'deadline'], text: '{quarter}季度报表请在{deadline}前报送。' },
 } as const satisfies Record<string, { params: readonly string[]; text: string }>
 

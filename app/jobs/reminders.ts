@@ -115,7 +115,11 @@ export async function checkRedisHealth(url = redisUrl()): Promise<RedisHealth> {
   }
 }
 
-export type QueueSnapshot = { name: string; counts: Record<string, number>; schedulers: { name: string; pattern: string | null; every: number | null; next: string | null }[] }
+export type QueueSnapshot = {
+  name: string
+  counts: Record<string, number>
+  schedulers: { name: string; pattern: string | null; every: number | null; next: string | null }[]
+}
 
 /** Job counts of every queue and the reminder schedulers (the admin's queue page); throws within ~3 s when Redis is down. */
 export async function queueSnapshot(): Promise<QueueSnapshot[]> {

@@ -98,7 +98,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`
   }
   return JSON.stringify(value)
 }
@@ -112,7 +115,12 @@ const sameCredits = (stored: Prisma.Decimal, value: number) => stored.equals(new
  */
 export async function syncCatalog(tx: Tx, catalog: Catalog, now = new Date()): Promise<CatalogSyncResult> {
   const result: CatalogSyncResult = {
-    programs: counts(), majors: counts(), courses: counts(), tasks: counts(), lessons: counts(), planItems: counts(),
+    programs: counts(),
+    majors: counts(),
+    courses: counts(),
+    tasks: counts(),
+    lessons: counts(),
+    planItems: counts(),
   }
 
   // Programs: created with the file's minutes per 学时; afterwards the newest policy owns that figure.
@@ -175,7 +183,14 @@ export async function syncCatalog(tx: Tx, catalog: Catalog, now = new Date()): P
       continue
     }
     courseId.set(c.code, row.id)
-    if (row.programId !== pid || row.name !== c.name || !sameCredits(row.credits, c.credits) || row.kind !== c.kind || row.retiredAt !== null || !row.fromContent) {
+    if (
+      row.programId !== pid ||
+      row.name !== c.name ||
+      !sameCredits(row.credits, c.credits) ||
+      row.kind !== c.kind ||
+      row.retiredAt !== null ||
+      !row.fromContent
+    ) {
       await tx.course.update({
         where: { id: row.id },
         data: { programId: pid, name: c.name, credits: c.credits, kind: c.kind, retiredAt: null, fromContent: true },
@@ -234,8 +249,12 @@ export async function syncCatalog(tx: Tx, catalog: Catalog, now = new Date()): P
       }
       keptLessons.add(row.id)
       if (
-        row.courseId !== cid || row.title !== l.title || row.nominalMinutes !== l.nominalMinutes || row.position !== position ||
-        row.retiredAt !== null || canonical(row.content) !== canonical(l.content)
+        row.courseId !== cid ||
+        row.title !== l.title ||
+        row.nominalMinutes !== l.nominalMinutes ||
+        row.position !== position ||
+        row.retiredAt !== null ||
+        canonical(row.content) !== canonical(l.content)
       ) {
         await tx.lesson.update({
           where: { id: row.id },
@@ -282,14 +301,18 @@ export async function syncCatalog(tx: Tx, catalog: Catalog, now = new Date()): P
 /** "新增 2，更新 1，停用 0，未变 40" per kind, for the console. */
 export function describeSync(result: CatalogSyncResult): string[] {
   const names: Record<keyof CatalogSyncResult, string> = {
-    programs: '项目', majors: '专业', courses: '课程', tasks: '作业/实操', lessons: '线上课', planItems: '教学计划条目',
+    programs: '项目',
+    majors: '专业',
+    courses: '课程',
+    tasks: '作业/实操',
+    lessons: '线上课',
+    planItems: '教学计划条目',
   }
   return (Object.keys(names) as (keyof CatalogSyncResult)[]).map((k) => {
     const c = result[k]
     return `${names[k]}：新增 ${c.added}，更新 ${c.updated}，停用 ${c.retired}，未变 ${c.unchanged}`
   })
 }
-
 
 // ─── The coordinator's own edits: courses and their tasks ──────────────────
 // (classes and rounds are edited through app/models/groups.server.ts)
@@ -333,7 +356,13 @@ export async function courseCatalog(db: Db, user: CurrentUser, opts: { program: 
       where: opts.program ? { program: { code: opts.program } } : {},
       orderBy: [{ retiredAt: { sort: 'asc', nulls: 'first' } }, { code: 'asc' }],
       select: {
-        id: true, code: true, name: true, credits: true, kind: true, retiredAt: true, fromContent: true,
+        id: true,
+        code: true,
+        name: true,
+        credits: true,
+        kind: true,
+        retiredAt: true,
+        fromContent: true,
         program: { select: { name: true } },
         _count: { select: { tasks: { where: { retiredAt: null } } } },
       },
@@ -361,9 +390,16 @@ export async function courseForEdit(db: Db, user: CurrentUser, courseId: string)
   return {
     canEdit: mayEditCatalog(scopesFor(user, CATALOG_MANAGERS)),
     course: {
-      id: course.id, code: course.code, name: course.name, credits: Number(course.credits).toFixed(1), kind: course.kind,
-      retired: course.retiredAt !== null, fromContent: course.fromContent, program: course.program.name,
-      lessons: course._count.lessons, plans: course._count.planItems,
+      id: course.id,
+      code: course.code,
+      name: course.name,
+      credits: Number(course.credits).toFixed(1),
+      kind: course.kind,
+      retired: course.retiredAt !== null,
+      fromContent: course.fromContent,
+      program: course.program.name,
+      lessons: course._count.lessons,
+      plans: course._count.planItems,
     },
     contentFile: course.fromContent ? ((await contentFileOf(course.code)) ?? 'content/catalog') : null,
     tasks: course.tasks.map((t) => ({ id: t.id, code: t.code, name: t.name, kind: t.kind, retired: t.retiredAt !== null })),
@@ -371,7 +407,12 @@ export async function courseForEdit(db: Db, user: CurrentUser, courseId: string)
 }
 
 const courseAudit = (c: { code: string; name: string; credits: Prisma.Decimal | number; kind: string; retiredAt: Date | null; programId: string }) => ({
-  code: c.code, name: c.name, credits: Number(c.credits), kind: c.kind, retired: c.retiredAt !== null, programId: c.programId,
+  code: c.code,
+  name: c.name,
+  credits: Number(c.credits),
+  kind: c.kind,
+  retired: c.retiredAt !== null,
+  programId: c.programId,
 })
 
 async function uniqueOr<T>(work: () => Promise<T>): Promise<T> {
@@ -394,7 +435,12 @@ export async function createCourse(
     db.$transaction(async (tx) => {
       const course = await tx.course.create({ data: { id: newId(), ...input, fromContent: false } })
       await recordAudit(tx, {
-        actorId: editor.id, action: 'course.create', entityType: 'Course', entityId: course.id, after: courseAudit(course), ip: editor.ip,
+        actorId: editor.id,
+        action: 'course.create',
+        entityType: 'Course',
+        entityId: course.id,
+        after: courseAudit(course),
+        ip: editor.ip,
         scopePath: editor.scopePath,
       })
       return course
@@ -414,7 +460,13 @@ export async function updateCourse(
     const retiredAt = input.retired ? (before.retiredAt ?? new Date()) : null
     const after = await tx.course.update({ where: { id: courseId }, data: { name: input.name, credits: input.credits, kind: input.kind, retiredAt } })
     await recordAudit(tx, {
-      actorId: editor.id, action: 'course.update', entityType: 'Course', entityId: courseId, before: courseAudit(before), after: courseAudit(after), ip: editor.ip,
+      actorId: editor.id,
+      action: 'course.update',
+      entityType: 'Course',
+      entityId: courseId,
+      before: courseAudit(before),
+      after: courseAudit(after),
+      ip: editor.ip,
       scopePath: editor.scopePath,
     })
     return after
@@ -422,7 +474,11 @@ export async function updateCourse(
 }
 
 const taskAudit = (t: { code: string; name: string; kind: string; retiredAt: Date | null; courseId: string }) => ({
-  courseId: t.courseId, code: t.code, name: t.name, kind: t.kind, retired: t.retiredAt !== null,
+  courseId: t.courseId,
+  code: t.code,
+  name: t.name,
+  kind: t.kind,
+  retired: t.retiredAt !== null,
 })
 
 /** A new 作业/实操 at the end of the course's list; CatalogEditError `code_taken`. */
@@ -433,7 +489,12 @@ export async function addTask(db: Db, editor: CatalogEditor, courseId: string, i
       const position = await tx.courseTask.count({ where: { courseId } })
       const task = await tx.courseTask.create({ data: { id: newId(), courseId, ...input, position } })
       await recordAudit(tx, {
-        actorId: editor.id, action: 'course.task.create', entityType: 'CourseTask', entityId: task.id, after: taskAudit(task), ip: editor.ip,
+        actorId: editor.id,
+        action: 'course.task.create',
+        entityType: 'CourseTask',
+        entityId: task.id,
+        after: taskAudit(task),
+        ip: editor.ip,
         scopePath: editor.scopePath,
       })
       return task
@@ -455,7 +516,13 @@ export async function updateTask(
     const retiredAt = input.retired ? (before.retiredAt ?? new Date()) : null
     const after = await tx.courseTask.update({ where: { id: taskId }, data: { name: input.name, kind: input.kind, retiredAt } })
     await recordAudit(tx, {
-      actorId: editor.id, action: 'course.task.update', entityType: 'CourseTask', entityId: taskId, before: taskAudit(before), after: taskAudit(after), ip: editor.ip,
+      actorId: editor.id,
+      action: 'course.task.update',
+      entityType: 'CourseTask',
+      entityId: taskId,
+      before: taskAudit(before),
+      after: taskAudit(after),
+      ip: editor.ip,
       scopePath: editor.scopePath,
     })
     return after

@@ -23,7 +23,11 @@ export async function eligibleByType(db: Db, opts: { groupId: string; asOf?: str
     select: { id: true, certificates: { select: { type: true } } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   })
-  const progress = await loadProgress(db, enrollments.map((e) => e.id), opts.asOf ?? beijingDate(new Date()))
+  const progress = await loadProgress(
+    db,
+    enrollments.map((e) => e.id),
+    opts.asOf ?? beijingDate(new Date()),
+  )
   const result = Object.fromEntries(CERTIFICATE_TYPES.map((t) => [t, [] as string[]])) as Record<CertificateType, string[]>
   for (const e of enrollments) {
     const p = progress.get(e.id)

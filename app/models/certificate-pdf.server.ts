@@ -103,7 +103,11 @@ function centered(page: PDFPage, text: string, y: number, font: PDFFont, size: n
 }
 
 /** A rectangular stamp with one or more centred lines. */
-function stamp(page: PDFPage, lines: { text: string; size: number }[], opts: { cx: number; cy: number; font: PDFFont; color: ReturnType<typeof rgb>; dashed?: boolean; rotate?: number }) {
+function stamp(
+  page: PDFPage,
+  lines: { text: string; size: number }[],
+  opts: { cx: number; cy: number; font: PDFFont; color: ReturnType<typeof rgb>; dashed?: boolean; rotate?: number },
+) {
   const pad = 8
   const gap = 4
   const width = Math.max(...lines.map((l) => opts.font.widthOfTextAtSize(l.text, l.size))) + 2 * pad
@@ -184,7 +188,13 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     y -= 22
     // The roomiest layout that fits above the issuer line; if none does, the last line says how many more there are.
     const bottom = 142
-    const layouts = [{ cols: 2, size: 9.5 }, { cols: 3, size: 9 }, { cols: 3, size: 8 }, { cols: 4, size: 7.5 }, { cols: 4, size: 7 }]
+    const layouts = [
+      { cols: 2, size: 9.5 },
+      { cols: 3, size: 9 },
+      { cols: 3, size: 8 },
+      { cols: 4, size: 7.5 },
+      { cols: 4, size: 7 },
+    ]
     const fits = (l: { cols: number; size: number }) => Math.ceil(s.courses.length / l.cols) * (l.size + 4.5) <= y - bottom + l.size
     const { cols, size } = layouts.find(fits) ?? layouts[layouts.length - 1]!
     const lh = size + 4.5
@@ -193,7 +203,13 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     const perCol = Math.min(Math.ceil(s.courses.length / cols), rowsFit)
     const shown = perCol * cols >= s.courses.length ? s.courses : s.courses.slice(0, perCol * cols - 1)
     if (shown.length < s.courses.length) {
-      page.drawText(`……另有 ${s.courses.length - shown.length} 门，详见学时档案`, { x: left + (cols - 1) * cw, y: y - (perCol - 1) * lh, font: regular, size, color: MUTED })
+      page.drawText(`……另有 ${s.courses.length - shown.length} 门，详见学时档案`, {
+        x: left + (cols - 1) * cw,
+        y: y - (perCol - 1) * lh,
+        font: regular,
+        size,
+        color: MUTED,
+      })
     }
     shown.forEach((c, i) => {
       const col = Math.floor(i / perCol)
@@ -203,7 +219,13 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
       const tail = `${fmtNum(c.credits)}学分 ${COURSE_STATE_ZH[c.state as CourseState] ?? c.state}`
       const tailW = regular.widthOfTextAtSize(tail, size)
       page.drawText(fitText(regular, c.name, size, cw - tailW - 14), { x, y: cy, font: regular, size, color: INK })
-      page.drawText(tail, { x: x + cw - 10 - tailW, y: cy, font: regular, size, color: c.state === 'passed' || c.state === 'exempted' || c.state === 'waived' ? INK : MUTED })
+      page.drawText(tail, {
+        x: x + cw - 10 - tailW,
+        y: cy,
+        font: regular,
+        size,
+        color: c.state === 'passed' || c.state === 'exempted' || c.state === 'waived' ? INK : MUTED,
+      })
     })
   }
 
@@ -215,14 +237,29 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   // Graduation: the prefecture verification mark.
   if (s.type === 'graduation') {
     if (status !== 'pending_verification' && input.verifiedOn) {
-      stamp(page, [{ text: PREFECTURE_BUREAU, size: 13 }, { text: '已验印', size: 16 }, { text: zhDate(input.verifiedOn), size: 10 }], {
-        cx: 230,
-        cy: 104,
-        font: bold,
-        color: RED,
-      })
+      stamp(
+        page,
+        [
+          { text: PREFECTURE_BUREAU, size: 13 },
+          { text: '已验印', size: 16 },
+          { text: zhDate(input.verifiedOn), size: 10 },
+        ],
+        {
+          cx: 230,
+          cy: 104,
+          font: bold,
+          color: RED,
+        },
+      )
     } else {
-      stamp(page, [{ text: '待州教育局验印', size: 14 }, { text: '验印前本证书尚未生效', size: 9 }], { cx: 230, cy: 104, font: bold, color: ORANGE, dashed: true })
+      stamp(
+        page,
+        [
+          { text: '待州教育局验印', size: 14 },
+          { text: '验印前本证书尚未生效', size: 9 },
+        ],
+        { cx: 230, cy: 104, font: bold, color: ORANGE, dashed: true },
+      )
     }
   }
 

@@ -32,7 +32,14 @@ const base = {
 export function sampleSnapshot(type: CertificateType): CertificateSnapshot {
   switch (type) {
     case 'graduation':
-      return { ...base, type, hours: 362.5, minutes: 16313, credits: { earned: 58, required: 58 }, courses: CLASS_COURSES.map((c) => ({ ...c, state: c.state === 'exempted' ? 'exempted' : 'passed' })) }
+      return {
+        ...base,
+        type,
+        hours: 362.5,
+        minutes: 16313,
+        credits: { earned: 58, required: 58 },
+        courses: CLASS_COURSES.map((c) => ({ ...c, state: c.state === 'exempted' ? 'exempted' : 'passed' })),
+      }
     case 'completion':
       return { ...base, type, hours: 360.0, minutes: 16200, credits: { earned: 46, required: 58 }, courses: CLASS_COURSES }
     case 'study_record':

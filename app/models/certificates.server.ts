@@ -170,7 +170,6 @@ export function verifyUrlFor(code: string): string {
   return `${base}/v/${encodeURIComponent(code)}`
 }
 
-
 /** The county (level `county`) a region lies in: the region itself or an ancestor on its path. */
 async function countyOf(db: Db | Tx, regionPath: string) {
   const codes = regionPath.split('/').filter(Boolean)
@@ -256,7 +255,10 @@ export async function issueCertificate(
       const progress = await loadEnrollmentProgress(tx, e.id, asOf)
       if (!progress) throw new CertificateError('not_found')
       if (!certificateAllowed(opts.type, progress.outcome.status, progress.outcome.earlyGraduation)) {
-        throw new CertificateError('not_eligible', progress.outcome.reasons.length > 0 ? progress.outcome.reasons : [notEligibleReason(opts.type, progress.outcome.status)])
+        throw new CertificateError(
+          'not_eligible',
+          progress.outcome.reasons.length > 0 ? progress.outcome.reasons : [notEligibleReason(opts.type, progress.outcome.status)],
+        )
       }
       const county = await countyOf(tx, e.group.region.path)
       const issuedOn = beijingDate(now)
@@ -367,7 +369,11 @@ export async function verifyCertificates(db: Db, opts: { serials: string[]; acto
     select: { role: true, canVerifyGraduation: true, scopeRegion: { select: { path: true } } },
   })
   const paths = graduationVerifierPaths(
-    grants.map((g): VerifierGrant => ({ role: g.role, canVerifyGraduation: g.canVerifyGraduation, scope: g.scopeRegion ? { kind: 'region', path: g.scopeRegion.path } : { kind: 'none' } })),
+    grants.map((g): VerifierGrant => ({
+      role: g.role,
+      canVerifyGraduation: g.canVerifyGraduation,
+      scope: g.scopeRegion ? { kind: 'region', path: g.scopeRegion.path } : { kind: 'none' },
+    })),
   )
   if (paths.length === 0) throw new CertificateError('forbidden')
   const now = opts.now ?? new Date()

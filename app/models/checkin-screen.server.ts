@@ -13,11 +13,7 @@ import { scopesFor, type CurrentUser } from './access.server.ts'
 import { checkinScreen, findSessionInScope } from './attendance.server.ts'
 import { NotFoundError } from './errors.server.ts'
 
-async function checkinScreenState(
-  db: Db,
-  session: { id: string; checkinKey: Uint8Array; startsAt: Date; endsAt: Date },
-  opts: { now?: Date } = {},
-) {
+async function checkinScreenState(db: Db, session: { id: string; checkinKey: Uint8Array; startsAt: Date; endsAt: Date }, opts: { now?: Date } = {}) {
   const now = opts.now ?? new Date()
   const screen = await checkinScreen(db, session, now)
   // The configured public origin, never the request's Host (DESIGN.md §11): the QR is what phones open.

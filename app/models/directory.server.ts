@@ -55,8 +55,7 @@ export async function bureauOverview(db: Db, opts: { scopes: Scope[] }) {
     _count: { _all: true },
   })
   const byTownship = townships.map((t) => {
-    const count = (kind: 'adult_learner' | 'teacher') =>
-      perKind.find((r) => r.regionId === t.id && r.kind === kind)?._count._all ?? 0
+    const count = (kind: 'adult_learner' | 'teacher') => perKind.find((r) => r.regionId === t.id && r.kind === kind)?._count._all ?? 0
     return { code: t.code, name: t.name, learners: count('adult_learner'), teachers: count('teacher') }
   })
   return { learners, teachers, classes, rounds, activeEnrollments, byTownship }
@@ -64,8 +63,6 @@ export async function bureauOverview(db: Db, opts: { scopes: Scope[] }) {
 
 export function scopeLabel(scopes: Scope[], t: T) {
   return scopes
-    .map((s) =>
-      s.kind === 'all' ? t('admin.scopeAll') : s.kind === 'none' ? t('admin.scopeNone') : s.kind === 'region' ? `${s.name}（${s.code}）` : s.name,
-    )
+    .map((s) => (s.kind === 'all' ? t('admin.scopeAll') : s.kind === 'none' ? t('admin.scopeNone') : s.kind === 'region' ? `${s.name}（${s.code}）` : s.name))
     .join('、')
 }

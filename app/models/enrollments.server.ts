@@ -1,5 +1,13 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { enrollmentScopeWhere, findPersonInScope, groupScopeWhere, personScopeWhere, scopesFor, type CurrentUser, type Scope } from '#app/models/access.server.ts'
+import {
+  enrollmentScopeWhere,
+  findPersonInScope,
+  groupScopeWhere,
+  personScopeWhere,
+  scopesFor,
+  type CurrentUser,
+  type Scope,
+} from '#app/models/access.server.ts'
 import { enrollmentConflict, planEnrollment, type EnrollmentRefusal } from '#app/domain/enrollment.ts'
 import { ENROLLMENT_ACTORS, PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { formatDate, dateOnly } from '#app/domain/time.ts'
@@ -69,10 +77,7 @@ export const ENROLL_GROUP_SELECT = {
 export type EnrollGroup = Prisma.GroupGetPayload<{ select: typeof ENROLL_GROUP_SELECT }>
 
 /** Why an enrollment was not made: the domain's refusals, plus the database's. */
-export type EnrollRefusal =
-  | EnrollmentRefusal
-  | { code: 'active_in_program'; groupName: string }
-  | { code: 'not_found' }
+export type EnrollRefusal = EnrollmentRefusal | { code: 'active_in_program'; groupName: string } | { code: 'not_found' }
 
 /** Refused by the rules: a 409 when the stored enrollments stand in the way, a 422 on the start date or the person otherwise. */
 export class EnrollmentError extends AppError {
@@ -130,10 +135,7 @@ async function storedConflict(db: Db | Tx, personId: string, group: EnrollGroup)
  * partial unique index Enrollment_one_active_if_exclusive also refuses a
  * concurrent second one), or refused by the rules (window, age, kind).
  */
-export async function enrollPerson(
-  db: Db,
-  opts: { personId: string; group: EnrollGroup; startDate: string; actorId: string | null; ip?: string | null },
-) {
+export async function enrollPerson(db: Db, opts: { personId: string; group: EnrollGroup; startDate: string; actorId: string | null; ip?: string | null }) {
   const { group } = opts
   const person = await db.person.findUnique({
     where: { id: opts.personId },
@@ -219,7 +221,14 @@ export async function groupsToEnrollIn(db: Db, user: CurrentUser, personId: stri
     select: { id: true, code: true, name: true, kind: true, startDate: true, endDate: true },
     take,
   })
-  return groups.map((g) => ({ id: g.id, code: g.code, name: g.name, kind: g.kind, startDate: dateOnly(g.startDate), endDate: g.endDate ? dateOnly(g.endDate) : null }))
+  return groups.map((g) => ({
+    id: g.id,
+    code: g.code,
+    name: g.name,
+    kind: g.kind,
+    startDate: dateOnly(g.startDate),
+    endDate: g.endDate ? dateOnly(g.endDate) : null,
+  }))
 }
 
 export type EnrollOutcome =
@@ -252,7 +261,11 @@ export async function enrollMany(
     } catch (error) {
       if (!(error instanceof EnrollmentError)) throw error
       const r = error.refusal
-      outcomes.push(r.code === 'already_enrolled' ? { personId, name, status: 'already_enrolled', enrollmentId: r.enrollmentId } : { personId, name, status: 'refused', refusal: r })
+      outcomes.push(
+        r.code === 'already_enrolled'
+          ? { personId, name, status: 'already_enrolled', enrollmentId: r.enrollmentId }
+          : { personId, name, status: 'refused', refusal: r },
+      )
     }
   }
   return outcomes
@@ -264,10 +277,7 @@ export const ENROLL_PAGE_SIZE = 100
  * People in scope who are not enrolled in the group (any status), for the
  * enroll page: filtered by (part of) a name, kind and township; 100 at most.
  */
-export async function listEnrollable(
-  db: Db,
-  opts: { scopes: Scope[]; groupId: string; q?: string; kind?: 'adult_learner' | 'teacher'; regionId?: string },
-) {
+export async function listEnrollable(db: Db, opts: { scopes: Scope[]; groupId: string; q?: string; kind?: 'adult_learner' | 'teacher'; regionId?: string }) {
   const where: Prisma.PersonWhereInput = {
     AND: [
       personScopeWhere(opts.scopes),

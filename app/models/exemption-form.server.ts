@@ -15,11 +15,12 @@ import { deleteUpload, storeEvidence, UploadError } from './uploads.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import type { UploadForm } from '#app/utils/uploads.server.ts'
 
-export type ApplicationErrors = Partial<Record<'enrollmentId' | 'courseId' | 'basis' | 'mode' | 'certificateNo' | 'issuer' | 'note' | 'evidence' | 'form', string>>
+export type ApplicationErrors = Partial<
+  Record<'enrollmentId' | 'courseId' | 'basis' | 'mode' | 'certificateNo' | 'issuer' | 'note' | 'evidence' | 'form', string>
+>
 
 export type ApplicationFormResult =
-  | { ok: true; created: boolean; exemptionId: string }
-  | { ok: false; status: number; errors: ApplicationErrors; values: Record<string, string> }
+  { ok: true; created: boolean; exemptionId: string } | { ok: false; status: number; errors: ApplicationErrors; values: Record<string, string> }
 
 /** The form's name for each field the model's refusals name (the API's request fields); the rest are the form's own. */
 const FORM_FIELD: Partial<Record<string, keyof ApplicationErrors>> = { courseCode: 'courseId', credits: 'form', reason: 'form' }
@@ -72,7 +73,11 @@ export async function submitApplicationForm(
       const stored = await storeEvidence(file, 'exemptions')
       evidence = { key: stored.key, type: stored.mime }
     } catch (error) {
-      if (error instanceof UploadError) return fail({ evidence: t(error.code === 'too_large' ? 'exemptions.err.evidenceSize' : 'exemptions.err.evidenceType') }, error.code === 'too_large' ? 413 : 422)
+      if (error instanceof UploadError)
+        return fail(
+          { evidence: t(error.code === 'too_large' ? 'exemptions.err.evidenceSize' : 'exemptions.err.evidenceType') },
+          error.code === 'too_large' ? 413 : 422,
+        )
       throw error
     }
   }

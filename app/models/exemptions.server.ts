@@ -250,7 +250,10 @@ export type DecideInput = {
  * for mode credit, the course's otherwise); a rejection records only the
  * reviewer and the reason. Out of scope: not found.
  */
-export async function decideExemption(db: Db, input: DecideInput): Promise<{ id: string; status: 'approved' | 'rejected'; credits: number | null; changed: boolean }> {
+export async function decideExemption(
+  db: Db,
+  input: DecideInput,
+): Promise<{ id: string; status: 'approved' | 'rejected'; credits: number | null; changed: boolean }> {
   const visible = await db.exemption.findFirst({
     where: { AND: [{ id: input.exemptionId }, exemptionInScope(input.scopes)] },
     select: { id: true, enrollment: { select: { group: { select: { region: { select: { path: true } } } } } } },
@@ -262,7 +265,10 @@ export async function decideExemption(db: Db, input: DecideInput): Promise<{ id:
     const [row] = await tx.$queryRaw<{ status: 'pending' | 'approved' | 'rejected' }[]>`
       SELECT "status"::text AS "status" FROM "Exemption" WHERE "id" = ${input.exemptionId} FOR UPDATE`
     if (!row) throw new ExemptionError('not_found', [], 'exemption')
-    const current = await tx.exemption.findUniqueOrThrow({ where: { id: input.exemptionId }, include: { course: { select: { credits: true, code: true, name: true } } } })
+    const current = await tx.exemption.findUniqueOrThrow({
+      where: { id: input.exemptionId },
+      include: { course: { select: { credits: true, code: true, name: true } } },
+    })
     if (row.status !== 'pending') {
       return { id: current.id, status: row.status, credits: current.credits === null ? null : Number(current.credits), changed: false }
     }
@@ -286,8 +292,20 @@ export async function decideExemption(db: Db, input: DecideInput): Promise<{ id:
       scopePath: visible.enrollment.group.region.path,
     })
     // The learner hears the result and the reason (issue 11), in this transaction.
-    await notifyDecision(tx, { kind: 'exemption', decisionId: updated.id, enrollmentId: updated.enrollmentId, approved: input.approve, reason, detail: current.course?.name ?? null })
-    return { id: updated.id, status: updated.status as 'approved' | 'rejected', credits: updated.credits === null ? null : Number(updated.credits), changed: true }
+    await notifyDecision(tx, {
+      kind: 'exemption',
+      decisionId: updated.id,
+      enrollmentId: updated.enrollmentId,
+      approved: input.approve,
+      reason,
+      detail: current.course?.name ?? null,
+    })
+    return {
+      id: updated.id,
+      status: updated.status as 'approved' | 'rejected',
+      credits: updated.credits === null ? null : Number(updated.credits),
+      changed: true,
+    }
   })
 }
 

@@ -27,12 +27,26 @@ export async function groupFormOptions(db: Db, scopes: Scope[]) {
     db.course.findMany({
       where: { retiredAt: null, program: { code: 'teacher-training' } },
       orderBy: { code: 'asc' },
-      select: { id: true, code: true, name: true, program: { select: { minutesPerHour: true } }, lessons: { where: { retiredAt: null }, select: { nominalMinutes: true } } },
+      select: {
+        id: true,
+        code: true,
+        name: true,
+        program: { select: { minutesPerHour: true } },
+        lessons: { where: { retiredAt: null }, select: { nominalMinutes: true } },
+      },
     }),
   ])
   const modules = courses.map((c) => {
     const minutes = c.lessons.reduce((sum, l) => sum + l.nominalMinutes, 0)
-    return { id: c.id, code: c.code, name: c.name, lessons: c.lessons.length, hours: Math.floor((minutes / c.program.minutesPerHour) * 10) / 10, minutes, minutesPerHour: c.program.minutesPerHour }
+    return {
+      id: c.id,
+      code: c.code,
+      name: c.name,
+      lessons: c.lessons.length,
+      hours: Math.floor((minutes / c.program.minutesPerHour) * 10) / 10,
+      minutes,
+      minutesPerHour: c.program.minutesPerHour,
+    }
   })
   return { majors, regions, organizations, templates, modules }
 }
@@ -68,7 +82,8 @@ export async function resolveGroupInput(
 ): Promise<{ input: GroupInput & { programId: string }; errors?: undefined } | { errors: Record<string, string[]>; input?: undefined }> {
   const errors: Record<string, string[]> = {}
   if (!options.regions.some((r) => r.id === value.regionId)) errors.regionId = [t('catalog.error.regionRequired')]
-  if (value.organizationId && !options.organizations.some((o) => o.id === value.organizationId)) errors.organizationId = [t('catalog.error.organizationInvalid')]
+  if (value.organizationId && !options.organizations.some((o) => o.id === value.organizationId))
+    errors.organizationId = [t('catalog.error.organizationInvalid')]
   if (value.kind === 'class' && !options.majors.some((m) => m.id === value.majorId)) errors.majorId = [t('catalog.error.majorRequired')]
   const template = value.kind === 'round' && value.template ? options.templates.find((x) => x.code === value.template) : undefined
   if (value.kind === 'round' && value.template && !template) errors.template = [t('catalog.error.templateUnknown')]

@@ -75,7 +75,13 @@ export async function renderHoursRecordPdf(record: HoursRecord, t: T, locale: Lo
     for (const c of block.cycles) {
       const status = c.met ? t('records.cycleMet') : t('records.cycleMissing', { hours: hoursText(Math.max(0, c.requiredHours - c.earnedHours)) })
       const label = `${t('records.cycles')} ${t('records.cycle', { cycle: c.cycle })}${c.current ? `（${t('records.cycleCurrent')}）` : ''}`
-      text(page, `${label}：${t('records.cycleProgress', { earned: hoursText(c.earnedHours), required: hoursText(c.requiredHours) })}　${status}`, MARGIN, y, 10.5)
+      text(
+        page,
+        `${label}：${t('records.cycleProgress', { earned: hoursText(c.earnedHours), required: hoursText(c.requiredHours) })}　${status}`,
+        MARGIN,
+        y,
+        10.5,
+      )
       y -= 15
     }
     y -= 4

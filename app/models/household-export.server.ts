@@ -52,7 +52,9 @@ export async function loadHouseholdRows(db: Db, opts: { scopes: Scope[]; from: s
       verifiedAt: { gte: startOfBeijingDay(opts.from), lt: new Date(startOfBeijingDay(opts.to).getTime() + 86_400_000) },
       enrollment: { group: groupScopeWhere(opts.scopes) },
     },
-    include: { enrollment: { select: { person: { select: { name: true, idCipher: true } }, group: { select: { name: true, major: { select: { name: true } } } } } } },
+    include: {
+      enrollment: { select: { person: { select: { name: true, idCipher: true } }, group: { select: { name: true, major: { select: { name: true } } } } } },
+    },
     orderBy: [{ verifiedAt: 'asc' }, { serial: 'asc' }],
   })
   return certificates.map((c) => {
@@ -92,10 +94,7 @@ export async function householdXlsx(rows: HouseholdRow[], labels: Record<keyof H
 }
 
 /** Loads, audits (who, which period, how many rows, in whose jurisdiction) and renders in one go. */
-export async function exportHouseholdRegister(
-  db: Db,
-  opts: { scopes: Scope[]; from: string; to: string; actorId: string; ip?: string | null },
-) {
+export async function exportHouseholdRegister(db: Db, opts: { scopes: Scope[]; from: string; to: string; actorId: string; ip?: string | null }) {
   const rows = await loadHouseholdRows(db, opts)
   const scopePath = opts.scopes.map((s) => (s.kind === 'region' ? s.path : s.kind === 'organization' ? s.regionPath : null)).find(Boolean) ?? null
   await recordAudit(db, {

@@ -73,7 +73,6 @@ export type AppendHourEntryOptions = {
 
 export type HourEntryRow = Prisma.HourEntryGetPayload<object>
 
-
 /**
  * Appends one entry and its audit event inside `tx`. For attendance, online
  * tracking and self-study logs the entry is unique per source row: asking

@@ -243,7 +243,6 @@ export async function notifyDecision(
   return { created }
 }
 
-
 // ─── Staff: coordinator digest, bureau quarterly report ────────────────────
 
 type StaffGrant = {
@@ -254,7 +253,8 @@ type StaffGrant = {
 
 function scopeOf(g: StaffGrant): Scope {
   if (g.scopeRegion) return { kind: 'region', regionId: g.scopeRegion.id, code: g.scopeRegion.code, name: g.scopeRegion.name, path: g.scopeRegion.path }
-  if (g.scopeOrganization) return { kind: 'organization', organizationId: g.scopeOrganization.id, name: g.scopeOrganization.name, regionPath: g.scopeOrganization.region.path }
+  if (g.scopeOrganization)
+    return { kind: 'organization', organizationId: g.scopeOrganization.id, name: g.scopeOrganization.name, regionPath: g.scopeOrganization.region.path }
   return g.role === 'admin' ? { kind: 'all' } : { kind: 'none' }
 }
 
@@ -298,7 +298,12 @@ export async function runCoordinatorDigest(db: Db, opts: { today: string; now: D
       rule: 'coordinator_digest',
       dedupKey: `coordinator_digest:${c.id}:${opts.today}`,
       enrollmentId: null,
-      text: reminderText('coordinator_digest', { exemptions: String(exemptions), selfStudy: String(selfStudy), early: String(early), certificates: String(eligible.size) }),
+      text: reminderText('coordinator_digest', {
+        exemptions: String(exemptions),
+        selfStudy: String(selfStudy),
+        early: String(early),
+        certificates: String(eligible.size),
+      }),
       link: '/coordinator',
       sms: c.person?.phoneCipher != null,
       email: c.email !== null,
@@ -314,18 +319,16 @@ export async function runQuarterlyReportNotice(db: Db, opts: { today: string; no
   const due = quarterlyReportDue(opts.today)
   if (!due) return { notifications: 0 }
   const bureau = await staffWithRole(db, 'bureau')
-  const notices = bureau.map(
-    (u): NewNotice => ({
-      userId: u.id,
-      rule: 'quarterly_report_due',
-      dedupKey: `quarterly_report_due:${u.id}:${due.quarterKey}`,
-      enrollmentId: null,
-      text: reminderText('quarterly_report_due', { quarter: due.quarter, deadline: due.deadline }),
-      link: '/bureau',
-      sms: u.person?.phoneCipher != null,
-      email: u.email !== null,
-    }),
-  )
+  const notices = bureau.map((u): NewNotice => ({
+    userId: u.id,
+    rule: 'quarterly_report_due',
+    dedupKey: `quarterly_report_due:${u.id}:${due.quarterKey}`,
+    enrollmentId: null,
+    text: reminderText('quarterly_report_due', { quarter: due.quarter, deadline: due.deadline }),
+    link: '/bureau',
+    sms: u.person?.phoneCipher != null,
+    email: u.email !== null,
+  }))
   const r = await createNotices(db, notices, opts.now)
   if (r.deliveries.length > 0) await opts.onDeliveries?.(r.deliveries)
   return { notifications: r.created }
@@ -343,8 +346,7 @@ export type Senders = {
 }
 
 export type DeliverOutcome =
-  | { outcome: 'sent' | 'skipped' | 'failed' | 'done' | 'missing'; reason?: string }
-  | { outcome: 'retry' | 'wait'; at: Date; reason?: string }
+  { outcome: 'sent' | 'skipped' | 'failed' | 'done' | 'missing'; reason?: string } | { outcome: 'retry' | 'wait'; at: Date; reason?: string }
 
 type Claimed = {
   channel: Channel
@@ -472,7 +474,8 @@ export async function reconcileDelivery(db: Db, deliveryId: string, claimedAt: D
     WHERE d."id" = ${deliveryId}`
   const row = rows[0]
   if (!row) return 'changed'
-  const answer = row.channel === 'sms' && row.phoneCipher && senders.smsAccepted ? await senders.smsAccepted(deliveryId, decryptField(row.phoneCipher)) : 'unknown'
+  const answer =
+    row.channel === 'sms' && row.phoneCipher && senders.smsAccepted ? await senders.smsAccepted(deliveryId, decryptField(row.phoneCipher)) : 'unknown'
   const same = { id: deliveryId, status: 'sending' as const, claimedAt }
   const data =
     answer === 'yes'
@@ -491,7 +494,10 @@ export async function reconcileDelivery(db: Db, deliveryId: string, claimedAt: D
  * failed) or not for `requeueAfterMs` (a job lost with Redis), and deliveries
  * stuck `sending` past the lease, reconciled first.
  */
-export async function dueDeliveries(db: Db, opts: { now: Date; leaseMs: number; senders: Senders; requeueAfterMs?: number; limit?: number }): Promise<QueuedDelivery[]> {
+export async function dueDeliveries(
+  db: Db,
+  opts: { now: Date; leaseMs: number; senders: Senders; requeueAfterMs?: number; limit?: number },
+): Promise<QueuedDelivery[]> {
   const stale = await db.notificationDelivery.findMany({
     where: { status: 'sending', claimedAt: { lte: new Date(opts.now.getTime() - opts.leaseMs) } },
     select: { id: true, claimedAt: true },
@@ -588,7 +594,10 @@ export function countFailedDeliveries(db: Db) {
 export async function retryDelivery(db: Db, deliveryId: string, actorId: string, opts: { now?: Date; ip?: string | null } = {}) {
   const now = opts.now ?? new Date()
   return db.$transaction(async (tx) => {
-    const row = await tx.notificationDelivery.findUnique({ where: { id: deliveryId }, select: { id: true, status: true, channel: true, lastError: true, attempts: true } })
+    const row = await tx.notificationDelivery.findUnique({
+      where: { id: deliveryId },
+      select: { id: true, status: true, channel: true, lastError: true, attempts: true },
+    })
     if (!row || row.status !== 'failed') return null
     const at = sendAfter(now, row.channel)
     await tx.notificationDelivery.update({ where: { id: row.id }, data: { status: 'pending', attempts: 0, sendAfter: at, claimedAt: null, enqueuedAt: now } })
@@ -610,4 +619,3 @@ export async function deliveryCounts(db: Db) {
   const rows = await db.notificationDelivery.groupBy({ by: ['status'], _count: { _all: true } })
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all])) as Partial<Record<'pending' | 'sending' | 'sent' | 'failed' | 'skipped', number>>
 }
-

@@ -187,10 +187,19 @@ const writeBeat = createBatcher<WriteKey, { moved: boolean; credited: boolean }>
       text: WRITE_SQL,
       values: [
         keys.map((_k, i) => i),
-        col((k) => k.personId), col((k) => k.next.tabToken), col((k) => k.next.lessonId), col((k) => k.next.lastSeq),
-        col((k) => k.next.lastBeatAt), col((k) => k.next.lastSentAt),
-        col((k) => k.old?.tabToken ?? null), col((k) => k.old?.lastSeq ?? null), col((k) => k.old?.lastBeatAt ?? null),
-        col(() => newId()), col((k) => k.enrollmentId), col((k) => k.day), col((k) => k.seconds),
+        col((k) => k.personId),
+        col((k) => k.next.tabToken),
+        col((k) => k.next.lessonId),
+        col((k) => k.next.lastSeq),
+        col((k) => k.next.lastBeatAt),
+        col((k) => k.next.lastSentAt),
+        col((k) => k.old?.tabToken ?? null),
+        col((k) => k.old?.lastSeq ?? null),
+        col((k) => k.old?.lastBeatAt ?? null),
+        col(() => newId()),
+        col((k) => k.enrollmentId),
+        col((k) => k.day),
+        col((k) => k.seconds),
       ],
     })
     return rows
@@ -240,7 +249,14 @@ export async function recordHeartbeat(db: Db, beat: HeartbeatInput): Promise<Hea
     let credited = 0
     const next = decision.presence
     if (next && next !== presence) {
-      const w = await writeBeat({ personId: beat.personId, next, old: presence, enrollmentId: totals.enrollmentId, day: decision.day, seconds: decision.seconds })
+      const w = await writeBeat({
+        personId: beat.personId,
+        next,
+        old: presence,
+        enrollmentId: totals.enrollmentId,
+        day: decision.day,
+        seconds: decision.seconds,
+      })
       if (!w.moved) continue // a concurrent beat got there first (moved or inserted the presence): decide again on fresh data
       if (w.credited) credited = decision.seconds
     }
@@ -265,10 +281,7 @@ export async function recordHeartbeat(db: Db, beat: HeartbeatInput): Promise<Hea
  * writes no entry) and marks it folded. One transaction per credit; running
  * it twice, or on two processes at once, writes each entry once.
  */
-export async function foldOnlineCredits(
-  db: Db,
-  opts: { beforeDay: string; personId?: string; now?: Date },
-): Promise<{ folded: number; entries: number }> {
+export async function foldOnlineCredits(db: Db, opts: { beforeDay: string; personId?: string; now?: Date }): Promise<{ folded: number; entries: number }> {
   const now = opts.now ?? new Date()
   const pending = await db.onlineCredit.findMany({
     where: { foldedAt: null, day: { lt: new Date(`${opts.beforeDay}T00:00:00Z`) }, ...(opts.personId ? { personId: opts.personId } : {}) },
@@ -340,7 +353,11 @@ async function lessonSources(db: Db | Tx, personId: string, today: string) {
 const LESSON_COURSE_SELECT = {
   id: true,
   name: true,
-  lessons: { where: { retiredAt: null }, orderBy: [{ position: 'asc' as const }, { code: 'asc' as const }], select: { id: true, title: true, nominalMinutes: true } },
+  lessons: {
+    where: { retiredAt: null },
+    orderBy: [{ position: 'asc' as const }, { code: 'asc' as const }],
+    select: { id: true, title: true, nominalMinutes: true },
+  },
 }
 
 /**

@@ -10,7 +10,6 @@ import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
 import { findGroupInScope } from './groups.server.ts'
 import { closeEndedRounds, closingDay } from './rounds.server.ts'
 
-
 export type BoardRow = {
   enrollmentId: string
   personId: string
@@ -30,7 +29,11 @@ export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes:
     where: { groupId: group.id },
     select: { id: true, person: { select: { id: true, name: true } } },
   })
-  const progress = await loadProgress(db, enrollments.map((e) => e.id), opts.asOf)
+  const progress = await loadProgress(
+    db,
+    enrollments.map((e) => e.id),
+    opts.asOf,
+  )
   const rows: BoardRow[] = enrollments.flatMap((e) => {
     const p = progress.get(e.id)
     if (!p) return []

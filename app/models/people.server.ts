@@ -168,10 +168,7 @@ export function personRow(input: PersonInput, today = beijingDate(new Date())) {
 }
 
 /** Registers a person; the same ID number twice is refused (unique HMAC). Audited. */
-export async function createPerson(
-  db: Db,
-  opts: { input: PersonInput; actorId: string | null; ip?: string | null; today?: string },
-) {
+export async function createPerson(db: Db, opts: { input: PersonInput; actorId: string | null; ip?: string | null; today?: string }) {
   const row = personRow(opts.input, opts.today)
   try {
     return await db.$transaction(async (tx: Tx) => {

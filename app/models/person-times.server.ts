@@ -141,8 +141,12 @@ function factsSql(buckets: DateRange[], f: StatsFilter, tagsAvailable: boolean):
   const done: Prisma.Sql[] = []
   buckets.forEach((range, b) => {
     const split = splitRange(range)
-    for (const [grain, starts] of [['year', split.years], ['month', split.months]] as const) {
-      if (starts.length) parts.push(sql`SELECT ${b}::int AS b, r."enrollmentId" AS eid, r."minutes"::bigint AS m FROM "HourRollup" r
+    for (const [grain, starts] of [
+      ['year', split.years],
+      ['month', split.months],
+    ] as const) {
+      if (starts.length)
+        parts.push(sql`SELECT ${b}::int AS b, r."enrollmentId" AS eid, r."minutes"::bigint AS m FROM "HourRollup" r
         WHERE r."grain" = ${grain}::"RollupGrain" AND r."periodStart" = ANY(${starts}::date[])`)
     }
     for (const d of split.days) {

@@ -43,7 +43,10 @@ export async function syncPolicies(db: Db | Tx, files?: PolicyFile[]): Promise<P
     const stored = await db.policy.findUnique({ where: { programId_version: { programId: program.id, version: f.policy.version } } })
     if (stored) {
       if (stored.checksum !== f.checksum) {
-        throw new PolicyError([{ path: 'version', message: `version ${f.policy.version} is already stored with other rules; raise the version to change them` }], f.file)
+        throw new PolicyError(
+          [{ path: 'version', message: `version ${f.policy.version} is already stored with other rules; raise the version to change them` }],
+          f.file,
+        )
       }
       result.unchanged.push(label)
       continue

@@ -12,7 +12,15 @@ import { loadProgress } from './progress.server.ts'
 import { findGroupInScope } from './groups.server.ts'
 import { closeEndedRounds, closingDay } from './rounds.server.ts'
 
-export type RosterCell = { code: string; earnedHours: number; requiredHours: number; met: boolean; missingHours: number; missingMinutes: number; count?: { earned: number; required: number } }
+export type RosterCell = {
+  code: string
+  earnedHours: number
+  requiredHours: number
+  met: boolean
+  missingHours: number
+  missingMinutes: number
+  count?: { earned: number; required: number }
+}
 
 /** Null when the group does not exist or lies outside the scopes (answer 404). */
 export async function groupProgressRoster(db: Db, opts: { groupId: string; scopes: Scope[]; asOf: string; sort: RosterSort; behindOnly: boolean }) {
@@ -23,7 +31,11 @@ export async function groupProgressRoster(db: Db, opts: { groupId: string; scope
     where: { groupId: group.id, status: group.kind === 'round' ? { in: ['active', 'completed'] } : 'active' },
     select: { id: true, person: { select: { id: true, name: true } } },
   })
-  const progress = await loadProgress(db, enrollments.map((e) => e.id), opts.asOf)
+  const progress = await loadProgress(
+    db,
+    enrollments.map((e) => e.id),
+    opts.asOf,
+  )
 
   const columns = new Map<string, { code: string; label: string; blocking: boolean }>()
   const rows = enrollments.flatMap((e) => {

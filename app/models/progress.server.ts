@@ -24,7 +24,6 @@ import { translate } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { getPolicy } from './policies.server.ts'
 
-
 type EnrollmentForFacts = Awaited<ReturnType<typeof findEnrollments>>[number]
 
 function findEnrollments(db: Db | Tx, ids: string[]) {
@@ -290,9 +289,15 @@ async function loadStudyRecords(db: Db | Tx, enrollments: EnrollmentForFacts[], 
     return r
   }
   for (const t of tasks) of(t.enrollmentId).tasks.push(taskKey(t.task.course.code, t.task.code))
-  for (const x of results) of(x.enrollmentId).results.push({ courseCode: x.course.code, passed: x.passed, score: Number(x.score), at: x.createdAt.toISOString() })
+  for (const x of results)
+    of(x.enrollmentId).results.push({ courseCode: x.course.code, passed: x.passed, score: Number(x.score), at: x.createdAt.toISOString() })
   for (const x of exemptions) {
-    of(x.enrollmentId).exemptions.push({ courseCode: x.course?.code ?? null, mode: x.mode, credits: x.credits === null ? null : Number(x.credits), status: 'approved' })
+    of(x.enrollmentId).exemptions.push({
+      courseCode: x.course?.code ?? null,
+      mode: x.mode,
+      credits: x.credits === null ? null : Number(x.credits),
+      status: 'approved',
+    })
   }
   for (const m of morals) of(m.enrollmentId).moral = { passed: m.passed }
   for (const w of withdrawals) of(w.enrollmentId).withdrawal = { date: dateOnly(w.withdrawnOn), reason: w.reason }

@@ -49,7 +49,16 @@ function listLogsOfPerson(db: Db, personId: string, take = 50) {
     where: { personId },
     orderBy: [{ studiedOn: 'desc' }, { createdAt: 'desc' }],
     take,
-    select: { id: true, studiedOn: true, minutes: true, content: true, status: true, rejectReason: true, photoKey: true, enrollment: { select: { group: { select: { name: true } } } } },
+    select: {
+      id: true,
+      studiedOn: true,
+      minutes: true,
+      content: true,
+      status: true,
+      rejectReason: true,
+      photoKey: true,
+      enrollment: { select: { group: { select: { name: true } } } },
+    },
   })
 }
 

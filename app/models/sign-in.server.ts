@@ -91,7 +91,15 @@ export async function signIn(db: Db, opts: { identifier: string; password: strin
       now,
     })
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: now } })
-    await recordAudit(tx, { actorId: user.id, action: 'auth.sign_in', entityType: 'User', entityId: user.id, after: { method: 'password' }, ip: opts.ip, scopePath })
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: 'auth.sign_in',
+      entityType: 'User',
+      entityId: user.id,
+      after: { method: 'password' },
+      ip: opts.ip,
+      scopePath,
+    })
     return created
   })
   return { ok: true, token, session, userId: user.id, mustChangePassword: user.mustChangePassword }

@@ -107,7 +107,12 @@ export async function requestSmsCode(db: Db, opts: RequestSmsCodeOptions): Promi
       opts.ip ? tx.smsCode.findMany({ where: { ip: opts.ip, createdAt: { gt: hourAgo } }, select: { createdAt: true } }) : [],
       tx.loginThrottle.findUnique({ where: { key: throttleKey(phoneHmac) } }),
     ])
-    const wait = requestWait({ now, phoneRequests: phoneRows.map((r) => r.createdAt), ipRequests: ipRows.map((r) => r.createdAt), phoneLockedUntil: lock?.lockedUntil ?? null })
+    const wait = requestWait({
+      now,
+      phoneRequests: phoneRows.map((r) => r.createdAt),
+      ipRequests: ipRows.map((r) => r.createdAt),
+      phoneLockedUntil: lock?.lockedUntil ?? null,
+    })
     if (wait > 0) return { wait, locked: !!lock?.lockedUntil && lock.lockedUntil > now }
     let account = await accountForPhone(tx, phoneHmac)
     if (opts.purpose === 'sensitive_change' && account?.id !== opts.userId) account = null
@@ -166,7 +171,10 @@ function sameDigest(a: string, b: string) {
  * ('invalid_code', or 'locked' after five wrong codes, with the wait). A
  * number nobody has behaves exactly like a wrong code.
  */
-export async function verifySmsCode(db: Db, opts: { phone: string; purpose: SmsPurpose; code: string; ip?: string | null; now?: Date }): Promise<{ userId: string }> {
+export async function verifySmsCode(
+  db: Db,
+  opts: { phone: string; purpose: SmsPurpose; code: string; ip?: string | null; now?: Date },
+): Promise<{ userId: string }> {
   const phone = normalizePhone(opts.phone)
   if (!phone) throw new SmsCodeError('invalid_phone')
   const code = normaliseCode(opts.code)

@@ -21,7 +21,10 @@ export type SmsSignInResult = { ok: true; token: string; session: SessionRecord;
 type Common = { ip?: string | null; userAgent?: string | null; now?: Date }
 
 /** Step 1 of both flows: a code to the phone (the same answer for any well-formed number). */
-export function requestSignInCode(db: Db, opts: { phone: string; purpose?: 'sign_in' | 'password_reset'; ip?: string | null; now?: Date; send?: RequestSmsCodeOptions['send'] }) {
+export function requestSignInCode(
+  db: Db,
+  opts: { phone: string; purpose?: 'sign_in' | 'password_reset'; ip?: string | null; now?: Date; send?: RequestSmsCodeOptions['send'] },
+) {
   return requestSmsCode(db, { phone: opts.phone, purpose: opts.purpose ?? 'sign_in', ip: opts.ip, now: opts.now, send: opts.send })
 }
 
@@ -49,7 +52,15 @@ type Account = NonNullable<Awaited<ReturnType<typeof signInableAccount>>>
 async function startSmsSession(tx: Tx, account: Account, opts: Common & { now: Date }) {
   const created = await createSession(tx, { userId: account.id, roles: account.roles, ip: opts.ip, userAgent: opts.userAgent, now: opts.now, method: 'sms' })
   await tx.user.update({ where: { id: account.id }, data: { lastSignInAt: opts.now } })
-  await recordAudit(tx, { actorId: account.id, action: 'auth.sign_in', entityType: 'User', entityId: account.id, after: { method: 'sms' }, ip: opts.ip, scopePath: account.scopePath })
+  await recordAudit(tx, {
+    actorId: account.id,
+    action: 'auth.sign_in',
+    entityType: 'User',
+    entityId: account.id,
+    after: { method: 'sms' },
+    ip: opts.ip,
+    scopePath: account.scopePath,
+  })
   return created
 }
 

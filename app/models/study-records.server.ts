@@ -141,7 +141,16 @@ async function planCourse(db: Db | Tx, majorId: string | null, course: CourseRef
   if (!majorId) return null
   const item = await db.planItem.findFirst({
     where: { majorId, retiredAt: null, ...('courseId' in course ? { courseId: course.courseId } : { course: { code: course.courseCode } }) },
-    select: { course: { select: { id: true, code: true, name: true, tasks: { orderBy: [{ position: 'asc' }, { code: 'asc' }], select: { id: true, name: true, retiredAt: true } } } } },
+    select: {
+      course: {
+        select: {
+          id: true,
+          code: true,
+          name: true,
+          tasks: { orderBy: [{ position: 'asc' }, { code: 'asc' }], select: { id: true, name: true, retiredAt: true } },
+        },
+      },
+    },
   })
   return item?.course ?? null
 }
@@ -397,7 +406,10 @@ export async function requestEarlyGraduation(db: Db, opts: { enrollmentId: strin
     const e = await enrollmentContext(tx, opts.enrollmentId)
     // Serializes applications of one enrollment so two clicks make one request.
     await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`early-graduation:${e.id}`}, 0))`
-    const open = await tx.earlyGraduationRequest.findFirst({ where: { enrollmentId: e.id, status: { in: ['pending', 'approved'] } }, orderBy: { createdAt: 'desc' } })
+    const open = await tx.earlyGraduationRequest.findFirst({
+      where: { enrollmentId: e.id, status: { in: ['pending', 'approved'] } },
+      orderBy: { createdAt: 'desc' },
+    })
     if (open) return { request: open, created: false }
     const progress = await loadEnrollmentProgress(tx, e.id, asOf)
     if (!progress) throw new StudyRecordError({ code: 'not_found' })

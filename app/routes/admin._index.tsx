@@ -32,35 +32,31 @@ export default function AdminHome() {
         </Link>
       </div>
       <Table headers={[t('admin.username'), t('admin.displayName'), t('admin.role'), t('admin.scope'), t('admin.status')]}>
-            {users.map((u) => (
-              <tr key={u.id}>
-                <td className="mono">
-                  <Link to={`/admin/users/${u.id}`}>{u.username}</Link>
-                </td>
-                <td>{u.displayName}</td>
-                <td>{u.roles.map((r) => t(`role.${r.role}`)).join('、')}</td>
-                <td>
-                  {u.roles
-                    .map((r) => r.scopeRegion?.name ?? r.scopeOrganization?.name ?? (r.role === 'admin' ? t('admin.scopeAll') : '—'))
-                    .join('、')}
-                </td>
-                <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
-              </tr>
-            ))}
-          </Table>
+        {users.map((u) => (
+          <tr key={u.id}>
+            <td className="mono">
+              <Link to={`/admin/users/${u.id}`}>{u.username}</Link>
+            </td>
+            <td>{u.displayName}</td>
+            <td>{u.roles.map((r) => t(`role.${r.role}`)).join('、')}</td>
+            <td>{u.roles.map((r) => r.scopeRegion?.name ?? r.scopeOrganization?.name ?? (r.role === 'admin' ? t('admin.scopeAll') : '—')).join('、')}</td>
+            <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
+          </tr>
+        ))}
+      </Table>
       <h2>{t('admin.regions')}</h2>
       <Table headers={[t('group.name'), t('admin.code'), t('admin.level')]}>
-            {regions.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  {'\u3000'.repeat(Math.max(0, r.path.split('/').length - 3))}
-                  {r.name}
-                </td>
-                <td className="mono">{r.code}</td>
-                <td>{t(`admin.level.${r.level}`)}</td>
-              </tr>
-            ))}
-          </Table>
+        {regions.map((r) => (
+          <tr key={r.id}>
+            <td>
+              {'\u3000'.repeat(Math.max(0, r.path.split('/').length - 3))}
+              {r.name}
+            </td>
+            <td className="mono">{r.code}</td>
+            <td>{t(`admin.level.${r.level}`)}</td>
+          </tr>
+        ))}
+      </Table>
     </>
   )
 }

@@ -64,7 +64,17 @@ export default function FailedDeliveries() {
       {rows.length === 0 ? (
         <p className="card">{t('deliveries.none')}</p>
       ) : (
-        <Table headers={[t('deliveries.when'), t('deliveries.to'), t('deliveries.channel'), t('deliveries.what'), t('deliveries.attempts'), t('deliveries.error'), '']}>
+        <Table
+          headers={[
+            t('deliveries.when'),
+            t('deliveries.to'),
+            t('deliveries.channel'),
+            t('deliveries.what'),
+            t('deliveries.attempts'),
+            t('deliveries.error'),
+            '',
+          ]}
+        >
           {rows.map((d) => (
             <tr key={d.id} data-testid="failed-delivery">
               <td>{formatInstant(new Date(d.at), locale)}</td>

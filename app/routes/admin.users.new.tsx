@@ -18,8 +18,16 @@ import { useT } from '#app/utils/i18n.ts'
 const schema = (t: T) =>
   z
     .object({
-      username: z.string({ error: t('admin.usernameInvalid') }).trim().toLowerCase().regex(/^[a-z0-9._]{3,32}$/, t('admin.usernameInvalid')),
-      displayName: z.string({ error: t('person.nameRequired') }).trim().min(2, t('person.nameRequired')).max(30),
+      username: z
+        .string({ error: t('admin.usernameInvalid') })
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9._]{3,32}$/, t('admin.usernameInvalid')),
+      displayName: z
+        .string({ error: t('person.nameRequired') })
+        .trim()
+        .min(2, t('person.nameRequired'))
+        .max(30),
       ...grantFields(t),
     })
     .refine((v) => !formGrantNeedsScope(v.role, v.scope), { message: t('admin.scopeRequired'), path: ['scope'] })
@@ -82,8 +90,19 @@ export default function NewUser() {
         </p>
       ) : null}
       <Form method="post" className="card" {...getFormProps(form)}>
-        <Field label={t('admin.username')} error={fields.username.errors} autoCapitalize="none" {...conformProps(getInputProps(fields.username, { type: 'text' }))} id={fields.username.id} />
-        <Field label={t('admin.displayName')} error={fields.displayName.errors} {...conformProps(getInputProps(fields.displayName, { type: 'text' }))} id={fields.displayName.id} />
+        <Field
+          label={t('admin.username')}
+          error={fields.username.errors}
+          autoCapitalize="none"
+          {...conformProps(getInputProps(fields.username, { type: 'text' }))}
+          id={fields.username.id}
+        />
+        <Field
+          label={t('admin.displayName')}
+          error={fields.displayName.errors}
+          {...conformProps(getInputProps(fields.displayName, { type: 'text' }))}
+          id={fields.displayName.id}
+        />
         <SelectField label={t('admin.role')} error={fields.role.errors} {...conformProps(getSelectProps(fields.role))} id={fields.role.id}>
           {ASSIGNABLE_ROLES.map((r) => (
             <option key={r} value={r}>

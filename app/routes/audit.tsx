@@ -24,19 +24,19 @@ export default function AuditLog() {
       <p className="muted">{t('audit.readOnly')}</p>
       {events.length === 0 ? <p className="card">{t('audit.none')}</p> : null}
       <Table headers={[t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.entity'), t('audit.ip'), t('audit.details')]}>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{formatInstant(new Date(e.at), locale)}</td>
-                <td className="mono">{e.actor}</td>
-                <td className="mono">{e.action}</td>
-                <td className="mono">{e.entity}</td>
-                <td className="mono">{e.ip ?? '—'}</td>
-                <td className="mono" style={{ maxWidth: 360, wordBreak: 'break-all' }}>
-                  {e.change}
-                </td>
-              </tr>
-            ))}
-          </Table>
+        {events.map((e) => (
+          <tr key={e.id}>
+            <td>{formatInstant(new Date(e.at), locale)}</td>
+            <td className="mono">{e.actor}</td>
+            <td className="mono">{e.action}</td>
+            <td className="mono">{e.entity}</td>
+            <td className="mono">{e.ip ?? '—'}</td>
+            <td className="mono" style={{ maxWidth: 360, wordBreak: 'break-all' }}>
+              {e.change}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {next ? (
         <p>
           <Link to={`?before=${next}`}>{t('common.next')}</Link>

@@ -40,7 +40,15 @@ export default function HouseholdExport() {
       <h1>{t('householdExport.title')}</h1>
       <p className="muted">{t('householdExport.intro', { scope })}</p>
       <form method="post" action="/bureau/household-export.xlsx">
-        <Field id="from" name="from" type="date" label={t('householdExport.from')} defaultValue={from} required error={error?.field === 'from' ? error.message : null} />
+        <Field
+          id="from"
+          name="from"
+          type="date"
+          label={t('householdExport.from')}
+          defaultValue={from}
+          required
+          error={error?.field === 'from' ? error.message : null}
+        />
         <Field id="to" name="to" type="date" label={t('householdExport.to')} defaultValue={to} required error={error?.field === 'to' ? error.message : null} />
         <button type="submit" className="button primary">
           {t('householdExport.submit')}

@@ -30,13 +30,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, GRADUATION_VERIFIER_ROLES)
   await pageLoad(async () => requireGraduationVerifier(user))
   const t = serverT(request, user.locale)
-  const serials = (await request.formData()).getAll('serial').map(String).filter((s) => s.length > 0 && s.length <= 40).slice(0, PAGE)
+  const serials = (await request.formData())
+    .getAll('serial')
+    .map(String)
+    .filter((s) => s.length > 0 && s.length <= 40)
+    .slice(0, PAGE)
   if (serials.length === 0) return data({ message: t('certificates.queue.pickOne'), problems: [] as string[] }, { status: 400 })
   const results = await pageLoad(() => verifyCertificates(getDb(), { serials, actorId: user.id, ip: (context as { ip?: string }).ip ?? null }))
   const done = results.filter((r) => r.result === 'verified').length
   const problems = results
     .filter((r) => r.result !== 'verified')
-    .map((r) => t('certificates.queue.skipped', { serial: r.serial, why: t(`certificates.queue.why.${r.result as 'not_found' | 'not_pending' | 'already_valid'}`) }))
+    .map((r) =>
+      t('certificates.queue.skipped', { serial: r.serial, why: t(`certificates.queue.why.${r.result as 'not_found' | 'not_pending' | 'already_valid'}`) }),
+    )
   return { message: t('certificates.queue.done', { count: done }), problems }
 }
 
@@ -70,7 +76,8 @@ export default function VerificationQueue() {
                     type="checkbox"
                     aria-label={t('certificates.queue.selectAll')}
                     onChange={(e) => {
-                      for (const box of e.currentTarget.form?.querySelectorAll<HTMLInputElement>('input[name="serial"]') ?? []) box.checked = e.currentTarget.checked
+                      for (const box of e.currentTarget.form?.querySelectorAll<HTMLInputElement>('input[name="serial"]') ?? [])
+                        box.checked = e.currentTarget.checked
                     }}
                   />
                 </th>

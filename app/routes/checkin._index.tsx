@@ -32,7 +32,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof AttendanceError) {
       const key: MessageKey =
-        error.code === 'expired' ? 'attendance.error.codeExpired' : error.code === 'invalid' || error.code === 'future' ? 'attendance.error.codeInvalid' : (`attendance.error.${error.code}` as MessageKey)
+        error.code === 'expired'
+          ? 'attendance.error.codeExpired'
+          : error.code === 'invalid' || error.code === 'future'
+            ? 'attendance.error.codeInvalid'
+            : (`attendance.error.${error.code}` as MessageKey)
       return data<CheckinAnswer>({ ok: false, error: key }, { status: error.code === 'throttled' ? 429 : 409 })
     }
     throw error

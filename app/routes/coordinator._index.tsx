@@ -36,12 +36,10 @@ export default function CoordinatorHome() {
       <p>
         <Link className="button secondary" to="/coordinator/self-study">
           {t('selfStudyQueue.link')}
-        </Link>
-        {' '}
+        </Link>{' '}
         <Link className="button secondary" to="/coordinator/exemptions">
           {t('exemptionQueue.link')}
-        </Link>
-        {' '}
+        </Link>{' '}
         <Link className="button secondary" to="/coordinator/courses">
           {t('catalog.courses.link')}
         </Link>
@@ -54,23 +52,23 @@ export default function CoordinatorHome() {
         </Link>
       </p>
       <Table headers={[t('group.name'), t('group.program'), t('group.region'), t('group.start'), t('group.enrolled')]}>
-            {groups.map((g) => (
-              <tr key={g.id}>
-                <td>
-                  <Link to={`/coordinator/groups/${g.id}`}>{g.name}</Link>
-                  <div className="muted mono">{g.code}</div>
-                  <Link to={`/coordinator/groups/${g.id}/progress`}>{t('roster.link')}</Link>
-                </td>
-                <td>
-                  {t(g.kind === 'class' ? 'group.kind.class' : 'group.kind.round')}
-                  {g.major ? ` · ${g.major.name}` : ''}
-                </td>
-                <td>{g.region.name}</td>
-                <td>{showDate(g.startDate, locale)}</td>
-                <td>{g._count.enrollments}</td>
-              </tr>
-            ))}
-          </Table>
+        {groups.map((g) => (
+          <tr key={g.id}>
+            <td>
+              <Link to={`/coordinator/groups/${g.id}`}>{g.name}</Link>
+              <div className="muted mono">{g.code}</div>
+              <Link to={`/coordinator/groups/${g.id}/progress`}>{t('roster.link')}</Link>
+            </td>
+            <td>
+              {t(g.kind === 'class' ? 'group.kind.class' : 'group.kind.round')}
+              {g.major ? ` · ${g.major.name}` : ''}
+            </td>
+            <td>{g.region.name}</td>
+            <td>{showDate(g.startDate, locale)}</td>
+            <td>{g._count.enrollments}</td>
+          </tr>
+        ))}
+      </Table>
 
       <h2>{t('coordinator.people')}</h2>
       <div className="row">
@@ -94,17 +92,17 @@ export default function CoordinatorHome() {
         <p className="card">{t('coordinator.noPeople')}</p>
       ) : (
         <Table headers={[t('person.name'), t('person.idNumber'), t('person.kind'), t('person.region')]}>
-              {people.people.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link to={`/coordinator/people/${p.id}`}>{p.name}</Link>
-                  </td>
-                  <td className="mono">{p.idMasked}</td>
-                  <td>{t(`person.kind.${p.kind}`)}</td>
-                  <td>{p.region.name}</td>
-                </tr>
-              ))}
-            </Table>
+          {people.people.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <Link to={`/coordinator/people/${p.id}`}>{p.name}</Link>
+              </td>
+              <td className="mono">{p.idMasked}</td>
+              <td>{t(`person.kind.${p.kind}`)}</td>
+              <td>{p.region.name}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       {people.pages > 1 ? (
         <p className="row">

@@ -46,7 +46,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return { intent, taskId, result: submission.reply(), done: t('catalog.tasks.saved', { name: v.name }) }
   } catch (error) {
     if (v.intent === 'addTask' && error instanceof CatalogEditError && error.code === 'code_taken') {
-      return data({ intent, taskId, result: submission.reply({ fieldErrors: { code: [t('catalog.error.taskCodeTaken', { code: v.code })] } }), done: null }, { status: 409 })
+      return data(
+        { intent, taskId, result: submission.reply({ fieldErrors: { code: [t('catalog.error.taskCodeTaken', { code: v.code })] } }), done: null },
+        { status: 409 },
+      )
     }
     return rethrowAsPage(error)
   }
@@ -101,88 +104,129 @@ export default function CourseDetail() {
         </p>
       )}
       <fieldset disabled={!canEdit} className="plain">
+        <Form method="post" className="card" {...getFormProps(courseForm)} style={{ maxWidth: 560 }}>
+          <input type="hidden" name="intent" value="course" />
+          <Field
+            label={t('catalog.courses.name')}
+            error={courseFields.name.errors}
+            maxLength={50}
+            {...conformProps(getInputProps(courseFields.name, { type: 'text' }))}
+            id={courseFields.name.id}
+          />
+          <div className="row">
+            <SelectField
+              label={t('catalog.courses.kind')}
+              error={courseFields.kind.errors}
+              {...conformProps(getSelectProps(courseFields.kind))}
+              id={courseFields.kind.id}
+            >
+              {COURSE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`catalog.courses.kind.${k}`)}
+                </option>
+              ))}
+            </SelectField>
+            <Field
+              label={t('catalog.courses.credits')}
+              error={courseFields.credits.errors}
+              inputMode="decimal"
+              {...conformProps(getInputProps(courseFields.credits, { type: 'text' }))}
+              id={courseFields.credits.id}
+            />
+          </div>
+          <div className="field">
+            <label>
+              <input {...retiredProps} key={retiredKey} /> {t('catalog.courses.retire')}
+            </label>
+            <div className="hint">{t('catalog.courses.retireHint')}</div>
+          </div>
+          <button type="submit" className="block">
+            {t('catalog.courses.save')}
+          </button>
+        </Form>
 
-      <Form method="post" className="card" {...getFormProps(courseForm)} style={{ maxWidth: 560 }}>
-        <input type="hidden" name="intent" value="course" />
-        <Field label={t('catalog.courses.name')} error={courseFields.name.errors} maxLength={50} {...conformProps(getInputProps(courseFields.name, { type: 'text' }))} id={courseFields.name.id} />
-        <div className="row">
-          <SelectField label={t('catalog.courses.kind')} error={courseFields.kind.errors} {...conformProps(getSelectProps(courseFields.kind))} id={courseFields.kind.id}>
-            {COURSE_KINDS.map((k) => (
+        <h2>{t('catalog.tasks.title')}</h2>
+        {tasks.length === 0 ? (
+          <p className="card">{t('catalog.tasks.none')}</p>
+        ) : (
+          <Table headers={[t('catalog.tasks.code'), t('catalog.tasks.name'), t('catalog.tasks.kind'), '']}>
+            {tasks.map((task) => {
+              const errors = taskError(task.id)
+              return (
+                <tr key={task.id}>
+                  <td className="mono">{task.code}</td>
+                  <td colSpan={3}>
+                    <Form method="post" className="row" aria-label={task.code}>
+                      <input type="hidden" name="intent" value="task" />
+                      <input type="hidden" name="taskId" value={task.id} />
+                      <Field
+                        label={t('catalog.tasks.name')}
+                        name="name"
+                        defaultValue={task.name}
+                        maxLength={100}
+                        id={`task-${task.id}-name`}
+                        error={errors?.name}
+                      />
+                      <SelectField label={t('catalog.tasks.kind')} name="kind" defaultValue={task.kind} id={`task-${task.id}-kind`} error={errors?.kind}>
+                        {TASK_KINDS.map((k) => (
+                          <option key={k} value={k}>
+                            {t(`catalog.tasks.kind.${k}`)}
+                          </option>
+                        ))}
+                      </SelectField>
+                      <div className="field">
+                        <label>
+                          <input type="checkbox" name="retired" value="on" defaultChecked={task.retired} /> {t('catalog.tasks.retire')}
+                        </label>
+                      </div>
+                      <div className="field">
+                        <button type="submit" className="secondary">
+                          {t('catalog.tasks.save')}
+                        </button>
+                      </div>
+                    </Form>
+                  </td>
+                </tr>
+              )
+            })}
+          </Table>
+        )}
+
+        <h3>{t('catalog.tasks.add')}</h3>
+        <Form method="post" className="card" {...getFormProps(taskForm)} style={{ maxWidth: 560 }}>
+          <input type="hidden" name="intent" value="addTask" />
+          <Field
+            label={t('catalog.tasks.code')}
+            error={taskFields.code.errors}
+            autoComplete="off"
+            maxLength={40}
+            {...conformProps(getInputProps(taskFields.code, { type: 'text' }))}
+            id={taskFields.code.id}
+          />
+          <Field
+            label={t('catalog.tasks.name')}
+            error={taskFields.name.errors}
+            maxLength={100}
+            {...conformProps(getInputProps(taskFields.name, { type: 'text' }))}
+            id={taskFields.name.id}
+          />
+          <SelectField
+            label={t('catalog.tasks.kind')}
+            error={taskFields.kind.errors}
+            {...conformProps(getSelectProps(taskFields.kind))}
+            id={taskFields.kind.id}
+          >
+            <option value="">—</option>
+            {TASK_KINDS.map((k) => (
               <option key={k} value={k}>
-                {t(`catalog.courses.kind.${k}`)}
+                {t(`catalog.tasks.kind.${k}`)}
               </option>
             ))}
           </SelectField>
-          <Field label={t('catalog.courses.credits')} error={courseFields.credits.errors} inputMode="decimal" {...conformProps(getInputProps(courseFields.credits, { type: 'text' }))} id={courseFields.credits.id} />
-        </div>
-        <div className="field">
-          <label>
-            <input {...retiredProps} key={retiredKey} /> {t('catalog.courses.retire')}
-          </label>
-          <div className="hint">{t('catalog.courses.retireHint')}</div>
-        </div>
-        <button type="submit" className="block">
-          {t('catalog.courses.save')}
-        </button>
-      </Form>
-
-      <h2>{t('catalog.tasks.title')}</h2>
-      {tasks.length === 0 ? (
-        <p className="card">{t('catalog.tasks.none')}</p>
-      ) : (
-        <Table headers={[t('catalog.tasks.code'), t('catalog.tasks.name'), t('catalog.tasks.kind'), '']}>
-          {tasks.map((task) => {
-            const errors = taskError(task.id)
-            return (
-              <tr key={task.id}>
-                <td className="mono">{task.code}</td>
-                <td colSpan={3}>
-                  <Form method="post" className="row" aria-label={task.code}>
-                    <input type="hidden" name="intent" value="task" />
-                    <input type="hidden" name="taskId" value={task.id} />
-                    <Field label={t('catalog.tasks.name')} name="name" defaultValue={task.name} maxLength={100} id={`task-${task.id}-name`} error={errors?.name} />
-                    <SelectField label={t('catalog.tasks.kind')} name="kind" defaultValue={task.kind} id={`task-${task.id}-kind`} error={errors?.kind}>
-                      {TASK_KINDS.map((k) => (
-                        <option key={k} value={k}>
-                          {t(`catalog.tasks.kind.${k}`)}
-                        </option>
-                      ))}
-                    </SelectField>
-                    <div className="field">
-                      <label>
-                        <input type="checkbox" name="retired" value="on" defaultChecked={task.retired} /> {t('catalog.tasks.retire')}
-                      </label>
-                    </div>
-                    <div className="field">
-                      <button type="submit" className="secondary">
-                        {t('catalog.tasks.save')}
-                      </button>
-                    </div>
-                  </Form>
-                </td>
-              </tr>
-            )
-          })}
-        </Table>
-      )}
-
-      <h3>{t('catalog.tasks.add')}</h3>
-      <Form method="post" className="card" {...getFormProps(taskForm)} style={{ maxWidth: 560 }}>
-        <input type="hidden" name="intent" value="addTask" />
-        <Field label={t('catalog.tasks.code')} error={taskFields.code.errors} autoComplete="off" maxLength={40} {...conformProps(getInputProps(taskFields.code, { type: 'text' }))} id={taskFields.code.id} />
-        <Field label={t('catalog.tasks.name')} error={taskFields.name.errors} maxLength={100} {...conformProps(getInputProps(taskFields.name, { type: 'text' }))} id={taskFields.name.id} />
-        <SelectField label={t('catalog.tasks.kind')} error={taskFields.kind.errors} {...conformProps(getSelectProps(taskFields.kind))} id={taskFields.kind.id}>
-          <option value="">—</option>
-          {TASK_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`catalog.tasks.kind.${k}`)}
-            </option>
-          ))}
-        </SelectField>
-        <button type="submit" className="block">
-          {t('catalog.tasks.add')}
-        </button>
-      </Form>
+          <button type="submit" className="block">
+            {t('catalog.tasks.add')}
+          </button>
+        </Form>
       </fieldset>
     </>
   )

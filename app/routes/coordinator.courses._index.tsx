@@ -84,8 +84,13 @@ export default function Courses() {
       ) : (
         <Table
           headers={[
-            t('catalog.courses.code'), t('catalog.courses.name'), t('catalog.courses.program'), t('catalog.courses.kind'),
-            t('catalog.courses.credits'), t('catalog.courses.tasks'), t('catalog.courses.source'),
+            t('catalog.courses.code'),
+            t('catalog.courses.name'),
+            t('catalog.courses.program'),
+            t('catalog.courses.kind'),
+            t('catalog.courses.credits'),
+            t('catalog.courses.tasks'),
+            t('catalog.courses.source'),
           ]}
         >
           {courses.map((c) => (
@@ -112,33 +117,57 @@ export default function Courses() {
         </p>
       )}
       <fieldset disabled={!canEdit} className="plain">
-      <Form method="post" className="card" {...getFormProps(form)} style={{ maxWidth: 560 }}>
-        <input type="hidden" name="intent" value="create" />
-        <Field label={t('catalog.courses.code')} error={fields.code.errors} autoComplete="off" maxLength={40} {...conformProps(getInputProps(fields.code, { type: 'text' }))} id={fields.code.id} />
-        <Field label={t('catalog.courses.name')} error={fields.name.errors} maxLength={50} {...conformProps(getInputProps(fields.name, { type: 'text' }))} id={fields.name.id} />
-        <SelectField label={t('catalog.courses.program')} error={fields.programId.errors} {...conformProps(getSelectProps(fields.programId))} id={fields.programId.id}>
-          <option value="">—</option>
-          {programs.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </SelectField>
-        <div className="row">
-          <SelectField label={t('catalog.courses.kind')} error={fields.kind.errors} {...conformProps(getSelectProps(fields.kind))} id={fields.kind.id}>
+        <Form method="post" className="card" {...getFormProps(form)} style={{ maxWidth: 560 }}>
+          <input type="hidden" name="intent" value="create" />
+          <Field
+            label={t('catalog.courses.code')}
+            error={fields.code.errors}
+            autoComplete="off"
+            maxLength={40}
+            {...conformProps(getInputProps(fields.code, { type: 'text' }))}
+            id={fields.code.id}
+          />
+          <Field
+            label={t('catalog.courses.name')}
+            error={fields.name.errors}
+            maxLength={50}
+            {...conformProps(getInputProps(fields.name, { type: 'text' }))}
+            id={fields.name.id}
+          />
+          <SelectField
+            label={t('catalog.courses.program')}
+            error={fields.programId.errors}
+            {...conformProps(getSelectProps(fields.programId))}
+            id={fields.programId.id}
+          >
             <option value="">—</option>
-            {COURSE_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`catalog.courses.kind.${k}`)}
+            {programs.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
               </option>
             ))}
           </SelectField>
-          <Field label={t('catalog.courses.credits')} error={fields.credits.errors} inputMode="decimal" {...conformProps(getInputProps(fields.credits, { type: 'text' }))} id={fields.credits.id} />
-        </div>
-        <button type="submit" className="block">
-          {t('catalog.courses.create')}
-        </button>
-      </Form>
+          <div className="row">
+            <SelectField label={t('catalog.courses.kind')} error={fields.kind.errors} {...conformProps(getSelectProps(fields.kind))} id={fields.kind.id}>
+              <option value="">—</option>
+              {COURSE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`catalog.courses.kind.${k}`)}
+                </option>
+              ))}
+            </SelectField>
+            <Field
+              label={t('catalog.courses.credits')}
+              error={fields.credits.errors}
+              inputMode="decimal"
+              {...conformProps(getInputProps(fields.credits, { type: 'text' }))}
+              id={fields.credits.id}
+            />
+          </div>
+          <button type="submit" className="block">
+            {t('catalog.courses.create')}
+          </button>
+        </Form>
       </fieldset>
     </>
   )

@@ -44,7 +44,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       group: { id: e.group.id, code: e.group.code, name: e.group.name, kind: e.group.kind, major: e.group.major?.name ?? null },
     },
     courses: record.courses.map((c) => ({ ...c, latestResult: c.latestResult ? { ...c.latestResult, at: beijingDate(c.latestResult.at) } : null })),
-    moral: e.moralEvaluations[0] ? { passed: e.moralEvaluations[0].passed, note: e.moralEvaluations[0].note, at: beijingDate(e.moralEvaluations[0].createdAt) } : null,
+    moral: e.moralEvaluations[0]
+      ? { passed: e.moralEvaluations[0].passed, note: e.moralEvaluations[0].note, at: beijingDate(e.moralEvaluations[0].createdAt) }
+      : null,
     withdrawal: e.withdrawal ? { date: dateOnly(e.withdrawal.withdrawnOn), reason: e.withdrawal.reason } : null,
     early: e.earlyGraduationRequests.map((r) => ({
       id: r.id,
@@ -71,7 +73,12 @@ const actionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('moral'), passed: z.string().optional(), note: z.string().max(500).optional() }),
   z.object({ intent: z.literal('withdraw'), date: z.string(), reason: z.string().optional(), confirm: z.string().optional() }),
   z.object({ intent: z.literal('early-apply') }),
-  z.object({ intent: z.literal('early-decide'), requestId: z.string().min(1), decision: z.enum(['approve', 'reject']), reason: z.string().max(500).optional() }),
+  z.object({
+    intent: z.literal('early-decide'),
+    requestId: z.string().min(1),
+    decision: z.enum(['approve', 'reject']),
+    reason: z.string().max(500).optional(),
+  }),
 ])
 
 type ActionResult = { ok: boolean; intent: string; target: string | null; message: string }
@@ -120,7 +127,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return ok(t('study.earlyApplied'))
       }
       case 'early-decide': {
-        await decideEarlyGraduation(db, { requestId: v.requestId, enrollmentId, approve: v.decision === 'approve', reason: v.reason, asOf: beijingDate(new Date()), ...actor })
+        await decideEarlyGraduation(db, {
+          requestId: v.requestId,
+          enrollmentId,
+          approve: v.decision === 'approve',
+          reason: v.reason,
+          asOf: beijingDate(new Date()),
+          ...actor,
+        })
         return ok(t('study.earlyDecided'))
       }
     }
@@ -151,7 +165,8 @@ export default function EnrollmentRecord() {
   const locale = useLocale()
   const date = (d: string | null) => (d ? formatDate(d, locale) : '—')
   const active = e.status === 'active'
-  const shown = (intent: string, target: string | null = null) => (result && result.intent === intent && result.target === target ? <Outcome ok={result.ok} message={result.message} /> : null)
+  const shown = (intent: string, target: string | null = null) =>
+    result && result.intent === intent && result.target === target ? <Outcome ok={result.ok} message={result.message} /> : null
   const pending = early.find((r) => r.status === 'pending')
   return (
     <div className="narrow">
@@ -169,7 +184,11 @@ export default function EnrollmentRecord() {
           <dt>{t('enroll.group')}</dt>
           <dd>
             {e.group.name} <span className="muted mono">{e.group.code}</span>
-            {e.group.major ? <div className="muted">{t('group.major')}：{e.group.major}</div> : null}
+            {e.group.major ? (
+              <div className="muted">
+                {t('group.major')}：{e.group.major}
+              </div>
+            ) : null}
           </dd>
           <dt>{t('study.period')}</dt>
           <dd>
@@ -178,7 +197,10 @@ export default function EnrollmentRecord() {
           </dd>
           <dt>{t('study.status')}</dt>
           <dd>
-            <span className="tag">{t(`enrollment.status.${e.status}`)}</span> <span className="tag" data-testid="outcome">{outcome.label}</span>
+            <span className="tag">{t(`enrollment.status.${e.status}`)}</span>{' '}
+            <span className="tag" data-testid="outcome">
+              {outcome.label}
+            </span>
             {outcome.reasons.length > 0 ? (
               <ul className="muted">
                 {outcome.reasons.map((r) => (
@@ -225,7 +247,11 @@ export default function EnrollmentRecord() {
           <h4>{t('study.result')}</h4>
           <p data-testid={`result-${c.code}`}>
             {c.latestResult
-              ? t('study.resultLatest', { score: c.latestResult.score, verdict: t(c.latestResult.passed ? 'study.passed' : 'study.failed'), date: date(c.latestResult.at) })
+              ? t('study.resultLatest', {
+                  score: c.latestResult.score,
+                  verdict: t(c.latestResult.passed ? 'study.passed' : 'study.failed'),
+                  date: date(c.latestResult.at),
+                })
               : t('study.resultNone')}
             {c.attempts > 1 ? <span className="muted"> · {t('study.resultAttempts', { count: c.attempts })}</span> : null}
           </p>

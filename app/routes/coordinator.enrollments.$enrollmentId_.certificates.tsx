@@ -7,7 +7,13 @@ import { STATUS_KEYS } from '#app/domain/outcomes.ts'
 import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { enrollmentToCertify, findCertificateInScope, issueCertificate, loadEnrollmentCertificates, revokeCertificate } from '#app/models/certificates.server.ts'
+import {
+  enrollmentToCertify,
+  findCertificateInScope,
+  issueCertificate,
+  loadEnrollmentCertificates,
+  revokeCertificate,
+} from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { pageLoad, refusal } from '#app/utils/page-errors.server.ts'
@@ -104,7 +110,11 @@ export default function EnrollmentCertificates() {
             {t('certificates.page.serial')}：{c.serial} · {t('certificates.page.issuedOn')}：{formatDate(c.issuedOn, locale)}
           </p>
           <p>
-            <strong>{c.status === 'revoked' && c.revokedOn ? t('certificates.status.revokedOn', { date: formatDate(c.revokedOn, locale) }) : t(`certificates.status.${c.status}`)}</strong>
+            <strong>
+              {c.status === 'revoked' && c.revokedOn
+                ? t('certificates.status.revokedOn', { date: formatDate(c.revokedOn, locale) })
+                : t(`certificates.status.${c.status}`)}
+            </strong>
             {c.revokeReason ? ` · ${c.revokeReason}` : null}
           </p>
           <p>

@@ -40,7 +40,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const scopes = scopesFor(user, ROLES)
   const enrollmentId = new URL(request.url).searchParams.get('enrollmentId')
   const db = getDb()
-  const [rows, total, target] = await Promise.all([listPendingExemptions(db, scopes), countPendingExemptions(db, scopes), onBehalfTarget(enrollmentId, scopes, user.id)])
+  const [rows, total, target] = await Promise.all([
+    listPendingExemptions(db, scopes),
+    countPendingExemptions(db, scopes),
+    onBehalfTarget(enrollmentId, scopes, user.id),
+  ])
   return {
     total,
     target,
@@ -103,7 +107,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = reviewSchema.safeParse(fields)
   if (!parsed.success) {
     if (!parsed.error.issues.every((i) => i.path[0] === 'reason')) throw notFound()
-    return data({ kind: 'review' as const, exemptionId: String(fields.exemptionId), errors: { form: t('exemptions.err.reasonTooLong') }, values: {}, message: null }, { status: 422 })
+    return data(
+      { kind: 'review' as const, exemptionId: String(fields.exemptionId), errors: { form: t('exemptions.err.reasonTooLong') }, values: {}, message: null },
+      { status: 422 },
+    )
   }
   const v = parsed.data
   try {
@@ -116,7 +123,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       credits: v.credits,
       ip,
     })
-    const message = !result.changed ? t('exemptionQueue.alreadyReviewed') : t(result.status === 'approved' ? 'exemptionQueue.approved' : 'exemptionQueue.rejected')
+    const message = !result.changed
+      ? t('exemptionQueue.alreadyReviewed')
+      : t(result.status === 'approved' ? 'exemptionQueue.approved' : 'exemptionQueue.rejected')
     return { kind: 'review' as const, exemptionId: v.exemptionId, errors: {} as Record<string, string>, values: {} as Record<string, string>, message }
   } catch (error) {
     // The model's refusal beside the application (one not in scope is the 404 page).
@@ -220,7 +229,16 @@ export default function ExemptionQueue() {
                     {a.mode === 'credit' ? (
                       <div className="field">
                         <label htmlFor={`credits-${a.id}`}>{t('exemptionQueue.creditsToGrant')}</label>
-                        <input id={`credits-${a.id}`} name="credits" type="number" inputMode="decimal" min="0.5" max="20" step="0.5" defaultValue={a.proposedCredits ?? ''} />
+                        <input
+                          id={`credits-${a.id}`}
+                          name="credits"
+                          type="number"
+                          inputMode="decimal"
+                          min="0.5"
+                          max="20"
+                          step="0.5"
+                          defaultValue={a.proposedCredits ?? ''}
+                        />
                       </div>
                     ) : null}
                     <button type="submit" name="intent" value="approve">

@@ -30,7 +30,11 @@ const scheduleSchema = (t: T) =>
     date: z.string({ error: t('attendance.form.dateInvalid') }).refine(isIsoDate, t('attendance.form.dateInvalid')),
     startTime: time(t),
     endTime: time(t),
-    venue: z.string({ error: t('attendance.error.venue_required') }).trim().min(1, t('attendance.error.venue_required')).max(100),
+    venue: z
+      .string({ error: t('attendance.error.venue_required') })
+      .trim()
+      .min(1, t('attendance.error.venue_required'))
+      .max(100),
     plannedHours: z.coerce
       .number({ error: t('attendance.form.hoursInvalid') })
       .positive(t('attendance.error.planned_not_positive'))
@@ -117,7 +121,8 @@ export default function GroupSessions() {
     defaultValue: { startTime: '09:00', endTime: '17:30', plannedHours: '8' },
   })
   const hours = (m: number) => t('common.hours', { hours: minutesToHours(m, group.minutesPerHour).toFixed(1) })
-  const when = (s: { startsAt: string; endsAt: string }) => `${formatInstant(new Date(s.startsAt), locale)}–${formatInstant(new Date(s.endsAt), locale).slice(-5)}`
+  const when = (s: { startsAt: string; endsAt: string }) =>
+    `${formatInstant(new Date(s.startsAt), locale)}–${formatInstant(new Date(s.endsAt), locale).slice(-5)}`
   const month = (m: string) => t('attendance.check.month', { year: m.slice(0, 4), month: Number(m.slice(5, 7)) })
   return (
     <>
@@ -139,7 +144,9 @@ export default function GroupSessions() {
       {sessions.length === 0 ? (
         <p className="card">{t('attendance.noSessions')}</p>
       ) : (
-        <Table headers={[t('attendance.col.when'), t('attendance.col.venue'), t('attendance.col.planned'), t('attendance.col.attended'), t('attendance.col.state')]}>
+        <Table
+          headers={[t('attendance.col.when'), t('attendance.col.venue'), t('attendance.col.planned'), t('attendance.col.attended'), t('attendance.col.state')]}
+        >
           {sessions.map((s) => (
             <tr key={s.id}>
               <td>
@@ -163,7 +170,11 @@ export default function GroupSessions() {
         <section className="card" aria-labelledby="schedule-check">
           <h2 id="schedule-check" style={{ marginTop: 0 }}>
             {t('attendance.check.title')}{' '}
-            {check ? <span className="tag" data-testid="schedule-verdict">{check.met ? t('attendance.check.met') : t('attendance.check.notMet')}</span> : null}
+            {check ? (
+              <span className="tag" data-testid="schedule-verdict">
+                {check.met ? t('attendance.check.met') : t('attendance.check.notMet')}
+              </span>
+            ) : null}
           </h2>
           <p className="hint">{t('attendance.check.rule')}</p>
           {check ? (
@@ -200,12 +211,33 @@ export default function GroupSessions() {
       ) : null}
       <Form method="post" className="card" {...getFormProps(form)} style={{ maxWidth: 560 }}>
         <input type="hidden" name="intent" value="schedule" />
-        <Field label={t('attendance.form.date')} error={fields.date.errors} {...conformProps(getInputProps(fields.date, { type: 'date' }))} id={fields.date.id} />
+        <Field
+          label={t('attendance.form.date')}
+          error={fields.date.errors}
+          {...conformProps(getInputProps(fields.date, { type: 'date' }))}
+          id={fields.date.id}
+        />
         <div className="row">
-          <Field label={t('attendance.form.startTime')} error={fields.startTime.errors} {...conformProps(getInputProps(fields.startTime, { type: 'time' }))} id={fields.startTime.id} />
-          <Field label={t('attendance.form.endTime')} error={fields.endTime.errors} {...conformProps(getInputProps(fields.endTime, { type: 'time' }))} id={fields.endTime.id} />
+          <Field
+            label={t('attendance.form.startTime')}
+            error={fields.startTime.errors}
+            {...conformProps(getInputProps(fields.startTime, { type: 'time' }))}
+            id={fields.startTime.id}
+          />
+          <Field
+            label={t('attendance.form.endTime')}
+            error={fields.endTime.errors}
+            {...conformProps(getInputProps(fields.endTime, { type: 'time' }))}
+            id={fields.endTime.id}
+          />
         </div>
-        <Field label={t('attendance.form.venue')} error={fields.venue.errors} maxLength={100} {...conformProps(getInputProps(fields.venue, { type: 'text' }))} id={fields.venue.id} />
+        <Field
+          label={t('attendance.form.venue')}
+          error={fields.venue.errors}
+          maxLength={100}
+          {...conformProps(getInputProps(fields.venue, { type: 'text' }))}
+          id={fields.venue.id}
+        />
         <Field
           label={t('attendance.form.plannedHours')}
           hint={t('attendance.form.plannedHoursHint', { minutes: group.minutesPerHour })}
@@ -214,7 +246,13 @@ export default function GroupSessions() {
           {...conformProps(getInputProps(fields.plannedHours, { type: 'text' }))}
           id={fields.plannedHours.id}
         />
-        <Field label={t('attendance.form.description')} error={fields.description.errors} maxLength={500} {...conformProps(getInputProps(fields.description, { type: 'text' }))} id={fields.description.id} />
+        <Field
+          label={t('attendance.form.description')}
+          error={fields.description.errors}
+          maxLength={500}
+          {...conformProps(getInputProps(fields.description, { type: 'text' }))}
+          id={fields.description.id}
+        />
         <button type="submit" className="block">
           {t('attendance.form.submit')}
         </button>

@@ -93,7 +93,9 @@ export default function OutcomeBoard() {
                 <Link to={`/coordinator/people/${r.personId}`}>{r.name}</Link>
               </td>
               <td>
-                <strong className={r.outcome.status === 'eligible_for_graduation' || r.outcome.status === 'round_complete' ? 'req-met' : undefined}>{r.outcome.label}</strong>
+                <strong className={r.outcome.status === 'eligible_for_graduation' || r.outcome.status === 'round_complete' ? 'req-met' : undefined}>
+                  {r.outcome.label}
+                </strong>
                 {r.atRisk ? (
                   <div>
                     <span className="tag req-missing">{t('outcomes.board.riskTag')}</span>

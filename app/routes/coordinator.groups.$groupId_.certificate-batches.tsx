@@ -101,7 +101,8 @@ export default function GroupCertificateBatches() {
         {batches.map((b) => (
           <li key={b.id}>
             <Link to={`/coordinator/certificate-batches/${b.id}`}>
-              {typeName(b.type)} · {t(`certificateBatches.status.${b.status}`)} · {t('certificateBatches.progress', { issued: String(b.issued), total: String(b.total) })}
+              {typeName(b.type)} · {t(`certificateBatches.status.${b.status}`)} ·{' '}
+              {t('certificateBatches.progress', { issued: String(b.issued), total: String(b.total) })}
             </Link>{' '}
             <span className="muted">{t('certificateBatches.createdAt', { when: formatInstant(new Date(b.createdAt), locale) })}</span>
           </li>

@@ -17,7 +17,6 @@ const MAX_AT_ONCE = 500
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'enroll.link') }]
 
-
 async function loadGroup(request: Request, groupId: string | undefined) {
   const user = await requireRole(request, ROLES)
   const scopes = scopesFor(user, ROLES)
@@ -44,7 +43,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // "Active elsewhere" is said only where it stands in the way: one active enrollment at a time (not teacher rounds).
   const exclusive = group.program.enrollmentRule === 'one_active_per_program'
   return {
-    group: { id: group.id, code: group.code, name: group.name, kind: group.kind, startDate: groupStart, endDate: group.endDate ? dateOnly(group.endDate) : null, programId: group.programId },
+    group: {
+      id: group.id,
+      code: group.code,
+      name: group.name,
+      kind: group.kind,
+      startDate: groupStart,
+      endDate: group.endDate ? dateOnly(group.endDate) : null,
+      programId: group.programId,
+    },
     filters: { q: q ?? '', kind: kind ?? '', region: region ?? '' },
     regions,
     total,

@@ -91,12 +91,20 @@ export default function GroupProgress() {
                   <td key={c.code}>
                     {cell.count ? `${cell.count.earned} / ${cell.count.required}` : `${formatHours(cell.earnedHours)} / ${formatHours(cell.requiredHours)}`}
                     <div className={cell.met ? 'req-met' : 'req-missing'}>
-                      {cell.met ? t('roster.met') : cell.count ? '' : cell.missingHours > 0 ? t('roster.missing', { hours: formatHours(cell.missingHours) }) : t('progress.missingMinutes', { minutes: cell.missingMinutes })}
+                      {cell.met
+                        ? t('roster.met')
+                        : cell.count
+                          ? ''
+                          : cell.missingHours > 0
+                            ? t('roster.missing', { hours: formatHours(cell.missingHours) })
+                            : t('progress.missingMinutes', { minutes: cell.missingMinutes })}
                     </div>
                   </td>
                 )
               })}
-              <td data-testid="pace">{r.behind ? <span className="req-missing">{t('roster.behind', { hours: formatHours(r.expectedHours) })}</span> : t('roster.onPace')}</td>
+              <td data-testid="pace">
+                {r.behind ? <span className="req-missing">{t('roster.behind', { hours: formatHours(r.expectedHours) })}</span> : t('roster.onPace')}
+              </td>
             </tr>
           ))}
         </Table>

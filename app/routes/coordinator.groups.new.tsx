@@ -31,7 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const kind: 'class' | 'round' = url.searchParams.get('kind') === 'round' ? 'round' : 'class'
   const today = beijingDate(new Date())
   const template = kind === 'round' ? options.templates.find((x) => x.code === url.searchParams.get('template')) : undefined
-  const defaultValue: Partial<Record<'startDate' | 'regionId' | 'requiredHours' | 'template' | 'name' | 'endDate', string>> & ReturnType<typeof templateDefaults> = {
+  const defaultValue: Partial<Record<'startDate' | 'regionId' | 'requiredHours' | 'template' | 'name' | 'endDate', string>> &
+    ReturnType<typeof templateDefaults> = {
     startDate: today,
     regionId: options.regions.length === 1 ? options.regions[0]!.id : undefined,
     ...(kind === 'round' ? { requiredHours: '40' } : {}),
@@ -54,7 +55,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: groupFormSchema(t, { creating: true }) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 422 })
   try {
-    const saved = await createGroupFromForm(getDb(), scopesFor(user, ROLES), { ...submission.value, code: submission.value.code! }, t, { id: user.id, ip: context.ip })
+    const saved = await createGroupFromForm(getDb(), scopesFor(user, ROLES), { ...submission.value, code: submission.value.code! }, t, {
+      id: user.id,
+      ip: context.ip,
+    })
     if (saved.errors) return data({ result: submission.reply({ fieldErrors: saved.errors }) }, { status: 422 })
     return redirect(`/coordinator/groups/${saved.group.id}`)
   } catch (error) {
@@ -97,7 +101,9 @@ export default function NewGroup() {
                 </option>
               ))}
             </select>
-            {template ? <div className="hint">{t('catalog.groups.templateHint', { days: options.templates.find((x) => x.code === template)!.days })}</div> : null}
+            {template ? (
+              <div className="hint">{t('catalog.groups.templateHint', { days: options.templates.find((x) => x.code === template)!.days })}</div>
+            ) : null}
           </div>
           <div className="field">
             <button type="submit" className="secondary">

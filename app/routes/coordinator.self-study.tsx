@@ -55,7 +55,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       reason: v.intent === 'reject' ? v.reason : null,
       ip: context.ip as string | undefined,
     })
-    const message = !result.changed ? t('selfStudyQueue.alreadyReviewed') : t(result.status === 'approved' ? 'selfStudyQueue.approved' : 'selfStudyQueue.rejected')
+    const message = !result.changed
+      ? t('selfStudyQueue.alreadyReviewed')
+      : t(result.status === 'approved' ? 'selfStudyQueue.approved' : 'selfStudyQueue.rejected')
     return { ok: true as const, logId: v.logId, message, error: null }
   } catch (error) {
     if (error instanceof SelfStudyError && error.code === 'not_found') throw notFound()

@@ -22,7 +22,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, PEOPLE_MANAGERS)
   const { session, state } = await pageLoad(() => loadCheckinScreen(getDb(), user, params.sessionId ?? ''))
   return {
-    session: { id: session.id, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), venue: session.venue, group: session.group.name },
+    session: {
+      id: session.id,
+      startsAt: session.startsAt.toISOString(),
+      endsAt: session.endsAt.toISOString(),
+      venue: session.venue,
+      group: session.group.name,
+    },
     state,
   }
 }
@@ -76,7 +82,11 @@ export default function CheckinScreen() {
         />
         <div>
           <p style={{ margin: 0 }}>{t('attendance.screen.code')}</p>
-          <p data-testid="checkin-code" className="mono" style={{ fontSize: 'clamp(2.6rem, 9vw, 5.5rem)', fontWeight: 700, letterSpacing: '0.12em', margin: '6px 0' }}>
+          <p
+            data-testid="checkin-code"
+            className="mono"
+            style={{ fontSize: 'clamp(2.6rem, 9vw, 5.5rem)', fontWeight: 700, letterSpacing: '0.12em', margin: '6px 0' }}
+          >
             {state.code}
           </p>
           <p style={{ fontSize: '1.2rem' }} data-testid="checkin-count" aria-live="polite">

@@ -9,9 +9,7 @@ import { findLessonForPerson } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
-  { title: data ? `${data.lesson.title} · ${pageTitle(matches)}` : pageTitle(matches) },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: data ? `${data.lesson.title} · ${pageTitle(matches)}` : pageTitle(matches) }]
 
 /** One lesson of the person's active programs; any other lesson is a 404. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -109,14 +107,21 @@ export default function LessonPage() {
   const t = useT()
   const { seconds, state, takeOver } = useHeartbeat(lesson.id, lesson.secondsToday)
   const message =
-    state === 'counting' ? t('online.state.counting')
-    : state === 'paused' ? t('online.state.paused')
-    : state === 'other_tab' ? t('online.state.otherTab')
-    : state === 'lesson_cap' ? t('online.state.lessonCap')
-    : state === 'daily_cap' ? t('online.state.dailyCap')
-    : state === 'offline' ? t('online.state.offline')
-    : state === 'refused' ? t('online.state.refused')
-    : null
+    state === 'counting'
+      ? t('online.state.counting')
+      : state === 'paused'
+        ? t('online.state.paused')
+        : state === 'other_tab'
+          ? t('online.state.otherTab')
+          : state === 'lesson_cap'
+            ? t('online.state.lessonCap')
+            : state === 'daily_cap'
+              ? t('online.state.dailyCap')
+              : state === 'offline'
+                ? t('online.state.offline')
+                : state === 'refused'
+                  ? t('online.state.refused')
+                  : null
   return (
     <article className="narrow lesson">
       <p className="muted">

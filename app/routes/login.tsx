@@ -120,15 +120,7 @@ export default function Login() {
           ) : null}
           <Form method="post" action={here} className="card signin-way" replace data-testid="way-password">
             <input type="hidden" name="redirectTo" value={redirectTo ?? ''} />
-            <Field
-              id="identifier"
-              name="identifier"
-              label={t('login.identifier')}
-              autoComplete="username"
-              autoCapitalize="none"
-              required
-              maxLength={64}
-            />
+            <Field id="identifier" name="identifier" label={t('login.identifier')} autoComplete="username" autoCapitalize="none" required maxLength={64} />
             <Field id="password" name="password" type="password" label={t('login.password')} autoComplete="current-password" required />
             <button type="submit" className="block" disabled={busy}>
               {t('login.submit')}

@@ -20,15 +20,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb()
   const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
   const active = enrollments.filter((e) => e.status === 'active')
-  const progress = await loadProgress(db, active.map((e) => e.id), beijingDate(new Date()))
+  const progress = await loadProgress(
+    db,
+    active.map((e) => e.id),
+    beijingDate(new Date()),
+  )
   const [t, locale] = [serverT(request), getLocale(request)]
   const progressCards = active.flatMap((e) => {
     const p = progress.get(e.id)
     if (!p) return []
-    return [{ id: e.id, groupName: e.group.name, roundId: e.group.kind === 'round' ? e.groupId : null, requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour), pace: paceView(p.evaluation.pace, p.policy.minutesPerHour), outcome: outcomeView(p, t, locale) }]
+    return [
+      {
+        id: e.id,
+        groupName: e.group.name,
+        roundId: e.group.kind === 'round' ? e.groupId : null,
+        requirements: requirementViews(p.evaluation.requirements, p.policy.minutesPerHour),
+        pace: paceView(p.evaluation.pace, p.policy.minutesPerHour),
+        outcome: outcomeView(p, t, locale),
+      },
+    ]
   })
   const latest = await latestNotification(db, user.id)
-  return { name: user.displayName, enrollments, progressCards, latest: latest ? { title: latest.title, body: latest.body, read: latest.readAt !== null } : null }
+  return {
+    name: user.displayName,
+    enrollments,
+    progressCards,
+    latest: latest ? { title: latest.title, body: latest.body, read: latest.readAt !== null } : null,
+  }
 }
 
 export default function MyLearning() {

@@ -32,7 +32,11 @@ export default function MyCertificates() {
           <h2>{t(`certificates.type.${c.type as CertificateType}`)}</h2>
           <p>{c.group}</p>
           <p>
-            <strong>{c.status === 'revoked' && c.revokedOn ? t('certificates.status.revokedOn', { date: formatDate(c.revokedOn, locale) }) : t(`certificates.status.${c.status}`)}</strong>
+            <strong>
+              {c.status === 'revoked' && c.revokedOn
+                ? t('certificates.status.revokedOn', { date: formatDate(c.revokedOn, locale) })
+                : t(`certificates.status.${c.status}`)}
+            </strong>
           </p>
           <p className="muted">
             {c.serial} · {formatDate(c.issuedOn, locale)}

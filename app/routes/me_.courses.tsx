@@ -21,8 +21,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb()
   const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
   const [progress, openTasks] = await Promise.all([
-    loadProgress(db, enrollments.map((e) => e.id), beijingDate(new Date())),
-    openTasksOf(db, enrollments.filter((e) => e.status === 'active').map((e) => ({ id: e.id, majorId: e.group.majorId }))),
+    loadProgress(
+      db,
+      enrollments.map((e) => e.id),
+      beijingDate(new Date()),
+    ),
+    openTasksOf(
+      db,
+      enrollments.filter((e) => e.status === 'active').map((e) => ({ id: e.id, majorId: e.group.majorId })),
+    ),
   ])
   const t = serverT(request)
   const locale = getLocale(request)
@@ -76,7 +83,11 @@ export default function MyCourses() {
         <section key={c.id} className="card" aria-label={c.groupName} data-testid={`courses-${c.id}`}>
           <h2 style={{ marginTop: 0 }}>{c.groupName}</h2>
           <p style={{ fontSize: '1.15rem', margin: '4px 0' }} data-testid="outcome">
-            <strong className={c.outcome.status === 'eligible_for_graduation' || c.outcome.status === 'graduated' || c.outcome.status === 'round_complete' ? 'req-met' : ''}>
+            <strong
+              className={
+                c.outcome.status === 'eligible_for_graduation' || c.outcome.status === 'graduated' || c.outcome.status === 'round_complete' ? 'req-met' : ''
+              }
+            >
               {c.outcome.label}
             </strong>
             {c.periodEnd ? (
@@ -125,7 +136,13 @@ export default function MyCourses() {
                     {c.openTasks
                       .filter((task) => task.courseCode === course.code)
                       .map((task) => (
-                        <Form key={task.id} method="post" action={`/me/tasks/${task.id}/complete`} className="row" style={{ alignItems: 'center', marginTop: 6 }}>
+                        <Form
+                          key={task.id}
+                          method="post"
+                          action={`/me/tasks/${task.id}/complete`}
+                          className="row"
+                          style={{ alignItems: 'center', marginTop: 6 }}
+                        >
                           <input type="hidden" name="enrollmentId" value={c.id} />
                           <input type="hidden" name="redirectTo" value="/me/courses" />
                           <span style={{ flex: '1 1 auto' }}>{task.name}</span>

@@ -21,8 +21,13 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
   const db = getDb()
-  const [enrollments, applications] = user.personId ? await Promise.all([exemptionEnrollments(db, user.personId), listExemptionsOfPerson(db, user.personId)]) : [[], []]
-  const plans = await planCourses(db, enrollments.map((e) => e.group.majorId!))
+  const [enrollments, applications] = user.personId
+    ? await Promise.all([exemptionEnrollments(db, user.personId), listExemptionsOfPerson(db, user.personId)])
+    : [[], []]
+  const plans = await planCourses(
+    db,
+    enrollments.map((e) => e.group.majorId!),
+  )
   return {
     enrollments: enrollments.map((e) => ({ id: e.id, name: e.group.name, courses: plans.get(e.group.majorId!) ?? [] })),
     applications: applications.map((a) => ({
@@ -110,7 +115,9 @@ export default function MyExemptions() {
             {a.status === 'approved' && a.course && a.mode !== 'credit' ? (
               <div>{t(a.mode === 'waive_internship' ? 'exemptions.courseState.waived' : 'exemptions.courseState.exempted')}</div>
             ) : null}
-            {a.reviewReason ? <div className={a.status === 'rejected' ? 'field-error' : 'muted'}>{t('exemptions.reviewReason', { reason: a.reviewReason })}</div> : null}
+            {a.reviewReason ? (
+              <div className={a.status === 'rejected' ? 'field-error' : 'muted'}>{t('exemptions.reviewReason', { reason: a.reviewReason })}</div>
+            ) : null}
             {a.hasEvidence ? (
               <a href={`/exemptions/${a.id}/evidence`} target="_blank" rel="noreferrer">
                 {t('exemptions.viewEvidence')}

@@ -27,9 +27,23 @@ const schema = (t: T) =>
     .object({
       enrollmentId: z.string({ error: t('selfStudy.err.enrollment') }).min(1, t('selfStudy.err.enrollment')),
       date: z.string({ error: t('selfStudy.err.date') }).refine(isIsoDate, t('selfStudy.err.date')),
-      hours: z.coerce.number({ error: t('selfStudy.err.minutes') }).int(t('selfStudy.err.minutes')).min(0, t('selfStudy.err.minutes')).max(12, t('selfStudy.err.minutes')).default(0),
-      minutes: z.coerce.number({ error: t('selfStudy.err.minutes') }).int(t('selfStudy.err.minutes')).min(0, t('selfStudy.err.minutes')).max(59, t('selfStudy.err.minutes')).default(0),
-      content: z.string({ error: t('selfStudy.err.content') }).trim().min(1, t('selfStudy.err.content')).max(200, t('selfStudy.err.contentLong')),
+      hours: z.coerce
+        .number({ error: t('selfStudy.err.minutes') })
+        .int(t('selfStudy.err.minutes'))
+        .min(0, t('selfStudy.err.minutes'))
+        .max(12, t('selfStudy.err.minutes'))
+        .default(0),
+      minutes: z.coerce
+        .number({ error: t('selfStudy.err.minutes') })
+        .int(t('selfStudy.err.minutes'))
+        .min(0, t('selfStudy.err.minutes'))
+        .max(59, t('selfStudy.err.minutes'))
+        .default(0),
+      content: z
+        .string({ error: t('selfStudy.err.content') })
+        .trim()
+        .min(1, t('selfStudy.err.content'))
+        .max(200, t('selfStudy.err.contentLong')),
       idempotencyKey: z.string({ error: t('selfStudy.err.expired') }).regex(/^[a-z0-9]{16,64}$/, t('selfStudy.err.expired')),
     })
     .transform((v) => ({ ...v, total: v.hours * 60 + v.minutes }))
@@ -42,7 +56,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { enrollments, logs } = await loadSelfStudyPage(getDb(), user.personId)
   return {
     enrollments: enrollments.map((e) => ({ id: e.id, name: e.group.name })),
-    logs: logs.map((l) => ({ id: l.id, date: l.studiedOn, minutes: l.minutes, content: l.content, status: l.status, rejectReason: l.rejectReason, hasPhoto: l.photoKey !== null, group: l.enrollment.group.name })),
+    logs: logs.map((l) => ({
+      id: l.id,
+      date: l.studiedOn,
+      minutes: l.minutes,
+      content: l.content,
+      status: l.status,
+      rejectReason: l.rejectReason,
+      hasPhoto: l.photoKey !== null,
+      group: l.enrollment.group.name,
+    })),
     today: beijingDate(new Date()),
     // A fresh key per page view: a double submit of this form creates one log.
     idempotencyKey: newId(),
@@ -82,7 +105,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     const errors: Errors = {}
     for (const issue of parsed.error.issues) {
-      const field = (issue.path[0] === 'hours' || issue.path[0] === 'minutes' ? 'duration' : issue.path[0] === 'idempotencyKey' ? 'form' : issue.path[0]) as keyof Errors
+      const field = (
+        issue.path[0] === 'hours' || issue.path[0] === 'minutes' ? 'duration' : issue.path[0] === 'idempotencyKey' ? 'form' : issue.path[0]
+      ) as keyof Errors
       errors[field] ??= issue.message
     }
     return fail(errors, values)
@@ -148,7 +173,13 @@ export default function SelfStudy() {
           ) : null}
           <input type="hidden" name="idempotencyKey" value={key} />
           {enrollments.length > 1 ? (
-            <SelectField id="enrollmentId" name="enrollmentId" label={t('selfStudy.enrollment')} error={errors.enrollmentId} defaultValue={values.enrollmentId ?? enrollments[0]!.id}>
+            <SelectField
+              id="enrollmentId"
+              name="enrollmentId"
+              label={t('selfStudy.enrollment')}
+              error={errors.enrollmentId}
+              defaultValue={values.enrollmentId ?? enrollments[0]!.id}
+            >
               {enrollments.map((e) => (
                 <option key={e.id} value={e.id}>
                   {e.name}
@@ -186,8 +217,26 @@ export default function SelfStudy() {
               </div>
             ) : null}
           </fieldset>
-          <Field id="content" name="content" type="text" label={t('selfStudy.content')} hint={t('selfStudy.contentHint')} error={errors.content} defaultValue={values.content ?? ''} maxLength={200} required />
-          <Field id="photo" name="photo" type="file" accept="image/jpeg,image/png" label={t('selfStudy.photo')} hint={t('selfStudy.photoHint')} error={errors.photo} />
+          <Field
+            id="content"
+            name="content"
+            type="text"
+            label={t('selfStudy.content')}
+            hint={t('selfStudy.contentHint')}
+            error={errors.content}
+            defaultValue={values.content ?? ''}
+            maxLength={200}
+            required
+          />
+          <Field
+            id="photo"
+            name="photo"
+            type="file"
+            accept="image/jpeg,image/png"
+            label={t('selfStudy.photo')}
+            hint={t('selfStudy.photoHint')}
+            error={errors.photo}
+          />
           <button type="submit" className="block" disabled={navigation.state === 'submitting'}>
             {t('selfStudy.submit')}
           </button>

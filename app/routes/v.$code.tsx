@@ -29,7 +29,10 @@ export default function VerifyCertificate() {
   const t = useT()
   const locale = useLocale()
   if (state !== 'ok' || !view) {
-    const [title, body] = state === 'rate_limited' ? [t('certificates.verify.tooManyTitle'), t('certificates.verify.tooMany')] : [t('certificates.verify.notFoundTitle'), t('certificates.verify.notFound')]
+    const [title, body] =
+      state === 'rate_limited'
+        ? [t('certificates.verify.tooManyTitle'), t('certificates.verify.tooMany')]
+        : [t('certificates.verify.notFoundTitle'), t('certificates.verify.notFound')]
     return (
       <div className="narrow card" role="alert">
         <h1>{title}</h1>

@@ -21,7 +21,13 @@ function checkMinutesPerHour(catalog: Catalog, policies: PolicyFile[]) {
   const issues = catalog.programs.flatMap((p, i) => {
     const policy = policies.find((f) => f.policy.program === p.code)
     return policy && policy.policy.minutesPerHour !== p.minutesPerHour
-      ? [{ file: 'programs.yaml', path: `programs[${i}].minutesPerHour`, message: `must equal minutesPerHour of content/policies/${policy.file} (${policy.policy.minutesPerHour})` }]
+      ? [
+          {
+            file: 'programs.yaml',
+            path: `programs[${i}].minutesPerHour`,
+            message: `must equal minutesPerHour of content/policies/${policy.file} (${policy.policy.minutesPerHour})`,
+          },
+        ]
       : []
   })
   if (issues.length) throw new CatalogError(issues)
@@ -35,7 +41,11 @@ export async function syncContent(
   const policyFiles = await readPolicyFiles(policyDir)
   const targetSeeds = await readTargetSeeds(targetsFile)
   checkMinutesPerHour(catalog, policyFiles)
-  const { policies, catalog: result, targets } = await db.$transaction(
+  const {
+    policies,
+    catalog: result,
+    targets,
+  } = await db.$transaction(
     async (tx) => {
       // Two servers booting at once would both insert the same codes: one sync at a time.
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(522327, 1)')

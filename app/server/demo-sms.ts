@@ -31,7 +31,9 @@ export async function startDemoSms(log: (line: string) => void): Promise<(() => 
     )
     return standIn.close
   } catch (error) {
-    log(`模拟短信网关无法在 127.0.0.1:${port} 启动（${(error as Error).message}）：短信验证码发不出去。请用 XX_SMS_STANDIN_PORT 换一个端口，或设置 XX_SMS_URL。`)
+    log(
+      `模拟短信网关无法在 127.0.0.1:${port} 启动（${(error as Error).message}）：短信验证码发不出去。请用 XX_SMS_STANDIN_PORT 换一个端口，或设置 XX_SMS_URL。`,
+    )
     return undefined
   }
 }

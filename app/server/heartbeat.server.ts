@@ -120,7 +120,8 @@ async function authenticate(cookieHeader: string | undefined, now: Date): Promis
   const access = decideAccess(account, { roles: SELF_ROLES })
   if (access !== 'ok') {
     await touch
-    const key: MessageKey = access === 'signed_out' ? 'online.error.signedOut' : access === 'must_change_password' ? 'online.error.password' : 'online.error.role'
+    const key: MessageKey =
+      access === 'signed_out' ? 'online.error.signedOut' : access === 'must_change_password' ? 'online.error.password' : 'online.error.role'
     return { ok: false, status: access === 'signed_out' ? 401 : 403, key, locale: row!.locale }
   }
   return { ok: true, beater: { personId: row!.personId, locale: row!.locale }, touch }
@@ -185,10 +186,7 @@ export async function heartbeatHandler(req: ExpressRequest, res: ExpressResponse
     const db = getDb()
     let result
     try {
-      ;[result] = await Promise.all([
-        recordHeartbeat(db, { personId, ...parsed.data, sentAt: new Date(parsed.data.sentAt), now }),
-        auth.touch,
-      ])
+      ;[result] = await Promise.all([recordHeartbeat(db, { personId, ...parsed.data, sentAt: new Date(parsed.data.sentAt), now }), auth.touch])
     } catch (error) {
       if (error instanceof OnlineError) {
         await auth.touch

@@ -36,7 +36,13 @@ async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string
 }
 
 export async function startSmsStandIn(
-  opts: { port?: number; key?: string; signature?: string; log?: (line: string) => void; /** Answer each send after this many ms (a slow gateway, for crash tests). */ delayMs?: number } = {},
+  opts: {
+    port?: number
+    key?: string
+    signature?: string
+    log?: (line: string) => void
+    /** Answer each send after this many ms (a slow gateway, for crash tests). */ delayMs?: number
+  } = {},
 ): Promise<SmsStandIn> {
   const key = opts.key ?? 'stand-in-key'
   const signature = opts.signature ?? '乡学'
@@ -54,13 +60,23 @@ export async function startSmsStandIn(
       if (req.method === 'GET' && url.pathname === '/messages') {
         const phone = url.searchParams.get('phone')
         const outId = url.searchParams.get('outId')
-        return answer(res, 200, received.filter((m) => (!phone || m.phone === phone) && (!outId || m.outId === outId)))
+        return answer(
+          res,
+          200,
+          received.filter((m) => (!phone || m.phone === phone) && (!outId || m.outId === outId)),
+        )
       }
       if (req.method !== 'POST') return answer(res, 404, { code: 'NotFound' })
       attempts++
       if (req.headers.authorization !== `Bearer ${key}`) return answer(res, 401, { code: 'InvalidAccessKeyId', message: 'bad key' })
       if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs))
-      const body = JSON.parse(await readBody(req)) as { phoneNumbers?: string; signName?: string; templateCode?: string; templateParam?: Record<string, string>; outId?: string }
+      const body = JSON.parse(await readBody(req)) as {
+        phoneNumbers?: string
+        signName?: string
+        templateCode?: string
+        templateParam?: Record<string, string>
+        outId?: string
+      }
       if (failures > 0) {
         failures--
         return answer(res, 500, { code: 'InternalError', message: 'stand-in failure' })

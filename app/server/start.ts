@@ -163,7 +163,9 @@ async function main() {
   const shutdown = async () => {
     server.close()
     await stopWorkers?.().catch(() => {})
-    await getDb().$disconnect().catch(() => {})
+    await getDb()
+      .$disconnect()
+      .catch(() => {})
     await stopSms?.().catch(() => {})
     await stopRedis?.().catch(() => {})
     await stopDb?.().catch(() => {})

@@ -5,9 +5,7 @@ import { z } from 'zod'
  * Environment, validated at boot (Epic Stack style). npm start fills in the
  * embedded defaults (DATABASE_URL, keys kept in .data/) before this runs.
  */
-const key32 = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)')
+const key32 = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)')
 
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),

@@ -33,6 +33,8 @@ export function smsStepAfterRefusal(error: unknown, t: T, opts: { intent: 'reque
   const status = APP_ERROR_STATUS[error.kind]
   const headers: Record<string, string> = error.retryAfterSeconds > 0 ? { 'Retry-After': String(error.retryAfterSeconds) } : {}
   const step: SmsFormStep =
-    error.code === 'invalid_phone' || error.code === 'locked' ? { step: 'phone', phone: opts.phone.slice(0, 20), error: message } : codeStep(opts.phone, message)
+    error.code === 'invalid_phone' || error.code === 'locked'
+      ? { step: 'phone', phone: opts.phone.slice(0, 20), error: message }
+      : codeStep(opts.phone, message)
   return { step, status, headers }
 }

@@ -51,7 +51,12 @@ export function smsConfigFromEnv(): SmsGatewayConfig | null {
  * between sending and recording the answer. 'unknown' when the gateway has no
  * look-up or does not answer.
  */
-export async function smsAccepted(outId: string, phone: string, config: SmsGatewayConfig | null = smsConfigFromEnv(), timeoutMs = 5000): Promise<'yes' | 'no' | 'unknown'> {
+export async function smsAccepted(
+  outId: string,
+  phone: string,
+  config: SmsGatewayConfig | null = smsConfigFromEnv(),
+  timeoutMs = 5000,
+): Promise<'yes' | 'no' | 'unknown'> {
   if (!config?.queryUrl) return 'unknown'
   try {
     const url = new URL(config.queryUrl)

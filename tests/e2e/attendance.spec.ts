@@ -161,9 +161,18 @@ test.describe('with JavaScript disabled', () => {
     expect(await db.hourEntry.count({ where: { enrollmentId: untouched.enrollment.id } })).toBe(0)
 
     // A correction with a reason, still without JavaScript.
-    await page.getByRole('form', { name: `更正 ${a.person.name}` }).getByLabel('扣减分钟数').fill('30')
-    await page.getByRole('form', { name: `更正 ${a.person.name}` }).getByLabel('原因').fill('提前离开')
-    await page.getByRole('form', { name: `更正 ${a.person.name}` }).getByRole('button', { name: '更正' }).click()
+    await page
+      .getByRole('form', { name: `更正 ${a.person.name}` })
+      .getByLabel('扣减分钟数')
+      .fill('30')
+    await page
+      .getByRole('form', { name: `更正 ${a.person.name}` })
+      .getByLabel('原因')
+      .fill('提前离开')
+    await page
+      .getByRole('form', { name: `更正 ${a.person.name}` })
+      .getByRole('button', { name: '更正' })
+      .click()
     await expect(page.getByText(`已更正 ${a.person.name} 的学时：扣减 30 分钟。`)).toBeVisible()
     await expect(page.getByTestId(`roster-${a.person.id}`).getByTestId('credited')).toContainText('2.0 学时') // 90 min / 45
     await expect(page.getByTestId(`roster-${a.person.id}`).getByTestId('credited')).toContainText('已更正 30 分钟：提前离开')

@@ -1,7 +1,11 @@
 import { newId } from '#app/utils/ids.server.ts'
 import { expect, signIn, test } from './fixtures.ts'
 
-test('@desktop a county coordinator creates a class, then edits it from the class page; a content course says the file wins', async ({ page, db, makeUser }) => {
+test('@desktop a county coordinator creates a class, then edits it from the class page; a content course says the file wins', async ({
+  page,
+  db,
+  makeUser,
+}) => {
   const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327' })
   const code = `E2E-${newId().slice(0, 6).toUpperCase()}`
   await signIn(page, coord.username, coord.password)
@@ -22,7 +26,10 @@ test('@desktop a county coordinator creates a class, then edits it from the clas
   await page.getByLabel('名称').fill('2027级刺绣班（纳福一班）')
   await page.getByRole('button', { name: '保存' }).click()
   await expect(page.getByRole('heading', { name: '2027级刺绣班（纳福一班）' })).toBeVisible()
-  expect(await db.group.findUniqueOrThrow({ where: { code }, include: { major: true } })).toMatchObject({ name: '2027级刺绣班（纳福一班）', major: { name: '刺绣' } })
+  expect(await db.group.findUniqueOrThrow({ where: { code }, include: { major: true } })).toMatchObject({
+    name: '2027级刺绣班（纳福一班）',
+    major: { name: '刺绣' },
+  })
 
   await page.goto('/coordinator/courses?program=skills-credential')
   await page.getByRole('link', { name: '种植技术基础' }).click()

@@ -8,11 +8,30 @@ async function roundWithTeachers(db: Db, n: number) {
   const seeded = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-XCJS' } })
   const code = `E2E-B-${newId().slice(0, 8)}`
   await db.group.create({
-    data: { id: newId(), code, name: `批量测试轮训${code.slice(-4)}`, kind: 'round', programId: seeded.programId, regionId: seeded.regionId, startDate: seeded.startDate, endDate: seeded.endDate },
+    data: {
+      id: newId(),
+      code,
+      name: `批量测试轮训${code.slice(-4)}`,
+      kind: 'round',
+      programId: seeded.programId,
+      regionId: seeded.regionId,
+      startDate: seeded.startDate,
+      endDate: seeded.endDate,
+    },
   })
   for (let i = 0; i < n; i++) {
     const { enrollment } = await personInSeededGroup({ groupCode: code, kind: 'teacher' })
-    await db.$transaction((tx) => appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 40 * 45, date: '2026-10-10', source: 'transfer', reason: 'e2e 补录', createdById: null }))
+    await db.$transaction((tx) =>
+      appendHourEntry(tx, {
+        enrollmentId: enrollment.id,
+        category: 'concentrated',
+        minutes: 40 * 45,
+        date: '2026-10-10',
+        source: 'transfer',
+        reason: 'e2e 补录',
+        createdById: null,
+      }),
+    )
   }
   return db.group.findUniqueOrThrow({ where: { code } })
 }

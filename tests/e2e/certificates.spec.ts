@@ -8,7 +8,17 @@ import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
 /** A teacher of the seeded round CH2026-XCJS with its 40 学时 done, and their 培训合格证书 (valid at once). */
 async function trainingCertificate(db: Db) {
   const { person, enrollment } = await personInSeededGroup({ groupCode: 'CH2026-XCJS', kind: 'teacher' })
-  await db.$transaction((tx) => appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 40 * 45, date: '2026-10-10', source: 'transfer', reason: 'e2e 补录', createdById: null }))
+  await db.$transaction((tx) =>
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'concentrated',
+      minutes: 40 * 45,
+      date: '2026-10-10',
+      source: 'transfer',
+      reason: 'e2e 补录',
+      createdById: null,
+    }),
+  )
   const { certificate } = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'training', actorId: null })
   return { person, certificate }
 }
@@ -16,7 +26,11 @@ async function trainingCertificate(db: Db) {
 /** A seeded learner of CH2024-CY01 who may graduate and has no certificate yet, with a new graduation certificate (pending). */
 async function graduationCertificate(db: Db) {
   const enrollments = await db.enrollment.findMany({ where: { group: { code: 'CH2024-CY01' }, status: 'active' }, select: { id: true } })
-  const progress = await loadProgress(db, enrollments.map((e) => e.id), beijingDate(new Date()))
+  const progress = await loadProgress(
+    db,
+    enrollments.map((e) => e.id),
+    beijingDate(new Date()),
+  )
   // Eligible now: the period is over, or early graduation was approved.
   const eligible = [...progress.values()].find(
     (p) => p.outcome.status === 'eligible_for_graduation' && (p.outcome.earlyGraduation === 'not_applicable' || p.outcome.earlyGraduation === 'approved'),
@@ -80,9 +94,23 @@ test('a prefecture bureau user verifies a graduation certificate and the public 
   await expect(page.getByTestId('cert-status')).toHaveText('有效')
 })
 
-test('a coordinator issues a training certificate from the record of study and revokes it with a reason, JavaScript off @desktop', async ({ browser, db, makeUser }) => {
+test('a coordinator issues a training certificate from the record of study and revokes it with a reason, JavaScript off @desktop', async ({
+  browser,
+  db,
+  makeUser,
+}) => {
   const { enrollment } = await personInSeededGroup({ groupCode: 'CH2026-XCJS', kind: 'teacher' })
-  await db.$transaction((tx) => appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 40 * 45, date: '2026-10-10', source: 'transfer', reason: 'e2e 补录', createdById: null }))
+  await db.$transaction((tx) =>
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'concentrated',
+      minutes: 40 * 45,
+      date: '2026-10-10',
+      source: 'transfer',
+      reason: 'e2e 补录',
+      createdById: null,
+    }),
+  )
   const coordinator = await makeUser({ role: 'coordinator', scopeRegionCode: '522327' })
   const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const page = await context.newPage()

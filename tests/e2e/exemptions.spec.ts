@@ -15,7 +15,15 @@ const EXE = Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00This program 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n')
 
 const phone = (browser: Browser, javaScriptEnabled = true) =>
-  browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled })
+  browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    javaScriptEnabled,
+  })
 const desktop = (browser: Browser) => browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
 
 /**
@@ -30,7 +38,9 @@ async function planSkillCourse(db: Db, majorId: string) {
   })
   if (item) return { course: { id: item.course.id, name: item.course.name, credits: Number(item.course.credits) }, cleanup: async () => {} }
   const program = await db.program.findUniqueOrThrow({ where: { code: 'skills-credential' } })
-  const course = await db.course.create({ data: { id: newId(), programId: program.id, code: `E2E-EX-${newId().slice(0, 8)}`, name: '果树栽培（测试）', credits: 4, kind: 'skill' } })
+  const course = await db.course.create({
+    data: { id: newId(), programId: program.id, code: `E2E-EX-${newId().slice(0, 8)}`, name: '果树栽培（测试）', credits: 4, kind: 'skill' },
+  })
   const planItem = await db.planItem.create({ data: { id: newId(), majorId, courseId: course.id, position: 99 } })
   return {
     course: { id: course.id, name: course.name, credits: 4 },
@@ -38,7 +48,11 @@ async function planSkillCourse(db: Db, majorId: string) {
   }
 }
 
-test('a learner applies on the phone with a certificate photo, a coordinator approves it on desktop, the learner sees the course exempted with its credits; a 20 MB file and an .exe renamed .jpg are refused', async ({ browser, db, makeUser }) => {
+test('a learner applies on the phone with a certificate photo, a coordinator approves it on desktop, the learner sees the course exempted with its credits; a 20 MB file and an .exe renamed .jpg are refused', async ({
+  browser,
+  db,
+  makeUser,
+}) => {
   test.setTimeout(90_000)
   const { person, enrollment, group } = await personInSeededGroup()
   const { course, cleanup } = await planSkillCourse(db, group.majorId!)
@@ -137,7 +151,10 @@ test('with JavaScript off the learner gets the basis rule in Chinese and can app
   await page.getByRole('button', { name: '提交申请' }).click()
   await expect(page.getByText('已提交，请等待老师审核。')).toBeVisible()
   await expect(page.getByTestId('my-exemptions').getByText('免考（不用考试）', { exact: false })).toBeVisible()
-  expect(await db.exemption.findFirstOrThrow({ where: { enrollmentId: enrollment.id } })).toMatchObject({ mode: 'exempt_exam', evidenceType: 'application/pdf' })
+  expect(await db.exemption.findFirstOrThrow({ where: { enrollmentId: enrollment.id } })).toMatchObject({
+    mode: 'exempt_exam',
+    evidenceType: 'application/pdf',
+  })
   await context.close()
   await cleanup()
 })

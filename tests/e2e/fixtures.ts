@@ -99,9 +99,7 @@ export { expect }
  * of 者楼街道 in CH2026-ZZ01). People and their hours stay in the throwaway e2e database: the
  * ledger is append-only.
  */
-export async function personInSeededGroup(
-  opts: { groupCode?: string; regionCode?: string; kind?: 'adult_learner' | 'teacher' } = {},
-) {
+export async function personInSeededGroup(opts: { groupCode?: string; regionCode?: string; kind?: 'adult_learner' | 'teacher' } = {}) {
   const group = await db().group.findUniqueOrThrow({ where: { code: opts.groupCode ?? 'CH2026-ZZ01' } })
   const region = await db().region.findUniqueOrThrow({ where: { code: opts.regionCode ?? '522327001' } })
   const person = await createPersonIn(db(), region.id, opts.kind ?? 'adult_learner')

@@ -10,22 +10,46 @@ import { newId } from '#app/utils/ids.server.ts'
 import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
 
 const phone = (browser: Browser, javaScriptEnabled: boolean) =>
-  browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled })
+  browser.newContext({
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    javaScriptEnabled,
+  })
 
 for (const javaScriptEnabled of [true, false]) {
-  test(`a learner opens a new reminder, the badge counts down, and SMS is turned off (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser, db, makeUser }) => {
+  test(`a learner opens a new reminder, the badge counts down, and SMS is turned off (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({
+    browser,
+    db,
+    makeUser,
+  }) => {
     test.setTimeout(60_000)
     const { person, enrollment } = await personInSeededGroup()
     const learner = await makeUser({ role: 'learner', personId: person.id })
     const key = newId()
     // A decision notice a minute ago, then the new reminder (the latest).
     const decision = {
-      userId: learner.id, rule: 'decision' as const, dedupKey: `decision:self_study:${key}`, enrollmentId: enrollment.id,
-      text: decisionText('self_study', true, null, null), link: '/me/self-study', sms: true, email: false,
+      userId: learner.id,
+      rule: 'decision' as const,
+      dedupKey: `decision:self_study:${key}`,
+      enrollmentId: enrollment.id,
+      text: decisionText('self_study', true, null, null),
+      link: '/me/self-study',
+      sms: true,
+      email: false,
     }
     const dueSoon = {
-      userId: learner.id, rule: 'period_ending_7' as const, dedupKey: `period_ending_7:${person.id}:${key}`, enrollmentId: enrollment.id,
-      text: reminderText('period_ending_7', { hours: '12.5', deadline: '3月1日' }), link: '/me', sms: true, email: false,
+      userId: learner.id,
+      rule: 'period_ending_7' as const,
+      dedupKey: `period_ending_7:${person.id}:${key}`,
+      enrollmentId: enrollment.id,
+      text: reminderText('period_ending_7', { hours: '12.5', deadline: '3月1日' }),
+      link: '/me',
+      sms: true,
+      email: false,
     }
     await createNotices(db, [decision], new Date(Date.now() - 60_000))
     await createNotices(db, [dueSoon], new Date())
@@ -56,7 +80,10 @@ for (const javaScriptEnabled of [true, false]) {
     await page.reload()
     await expect(page.getByLabel('接收短信')).not.toBeChecked()
     await expect(page.getByLabel('接收邮件')).toBeChecked()
-    expect(await db.notificationPreference.findUnique({ where: { userId: learner.id }, select: { sms: true, email: true } })).toEqual({ sms: false, email: true })
+    expect(await db.notificationPreference.findUnique({ where: { userId: learner.id }, select: { sms: true, email: true } })).toEqual({
+      sms: false,
+      email: true,
+    })
 
     // The other one: marked read, the badge is gone.
     await page.getByTestId('notification').filter({ hasText: '自学记录' }).getByRole('button', { name: '标为已读' }).click()

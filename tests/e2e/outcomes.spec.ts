@@ -3,7 +3,11 @@ import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
 
 test('a learner on the phone, JavaScript off, sees each course state, credits and what is still missing', async ({ browser, db, makeUser }) => {
   const { person, enrollment, group } = await personInSeededGroup()
-  const plan = await db.planItem.findMany({ where: { majorId: group.majorId!, retiredAt: null }, orderBy: { position: 'asc' }, include: { course: { include: { tasks: true } } } })
+  const plan = await db.planItem.findMany({
+    where: { majorId: group.majorId!, retiredAt: null },
+    orderBy: { position: 'asc' },
+    include: { course: { include: { tasks: true } } },
+  })
   const [first, second] = plan.map((p) => p.course)
   for (const c of [first!, second!]) {
     for (const task of c.tasks) await db.taskCompletion.create({ data: { id: newId(), enrollmentId: enrollment.id, taskId: task.id, source: 'coordinator' } })
@@ -39,7 +43,7 @@ test('a learner on the phone, JavaScript off, sees each course state, credits an
   await context.close()
 })
 
-test('the coordinator\'s class board filters 可毕业 and 有结业风险; another county\'s coordinator gets 404 @desktop', async ({ page, db, makeUser }) => {
+test("the coordinator's class board filters 可毕业 and 有结业风险; another county's coordinator gets 404 @desktop", async ({ page, db, makeUser }) => {
   const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2024-CY01' } })
   const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327' })
   await signIn(page, coord.username, coord.password)

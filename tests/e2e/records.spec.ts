@@ -11,10 +11,26 @@ import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
 async function teacherWithHours(db: Db) {
   const { person, enrollment } = await personInSeededGroup({ groupCode: 'CH2026-XCJS', kind: 'teacher' })
   const { entry } = await db.$transaction((tx) =>
-    appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 360, date: '2026-09-15', source: 'attendance', sourceRef: `e2e-${person.id}`, createdById: null }),
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'concentrated',
+      minutes: 360,
+      date: '2026-09-15',
+      source: 'attendance',
+      sourceRef: `e2e-${person.id}`,
+      createdById: null,
+    }),
   )
   await db.$transaction((tx) =>
-    appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 68, date: '2026-10-02', source: 'transfer', reason: '外县转入', createdById: null }),
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'online',
+      minutes: 68,
+      date: '2026-10-02',
+      source: 'transfer',
+      reason: '外县转入',
+      createdById: null,
+    }),
   )
   await correctHourEntry(db, { entryId: entry.id, minutes: -45, reason: '迟到一节课', createdById: 'e2e' })
   return person

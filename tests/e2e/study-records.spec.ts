@@ -69,6 +69,9 @@ test('API over HTTP: enroll, then a result waits for the tasks (409 tasks_incomp
   expect(refused.status()).toBe(409)
   expect((await refused.json()).error.code).toBe('tasks_incomplete')
   // The hours endpoint below the new /api/v1/enrollments route still answers.
-  const hours = await request.post(`/api/v1/enrollments/${body.id}/hours`, { headers, data: { category: 'self_study', minutes: 45, date: '2026-03-02', reason: '补录' } })
+  const hours = await request.post(`/api/v1/enrollments/${body.id}/hours`, {
+    headers,
+    data: { category: 'self_study', minutes: 45, date: '2026-03-02', reason: '补录' },
+  })
   expect(hours.status()).toBe(201)
 })

@@ -86,7 +86,9 @@ describe('an account for every person enrolled', () => {
     expect(audit.after).toMatchObject({ username: user.username, role: 'learner', personId: person.id, password: false })
 
     // Enrolling again (refused: already in the class) makes no second account, nor does the refusal remove the first.
-    const again = await enrollPerson(db, { personId: person.id, group: await group(world.groups.class.id), startDate: '2026-03-01', actorId: county.id }).catch((e: unknown) => e)
+    const again = await enrollPerson(db, { personId: person.id, group: await group(world.groups.class.id), startDate: '2026-03-01', actorId: county.id }).catch(
+      (e: unknown) => e,
+    )
     expect(again).toBeInstanceOf(EnrollmentError)
     expect(await db.user.count({ where: { personId: person.id } })).toBe(1)
     expect(await db.auditEvent.count({ where: { action: 'account.created', entityId: user.id } })).toBe(1)
@@ -240,7 +242,10 @@ describe('the phone of record', () => {
     expect(await signIn(db, { identifier: phone, password: TEST_PASSWORD, ip: '10.3.0.1' })).toEqual({ ok: false, reason: 'invalid' })
     const first = await backfillPhoneHmacs(db)
     expect(first.updated).toBeGreaterThanOrEqual(1)
-    expect(await db.person.findUniqueOrThrow({ where: { id: person.id } })).toMatchObject({ phoneHmac: lookupHmac('phone', phone), phoneMasked: maskPhone(phone) })
+    expect(await db.person.findUniqueOrThrow({ where: { id: person.id } })).toMatchObject({
+      phoneHmac: lookupHmac('phone', phone),
+      phoneMasked: maskPhone(phone),
+    })
     expect(await backfillPhoneHmacs(db)).toEqual({ updated: 0, duplicate: 0, invalid: 0 })
     expect(await signIn(db, { identifier: phone, password: TEST_PASSWORD, ip: '10.3.0.1' })).toMatchObject({ ok: true })
   })
@@ -261,9 +266,15 @@ describe('the sign-in page by SMS code', () => {
     const forKnown = await post({ intent: 'sms-request', phone: registeredPhone })
     expect(forUnknown.status).toBe(200)
     expect(forKnown.status).toBe(200)
-    const shape = (r: typeof forKnown, phone: string) => JSON.stringify((r.value as { data: unknown }).data).replaceAll(phone, 'PHONE').replaceAll(maskPhone(phone), 'MASKED')
+    const shape = (r: typeof forKnown, phone: string) =>
+      JSON.stringify((r.value as { data: unknown }).data)
+        .replaceAll(phone, 'PHONE')
+        .replaceAll(maskPhone(phone), 'MASKED')
     expect(shape(forUnknown, unknownPhone)).toBe(shape(forKnown, registeredPhone))
-    expect((forKnown.value as { data: unknown }).data).toEqual({ way: 'sms', sms: { step: 'code', phone: registeredPhone, phoneMasked: maskPhone(registeredPhone) } })
+    expect((forKnown.value as { data: unknown }).data).toEqual({
+      way: 'sms',
+      sms: { step: 'code', phone: registeredPhone, phoneMasked: maskPhone(registeredPhone) },
+    })
     expect(gateway.received.length).toBe(before + 1)
     expect(gateway.received.filter((m) => m.phone === unknownPhone)).toHaveLength(0)
 
@@ -283,7 +294,10 @@ describe('the sign-in page by SMS code', () => {
     // Asking again within the minute: the wait, in Chinese, still on the code step.
     const soon = await post({ intent: 'sms-request', phone: registeredPhone })
     expect(soon.status).toBe(429)
-    expect((soon.value as { data: { sms: { step: string; error: string } } }).data.sms).toMatchObject({ step: 'code', error: expect.stringMatching(/^请等 (\d+ 秒|1 分钟)后再获取验证码。$/) })
+    expect((soon.value as { data: { sms: { step: string; error: string } } }).data.sms).toMatchObject({
+      step: 'code',
+      error: expect.stringMatching(/^请等 (\d+ 秒|1 分钟)后再获取验证码。$/),
+    })
   })
 
   test('forgot password through the page: the code and a new password sign in; staff get no code', async () => {
@@ -291,7 +305,8 @@ describe('the sign-in page by SMS code', () => {
     const phone = nextPhone()
     const person = await registered({ phone })
     await enrollPerson(db, { personId: person.id, group: await group(world.groups.class.id), startDate: '2026-03-01', actorId: county.id })
-    const forgot = (body: Record<string, string>) => callRoute(forgotAction as never, { url: '/password/forgot', method: 'POST', body: new URLSearchParams(body) })
+    const forgot = (body: Record<string, string>) =>
+      callRoute(forgotAction as never, { url: '/password/forgot', method: 'POST', body: new URLSearchParams(body) })
     expect((await forgot({ intent: 'reset-request', phone })).status).toBe(200)
     const code = lastCode(phone)!
     const mismatch = await forgot({ intent: 'reset-verify', phone, code, next: 'my very own password', confirm: 'my very own passwort' })
@@ -313,7 +328,13 @@ describe('the sign-in page by SMS code', () => {
 
 describe('the account on the person page', () => {
   const act = (personId: string, cookie: string, intent: string) =>
-    callRoute(personAction as never, { url: `/coordinator/people/${personId}`, method: 'POST', cookie, params: { personId }, body: new URLSearchParams({ intent }) })
+    callRoute(personAction as never, {
+      url: `/coordinator/people/${personId}`,
+      method: 'POST',
+      cookie,
+      params: { personId },
+      body: new URLSearchParams({ intent }),
+    })
 
   test('shows status, last sign-in and the ways in; clear or temporary password and disable/enable are audited and end sessions; out of scope is 404', async () => {
     const db = getDb()
@@ -338,7 +359,10 @@ describe('the account on the person page', () => {
     expect((await act(person.id, county.cookie, 'password-clear')).status).toBe(200)
     expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: null, mustChangePassword: false })
     expect(await db.session.count({ where: { userId: user.id } })).toBe(0)
-    expect(await db.auditEvent.findFirstOrThrow({ where: { action: 'user.password_clear', entityId: user.id } })).toMatchObject({ actorId: county.id, after: { password: false } })
+    expect(await db.auditEvent.findFirstOrThrow({ where: { action: 'user.password_clear', entityId: user.id } })).toMatchObject({
+      actorId: county.id,
+      after: { password: false },
+    })
 
     expect((await act(person.id, county.cookie, 'disable')).status).toBe(200)
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).disabled).toBe(true)
@@ -382,16 +406,17 @@ describe('the accounts migration', () => {
       const client = new pg.Client({ connectionString: url })
       await client.connect()
       try {
-        await client.query(`INSERT INTO "Region" ("id", "code", "name", "level", "path") VALUES ('r1', '522327001', '者楼街道', 'township', '/52/5223/522327/522327001/')`)
+        await client.query(
+          `INSERT INTO "Region" ("id", "code", "name", "level", "path") VALUES ('r1', '522327001', '者楼街道', 'township', '/52/5223/522327/522327001/')`,
+        )
         await client.query(
           `INSERT INTO "Person" ("id", "name", "idCipher", "idHmac", "idMasked", "gender", "birthDate", "regionId", "kind") VALUES ('p1', $1, $2, $3, 'x', 'female', '1990-01-01', 'r1', 'adult_learner')`,
           [person.name, encryptField(person.idNumber), lookupHmac('id', person.idNumber)],
         )
-        await client.query(`INSERT INTO "User" ("id", "username", "phoneHmac", "displayName", "passwordHash", "personId") VALUES ('u1', 'old.learner', $1, $2, $3, 'p1')`, [
-          lookupHmac('phone', phone),
-          person.name,
-          await hashPassword(TEST_PASSWORD),
-        ])
+        await client.query(
+          `INSERT INTO "User" ("id", "username", "phoneHmac", "displayName", "passwordHash", "personId") VALUES ('u1', 'old.learner', $1, $2, $3, 'p1')`,
+          [lookupHmac('phone', phone), person.name, await hashPassword(TEST_PASSWORD)],
+        )
         await client.query(`INSERT INTO "RoleAssignment" ("id", "userId", "role") VALUES ('g1', 'u1', 'learner')`)
       } finally {
         await client.end()
@@ -416,7 +441,13 @@ test('people enrolled without an account (the seed, data from before accounts) g
   const enrolled = await createPersonIn(db, world.regions.zhelou.id)
   // Enrolled the way the seed and older data are: a row, no account.
   await db.enrollment.create({
-    data: { id: newId(), personId: enrolled.id, groupId: world.groups.class.id, programId: world.groups.class.programId, startDate: world.groups.class.startDate },
+    data: {
+      id: newId(),
+      personId: enrolled.id,
+      groupId: world.groups.class.id,
+      programId: world.groups.class.programId,
+      startDate: world.groups.class.startDate,
+    },
   })
   const registeredOnly = await createPersonIn(db, world.regions.zhelou.id)
   const before = await db.user.count()

@@ -101,8 +101,7 @@ describe('tokens', () => {
 
   test('repeated wrong passwords lock the account: 429 rate_limited with Retry-After, even for the right password', async () => {
     const user = await createTestUser(getDb(), { role: 'learner' })
-    const attempt = (password: string) =>
-      call(tokenRoute.action as Handler, { path: '/api/v1/auth/token', body: { username: user.username, password } })
+    const attempt = (password: string) => call(tokenRoute.action as Handler, { path: '/api/v1/auth/token', body: { username: user.username, password } })
     for (let i = 0; i < 4; i++) expect((await attempt('wrong')).status).toBe(401)
     const fifth = await attempt('wrong')
     expect(fifth.status).toBe(429)
@@ -277,7 +276,12 @@ describe('hours', () => {
     })
     expect(huge.status).toBe(422)
     expect(huge.body.error.message).toMatch(/过大/)
-    const notAnObject = await call(hoursRoute.action as Handler, { path: `/api/v1/enrollments/${enrollment.id}/hours`, token: countyCoordinator, rawBody: '[1,2]', params: { id: enrollment.id } })
+    const notAnObject = await call(hoursRoute.action as Handler, {
+      path: `/api/v1/enrollments/${enrollment.id}/hours`,
+      token: countyCoordinator,
+      rawBody: '[1,2]',
+      params: { id: enrollment.id },
+    })
     expect(notAnObject.status).toBe(422)
   })
 
@@ -334,9 +338,16 @@ describe('progress', () => {
     })
     expectDocumented(ProgressResponse, res.body)
     const byCode = Object.fromEntries(res.body.requirements.map((r: { code: string }) => [r.code, r]))
-    expect(byCode['self-study-and-online']).toMatchObject({ requiredHours: 360, earnedHours: 0, met: false, blocking: true, label: expect.stringContaining('360') })
+    expect(byCode['self-study-and-online']).toMatchObject({
+      requiredHours: 360,
+      earnedHours: 0,
+      met: false,
+      blocking: true,
+      label: expect.stringContaining('360'),
+    })
     expect(byCode['self-study-not-below-concentrated']).toMatchObject({ requiredHours: 8, earnedHours: 0, met: false, blocking: false })
-    for (const r of res.body.requirements) expect(Object.keys(r)).toEqual(expect.arrayContaining(['code', 'label', 'requiredHours', 'earnedHours', 'met', 'blocking']))
+    for (const r of res.body.requirements)
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['code', 'label', 'requiredHours', 'earnedHours', 'met', 'blocking']))
     // A class without a teaching plan yet: no courses, no credits; the outcome says what is missing.
     expect(res.body.courses).toEqual([])
     expect(res.body.credits).toEqual({ earned: 0, required: 0 })
@@ -354,13 +365,33 @@ describe('progress', () => {
     await db.group.create({ data: group })
     const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group })
     const [basics, shop, internship] = courses
-    await db.taskCompletion.create({ data: { id: newId(), enrollmentId: enrollment.id, taskId: basics!.taskIds[0]!, source: 'coordinator', completedAt: new Date('2026-05-01T02:00:00Z') } })
-    await db.courseResult.create({ data: { id: newId(), enrollmentId: enrollment.id, courseId: basics!.id, score: 82, passed: true, createdAt: new Date('2026-06-01T02:00:00Z') } })
-    await db.exemption.create({
-      data: { id: newId(), enrollmentId: enrollment.id, courseId: internship!.id, basis: 'work_experience', mode: 'waive_internship', status: 'approved', reviewedAt: new Date('2026-06-02T02:00:00Z') },
+    await db.taskCompletion.create({
+      data: { id: newId(), enrollmentId: enrollment.id, taskId: basics!.taskIds[0]!, source: 'coordinator', completedAt: new Date('2026-05-01T02:00:00Z') },
+    })
+    await db.courseResult.create({
+      data: { id: newId(), enrollmentId: enrollment.id, courseId: basics!.id, score: 82, passed: true, createdAt: new Date('2026-06-01T02:00:00Z') },
     })
     await db.exemption.create({
-      data: { id: newId(), enrollmentId: enrollment.id, basis: 'competition_award', mode: 'credit', credits: 1.5, status: 'approved', reviewedAt: new Date('2026-06-03T02:00:00Z') },
+      data: {
+        id: newId(),
+        enrollmentId: enrollment.id,
+        courseId: internship!.id,
+        basis: 'work_experience',
+        mode: 'waive_internship',
+        status: 'approved',
+        reviewedAt: new Date('2026-06-02T02:00:00Z'),
+      },
+    })
+    await db.exemption.create({
+      data: {
+        id: newId(),
+        enrollmentId: enrollment.id,
+        basis: 'competition_award',
+        mode: 'credit',
+        credits: 1.5,
+        status: 'approved',
+        reviewedAt: new Date('2026-06-03T02:00:00Z'),
+      },
     })
     await db.moralEvaluation.create({ data: { id: newId(), enrollmentId: enrollment.id, passed: true, createdAt: new Date('2026-06-04T02:00:00Z') } })
 
@@ -391,7 +422,13 @@ describe('progress', () => {
     expectDocumented(ProgressResponse, res.body)
     const byCode = Object.fromEntries(res.body.requirements.map((r: { code: string }) => [r.code, r]))
     expect(byCode['round-hours']).toMatchObject({ requiredHours: 40, earnedHours: 10, met: false, blocking: true })
-    expect(byCode['cycle-hours']).toMatchObject({ requiredHours: 360, earnedHours: 10, met: false, blocking: false, window: { start: '2026-01-01', end: '2030-12-31' } })
+    expect(byCode['cycle-hours']).toMatchObject({
+      requiredHours: 360,
+      earnedHours: 10,
+      met: false,
+      blocking: false,
+      window: { start: '2026-01-01', end: '2030-12-31' },
+    })
   })
 
   test('the person reads their own progress; another learner gets 404; bureau in scope reads, out of scope 404', async () => {
@@ -438,12 +475,23 @@ describe('the API itself', () => {
     expect(doc.security).toEqual([{ bearerAuth: [] }])
     expect(doc.paths['/api/v1/auth/token'].post.security).toEqual([])
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(
-      expect.arrayContaining(['unauthenticated', 'forbidden', 'not_found', 'validation_failed', 'conflict', 'not_eligible', 'tasks_incomplete', 'rate_limited']),
+      expect.arrayContaining([
+        'unauthenticated',
+        'forbidden',
+        'not_found',
+        'validation_failed',
+        'conflict',
+        'not_eligible',
+        'tasks_incomplete',
+        'rate_limited',
+      ]),
     )
     // The documented request body is the very schema the handler validates with.
     const { $schema: _s, ...hours } = z.toJSONSchema(HoursRequest, { io: 'input' }) as Record<string, unknown>
     expect(doc.components.schemas.HoursRequest).toEqual(hours)
-    expect(doc.paths['/api/v1/enrollments/{id}/hours'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/HoursRequest' })
+    expect(doc.paths['/api/v1/enrollments/{id}/hours'].post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/HoursRequest',
+    })
     expect(doc.paths['/api/v1/enrollments/{id}/progress'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['id', 'asOf'])
     // Every $ref points at a component that exists.
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1])

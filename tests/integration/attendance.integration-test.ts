@@ -84,7 +84,13 @@ describe('QR scans', () => {
     expect(await attendanceEntries(s.id)).toHaveLength(0)
 
     // A second scan within the minute changes nothing and says so.
-    const again = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: new Date(inAt.getTime() + 20_000) })
+    const again = await scanByToken(db, {
+      personId: l.person.id,
+      userId: l.user.id,
+      sessionId: s.id,
+      token: tokenAt(s, inAt),
+      now: new Date(inAt.getTime() + 20_000),
+    })
     expect(again).toMatchObject({ kind: 'too_soon', checkedInAt: inAt })
 
     const out = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, outAt), now: outAt })
@@ -95,7 +101,13 @@ describe('QR scans', () => {
     expect(entries[0]!.occurredOn.toISOString().slice(0, 10)).toBe('2026-11-10')
 
     // A third scan does nothing but says so.
-    const third = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, outAt), now: new Date(outAt.getTime() + 40_000) })
+    const third = await scanByToken(db, {
+      personId: l.person.id,
+      userId: l.user.id,
+      sessionId: s.id,
+      token: tokenAt(s, outAt),
+      now: new Date(outAt.getTime() + 40_000),
+    })
     expect(third).toMatchObject({ kind: 'already_done', creditedMinutes: 152 })
     expect(await attendanceEntries(s.id)).toHaveLength(1)
 
@@ -122,9 +134,9 @@ describe('QR scans', () => {
     const l = await learner()
     const now = bj('2026-11-12', '10:00:00')
     const tokenTime = new Date(stepAt(now) * 30_000 - ageMs)
-    await expect(
-      scanByToken(getDb(), { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, tokenTime), now }),
-    ).rejects.toMatchObject({ code: reason })
+    await expect(scanByToken(getDb(), { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, tokenTime), now })).rejects.toMatchObject({
+      code: reason,
+    })
     expect(await getDb().attendance.count({ where: { sessionId: s.id } })).toBe(0)
   })
 
@@ -142,12 +154,16 @@ describe('QR scans', () => {
     const s = await makeSession({ date: '2026-11-14' })
     const now = bj('2026-11-14', '10:00:00')
     const stranger = await learner(world.groups.otherCountyClass, world.regions.otherTownship.id)
-    await expect(scanByToken(db, { personId: stranger.person.id, userId: stranger.user.id, sessionId: s.id, token: tokenAt(s, now), now })).rejects.toMatchObject({
+    await expect(
+      scanByToken(db, { personId: stranger.person.id, userId: stranger.user.id, sessionId: s.id, token: tokenAt(s, now), now }),
+    ).rejects.toMatchObject({
       code: 'not_found',
     })
     const withdrawn = await learner()
     await db.enrollment.update({ where: { id: withdrawn.enrollment.id }, data: { status: 'withdrawn' } })
-    await expect(scanByToken(db, { personId: withdrawn.person.id, userId: withdrawn.user.id, sessionId: s.id, token: tokenAt(s, now), now })).rejects.toMatchObject({
+    await expect(
+      scanByToken(db, { personId: withdrawn.person.id, userId: withdrawn.user.id, sessionId: s.id, token: tokenAt(s, now), now }),
+    ).rejects.toMatchObject({
       code: 'not_found',
     })
     expect(await db.attendance.count({ where: { sessionId: s.id } })).toBe(0)
@@ -168,12 +184,14 @@ describe('fallback code', () => {
     expect(attendance.method).toBe('code')
   })
 
-  test('the code of another county\'s session is not accepted from this learner', async () => {
+  test("the code of another county's session is not accepted from this learner", async () => {
     const other = await makeSession({ date: '2026-11-17', groupId: world.groups.otherCountyClass.id })
     await makeSession({ date: '2026-11-17' })
     const l = await learner()
     const now = bj('2026-11-17', '10:00:00')
-    await expect(scanByCode(getDb(), { personId: l.person.id, userId: l.user.id, code: fallbackCode(key(other), other.id, stepAt(now)), now })).rejects.toBeInstanceOf(AttendanceError)
+    await expect(
+      scanByCode(getDb(), { personId: l.person.id, userId: l.user.id, code: fallbackCode(key(other), other.id, stepAt(now)), now }),
+    ).rejects.toBeInstanceOf(AttendanceError)
     expect(await getDb().attendance.count({ where: { sessionId: other.id } })).toBe(0)
   })
 
@@ -275,7 +293,7 @@ describe('roster', () => {
     expect(await db.hourEntry.count({ where: { enrollmentId: stranger.enrollment.id } })).toBe(0)
   })
 
-  test('a correction reduces a person\'s credit with a reason; progress and the roster show the net', async () => {
+  test("a correction reduces a person's credit with a reason; progress and the roster show the net", async () => {
     const db = getDb()
     const s = await makeSession({ date: '2026-11-23' })
     const l = await learner()
@@ -283,44 +301,83 @@ describe('roster', () => {
     const attendance = await db.attendance.findFirstOrThrow({ where: { sessionId: s.id, enrollmentId: l.enrollment.id } })
 
     const bad = await callRoute(sessionRoute.action, {
-      url: `/coordinator/sessions/${s.id}`, method: 'POST', cookie: coordinator.cookie, params: { sessionId: s.id },
+      url: `/coordinator/sessions/${s.id}`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { sessionId: s.id },
       body: new URLSearchParams({ intent: 'correct', attendanceId: attendance.id, minutes: '400', reason: '早退' }),
     })
     expect(bad.status).toBe(409)
     const noReason = await callRoute(sessionRoute.action, {
-      url: `/coordinator/sessions/${s.id}`, method: 'POST', cookie: coordinator.cookie, params: { sessionId: s.id },
+      url: `/coordinator/sessions/${s.id}`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { sessionId: s.id },
       body: new URLSearchParams({ intent: 'correct', attendanceId: attendance.id, minutes: '90', reason: ' ' }),
     })
     expect(noReason.status).toBe(422)
     const ok = await callRoute(sessionRoute.action, {
-      url: `/coordinator/sessions/${s.id}`, method: 'POST', cookie: coordinator.cookie, params: { sessionId: s.id },
+      url: `/coordinator/sessions/${s.id}`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { sessionId: s.id },
       body: new URLSearchParams({ intent: 'correct', attendanceId: attendance.id, minutes: '90', reason: '下午早退' }),
     })
     expect(ok.status).toBe(200)
 
     const roster = await getRoster(db, s)
-    expect(roster.find((r) => r.enrollmentId === l.enrollment.id)).toMatchObject({ creditedMinutes: 270, originalMinutes: 360, corrections: [{ minutes: -90, reason: '下午早退' }] })
+    expect(roster.find((r) => r.enrollmentId === l.enrollment.id)).toMatchObject({
+      creditedMinutes: 270,
+      originalMinutes: 360,
+      corrections: [{ minutes: -90, reason: '下午早退' }],
+    })
     const progress = await loadEnrollmentProgress(db, l.enrollment.id, '2026-11-24')
     expect(progress!.facts.entries.filter((e) => e.category === 'concentrated').reduce((sum, e) => sum + e.minutes, 0)).toBe(270)
     // The rest can be reversed, no more.
     await correctAttendance(db, { sessionId: s.id, attendanceId: attendance.id, minutesToRemove: 270, reason: '未到场', actorId: coordinator.id })
-    await expect(correctAttendance(db, { sessionId: s.id, attendanceId: attendance.id, minutesToRemove: 1, reason: '再扣', actorId: coordinator.id })).rejects.toMatchObject({
+    await expect(
+      correctAttendance(db, { sessionId: s.id, attendanceId: attendance.id, minutesToRemove: 1, reason: '再扣', actorId: coordinator.id }),
+    ).rejects.toMatchObject({
       code: 'correction_invalid',
     })
   })
 })
 
 describe('sessions', () => {
-  test('scheduling validates, stores a 32-byte key, and is audited with the group\'s region', async () => {
+  test("scheduling validates, stores a 32-byte key, and is audited with the group's region", async () => {
     const db = getDb()
     await expect(
-      createSession(db, { groupId: world.groups.class.id, startsAt: bj('2026-12-01', '10:00:00'), endsAt: bj('2026-12-01', '09:00:00'), venue: 'x', plannedMinutes: 30, description: '', actorId: coordinator.id }),
+      createSession(db, {
+        groupId: world.groups.class.id,
+        startsAt: bj('2026-12-01', '10:00:00'),
+        endsAt: bj('2026-12-01', '09:00:00'),
+        venue: 'x',
+        plannedMinutes: 30,
+        description: '',
+        actorId: coordinator.id,
+      }),
     ).rejects.toMatchObject({ code: 'end_before_start' })
     await expect(
-      createSession(db, { groupId: world.groups.class.id, startsAt: bj('2026-12-01', '09:00:00'), endsAt: bj('2026-12-01', '10:00:00'), venue: 'x', plannedMinutes: 61, description: '', actorId: coordinator.id }),
+      createSession(db, {
+        groupId: world.groups.class.id,
+        startsAt: bj('2026-12-01', '09:00:00'),
+        endsAt: bj('2026-12-01', '10:00:00'),
+        venue: 'x',
+        plannedMinutes: 61,
+        description: '',
+        actorId: coordinator.id,
+      }),
     ).rejects.toMatchObject({ code: 'planned_too_long' })
     await expect(
-      createSession(db, { groupId: world.groups.class.id, startsAt: bj('2026-12-01', '09:00:00'), endsAt: bj('2026-12-01', '10:00:00'), venue: ' ', plannedMinutes: 45, description: '', actorId: coordinator.id }),
+      createSession(db, {
+        groupId: world.groups.class.id,
+        startsAt: bj('2026-12-01', '09:00:00'),
+        endsAt: bj('2026-12-01', '10:00:00'),
+        venue: ' ',
+        plannedMinutes: 45,
+        description: '',
+        actorId: coordinator.id,
+      }),
     ).rejects.toMatchObject({ code: 'venue_required' })
     const s = await makeSession({ date: '2026-12-01' })
     expect(key(s)).toHaveLength(32)
@@ -332,15 +389,29 @@ describe('sessions', () => {
   test('the group page schedules a session in Beijing time with 学时 converted to minutes', async () => {
     const db = getDb()
     const r = await callRoute(groupRoute.action, {
-      url: `/coordinator/groups/${world.groups.class.id}`, method: 'POST', cookie: coordinator.cookie, params: { groupId: world.groups.class.id },
-      body: new URLSearchParams({ intent: 'schedule', date: '2026-12-08', startTime: '09:00', endTime: '12:00', venue: '村委会会议室', plannedHours: '3.5', description: '' }),
+      url: `/coordinator/groups/${world.groups.class.id}`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { groupId: world.groups.class.id },
+      body: new URLSearchParams({
+        intent: 'schedule',
+        date: '2026-12-08',
+        startTime: '09:00',
+        endTime: '12:00',
+        venue: '村委会会议室',
+        plannedHours: '3.5',
+        description: '',
+      }),
     })
     expect(r.status).toBe(200)
     const s = await db.classSession.findFirstOrThrow({ where: { groupId: world.groups.class.id, venue: '村委会会议室' } })
     expect(s.startsAt.toISOString()).toBe('2026-12-08T01:00:00.000Z')
     expect(s.plannedMinutes).toBe(158) // 3.5 × 45 = 157.5 → 158
     const tooLong = await callRoute(groupRoute.action, {
-      url: `/coordinator/groups/${world.groups.class.id}`, method: 'POST', cookie: coordinator.cookie, params: { groupId: world.groups.class.id },
+      url: `/coordinator/groups/${world.groups.class.id}`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { groupId: world.groups.class.id },
       body: new URLSearchParams({ intent: 'schedule', date: '2026-12-09', startTime: '09:00', endTime: '10:00', venue: '会议室', plannedHours: '2' }),
     })
     expect(tooLong.status).toBe(422)
@@ -367,15 +438,36 @@ describe('sessions', () => {
     const db = getDb()
     const group = await db.group.create({
       data: {
-        id: newId(), code: `T-SCHED-${newId().slice(0, 6)}`, name: '安排检查班', programId: world.programs.skills.id, kind: 'class',
-        regionId: world.regions.zhelou.id, startDate: new Date('2025-01-01T00:00:00Z'),
+        id: newId(),
+        code: `T-SCHED-${newId().slice(0, 6)}`,
+        name: '安排检查班',
+        programId: world.programs.skills.id,
+        kind: 'class',
+        regionId: world.regions.zhelou.id,
+        startDate: new Date('2025-01-01T00:00:00Z'),
       },
       include: { program: true },
     })
     for (const month of ['01', '02', '04']) {
-      await createSession(db, { groupId: group.id, startsAt: bj(`2025-${month}-10`, '09:00:00'), endsAt: bj(`2025-${month}-10`, '17:30:00'), venue: 'v', plannedMinutes: 360, description: '', actorId: coordinator.id })
+      await createSession(db, {
+        groupId: group.id,
+        startsAt: bj(`2025-${month}-10`, '09:00:00'),
+        endsAt: bj(`2025-${month}-10`, '17:30:00'),
+        venue: 'v',
+        plannedMinutes: 360,
+        description: '',
+        actorId: coordinator.id,
+      })
     }
-    const march = await createSession(db, { groupId: group.id, startsAt: bj('2025-03-10', '09:00:00'), endsAt: bj('2025-03-10', '17:30:00'), venue: 'v', plannedMinutes: 360, description: '', actorId: coordinator.id })
+    const march = await createSession(db, {
+      groupId: group.id,
+      startsAt: bj('2025-03-10', '09:00:00'),
+      endsAt: bj('2025-03-10', '17:30:00'),
+      venue: 'v',
+      plannedMinutes: 360,
+      description: '',
+      actorId: coordinator.id,
+    })
     await cancelSession(db, { sessionId: march.id, actorId: coordinator.id })
     const check = await groupScheduleCheck(db, group, bj('2025-05-15', '12:00:00'))
     expect(check!.missingMonths).toEqual(['2025-03'])
@@ -384,7 +476,7 @@ describe('sessions', () => {
 })
 
 describe('routes: role and jurisdiction on the server', () => {
-  test('coordinator pages answer 404 to another township\'s coordinator and 403 to a learner', async () => {
+  test("coordinator pages answer 404 to another township's coordinator and 403 to a learner", async () => {
     const s = await makeSession({ around: 'now' })
     const l = await learner()
     const calls = [
@@ -400,7 +492,10 @@ describe('routes: role and jurisdiction on the server', () => {
     }
     // Actions too: another township cannot tick this roster.
     const tick = await callRoute(sessionRoute.action, {
-      url: `/coordinator/sessions/${s.id}`, method: 'POST', cookie: otherTownshipCoordinator.cookie, params: { sessionId: s.id },
+      url: `/coordinator/sessions/${s.id}`,
+      method: 'POST',
+      cookie: otherTownshipCoordinator.cookie,
+      params: { sessionId: s.id },
       body: new URLSearchParams({ intent: 'tick', enrollmentId: l.enrollment.id }),
     })
     expect(tick.status).toBe(404)
@@ -409,7 +504,11 @@ describe('routes: role and jurisdiction on the server', () => {
 
   test('the check-in screen shows the QR of the absolute check-in URL and the current code', async () => {
     const s = await makeSession({ around: 'now' })
-    const r = await callRoute(screenCodeRoute.loader, { url: `/coordinator/sessions/${s.id}/checkin-code`, params: { sessionId: s.id }, cookie: coordinator.cookie })
+    const r = await callRoute(screenCodeRoute.loader, {
+      url: `/coordinator/sessions/${s.id}/checkin-code`,
+      params: { sessionId: s.id },
+      cookie: coordinator.cookie,
+    })
     const body = (await (r.value as Response).json()) as { url: string; code: string; svg: string; open: boolean }
     const creds = currentCredentials(key(s), s.id, new Date())
     // On the configured public origin (http://localhost:PORT here), never the request's Host.
@@ -435,32 +534,55 @@ describe('routes: role and jurisdiction on the server', () => {
     expect(get.value).toMatchObject({ error: null, next: 'in' })
     expect(await db.attendance.count({ where: { sessionId: s.id } })).toBe(0)
 
-    const post = await callRoute(learnerQrRoute.action, { url, method: 'POST', params: { sessionId: s.id }, cookie: l.user.cookie, body: new URLSearchParams({ intent: 'scan', t: token }) })
+    const post = await callRoute(learnerQrRoute.action, {
+      url,
+      method: 'POST',
+      params: { sessionId: s.id },
+      cookie: l.user.cookie,
+      body: new URLSearchParams({ intent: 'scan', t: token }),
+    })
     expect(post.status).toBe(200)
     expect((post.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'checked_in' })
     expect(await db.attendance.count({ where: { sessionId: s.id, enrollmentId: l.enrollment.id } })).toBe(1)
   })
 
-  test('learner: an expired token and another county\'s session are refused with clear errors', async () => {
+  test("learner: an expired token and another county's session are refused with clear errors", async () => {
     const s = await makeSession({ around: 'now' })
     const other = await makeSession({ around: 'now', groupId: world.groups.otherCountyClass.id })
     const l = await learner()
     const old = qrToken(key(s), s.id, stepAt(new Date()) - 2)
     const expired = await callRoute(learnerQrRoute.action, {
-      url: `/checkin/${s.id}`, method: 'POST', params: { sessionId: s.id }, cookie: l.user.cookie, body: new URLSearchParams({ intent: 'scan', t: old }),
+      url: `/checkin/${s.id}`,
+      method: 'POST',
+      params: { sessionId: s.id },
+      cookie: l.user.cookie,
+      body: new URLSearchParams({ intent: 'scan', t: old }),
     })
     expect(expired.status).toBe(409)
     expect((expired.value as { data: unknown }).data).toEqual({ ok: false, error: 'attendance.error.expired' })
 
     const otherToken = currentCredentials(key(other), other.id, new Date()).token
-    const foreign = await callRoute(learnerQrRoute.loader, { url: `/checkin/${other.id}?t=${otherToken}`, params: { sessionId: other.id }, cookie: l.user.cookie })
+    const foreign = await callRoute(learnerQrRoute.loader, {
+      url: `/checkin/${other.id}?t=${otherToken}`,
+      params: { sessionId: other.id },
+      cookie: l.user.cookie,
+    })
     expect(foreign.status).toBe(404)
     const foreignPost = await callRoute(learnerQrRoute.action, {
-      url: `/checkin/${other.id}`, method: 'POST', params: { sessionId: other.id }, cookie: l.user.cookie, body: new URLSearchParams({ intent: 'scan', t: otherToken }),
+      url: `/checkin/${other.id}`,
+      method: 'POST',
+      params: { sessionId: other.id },
+      cookie: l.user.cookie,
+      body: new URLSearchParams({ intent: 'scan', t: otherToken }),
     })
     expect(foreignPost.status).toBe(404)
 
-    const wrongCode = await callRoute(learnerCodeRoute.action, { url: '/checkin', method: 'POST', cookie: l.user.cookie, body: new URLSearchParams({ code: '12 34 5' }) })
+    const wrongCode = await callRoute(learnerCodeRoute.action, {
+      url: '/checkin',
+      method: 'POST',
+      cookie: l.user.cookie,
+      body: new URLSearchParams({ code: '12 34 5' }),
+    })
     expect((wrongCode.value as { data: unknown }).data).toEqual({ ok: false, error: 'attendance.error.codeInvalid' })
     const coordinatorOnLearnerPage = await callRoute(learnerCodeRoute.loader, { url: '/checkin', cookie: coordinator.cookie })
     expect(coordinatorOnLearnerPage.status).toBe(403)
@@ -472,7 +594,12 @@ describe('routes: role and jurisdiction on the server', () => {
     const l = await learner()
     const code = currentCredentials(key(s), s.id, new Date()).code
     const fullWidth = code.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))
-    const r = await callRoute(learnerCodeRoute.action, { url: '/checkin', method: 'POST', cookie: l.user.cookie, body: new URLSearchParams({ code: fullWidth }) })
+    const r = await callRoute(learnerCodeRoute.action, {
+      url: '/checkin',
+      method: 'POST',
+      cookie: l.user.cookie,
+      body: new URLSearchParams({ code: fullWidth }),
+    })
     expect((r.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'checked_in' })
   })
 })

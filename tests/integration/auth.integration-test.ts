@@ -180,7 +180,9 @@ test('a staff role cannot be given a scope that does not exist, or no scope at a
   const db = getDb()
   const admin = await createUserWithSession(db, { role: 'admin' })
   const u = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
-  await expect(setUserGrant(db, { actorId: admin.id, userId: u.id, grant: { role: 'coordinator', scopeRegionId: 'nosuchregion' } })).rejects.toMatchObject({ code: 'scope_invalid' })
+  await expect(setUserGrant(db, { actorId: admin.id, userId: u.id, grant: { role: 'coordinator', scopeRegionId: 'nosuchregion' } })).rejects.toMatchObject({
+    code: 'scope_invalid',
+  })
   await expect(setUserGrant(db, { actorId: admin.id, userId: u.id, grant: { role: 'bureau' } })).rejects.toMatchObject({ code: 'scope_invalid' })
   // Nothing changed and the session lives on.
   expect(await validateSessionToken(db, u.token)).not.toBeNull()
@@ -208,7 +210,9 @@ describe('signing out and the language switch', () => {
     await post(logoutAction, '/logout', otherCookie, { intent: 'everywhere' })
     expect(await validateSessionToken(db, other.token)).toBeNull()
     expect(await validateSessionToken(db, third.token)).toBeNull()
-    const actions = (await db.auditEvent.findMany({ where: { actorId: user.id, action: { startsWith: 'auth.sign_out' } }, orderBy: { id: 'asc' } })).map((e) => e.action)
+    const actions = (await db.auditEvent.findMany({ where: { actorId: user.id, action: { startsWith: 'auth.sign_out' } }, orderBy: { id: 'asc' } })).map(
+      (e) => e.action,
+    )
     expect(actions).toEqual(['auth.sign_out', 'auth.sign_out_everywhere'])
   })
 

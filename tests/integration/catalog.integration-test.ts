@@ -68,12 +68,34 @@ beforeAll(async () => {
   otherCountyClass = { id: newId(), code: `CAT-WM-${suffix}` }
   await db.group.createMany({
     data: [
-      { ...classGroup, name: '2026级种植班（测试）', programId: skills.id, kind: 'class', majorId: planting.id, regionId: world.regions.zhelou.id, startDate: new Date('2026-03-01') },
       {
-        ...round, name: '2026年乡村教师全员轮训（测试）', programId: teacher.id, kind: 'round', regionId: world.regions.county.id,
-        startDate: new Date('2026-07-06'), endDate: new Date('2026-12-31'), requiredMinutes: 40 * 45,
+        ...classGroup,
+        name: '2026级种植班（测试）',
+        programId: skills.id,
+        kind: 'class',
+        majorId: planting.id,
+        regionId: world.regions.zhelou.id,
+        startDate: new Date('2026-03-01'),
       },
-      { ...otherCountyClass, name: '望谟种植班', programId: skills.id, kind: 'class', majorId: planting.id, regionId: world.regions.otherTownship.id, startDate: new Date('2026-03-01') },
+      {
+        ...round,
+        name: '2026年乡村教师全员轮训（测试）',
+        programId: teacher.id,
+        kind: 'round',
+        regionId: world.regions.county.id,
+        startDate: new Date('2026-07-06'),
+        endDate: new Date('2026-12-31'),
+        requiredMinutes: 40 * 45,
+      },
+      {
+        ...otherCountyClass,
+        name: '望谟种植班',
+        programId: skills.id,
+        kind: 'class',
+        majorId: planting.id,
+        regionId: world.regions.otherTownship.id,
+        startDate: new Date('2026-03-01'),
+      },
     ],
   })
 })
@@ -90,10 +112,22 @@ describe('npm run content:sync', () => {
     })
     expect(course).toMatchObject({ name: '种植技术基础', kind: 'skill', fromContent: true, retiredAt: null, program: { code: 'skills-credential' } })
     expect(Number(course.credits)).toBe(4)
-    expect(course.tasks.map((t) => [t.code, t.kind])).toEqual([['SC-ZZ-101-T1', 'assignment'], ['SC-ZZ-101-T2', 'practical']])
+    expect(course.tasks.map((t) => [t.code, t.kind])).toEqual([
+      ['SC-ZZ-101-T1', 'assignment'],
+      ['SC-ZZ-101-T2', 'practical'],
+    ])
     expect(course.lessons.map((l) => l.code)).toEqual(['SC-ZZ-101-01', 'SC-ZZ-101-02', 'SC-ZZ-101-03'])
     const plan = await db.planItem.findMany({ where: { major: { code: 'planting' } }, orderBy: { position: 'asc' }, include: { course: true } })
-    expect(plan.map((p) => p.course.name)).toEqual(['读写算', '普通话', '公民道德与思想政治', '政策法规', '种植技术基础', '油茶栽培技术', '蔬菜种植与田间管理', '顶岗实习（种植）'])
+    expect(plan.map((p) => p.course.name)).toEqual([
+      '读写算',
+      '普通话',
+      '公民道德与思想政治',
+      '政策法规',
+      '种植技术基础',
+      '油茶栽培技术',
+      '蔬菜种植与田间管理',
+      '顶岗实习（种植）',
+    ])
     expect(await db.major.count({ where: { retiredAt: null } })).toBe(15)
   })
 
@@ -110,11 +144,21 @@ describe('npm run content:sync', () => {
     const course = await db.course.findUniqueOrThrow({ where: { code: 'SC-ZZ-102' }, include: { lessons: true, tasks: true } })
     const person = await createPersonIn(db, world.regions.zhelou.id)
     const enrollment = await db.enrollment.create({
-      data: { id: newId(), personId: person.id, groupId: classGroup.id, programId: course.programId, startDate: new Date('2026-03-01'), periodEnd: new Date('2029-03-01'), studyYears: 3 },
+      data: {
+        id: newId(),
+        personId: person.id,
+        groupId: classGroup.id,
+        programId: course.programId,
+        startDate: new Date('2026-03-01'),
+        periodEnd: new Date('2029-03-01'),
+        studyYears: 3,
+      },
     })
     await db.taskCompletion.create({ data: { id: newId(), enrollmentId: enrollment.id, taskId: course.tasks[0]!.id, source: 'coordinator' } })
     await db.courseResult.create({ data: { id: newId(), enrollmentId: enrollment.id, courseId: course.id, score: 82, passed: true } })
-    await db.onlineCredit.create({ data: { id: newId(), personId: person.id, lessonId: course.lessons[0]!.id, enrollmentId: enrollment.id, day: new Date('2026-04-02'), seconds: 1200 } })
+    await db.onlineCredit.create({
+      data: { id: newId(), personId: person.id, lessonId: course.lessons[0]!.id, enrollmentId: enrollment.id, day: new Date('2026-04-02'), seconds: 1200 },
+    })
 
     const content = await contentCopy()
     await content.edit('majors.yaml', (t) => t.replace('[SC-ZZ-101, SC-ZZ-102, SC-ZZ-103, SC-ZZ-901]', '[SC-ZZ-101, SC-ZZ-103, SC-ZZ-901]'))
@@ -141,9 +185,12 @@ describe('npm run content:sync', () => {
     const back = await syncContent(db)
     expect(back.catalog.courses).toMatchObject({ added: 0, updated: 1, retired: 0 })
     const restored = await db.course.findUniqueOrThrow({ where: { id: course.id }, include: { lessons: true, tasks: true, planItems: true } })
-    expect([restored.retiredAt, ...restored.lessons.map((l) => l.retiredAt), ...restored.tasks.map((t) => t.retiredAt), ...restored.planItems.map((p) => p.retiredAt)]).toEqual(
-      [null, null, null, null],
-    )
+    expect([
+      restored.retiredAt,
+      ...restored.lessons.map((l) => l.retiredAt),
+      ...restored.tasks.map((t) => t.retiredAt),
+      ...restored.planItems.map((p) => p.retiredAt),
+    ]).toEqual([null, null, null, null])
   })
 
   test('a broken file changes nothing, and it says which file and field', async () => {
@@ -213,9 +260,21 @@ describe('API v1: programs and groups', () => {
     expect(status).toBe(200)
     expect(GroupResponse.parse(body)).toEqual(body)
     expect(body).toMatchObject({ code: classGroup.code, programCode: 'skills-credential', kind: 'class', majorCode: 'planting', regionCode: '522327001' })
-    expect(body.courses.map((c: any) => c.code)).toEqual(['SC-WH-102', 'SC-WH-101', 'SC-WH-103', 'SC-WH-104', 'SC-ZZ-101', 'SC-ZZ-102', 'SC-ZZ-103', 'SC-ZZ-901'])
+    expect(body.courses.map((c: any) => c.code)).toEqual([
+      'SC-WH-102',
+      'SC-WH-101',
+      'SC-WH-103',
+      'SC-WH-104',
+      'SC-ZZ-101',
+      'SC-ZZ-102',
+      'SC-ZZ-103',
+      'SC-ZZ-901',
+    ])
     expect(body.courses[4]).toEqual({
-      code: 'SC-ZZ-101', name: '种植技术基础', credits: 4, kind: 'skill',
+      code: 'SC-ZZ-101',
+      name: '种植技术基础',
+      credits: 4,
+      kind: 'skill',
       tasks: [
         { code: 'SC-ZZ-101-T1', name: '作业：自家地块土壤调查记录', kind: 'assignment' },
         { code: 'SC-ZZ-101-T2', name: '实操：玉米播种与间苗', kind: 'practical' },
@@ -238,7 +297,15 @@ describe('API v1: programs and groups', () => {
     const person = await createPersonIn(db, world.regions.zhelou.id)
     const skills = await db.program.findUniqueOrThrow({ where: { code: 'skills-credential' } })
     await db.enrollment.create({
-      data: { id: newId(), personId: person.id, groupId: classGroup.id, programId: skills.id, startDate: new Date('2026-03-01'), periodEnd: new Date('2029-03-01'), studyYears: 3 },
+      data: {
+        id: newId(),
+        personId: person.id,
+        groupId: classGroup.id,
+        programId: skills.id,
+        startDate: new Date('2026-03-01'),
+        periodEnd: new Date('2029-03-01'),
+        studyYears: 3,
+      },
     })
     const learner = await createUserWithSession(db, { role: 'learner', personId: person.id })
     expect((await api(groupApi.loader, `/api/v1/groups/${classGroup.code}`, learner.token, { code: classGroup.code })).status).toBe(200)
@@ -252,24 +319,43 @@ type Route = Parameters<typeof callRoute>[0]
 const post = (fn: unknown, url: string, cookie: string, fields: Record<string, string>, params: Record<string, string> = {}) =>
   callRoute(fn as Route, { url, cookie, method: 'POST', body: new URLSearchParams(fields), params })
 /** The field errors of a Conform reply inside data(...). */
-const fieldErrors = (r: { value: unknown }) => ((r.value as { data: { result: { error?: Record<string, string[]> } } }).data.result.error ?? {})
+const fieldErrors = (r: { value: unknown }) => (r.value as { data: { result: { error?: Record<string, string[]> } } }).data.result.error ?? {}
 
 describe('coordinator: classes and rounds', () => {
   test('a county coordinator creates a class in a township of the county; it is audited in that jurisdiction', async () => {
     const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
     const breeding = await db.major.findUniqueOrThrow({ where: { code: 'breeding' } })
     const r = await post(newGroupRoute.action, '/coordinator/groups/new', coord.cookie, {
-      intent: 'create', kind: 'class', code: 'ch2027-yz02', name: '2027级养殖班（高洛）', majorId: breeding.id, regionId: world.regions.gaoluo.id, startDate: '2027-03-01',
+      intent: 'create',
+      kind: 'class',
+      code: 'ch2027-yz02',
+      name: '2027级养殖班（高洛）',
+      majorId: breeding.id,
+      regionId: world.regions.gaoluo.id,
+      startDate: '2027-03-01',
     })
     expect(r.status).toBe(302)
     const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2027-YZ02' }, include: { program: true } })
-    expect(group).toMatchObject({ kind: 'class', majorId: breeding.id, regionId: world.regions.gaoluo.id, endDate: null, requiredMinutes: null, program: { code: 'skills-credential' } })
+    expect(group).toMatchObject({
+      kind: 'class',
+      majorId: breeding.id,
+      regionId: world.regions.gaoluo.id,
+      endDate: null,
+      requiredMinutes: null,
+      program: { code: 'skills-credential' },
+    })
     expect((r.value as Response).headers.get('location')).toBe(`/coordinator/groups/${group.id}`)
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'group.create', entityId: group.id } })
     expect(audit).toMatchObject({ actorId: coord.id, scopePath: `${world.regions.gaoluo.path}` })
 
     const again = await post(newGroupRoute.action, '/coordinator/groups/new', coord.cookie, {
-      intent: 'create', kind: 'class', code: 'CH2027-YZ02', name: '重复的班', majorId: breeding.id, regionId: world.regions.gaoluo.id, startDate: '2027-03-01',
+      intent: 'create',
+      kind: 'class',
+      code: 'CH2027-YZ02',
+      name: '重复的班',
+      majorId: breeding.id,
+      regionId: world.regions.gaoluo.id,
+      startDate: '2027-03-01',
     })
     expect(again.status).toBe(409)
     expect(fieldErrors(again).code).toEqual(['编号 CH2027-YZ02 已被使用，请换一个'])
@@ -279,18 +365,36 @@ describe('coordinator: classes and rounds', () => {
     const zhelou = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
     const before = await db.group.count()
     const noMajor = await post(newGroupRoute.action, '/coordinator/groups/new', zhelou.cookie, {
-      intent: 'create', kind: 'class', code: 'X-1', name: '没有专业的班', regionId: world.regions.zhelou.id, startDate: '2027-03-01',
+      intent: 'create',
+      kind: 'class',
+      code: 'X-1',
+      name: '没有专业的班',
+      regionId: world.regions.zhelou.id,
+      startDate: '2027-03-01',
     })
     expect(noMajor.status).toBe(422)
     expect(fieldErrors(noMajor).majorId).toEqual(['班级必须选择专业'])
     const planting = await db.major.findUniqueOrThrow({ where: { code: 'planting' } })
     const elsewhere = await post(newGroupRoute.action, '/coordinator/groups/new', zhelou.cookie, {
-      intent: 'create', kind: 'class', code: 'X-2', name: '高洛的班', majorId: planting.id, regionId: world.regions.gaoluo.id, startDate: '2027-03-01',
+      intent: 'create',
+      kind: 'class',
+      code: 'X-2',
+      name: '高洛的班',
+      majorId: planting.id,
+      regionId: world.regions.gaoluo.id,
+      startDate: '2027-03-01',
     })
     expect(elsewhere.status).toBe(422)
     expect(fieldErrors(elsewhere).regionId).toEqual(['请选择您管辖范围内的地区'])
     const backwards = await post(newGroupRoute.action, '/coordinator/groups/new', zhelou.cookie, {
-      intent: 'create', kind: 'round', code: 'X-3', name: '倒着的培训', regionId: world.regions.zhelou.id, startDate: '2027-03-01', endDate: '2027-02-01', requiredHours: '40',
+      intent: 'create',
+      kind: 'round',
+      code: 'X-3',
+      name: '倒着的培训',
+      regionId: world.regions.zhelou.id,
+      startDate: '2027-03-01',
+      endDate: '2027-02-01',
+      requiredHours: '40',
     })
     expect(fieldErrors(backwards).endDate).toEqual(['结束日期不能早于开始日期'])
     expect(await db.group.count()).toBe(before)
@@ -301,7 +405,13 @@ describe('coordinator: classes and rounds', () => {
     const page = await callRoute(newGroupRoute.loader as Route, { url: '/coordinator/groups/new?kind=round&template=XXJS', cookie: coord.cookie })
     expect((page.value as any).defaultValue).toMatchObject({ template: 'XXJS', requiredHours: '50' })
     const r = await post(newGroupRoute.action, '/coordinator/groups/new', coord.cookie, {
-      intent: 'create', kind: 'round', code: 'CH2027-XXJS', name: '2027年信息技术应用能力提升培训', regionId: world.regions.county.id, startDate: '2027-03-01', template: 'XXJS',
+      intent: 'create',
+      kind: 'round',
+      code: 'CH2027-XXJS',
+      name: '2027年信息技术应用能力提升培训',
+      regionId: world.regions.county.id,
+      startDate: '2027-03-01',
+      template: 'XXJS',
     })
     expect(r.status).toBe(302)
     const round = await db.group.findUniqueOrThrow({ where: { code: 'CH2027-XXJS' }, include: { program: true } })
@@ -341,33 +451,70 @@ describe('coordinator: courses and tasks', () => {
   test('a local course is created with a task; a content course says the file wins', async () => {
     const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
     const skills = await db.program.findUniqueOrThrow({ where: { code: 'skills-credential' } })
-    const r = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, { intent: 'create', code: 'ch-zz-201', name: '册亨糯米蕉栽培', programId: skills.id, credits: '2.5', kind: 'skill' })
+    const r = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, {
+      intent: 'create',
+      code: 'ch-zz-201',
+      name: '册亨糯米蕉栽培',
+      programId: skills.id,
+      credits: '2.5',
+      kind: 'skill',
+    })
     expect(r.status).toBe(302)
     const course = await db.course.findUniqueOrThrow({ where: { code: 'CH-ZZ-201' } })
     expect(course).toMatchObject({ name: '册亨糯米蕉栽培', kind: 'skill', fromContent: false })
     expect(Number(course.credits)).toBe(2.5)
     expect(await db.auditEvent.count({ where: { action: 'course.create', entityId: course.id, scopePath: world.regions.county.path } })).toBe(1)
 
-    const bad = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, { intent: 'create', code: 'SC-ZZ-101', name: '重复', programId: skills.id, credits: '2.55', kind: 'skill' })
+    const bad = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, {
+      intent: 'create',
+      code: 'SC-ZZ-101',
+      name: '重复',
+      programId: skills.id,
+      credits: '2.55',
+      kind: 'skill',
+    })
     expect(bad.status).toBe(422)
     expect(fieldErrors(bad).credits).toEqual(['学分应在 0 到 100 之间，最多一位小数'])
-    const taken = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, { intent: 'create', code: 'SC-ZZ-101', name: '重复', programId: skills.id, credits: '2', kind: 'skill' })
+    const taken = await post(coursesRoute.action, '/coordinator/courses', coord.cookie, {
+      intent: 'create',
+      code: 'SC-ZZ-101',
+      name: '重复',
+      programId: skills.id,
+      credits: '2',
+      kind: 'skill',
+    })
     expect(taken.status).toBe(409)
     expect(fieldErrors(taken).code).toEqual(['课程编号 SC-ZZ-101 已被使用'])
 
     const url = `/coordinator/courses/${course.id}`
-    const added = await post(courseRoute.action, url, coord.cookie, { intent: 'addTask', code: 'CH-ZZ-201-T1', name: '实操：糯米蕉分株', kind: 'practical' }, { courseId: course.id })
+    const added = await post(
+      courseRoute.action,
+      url,
+      coord.cookie,
+      { intent: 'addTask', code: 'CH-ZZ-201-T1', name: '实操：糯米蕉分株', kind: 'practical' },
+      { courseId: course.id },
+    )
     expect(added.status).toBe(200)
     const task = await db.courseTask.findFirstOrThrow({ where: { courseId: course.id } })
     expect(task).toMatchObject({ code: 'CH-ZZ-201-T1', kind: 'practical', retiredAt: null })
-    await post(courseRoute.action, url, coord.cookie, { intent: 'task', taskId: task.id, name: '实操：糯米蕉分株移栽', kind: 'practical', retired: 'on' }, { courseId: course.id })
+    await post(
+      courseRoute.action,
+      url,
+      coord.cookie,
+      { intent: 'task', taskId: task.id, name: '实操：糯米蕉分株移栽', kind: 'practical', retired: 'on' },
+      { courseId: course.id },
+    )
     expect(await db.courseTask.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ name: '实操：糯米蕉分株移栽' })
     expect((await db.courseTask.findUniqueOrThrow({ where: { id: task.id } })).retiredAt).not.toBeNull()
     const local = await callRoute(courseRoute.loader as Route, { url, cookie: coord.cookie, params: { courseId: course.id } })
     expect((local.value as any).contentFile).toBeNull()
 
     const content = await db.course.findUniqueOrThrow({ where: { code: 'SC-DS-102' } })
-    const page = await callRoute(courseRoute.loader as Route, { url: `/coordinator/courses/${content.id}`, cookie: coord.cookie, params: { courseId: content.id } })
+    const page = await callRoute(courseRoute.loader as Route, {
+      url: `/coordinator/courses/${content.id}`,
+      cookie: coord.cookie,
+      params: { courseId: content.id },
+    })
     expect((page.value as any).contentFile).toBe('courses/e-commerce.yaml')
     expect((page.value as any).tasks.map((x: any) => x.code)).toEqual(['SC-DS-102-T1', 'SC-DS-102-T2'])
   })
@@ -379,11 +526,24 @@ describe('coordinator: courses and tasks', () => {
     expect(list.status).toBe(200)
     expect((list.value as any).canEdit).toBe(false)
     const before = await db.course.count()
-    const r = await post(coursesRoute.action, '/coordinator/courses', zhelou.cookie, { intent: 'create', code: 'zl-local-1', name: '者楼自编课程', programId: skills.id, credits: '1', kind: 'skill' })
+    const r = await post(coursesRoute.action, '/coordinator/courses', zhelou.cookie, {
+      intent: 'create',
+      code: 'zl-local-1',
+      name: '者楼自编课程',
+      programId: skills.id,
+      credits: '1',
+      kind: 'skill',
+    })
     expect(r.status).toBe(403)
     expect(await db.course.count()).toBe(before)
     const course = await db.course.findFirstOrThrow({ where: { code: 'SC-ZZ-101' } })
-    const edit = await post(courseRoute.action, `/coordinator/courses/${course.id}`, zhelou.cookie, { intent: 'course', name: '改名', credits: '9', kind: 'skill' }, { courseId: course.id })
+    const edit = await post(
+      courseRoute.action,
+      `/coordinator/courses/${course.id}`,
+      zhelou.cookie,
+      { intent: 'course', name: '改名', credits: '9', kind: 'skill' },
+      { courseId: course.id },
+    )
     expect(edit.status).toBe(403)
     expect((await db.course.findUniqueOrThrow({ where: { id: course.id } })).name).toBe(course.name)
   })

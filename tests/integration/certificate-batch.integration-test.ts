@@ -76,8 +76,14 @@ async function fillRound(db: ReturnType<typeof getDb>, round: TrainingWorld['gro
   await db.enrollment.createMany({ data: enrollments })
   await db.hourEntry.createMany({
     data: enrollments.map((e) => ({
-      enrollmentId: e.id, personId: e.personId, groupId: round.id, category: 'concentrated' as const, minutes: 40 * H,
-      occurredOn: new Date('2026-10-10T00:00:00Z'), source: 'transfer' as const, reason: '测试补录',
+      enrollmentId: e.id,
+      personId: e.personId,
+      groupId: round.id,
+      category: 'concentrated' as const,
+      minutes: 40 * H,
+      occurredOn: new Date('2026-10-10T00:00:00Z'),
+      source: 'transfer' as const,
+      reason: '测试补录',
     })),
   })
   return enrollments
@@ -110,10 +116,15 @@ test('500 certificates by a worker killed half-way and restarted: exactly 500, s
   expect((await db.certificateBatch.findUniqueOrThrow({ where: { id: batch.id } })).error).toBeNull() // the job is in Redis
 
   const first = startWorker()
-  const atKill = await waitFor('200 certificates', async () => {
-    const n = await db.certificate.count({ where: { batchId: batch.id } })
-    return n >= 200 ? n : null
-  }, 120_000, 50)
+  const atKill = await waitFor(
+    '200 certificates',
+    async () => {
+      const n = await db.certificate.count({ where: { batchId: batch.id } })
+      return n >= 200 ? n : null
+    },
+    120_000,
+    50,
+  )
   first.kill('SIGKILL')
   await new Promise((r) => first.once('exit', r))
   const afterKill = await db.certificate.count({ where: { batchId: batch.id } })
@@ -124,23 +135,33 @@ test('500 certificates by a worker killed half-way and restarted: exactly 500, s
   const tKill = Date.now()
 
   const second = startWorker()
-  const done = await waitFor('batch done', async () => {
-    const b = await db.certificateBatch.findUniqueOrThrow({ where: { id: batch.id } })
-    return b.status === 'done' || b.status === 'failed' ? b : null
-  }, 180_000, 200)
+  const done = await waitFor(
+    'batch done',
+    async () => {
+      const b = await db.certificateBatch.findUniqueOrThrow({ where: { id: batch.id } })
+      return b.status === 'done' || b.status === 'failed' ? b : null
+    },
+    180_000,
+    200,
+  )
   const t1 = Date.now()
   console.log(`[certificate-batch] ${N} certificates: killed at ${atKill} (${afterKill} after exit) ${tKill - t0} ms, done ${t1 - t0} ms in all`)
 
   expect(done).toMatchObject({ status: 'done', issued: N, total: N, error: null })
   expect(done.finishedAt).not.toBeNull()
   const ids = done.enrollmentIds as string[]
-  const certs = await db.certificate.findMany({ where: { enrollmentId: { in: ids } }, select: { enrollmentId: true, sequence: true, countyCode: true, year: true, type: true, batchId: true } })
+  const certs = await db.certificate.findMany({
+    where: { enrollmentId: { in: ids } },
+    select: { enrollmentId: true, sequence: true, countyCode: true, year: true, type: true, batchId: true },
+  })
   expect(certs).toHaveLength(N)
   expect(new Set(certs.map((c) => c.enrollmentId)).size).toBe(N)
   expect(certs.every((c) => c.batchId === batch.id && c.countyCode === '522327' && c.year === year && c.type === 'training')).toBe(true)
   const sequences = certs.map((c) => c.sequence).sort((a, b) => a - b)
   expect(sequences).toEqual(Array.from({ length: N }, (_, i) => before + i + 1))
-  expect((await db.serialCounter.findUniqueOrThrow({ where: { countyCode_year_type: { countyCode: '522327', year, type: 'training' } } })).lastValue).toBe(before + N)
+  expect((await db.serialCounter.findUniqueOrThrow({ where: { countyCode_year_type: { countyCode: '522327', year, type: 'training' } } })).lastValue).toBe(
+    before + N,
+  )
   // Nothing left to issue: a second batch would be empty.
   expect(await eligibleEnrollmentIds(db, { groupId: world.groups.round.id, type: 'training' })).toHaveLength(0)
   // SIGTERM closes the worker gracefully: it says so and exits 0.
@@ -169,9 +190,25 @@ test('a coordinator in scope sees how many are eligible, starts a batch, watches
   expect(counts.find((c) => c.type === 'training')!.count).toBe(3)
   expect(counts.find((c) => c.type === 'graduation')!.count).toBe(0)
   expect((await callRoute(groupBatches.loader, { url, cookie: stranger.cookie, params })).status).toBe(404)
-  expect((await callRoute(groupBatches.action, { url, cookie: stranger.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'create', type: 'training' }) })).status).toBe(404)
+  expect(
+    (
+      await callRoute(groupBatches.action, {
+        url,
+        cookie: stranger.cookie,
+        params,
+        method: 'POST',
+        body: new URLSearchParams({ intent: 'create', type: 'training' }),
+      })
+    ).status,
+  ).toBe(404)
 
-  const created = await callRoute(groupBatches.action, { url, cookie: coordinator.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'create', type: 'training' }) })
+  const created = await callRoute(groupBatches.action, {
+    url,
+    cookie: coordinator.cookie,
+    params,
+    method: 'POST',
+    body: new URLSearchParams({ intent: 'create', type: 'training' }),
+  })
   expect(created.status).toBe(302)
   const location = (created.value as Response).headers.get('Location')!
   const batchId = location.split('/').pop()!

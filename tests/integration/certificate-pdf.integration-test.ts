@@ -144,22 +144,36 @@ test('coordinators preview each template inline with sample data; learners and t
     expect(text).toContain(sampleSerial(type, 0))
     expect(decodeQr(file, { workDir: tmp })).toBe(`http://localhost/v/SAMPLE-${type.toUpperCase()}`)
   }
-  const verified = await callRoute(preview, { url: '/coordinator/certificates/preview/graduation?status=valid', cookie: coordinator.cookie, params: { type: 'graduation' } })
+  const verified = await callRoute(preview, {
+    url: '/coordinator/certificates/preview/graduation?status=valid',
+    cookie: coordinator.cookie,
+    params: { type: 'graduation' },
+  })
   const vfile = path.join(tmp, 'preview-verified.pdf')
   writeFileSync(vfile, new Uint8Array(await (verified.value as Response).arrayBuffer()))
   expect(flatText(vfile)).toContain('已验印')
 
-  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/diploma', cookie: coordinator.cookie, params: { type: 'diploma' } })).status).toBe(404)
-  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/training?status=lost', cookie: coordinator.cookie, params: { type: 'training' } })).status).toBe(404)
+  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/diploma', cookie: coordinator.cookie, params: { type: 'diploma' } })).status).toBe(
+    404,
+  )
+  expect(
+    (await callRoute(preview, { url: '/coordinator/certificates/preview/training?status=lost', cookie: coordinator.cookie, params: { type: 'training' } }))
+      .status,
+  ).toBe(404)
   const learner = await createUserWithSession(db, { role: 'learner' })
-  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/training', cookie: learner.cookie, params: { type: 'training' } })).status).toBe(403)
+  expect((await callRoute(preview, { url: '/coordinator/certificates/preview/training', cookie: learner.cookie, params: { type: 'training' } })).status).toBe(
+    403,
+  )
   const signedOut = await callRoute(preview, { url: '/coordinator/certificates/preview/training', params: { type: 'training' } })
   expect(signedOut.status).toBe(302)
 })
 
 test('study record with more courses than fit: still one page ≤ 60 KB, smaller type, and it says how many more there are', async () => {
   const snapshot = sampleSnapshot('study_record')
-  for (const [n, more] of [[27, null], [80, 49]] as const) {
+  for (const [n, more] of [
+    [27, null],
+    [80, 49],
+  ] as const) {
     snapshot.courses = Array.from({ length: n }, (_, k) => ({ code: `C${k}`, name: `实践课程第${k + 1}门`, credits: 3, state: k % 3 ? 'passed' : 'pending' }))
     const { bytes, file, text } = await render('study_record', { snapshot })
     expect(pageCount(file)).toBe(1)

@@ -51,7 +51,13 @@ async function eligibleLearner(db: Db, group: { id: string; programId: string; s
   await db.moralEvaluation.create({ data: { id: newId(), enrollmentId: enrollment.id, passed: true, createdAt: new Date('2026-10-01T02:00:00Z') } })
   await hours(db, enrollment.id, 'online', 360 * H, '2026-09-01')
   await db.earlyGraduationRequest.create({
-    data: { id: newId(), enrollmentId: enrollment.id, status: 'approved', reviewedAt: new Date('2026-10-02T02:00:00Z'), createdAt: new Date('2026-10-01T03:00:00Z') },
+    data: {
+      id: newId(),
+      enrollmentId: enrollment.id,
+      status: 'approved',
+      reviewedAt: new Date('2026-10-02T02:00:00Z'),
+      createdAt: new Date('2026-10-01T03:00:00Z'),
+    },
   })
   return { enrollment, person }
 }
@@ -102,7 +108,19 @@ describe('issuing', () => {
     expect(c.status).toBe('pending_verification')
     expect(c.verificationCode).toMatch(/^[a-z2-7]{20}$/)
     const s = c.snapshot as unknown as CertificateSnapshot
-    expect(s).toMatchObject({ type: 'graduation', holderName: person.name, idNumberMasked: person.idMasked, programName: '职业技能学历双提升', groupName: '测试种植班', majorName: '种植', countyName: '册亨县', issuedOn: TODAY, hours: 360, minutes: 360 * H, withdrawal: null })
+    expect(s).toMatchObject({
+      type: 'graduation',
+      holderName: person.name,
+      idNumberMasked: person.idMasked,
+      programName: '职业技能学历双提升',
+      groupName: '测试种植班',
+      majorName: '种植',
+      countyName: '册亨县',
+      issuedOn: TODAY,
+      hours: 360,
+      minutes: 360 * H,
+      withdrawal: null,
+    })
     expect(s.idNumberMasked).not.toMatch(/^\d{18}$/)
     // The enrollment is now graduated; asking again answers the same certificate.
     expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status).toBe('graduated')
@@ -141,7 +159,9 @@ describe('issuing', () => {
     await expect(issueCertificate(db, { enrollmentId: learners[1]!, type: 'training', actorId: coordinatorId })).rejects.toThrow(/disk full/)
     await db.$executeRawUnsafe(`DROP TRIGGER xx_test_fail_cert ON "Certificate"`)
     expect(await db.certificate.count({ where: { enrollmentId: learners[1]! } })).toBe(0)
-    expect((await db.serialCounter.findUniqueOrThrow({ where: { countyCode_year_type: { countyCode: '522327', year: 2026, type: 'training' } } })).lastValue).toBe(start + 1)
+    expect(
+      (await db.serialCounter.findUniqueOrThrow({ where: { countyCode_year_type: { countyCode: '522327', year: 2026, type: 'training' } } })).lastValue,
+    ).toBe(start + 1)
     await Promise.all(learners.slice(1).map((id) => issueCertificate(db, { enrollmentId: id, type: 'training', actorId: coordinatorId })))
     const rows = await db.certificate.findMany({ where: { enrollmentId: { in: learners } }, orderBy: { sequence: 'asc' } })
     expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5].map((n) => start + n))
@@ -166,11 +186,17 @@ describe('issuing', () => {
     const db = getDb()
     const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
     await hours(db, enrollment.id, 'online', 20 * H, '2026-05-01')
-    await db.withdrawal.create({ data: { id: newId(), enrollmentId: enrollment.id, withdrawnOn: new Date('2026-06-30T00:00:00Z'), reason: '外出务工' } as never })
+    await db.withdrawal.create({
+      data: { id: newId(), enrollmentId: enrollment.id, withdrawnOn: new Date('2026-06-30T00:00:00Z'), reason: '外出务工' } as never,
+    })
     await db.enrollment.update({ where: { id: enrollment.id }, data: { status: 'withdrawn' } })
     const { certificate } = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'study_record', actorId: coordinatorId })
     expect(certificate.serial).toMatch(/^522327-2026-X-/)
-    expect(certificate.snapshot as unknown as CertificateSnapshot).toMatchObject({ withdrawal: { date: '2026-06-30', reason: '外出务工' }, endDate: '2026-06-30', hours: 20 })
+    expect(certificate.snapshot as unknown as CertificateSnapshot).toMatchObject({
+      withdrawal: { date: '2026-06-30', reason: '外出务工' },
+      endDate: '2026-06-30',
+      hours: 20,
+    })
   })
 
   test('a certificate cannot be deleted', async () => {
@@ -212,7 +238,9 @@ describe('revoking and verifying', () => {
       const e = await verifyCertificates(db, { serials: [certificate.serial], actorId: u.id }).catch((x: unknown) => x)
       expect((e as CertificateError).code).toBe('forbidden')
     }
-    expect(await verifyCertificates(db, { serials: [certificate.serial], actorId: otherCounty.id })).toEqual([{ serial: certificate.serial, result: 'not_found' }])
+    expect(await verifyCertificates(db, { serials: [certificate.serial], actorId: otherCounty.id })).toEqual([
+      { serial: certificate.serial, result: 'not_found' },
+    ])
     expect((await db.certificate.findUniqueOrThrow({ where: { id: certificate.id } })).status).toBe('pending_verification')
     const res = await verifyCertificates(db, { serials: [certificate.serial, training.serial, 'nope'], actorId: prefecture.id })
     expect(res).toEqual([
@@ -224,7 +252,9 @@ describe('revoking and verifying', () => {
     expect(row).toMatchObject({ status: 'valid', verifiedById: prefecture.id })
     expect(publicView(row)).toMatchObject({ valid: true, status: 'valid' })
     expect(await db.auditEvent.count({ where: { action: 'certificate.verify', entityId: certificate.id } })).toBe(1)
-    expect(await verifyCertificates(db, { serials: [certificate.serial], actorId: prefecture.id })).toEqual([{ serial: certificate.serial, result: 'already_valid' }])
+    expect(await verifyCertificates(db, { serials: [certificate.serial], actorId: prefecture.id })).toEqual([
+      { serial: certificate.serial, result: 'already_valid' },
+    ])
   })
 })
 
@@ -297,21 +327,30 @@ describe('API v1', () => {
     const vPath = `/api/v1/certificates/${serial}/prefecture-verification`
     expect((await call(verifyRoute.action, { path: vPath, token: coord.token, params: { serial }, body: {} })).status).toBe(403)
     const prefecture = await tokenOf(db, { role: 'bureau', scopeRegionId: world.regions.prefecture.id }, true)
-    expect(await call(verifyRoute.action, { path: vPath, token: prefecture.token, params: { serial }, body: {} })).toEqual({ status: 200, body: { serial, status: 'valid' } })
+    expect(await call(verifyRoute.action, { path: vPath, token: prefecture.token, params: { serial }, body: {} })).toEqual({
+      status: 200,
+      body: { serial, status: 'valid' },
+    })
     expect((await call(publicRoute.loader, { path: '/x', params: { code } })).body).toMatchObject({ valid: true, status: 'valid' })
 
     // Revoke: a reason is required; other county 404; then the public answer says revoked.
     const rPath = `/api/v1/certificates/${serial}/revoke`
     expect((await call(revokeRoute.action, { path: rPath, token: coord.token, params: { serial }, body: { reason: ' ' } })).status).toBe(422)
     expect((await call(revokeRoute.action, { path: rPath, token: otherCoord.token, params: { serial }, body: { reason: '错发' } })).status).toBe(404)
-    expect(await call(revokeRoute.action, { path: rPath, token: coord.token, params: { serial }, body: { reason: '错发' } })).toEqual({ status: 200, body: { serial, status: 'revoked' } })
+    expect(await call(revokeRoute.action, { path: rPath, token: coord.token, params: { serial }, body: { reason: '错发' } })).toEqual({
+      status: 200,
+      body: { serial, status: 'revoked' },
+    })
     expect((await call(publicRoute.loader, { path: '/x', params: { code } })).body).toMatchObject({ valid: false, status: 'revoked' })
   })
 })
 
 describe('verification page /v/:code', () => {
   const load = async (code: string, ip = '10.1.1.1') => {
-    const res = (await verifyPage.loader({ request: new Request(`http://localhost/v/${code}`), params: { code }, context: { ip } } as never)) as unknown as { data: any; init: { status?: number } | null }
+    const res = (await verifyPage.loader({ request: new Request(`http://localhost/v/${code}`), params: { code }, context: { ip } } as never)) as unknown as {
+      data: any
+      init: { status?: number } | null
+    }
     return { status: res.init?.status ?? 200, data: res.data }
   }
 
@@ -322,7 +361,9 @@ describe('verification page /v/:code', () => {
     const ok = await load(certificate.verificationCode)
     expect(ok.status).toBe(200)
     expect(ok.data.view).toMatchObject({ status: 'valid', type: 'training', hours: 40, issuedOn: TODAY })
-    expect(ok.data.view.holderName).toBe(person.name.length === 2 ? `${person.name[0]}*` : `${person.name[0]}${'*'.repeat(person.name.length - 2)}${person.name.at(-1)}`)
+    expect(ok.data.view.holderName).toBe(
+      person.name.length === 2 ? `${person.name[0]}*` : `${person.name[0]}${'*'.repeat(person.name.length - 2)}${person.name.at(-1)}`,
+    )
     expect(JSON.stringify(ok.data)).not.toContain(person.idMasked)
     expect((await load('bbbbbbbbbbbbbbbbbbbb')).status).toBe(404)
     const ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`
@@ -344,9 +385,21 @@ describe('pages and PDFs', () => {
     expect((await callRoute(coordPage.loader, { url, cookie: other.cookie, params })).status).toBe(404)
     const page = (await callRoute(coordPage.loader, { url, cookie: coord.cookie, params })).value as any
     expect(page.allowed).toEqual(['graduation'])
-    const refused = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'issue', type: 'completion' }) })
+    const refused = await callRoute(coordPage.action, {
+      url,
+      cookie: coord.cookie,
+      params,
+      method: 'POST',
+      body: new URLSearchParams({ intent: 'issue', type: 'completion' }),
+    })
     expect(refused.status).toBe(409)
-    const issued = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'issue', type: 'graduation' }) })
+    const issued = await callRoute(coordPage.action, {
+      url,
+      cookie: coord.cookie,
+      params,
+      method: 'POST',
+      body: new URLSearchParams({ intent: 'issue', type: 'graduation' }),
+    })
     expect((issued.value as any).message).toMatch(/^已颁发，编号 522327-2026-B-\d{6}。$/)
     const after = (await callRoute(coordPage.loader, { url, cookie: coord.cookie, params })).value as any
     expect(after.allowed).toEqual([])
@@ -364,11 +417,18 @@ describe('pages and PDFs', () => {
     const bytes = new Uint8Array(await res.arrayBuffer())
     expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-')
     expect(bytes.length).toBeLessThan(60 * 1024)
-    const stranger = await createUserWithSession(db, { role: 'learner', personId: (await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })).person.id })
+    const stranger = await createUserWithSession(db, {
+      role: 'learner',
+      personId: (await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })).person.id,
+    })
     expect((await callRoute(pdfWebRoute.loader, { url: '/x', cookie: stranger.cookie, params: { serial } })).status).toBe(404)
     expect((await callRoute(pdfWebRoute.loader, { url: '/x', cookie: other.cookie, params: { serial } })).status).toBe(404)
     expect((await callRoute(pdfWebRoute.loader, { url: '/x', cookie: coord.cookie, params: { serial } })).status).toBe(200)
-    const apiPdf = await pdfApiRoute.loader({ request: new Request(`http://localhost/api/v1/certificates/${serial}/pdf`, { headers: { authorization: `Bearer ${coord.token}` } }), params: { serial }, context: { ip: '1.1.1.1' } })
+    const apiPdf = await pdfApiRoute.loader({
+      request: new Request(`http://localhost/api/v1/certificates/${serial}/pdf`, { headers: { authorization: `Bearer ${coord.token}` } }),
+      params: { serial },
+      context: { ip: '1.1.1.1' },
+    })
     expect(apiPdf.status).toBe(200)
     expect(apiPdf.headers.get('content-type')).toBe('application/pdf')
 
@@ -379,16 +439,33 @@ describe('pages and PDFs', () => {
     await db.roleAssignment.updateMany({ where: { userId: verifier.id }, data: { canVerifyGraduation: true } })
     const queue = (await callRoute(queuePage.loader, { url: '/bureau/verification', cookie: verifier.cookie })).value as any
     expect(queue.rows.map((r: { serial: string }) => r.serial)).toContain(serial)
-    const done = await callRoute(queuePage.action, { url: '/bureau/verification', cookie: verifier.cookie, method: 'POST', body: new URLSearchParams([['serial', serial]]) })
+    const done = await callRoute(queuePage.action, {
+      url: '/bureau/verification',
+      cookie: verifier.cookie,
+      method: 'POST',
+      body: new URLSearchParams([['serial', serial]]),
+    })
     expect((done.value as any).message).toBe('已验印 1 张。')
     expect((await db.certificate.findUniqueOrThrow({ where: { serial } })).status).toBe('valid')
     const emptyQueue = (await callRoute(queuePage.loader, { url: '/bureau/verification', cookie: verifier.cookie })).value as any
     expect(emptyQueue.rows.map((r: { serial: string }) => r.serial)).not.toContain(serial)
 
     // Revoke from the page: a reason is required.
-    const noReason = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'revoke', serial, reason: '' }) })
+    const noReason = await callRoute(coordPage.action, {
+      url,
+      cookie: coord.cookie,
+      params,
+      method: 'POST',
+      body: new URLSearchParams({ intent: 'revoke', serial, reason: '' }),
+    })
     expect(noReason.status).toBe(400)
-    const revoked = await callRoute(coordPage.action, { url, cookie: coord.cookie, params, method: 'POST', body: new URLSearchParams({ intent: 'revoke', serial, reason: '身份信息有误' }) })
+    const revoked = await callRoute(coordPage.action, {
+      url,
+      cookie: coord.cookie,
+      params,
+      method: 'POST',
+      body: new URLSearchParams({ intent: 'revoke', serial, reason: '身份信息有误' }),
+    })
     expect((revoked.value as any).message).toBe(`证书 ${serial} 已撤销。`)
     expect((await db.certificate.findUniqueOrThrow({ where: { serial } })).status).toBe('revoked')
   })
@@ -398,5 +475,7 @@ test('the OpenAPI document lists the certificate endpoints with their schemas', 
   const doc = buildOpenApiDocument() as { paths: Record<string, Record<string, { operationId: string }>>; components: { schemas: Record<string, unknown> } }
   expect(doc.paths['/api/v1/enrollments/{id}/certificates']?.post?.operationId).toBe('issueCertificate')
   expect(doc.paths['/api/v1/public/certificates/{verificationCode}']?.get?.operationId).toBe('getPublicCertificate')
-  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CertificateIssueRequest', 'CertificateIssued', 'PublicCertificate', 'CertificateRevokeRequest']))
+  expect(Object.keys(doc.components.schemas)).toEqual(
+    expect.arrayContaining(['CertificateIssueRequest', 'CertificateIssued', 'PublicCertificate', 'CertificateRevokeRequest']),
+  )
 })

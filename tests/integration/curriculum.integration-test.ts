@@ -68,7 +68,9 @@ describe('npm run content:sync', () => {
   test('every course of every plan of the demo classes has lessons', async () => {
     const classes = await db.group.findMany({
       where: { kind: 'class' },
-      include: { major: { include: { planItems: { where: { retiredAt: null }, include: { course: { include: { lessons: { where: { retiredAt: null } } } } } } } } },
+      include: {
+        major: { include: { planItems: { where: { retiredAt: null }, include: { course: { include: { lessons: { where: { retiredAt: null } } } } } } } },
+      },
     })
     expect(classes.map((c) => c.major?.code).sort()).toEqual(['breeding', 'catering', 'e-commerce', 'planting'])
     for (const c of classes) {
@@ -114,7 +116,10 @@ describe('npm run content:sync', () => {
     await cp(CATALOG_DIR, path.join(dir, 'catalog'), { recursive: true })
     const file = path.join(dir, 'catalog/lessons/SC-WH-102/03-read-a-notice.md')
     const { readFile } = await import('node:fs/promises')
-    await writeFile(file, (await readFile(file, 'utf8')).replace('## 先看四件事', '## 先看四件事\n\n详见[这里](https://example.com)。').replace('minutes: 20', 'minutes: 二十'))
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('## 先看四件事', '## 先看四件事\n\n详见[这里](https://example.com)。').replace('minutes: 20', 'minutes: 二十'),
+    )
     const before = await db.lesson.findMany({ orderBy: { id: 'asc' } })
     const error = await syncContent(db, { catalogDir: path.join(dir, 'catalog'), policyDir: POLICY_DIR }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CatalogError)

@@ -103,7 +103,8 @@ async function post(action: unknown, url: string, cookie: string, form: FormData
   }
 }
 
-const apply = (l: Learner, extra: Record<string, string> = {}, file?: Upload) => post(learnerRoute.action, '/me/exemptions', l.user.cookie, applicationForm(certificate(l, extra), file))
+const apply = (l: Learner, extra: Record<string, string> = {}, file?: Upload) =>
+  post(learnerRoute.action, '/me/exemptions', l.user.cookie, applicationForm(certificate(l, extra), file))
 
 const review = (cookie: string, body: Record<string, string>) =>
   callRoute(queueRoute.action as never, { url: '/coordinator/exemptions', method: 'POST', cookie, body: new URLSearchParams(body) })
@@ -124,7 +125,17 @@ describe('the learner applies on the phone', () => {
     expect(a.location).toBe('/me/exemptions?saved=1')
     const rows = await rowsOf(l.enrollment.id)
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ status: 'pending', basis: 'skill_certificate', mode: 'exempt_study', courseId: plan.skill.id, certificateNo: 'S000052232024110001', issuer: '册亨县人力资源和社会保障局', evidenceType: 'image/png', appliedById: l.user.id, credits: null })
+    expect(rows[0]).toMatchObject({
+      status: 'pending',
+      basis: 'skill_certificate',
+      mode: 'exempt_study',
+      courseId: plan.skill.id,
+      certificateNo: 'S000052232024110001',
+      issuer: '册亨县人力资源和社会保障局',
+      evidenceType: 'image/png',
+      appliedById: l.user.id,
+      credits: null,
+    })
     expect(rows[0]!.evidenceKey).toMatch(/^exemptions\/[0-9a-f]{64}\.png$/)
     // The second submit's file was not kept.
     expect(await readdir(path.join(uploads, 'exemptions'))).toContain(rows[0]!.evidenceKey!.split('/')[1])
@@ -142,7 +153,11 @@ describe('the learner applies on the phone', () => {
     expect((await apply(l, {}, { bytes: PDF, name: '证书.pdf', type: 'application/pdf' })).status).toBe(302)
     const [row] = await rowsOf(l.enrollment.id)
     expect(row!.evidenceKey).toMatch(/\.pdf$/)
-    const res = await callRoute(evidenceRoute.loader as never, { url: `/exemptions/${row!.id}/evidence`, cookie: l.user.cookie, params: { exemptionId: row!.id } })
+    const res = await callRoute(evidenceRoute.loader as never, {
+      url: `/exemptions/${row!.id}/evidence`,
+      cookie: l.user.cookie,
+      params: { exemptionId: row!.id },
+    })
     expect(res.status).toBe(200)
     const response = res.value as Response
     expect(response.headers.get('content-type')).toBe('application/pdf')
@@ -169,9 +184,21 @@ describe('the learner applies on the phone', () => {
   })
 
   test.each([
-    ['a certificate asking for credits', { mode: 'credit' }, { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' }],
-    ['an award asking to skip a course', { basis: 'competition_award', mode: 'exempt_study' }, { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' }],
-    ['work experience asking to skip an exam', { basis: 'work_experience', mode: 'exempt_exam' }, { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' }],
+    [
+      'a certificate asking for credits',
+      { mode: 'credit' },
+      { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' },
+    ],
+    [
+      'an award asking to skip a course',
+      { basis: 'competition_award', mode: 'exempt_study' },
+      { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' },
+    ],
+    [
+      'work experience asking to skip an exam',
+      { basis: 'work_experience', mode: 'exempt_exam' },
+      { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' },
+    ],
     ['work experience on a skill course', { basis: 'work_experience', mode: 'waive_internship' }, { courseId: '免实习只能选实习课程' }],
     ['a certificate on the internship', { courseId: 'INTERNSHIP' }, { courseId: '实习课程只能凭两年以上相关工作申请免实习' }],
     ['a certificate without a course', { courseId: '' }, { courseId: '请选择课程' }],
@@ -191,15 +218,20 @@ describe('the learner applies on the phone', () => {
 
   test('two years of work waive the internship; an award asks for credits without a course', async () => {
     const l = await learner()
-    expect((await apply(l, { basis: 'work_experience', mode: 'waive_internship', courseId: plan.internship.id, certificateNo: '', issuer: '' })).status).toBe(302)
-    expect((await apply(l, { basis: 'competition_award', mode: 'credit', courseId: '', certificateNo: '', issuer: '', note: '2025年黔西南州农业技能大赛二等奖' })).status).toBe(302)
+    expect((await apply(l, { basis: 'work_experience', mode: 'waive_internship', courseId: plan.internship.id, certificateNo: '', issuer: '' })).status).toBe(
+      302,
+    )
+    expect(
+      (await apply(l, { basis: 'competition_award', mode: 'credit', courseId: '', certificateNo: '', issuer: '', note: '2025年黔西南州农业技能大赛二等奖' }))
+        .status,
+    ).toBe(302)
     expect((await rowsOf(l.enrollment.id)).map((r) => [r.mode, r.courseId, r.note])).toEqual([
       ['waive_internship', plan.internship.id, null],
       ['credit', null, '2025年黔西南州农业技能大赛二等奖'],
     ])
   })
 
-  test('a second application for a course already waiting is refused; someone else\'s enrollment is not found', async () => {
+  test("a second application for a course already waiting is refused; someone else's enrollment is not found", async () => {
     const l = await learner()
     const other = await learner()
     expect((await apply(l)).status).toBe(302)
@@ -232,7 +264,12 @@ describe('the coordinator reviews', () => {
     expect(messages.filter((m) => m === '已通过。').length + (direct.changed ? 1 : 0)).toBe(1)
     const again = await review(zhelouCoord.cookie, { exemptionId: id, intent: 'approve' })
     expect((again.value as { message: string }).message).toBe('这份申请已经审核过了，没有改动。')
-    expect(await decideExemption(getDb(), { exemptionId: id, scopes: [{ kind: 'all' }], reviewerId: zhelouCoord.id, approve: true })).toEqual({ id, status: 'approved', credits: 4, changed: false })
+    expect(await decideExemption(getDb(), { exemptionId: id, scopes: [{ kind: 'all' }], reviewerId: zhelouCoord.id, approve: true })).toEqual({
+      id,
+      status: 'approved',
+      credits: 4,
+      changed: false,
+    })
 
     const after = await getDb().exemption.findUniqueOrThrow({ where: { id } })
     expect(after).toMatchObject({ status: 'approved', reviewedById: zhelouCoord.id })
@@ -256,7 +293,10 @@ describe('the coordinator reviews', () => {
     await apply(l)
     const [row] = await rowsOf(l.enrollment.id)
     const before = await progressOf(l.enrollment.id)
-    expect(await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'reject', reason: '' })).toMatchObject({ status: 422, value: { data: { errors: { form: '不通过时必须写明原因' } } } })
+    expect(await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'reject', reason: '' })).toMatchObject({
+      status: 422,
+      value: { data: { errors: { form: '不通过时必须写明原因' } } },
+    })
     expect((await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'reject', reason: '证书与课程无关' })).status).toBe(200)
     // An approval after the rejection changes nothing.
     expect((await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve' })).value).toMatchObject({ message: '这份申请已经审核过了，没有改动。' })
@@ -268,24 +308,32 @@ describe('the coordinator reviews', () => {
     expect(progress.credits).toEqual(before.credits)
     expect((await auditsOf(row!.id)).map((a) => a.action)).toEqual(['exemption.apply', 'exemption.reject'])
     const page = await callRoute(learnerRoute.loader as never, { url: '/me/exemptions', cookie: l.user.cookie })
-    expect((page.value as Awaited<ReturnType<typeof learnerRoute.loader>>).applications).toMatchObject([{ status: 'rejected', reviewReason: '证书与课程无关', credits: null }])
+    expect((page.value as Awaited<ReturnType<typeof learnerRoute.loader>>).applications).toMatchObject([
+      { status: 'rejected', reviewReason: '证书与课程无关', credits: null },
+    ])
     // A rejected application does not block a new one.
     expect((await apply(l)).status).toBe(302)
   })
 
-  test('an award\'s credits are the reviewer\'s: required to approve, counted once', async () => {
+  test("an award's credits are the reviewer's: required to approve, counted once", async () => {
     const l = await learner()
     await apply(l, { basis: 'innovation', mode: 'credit', courseId: '', certificateNo: '', issuer: '' })
     const [row] = await rowsOf(l.enrollment.id)
-    expect(await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve' })).toMatchObject({ status: 422, value: { data: { errors: { form: '认定学分必须填写学分' } } } })
-    expect(await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve', credits: '0' })).toMatchObject({ status: 422, value: { data: { errors: { form: '学分应在 0.5 到 20 之间，最多一位小数' } } } })
+    expect(await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve' })).toMatchObject({
+      status: 422,
+      value: { data: { errors: { form: '认定学分必须填写学分' } } },
+    })
+    expect(await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve', credits: '0' })).toMatchObject({
+      status: 422,
+      value: { data: { errors: { form: '学分应在 0.5 到 20 之间，最多一位小数' } } },
+    })
     expect((await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve', credits: '2.5' })).status).toBe(200)
     const progress = await progressOf(l.enrollment.id)
     expect(progress.credits.fromAwards).toBe(2.5)
     expect(progress.courses.every((c) => c.state === 'pending')).toBe(true)
   })
 
-  test('out of scope is not found: another township\'s coordinator cannot see, decide or open the evidence; a stranger cannot open it', async () => {
+  test("out of scope is not found: another township's coordinator cannot see, decide or open the evidence; a stranger cannot open it", async () => {
     const l = await learner()
     const stranger = await learner()
     await apply(l, {}, { bytes: PNG, name: 'cert.png', type: 'image/png' })
@@ -295,7 +343,8 @@ describe('the coordinator reviews', () => {
     expect((await review(gaoluoCoord.cookie, { exemptionId: row!.id, intent: 'approve' })).status).toBe(404)
     expect((await getDb().exemption.findUniqueOrThrow({ where: { id: row!.id } })).status).toBe('pending')
 
-    const evidence = (cookie: string) => callRoute(evidenceRoute.loader as never, { url: `/exemptions/${row!.id}/evidence`, cookie, params: { exemptionId: row!.id } })
+    const evidence = (cookie: string) =>
+      callRoute(evidenceRoute.loader as never, { url: `/exemptions/${row!.id}/evidence`, cookie, params: { exemptionId: row!.id } })
     const mine = await evidence(l.user.cookie)
     expect(mine.status).toBe(200)
     expect((mine.value as Response).headers.get('content-type')).toBe('image/png')
@@ -306,7 +355,7 @@ describe('the coordinator reviews', () => {
     expect((await review(l.user.cookie, { exemptionId: row!.id, intent: 'approve' })).status).toBe(403)
   })
 
-  test('a coordinator applies on a learner\'s behalf (in scope only), then reviews it', async () => {
+  test("a coordinator applies on a learner's behalf (in scope only), then reviews it", async () => {
     const l = await learner()
     const url = `/coordinator/exemptions?enrollmentId=${l.enrollment.id}&apply=1`
     const page = await callRoute(queueRoute.loader as never, { url: `/coordinator/exemptions?enrollmentId=${l.enrollment.id}`, cookie: zhelouCoord.cookie })
@@ -315,14 +364,19 @@ describe('the coordinator reviews', () => {
     expect((outside.value as Awaited<ReturnType<typeof queueRoute.loader>>).target).toEqual({ found: false })
 
     const fields = certificate(l, { enrollmentId: 'ignored', mode: 'exempt_exam' })
-    expect((await post(queueRoute.action, url, gaoluoCoord.cookie, applicationForm(fields, { bytes: PDF, name: 'scan.pdf', type: 'application/pdf' }))).status).toBe(404)
+    expect(
+      (await post(queueRoute.action, url, gaoluoCoord.cookie, applicationForm(fields, { bytes: PDF, name: 'scan.pdf', type: 'application/pdf' }))).status,
+    ).toBe(404)
     const made = await post(queueRoute.action, url, zhelouCoord.cookie, applicationForm(fields, { bytes: PDF, name: 'scan.pdf', type: 'application/pdf' }))
     expect(made).toMatchObject({ status: 302, location: '/coordinator/exemptions?applied=1' })
     const [row] = await rowsOf(l.enrollment.id)
     expect(row).toMatchObject({ appliedById: zhelouCoord.id, mode: 'exempt_exam', evidenceType: 'application/pdf', status: 'pending' })
     expect((await auditsOf(row!.id))[0]!.after).toMatchObject({ onBehalf: true })
     expect((await review(zhelouCoord.cookie, { exemptionId: row!.id, intent: 'approve' })).status).toBe(200)
-    expect((await progressOf(l.enrollment.id)).courses.find((c) => c.code === plan.skill.code)).toMatchObject({ state: 'exempted', exemptionMode: 'exempt_exam' })
+    expect((await progressOf(l.enrollment.id)).courses.find((c) => c.code === plan.skill.code)).toMatchObject({
+      state: 'exempted',
+      exemptionMode: 'exempt_exam',
+    })
   })
 
   test('on the learner\'s behalf, a 20 MB scan is refused ("文件不能超过 10 MB", 413) and nothing is recorded', async () => {
@@ -330,7 +384,12 @@ describe('the coordinator reviews', () => {
     const big = new Uint8Array(20 * 1024 * 1024)
     big.set(PDF)
     const url = `/coordinator/exemptions?enrollmentId=${l.enrollment.id}&apply=1`
-    const result = await post(queueRoute.action, url, zhelouCoord.cookie, applicationForm(certificate(l), { bytes: big, name: 'scan.pdf', type: 'application/pdf' }))
+    const result = await post(
+      queueRoute.action,
+      url,
+      zhelouCoord.cookie,
+      applicationForm(certificate(l), { bytes: big, name: 'scan.pdf', type: 'application/pdf' }),
+    )
     expect(result).toMatchObject({ status: 413, errors: { evidence: '文件不能超过 10 MB' } })
     expect(await rowsOf(l.enrollment.id)).toHaveLength(0)
   })
@@ -344,7 +403,12 @@ describe('uploads over HTTP', () => {
     server = http.createServer((req, res) => {
       const headers = new Headers()
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
-      const request = new Request(`http://localhost${req.url}`, { method: req.method, headers, body: createReadableStreamFromReadable(req), duplex: 'half' } as RequestInit)
+      const request = new Request(`http://localhost${req.url}`, {
+        method: req.method,
+        headers,
+        body: createReadableStreamFromReadable(req),
+        duplex: 'half',
+      } as RequestInit)
       void (learnerRoute.action({ request, params: {}, context: { ip: '127.0.0.1' } }) as Promise<unknown>).then(
         (value) => {
           if (value instanceof Response) return void res.writeHead(value.status, { location: value.headers.get('location') ?? '' }).end()
@@ -447,7 +511,13 @@ describe('API v1', () => {
 
   test('apply 201 { id, status: "pending" }, decide 200 { id, status }; deciding the same again is 200 and changes nothing, the opposite 409', async () => {
     const l = await learner()
-    const created = await applyVia(zhelouCoord.token, l.enrollment.id, { courseCode: plan.skill.code, basis: 'vocational_certificate', mode: 'exempt_exam', certificateNo: 'V-2024-77', issuer: '贵州省人社厅' })
+    const created = await applyVia(zhelouCoord.token, l.enrollment.id, {
+      courseCode: plan.skill.code,
+      basis: 'vocational_certificate',
+      mode: 'exempt_exam',
+      certificateNo: 'V-2024-77',
+      issuer: '贵州省人社厅',
+    })
     expect(created.status).toBe(201)
     expect(ExemptionCreated.parse(created.body)).toEqual(created.body)
     expect(created.body).toEqual({ id: expect.any(String), status: 'pending' })
@@ -461,7 +531,7 @@ describe('API v1', () => {
     expect((await getDb().exemption.findUniqueOrThrow({ where: { id: created.body.id } })).reviewReason).toBe('证书真实有效')
   })
 
-  test('a learner applies for their own enrollment (an Idempotency-Key retry gives the same one), never for another\'s; a learner cannot decide', async () => {
+  test("a learner applies for their own enrollment (an Idempotency-Key retry gives the same one), never for another's; a learner cannot decide", async () => {
     const l = await learner()
     const other = await learner()
     const body = { courseCode: plan.internship.code, basis: 'work_experience', mode: 'waive_internship', note: '在合作社工作三年' }
@@ -476,12 +546,28 @@ describe('API v1', () => {
   })
 
   test.each([
-    ['basis and mode that do not go together', { courseCode: 'SKILL', basis: 'competition_award', mode: 'exempt_study' }, { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' }],
+    [
+      'basis and mode that do not go together',
+      { courseCode: 'SKILL', basis: 'competition_award', mode: 'exempt_study' },
+      { mode: '这个依据不能申请这一项：证书只能免修或免考，获奖和创新只能认定学分，两年以上工作只能免实习' },
+    ],
     // api-v1.md lists no issuing body: the API never requires it (the web form does).
     ['a certificate without its number', { courseCode: 'SKILL', basis: 'skill_certificate', mode: 'exempt_study' }, { certificateNo: '请填写证书编号' }],
-    ['a course outside the plan', { courseCode: 'OUTSIDE', basis: 'skill_certificate', mode: 'exempt_study', certificateNo: 'A', issuer: 'B' }, { courseCode: '这门课程不在你所在班级的教学计划里' }],
-    ['an unknown mode', { courseCode: 'SKILL', basis: 'skill_certificate', mode: 'skip_everything' }, { mode: '方式应为 exempt_study、exempt_exam、credit 或 waive_internship 之一' }],
-    ['no basis', { courseCode: 'SKILL', mode: 'exempt_study' }, { basis: '依据应为 vocational_certificate、skill_certificate、competition_award、innovation 或 work_experience 之一' }],
+    [
+      'a course outside the plan',
+      { courseCode: 'OUTSIDE', basis: 'skill_certificate', mode: 'exempt_study', certificateNo: 'A', issuer: 'B' },
+      { courseCode: '这门课程不在你所在班级的教学计划里' },
+    ],
+    [
+      'an unknown mode',
+      { courseCode: 'SKILL', basis: 'skill_certificate', mode: 'skip_everything' },
+      { mode: '方式应为 exempt_study、exempt_exam、credit 或 waive_internship 之一' },
+    ],
+    [
+      'no basis',
+      { courseCode: 'SKILL', mode: 'exempt_study' },
+      { basis: '依据应为 vocational_certificate、skill_certificate、competition_award、innovation 或 work_experience 之一' },
+    ],
   ])('apply 422: %s', async (_name, body, fields) => {
     const l = await learner()
     const resolved = { ...body, courseCode: body.courseCode === 'SKILL' ? plan.skill.code : plan.outside.code }
@@ -496,10 +582,22 @@ describe('API v1', () => {
     const l = await learner()
     const award = await applyVia(zhelouCoord.token, l.enrollment.id, { basis: 'competition_award', mode: 'credit', credits: 3 })
     expect(award.status).toBe(201)
-    expect(await decideVia(zhelouCoord.token, award.body.id, { approve: false })).toMatchObject({ status: 422, body: { error: { fields: { reason: '不通过时必须写明原因' } } } })
-    expect(await decideVia(zhelouCoord.token, award.body.id, { approve: true })).toMatchObject({ status: 422, body: { error: { fields: { credits: '认定学分必须填写学分' } } } })
-    expect(await decideVia(gaoluoCoord.token, award.body.id, { approve: true, credits: 3 })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } })
+    expect(await decideVia(zhelouCoord.token, award.body.id, { approve: false })).toMatchObject({
+      status: 422,
+      body: { error: { fields: { reason: '不通过时必须写明原因' } } },
+    })
+    expect(await decideVia(zhelouCoord.token, award.body.id, { approve: true })).toMatchObject({
+      status: 422,
+      body: { error: { fields: { credits: '认定学分必须填写学分' } } },
+    })
+    expect(await decideVia(gaoluoCoord.token, award.body.id, { approve: true, credits: 3 })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    })
     expect((await applyVia(gaoluoCoord.token, l.enrollment.id, { basis: 'innovation', mode: 'credit' })).status).toBe(404)
-    expect(await decideVia(zhelouCoord.token, award.body.id, { approve: true, credits: 3 })).toEqual({ status: 200, body: { id: award.body.id, status: 'approved', credits: 3 } })
+    expect(await decideVia(zhelouCoord.token, award.body.id, { approve: true, credits: 3 })).toEqual({
+      status: 200,
+      body: { id: award.body.id, status: 'approved', credits: 3 },
+    })
   })
 })

@@ -19,7 +19,10 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const adminUrl = process.env.XX_TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
   const migrations = await readMigrations()
-  const hash = createHash('sha256').update(migrations.map((m) => m.checksum).join()).digest('hex').slice(0, 12)
+  const hash = createHash('sha256')
+    .update(migrations.map((m) => m.checksum).join())
+    .digest('hex')
+    .slice(0, 12)
   const templateDb = `xx_tpl_${hash}`
   const client = new pg.Client({ connectionString: adminUrl })
   await client.connect()

@@ -39,7 +39,11 @@ async function learnerWithSession() {
 }
 
 let seq = 0
-async function beat(cookie: string | null, body: unknown = { lessonId: world.lessons.lesson.id, tabToken: 'tab-aaaaaaaaaaaaaaaa', seq: ++seq, sentAt: Date.now() }, headers: Record<string, string> = {}) {
+async function beat(
+  cookie: string | null,
+  body: unknown = { lessonId: world.lessons.lesson.id, tabToken: 'tab-aaaaaaaaaaaaaaaa', seq: ++seq, sentAt: Date.now() },
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${base}${HEARTBEAT_PATH}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}), ...headers },
@@ -63,7 +67,10 @@ test('a learner’s beats are credited and answered with { credited, lessonSecon
   const stored = await getDb().onlineCredit.findMany({ where: { personId: person.id } })
   expect(stored.map((c) => c.seconds)).toEqual([second.body.credited])
   // A replayed beat changes nothing.
-  expect((await beat(user.cookie, { lessonId: world.lessons.lesson.id, tabToken: 'tab-aaaaaaaaaaaaaaaa', seq: 2, sentAt: Date.now() })).body).toMatchObject({ credited: 0, status: 'replay' })
+  expect((await beat(user.cookie, { lessonId: world.lessons.lesson.id, tabToken: 'tab-aaaaaaaaaaaaaaaa', seq: 2, sentAt: Date.now() })).body).toMatchObject({
+    credited: 0,
+    status: 'replay',
+  })
 })
 
 test('without a valid session the beat is refused with 401 and a Chinese message; an expired session is deleted', async () => {
@@ -118,7 +125,9 @@ test('bad bodies are refused: invalid fields 400, over 1 KB 413, not JSON 415; t
     body: { status: 'refused', error: '计时数据无效' },
   })
   expect((await beat(user.cookie, '{not json')).status).toBe(400)
-  expect((await beat(user.cookie, { lessonId: world.lessons.lesson.id, tabToken: 'tab-aaaaaaaaaaaaaaaa', seq: 1, sentAt: Date.now(), extra: 1 })).status).toBe(400)
+  expect((await beat(user.cookie, { lessonId: world.lessons.lesson.id, tabToken: 'tab-aaaaaaaaaaaaaaaa', seq: 1, sentAt: Date.now(), extra: 1 })).status).toBe(
+    400,
+  )
   expect((await beat(user.cookie, JSON.stringify({ lessonId: 'x'.repeat(2000) }))).status).toBe(413)
   expect((await beat(user.cookie, 'lessonId=x', { 'Content-Type': 'application/x-www-form-urlencoded' })).status).toBe(415)
   const english = await beat(`${user.cookie}; xx_locale=en`, { seq: 'x' })

@@ -44,14 +44,54 @@ beforeAll(async () => {
   const enrollmentId = teacher.enrollment.id
   await db.$transaction(async (tx) => {
     // The previous cycle (2021–2025): 30 学时 transferred in.
-    await appendHourEntry(tx, { enrollmentId, category: 'school_based', minutes: 30 * 45, date: '2025-06-10', source: 'transfer', reason: '2025年校本研修转入', createdById: null })
-    const att = await appendHourEntry(tx, { enrollmentId, category: 'concentrated', minutes: 360, date: '2026-09-15', source: 'attendance', sourceRef: 'att-1', createdById: null })
+    await appendHourEntry(tx, {
+      enrollmentId,
+      category: 'school_based',
+      minutes: 30 * 45,
+      date: '2025-06-10',
+      source: 'transfer',
+      reason: '2025年校本研修转入',
+      createdById: null,
+    })
+    const att = await appendHourEntry(tx, {
+      enrollmentId,
+      category: 'concentrated',
+      minutes: 360,
+      date: '2026-09-15',
+      source: 'attendance',
+      sourceRef: 'att-1',
+      createdById: null,
+    })
     concentratedId = att.entry.id
-    await appendHourEntry(tx, { enrollmentId, category: 'online', minutes: 68, date: '2026-10-02', source: 'online_tracking', sourceRef: 'oc-1', createdById: null })
-    await appendHourEntry(tx, { enrollmentId, category: 'self_study', minutes: 90, date: '2026-10-05', source: 'self_study_log', sourceRef: 'ss-1', createdById: null })
+    await appendHourEntry(tx, {
+      enrollmentId,
+      category: 'online',
+      minutes: 68,
+      date: '2026-10-02',
+      source: 'online_tracking',
+      sourceRef: 'oc-1',
+      createdById: null,
+    })
+    await appendHourEntry(tx, {
+      enrollmentId,
+      category: 'self_study',
+      minutes: 90,
+      date: '2026-10-05',
+      source: 'self_study_log',
+      sourceRef: 'ss-1',
+      createdById: null,
+    })
     for (let i = 0; i < EXTRA; i++) {
       const date = `2026-${String(1 + (i % 8)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`
-      await appendHourEntry(tx, { enrollmentId, category: 'practical', minutes: 45, date, source: 'transfer', reason: `县级教研活动 第${i + 1}次`, createdById: null })
+      await appendHourEntry(tx, {
+        enrollmentId,
+        category: 'practical',
+        minutes: 45,
+        date,
+        source: 'transfer',
+        reason: `县级教研活动 第${i + 1}次`,
+        createdById: null,
+      })
     }
   })
   await correctHourEntry(db, { entryId: concentratedId, minutes: -45, reason: '迟到一节课', createdById: teacherUser.id })
@@ -231,7 +271,15 @@ test("a learner gets only their own record and cannot open anyone else's", async
   const learner = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
   const learnerUser = await createUserWithSession(db, { role: 'learner', personId: learner.person.id })
   await db.$transaction((tx) =>
-    appendHourEntry(tx, { enrollmentId: learner.enrollment.id, category: 'self_study', minutes: 45, date: '2026-04-02', source: 'self_study_log', sourceRef: 'ss-learner', createdById: null }),
+    appendHourEntry(tx, {
+      enrollmentId: learner.enrollment.id,
+      category: 'self_study',
+      minutes: 45,
+      date: '2026-04-02',
+      source: 'self_study_log',
+      sourceRef: 'ss-learner',
+      createdById: null,
+    }),
   )
   const params = { personId: teacher.person.id }
   const url = `/coordinator/people/${teacher.person.id}/records`

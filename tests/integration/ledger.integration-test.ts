@@ -13,7 +13,15 @@ async function learnerWithEntry(minutes = 90) {
   const db = getDb()
   const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
   const { entry } = await db.$transaction((tx) =>
-    appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'self_study', minutes, date: '2026-04-02', source: 'adjustment', reason: '补录', createdById: null }),
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'self_study',
+      minutes,
+      date: '2026-04-02',
+      source: 'adjustment',
+      reason: '补录',
+      createdById: null,
+    }),
   )
   return { enrollment, entry }
 }
@@ -61,7 +69,15 @@ test('one credit per source row: the same attendance credited twice at once writ
   const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
   const credit = () =>
     db.$transaction((tx) =>
-      appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'concentrated', minutes: 360, date: '2026-05-10', source: 'attendance', sourceRef: 'att-1', createdById: null }),
+      appendHourEntry(tx, {
+        enrollmentId: enrollment.id,
+        category: 'concentrated',
+        minutes: 360,
+        date: '2026-05-10',
+        source: 'attendance',
+        sourceRef: 'att-1',
+        createdById: null,
+      }),
     )
   const results = await Promise.all([credit(), credit(), credit()])
   expect(results.filter((r) => r.created)).toHaveLength(1)
@@ -74,7 +90,16 @@ test('an adjustment outside the study period is refused when asked to stay withi
   const { enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
   await expect(
     db.$transaction((tx) =>
-      appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 45, date: '2026-02-28', source: 'adjustment', reason: '补录', createdById: null, requireWithinPeriod: true }),
+      appendHourEntry(tx, {
+        enrollmentId: enrollment.id,
+        category: 'online',
+        minutes: 45,
+        date: '2026-02-28',
+        source: 'adjustment',
+        reason: '补录',
+        createdById: null,
+        requireWithinPeriod: true,
+      }),
     ),
   ).rejects.toThrow(/不在学习期内/)
 })
@@ -83,14 +108,39 @@ test('teacher hours from an earlier round count in the 5-year cycle but not in t
   const db = getDb()
   const { person, enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
   const earlier = await db.group.create({
-    data: { id: `g-${enrollment.id}`, code: `OLD-${enrollment.id}`, name: '2025 轮训', programId: world.programs.teacher.id, kind: 'round', regionId: world.regions.county.id, startDate: new Date('2025-03-01'), endDate: new Date('2025-06-30') },
+    data: {
+      id: `g-${enrollment.id}`,
+      code: `OLD-${enrollment.id}`,
+      name: '2025 轮训',
+      programId: world.programs.teacher.id,
+      kind: 'round',
+      regionId: world.regions.county.id,
+      startDate: new Date('2025-03-01'),
+      endDate: new Date('2025-06-30'),
+    },
   })
   const old = await db.enrollment.create({
-    data: { id: `e-${enrollment.id}`, personId: person.id, groupId: earlier.id, programId: world.programs.teacher.id, startDate: earlier.startDate, periodEnd: earlier.endDate, status: 'completed' },
+    data: {
+      id: `e-${enrollment.id}`,
+      personId: person.id,
+      groupId: earlier.id,
+      programId: world.programs.teacher.id,
+      startDate: earlier.startDate,
+      periodEnd: earlier.endDate,
+      status: 'completed',
+    },
   })
   await db.$transaction(async (tx) => {
     await appendHourEntry(tx, { enrollmentId: old.id, category: 'concentrated', minutes: 40 * 45, date: '2026-04-01', source: 'transfer', createdById: null })
-    await appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 10 * 45, date: '2026-10-01', source: 'adjustment', reason: '补录', createdById: null })
+    await appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'online',
+      minutes: 10 * 45,
+      date: '2026-10-01',
+      source: 'adjustment',
+      reason: '补录',
+      createdById: null,
+    })
   })
   const progress = await loadEnrollmentProgress(db, enrollment.id, '2026-11-24')
   const byCode = Object.fromEntries(progress!.evaluation.requirements.map((r) => [r.code, r]))

@@ -52,8 +52,17 @@ test('a sequence with a second tab, a replay, a 10-minute gap and a future beat 
   await run('tab-b', 5, 765, { sentAt: at(765 + 3600) }) // future
   await run('tab-b', 6, 790) //                     +55 (since the beat at 735; the future one changed nothing)
   expect(answers).toEqual([
-    ['started', 0], ['credited', 30], ['credited', 30], ['started', 0], ['other_tab_took_over', 0], ['credited', 30],
-    ['replay', 0], ['credited', 30], ['gap_restart', 0], ['future', 0], ['credited', 55],
+    ['started', 0],
+    ['credited', 30],
+    ['credited', 30],
+    ['started', 0],
+    ['other_tab_took_over', 0],
+    ['credited', 30],
+    ['replay', 0],
+    ['credited', 30],
+    ['gap_restart', 0],
+    ['future', 0],
+    ['credited', 55],
   ])
   expect(await creditSeconds(person.id)).toBe(175)
 
@@ -109,7 +118,14 @@ test('the daily cap (8 学时 = 360 min across all lessons) stops crediting, als
   const otherLesson = { id: newId(), courseId: world.courses.course.id, code: `T-LX-${newId().slice(0, 6)}`, title: '长课', content: {}, nominalMinutes: 600 }
   await db.lesson.create({ data: otherLesson })
   await db.onlineCredit.create({
-    data: { id: newId(), personId: person.id, lessonId: otherLesson.id, enrollmentId: enrollment.id, day: new Date('2026-11-24T00:00:00Z'), seconds: 360 * 60 - 30 },
+    data: {
+      id: newId(),
+      personId: person.id,
+      lessonId: otherLesson.id,
+      enrollmentId: enrollment.id,
+      day: new Date('2026-11-24T00:00:00Z'),
+      seconds: 360 * 60 - 30,
+    },
   })
   const beat = beater(person.id, world.lessons.lesson2.id)
   await beat('t', 1, 0)
@@ -118,7 +134,14 @@ test('the daily cap (8 学时 = 360 min across all lessons) stops crediting, als
   expect(await beat('t', 4, 80)).toMatchObject({ credited: 0, reason: 'daily_cap' })
   expect(await creditSeconds(person.id, world.lessons.lesson2.id)).toBe(30)
   // The next Beijing day starts afresh (its first beat restarts the interval).
-  const nextDay = await recordHeartbeat(db, { personId: person.id, lessonId: world.lessons.lesson2.id, tabToken: 't', seq: 5, sentAt: new Date('2026-11-24T16:00:20Z'), now: new Date('2026-11-24T16:00:20Z') })
+  const nextDay = await recordHeartbeat(db, {
+    personId: person.id,
+    lessonId: world.lessons.lesson2.id,
+    tabToken: 't',
+    seq: 5,
+    sentAt: new Date('2026-11-24T16:00:20Z'),
+    now: new Date('2026-11-24T16:00:20Z'),
+  })
   expect(nextDay).toMatchObject({ reason: 'gap_restart', day: '2026-11-25', dayChanged: true })
 })
 
@@ -174,7 +197,9 @@ test('a lesson outside the person’s programs, or without an active enrollment,
   await expect(
     recordHeartbeat(db, { personId: person.id, lessonId: world.lessons.teacherLesson.id, tabToken: 't', seq: 1, sentAt: at(0), now: at(0) }),
   ).rejects.toMatchObject({ code: 'no_active_enrollment' })
-  await expect(recordHeartbeat(db, { personId: person.id, lessonId: 'nope', tabToken: 't', seq: 1, sentAt: at(0), now: at(0) })).rejects.toBeInstanceOf(OnlineError)
+  await expect(recordHeartbeat(db, { personId: person.id, lessonId: 'nope', tabToken: 't', seq: 1, sentAt: at(0), now: at(0) })).rejects.toBeInstanceOf(
+    OnlineError,
+  )
   // Withdrawn: refused too.
   const beat = beater(person.id)
   await beat('t', 1, 0)

@@ -35,11 +35,15 @@ async function hours(db: Db, enrollmentId: string, entries: [category: 'self_stu
 
 async function completeAllTasks(db: Db, enrollmentId: string) {
   const taskIds = plan.courses.flatMap((c) => c.taskIds)
-  await db.taskCompletion.createMany({ data: taskIds.map((taskId) => ({ id: newId(), enrollmentId, taskId, source: 'coordinator' as const, completedAt: at('2026-04-01') })) })
+  await db.taskCompletion.createMany({
+    data: taskIds.map((taskId) => ({ id: newId(), enrollmentId, taskId, source: 'coordinator' as const, completedAt: at('2026-04-01') })),
+  })
 }
 
 async function result(db: Db, enrollmentId: string, courseIndex: number, passed: boolean, day: string) {
-  await db.courseResult.create({ data: { id: newId(), enrollmentId, courseId: plan.courses[courseIndex]!.id, score: passed ? 78 : 41, passed, createdAt: at(day) } })
+  await db.courseResult.create({
+    data: { id: newId(), enrollmentId, courseId: plan.courses[courseIndex]!.id, score: passed ? 78 : 41, passed, createdAt: at(day) },
+  })
 }
 
 beforeAll(async () => {
@@ -75,7 +79,17 @@ describe('a class learner', () => {
     await result(db, enrollmentId, 1, false, '2026-06-01')
     await result(db, enrollmentId, 1, true, '2026-08-01')
     const exemption = (data: Record<string, unknown>) =>
-      db.exemption.create({ data: { id: newId(), enrollmentId, basis: 'skill_certificate', mode: 'exempt_study', status: 'approved', reviewedAt: at('2026-07-01'), ...data } as never })
+      db.exemption.create({
+        data: {
+          id: newId(),
+          enrollmentId,
+          basis: 'skill_certificate',
+          mode: 'exempt_study',
+          status: 'approved',
+          reviewedAt: at('2026-07-01'),
+          ...data,
+        } as never,
+      })
     await exemption({ courseId: plan.courses[2]!.id, certificateNo: 'DS-2026-001' })
     await exemption({ courseId: plan.courses[3]!.id, basis: 'work_experience', mode: 'waive_internship' })
     await exemption({ courseId: null, basis: 'competition_award', mode: 'credit', credits: 2 })
@@ -83,7 +97,10 @@ describe('a class learner', () => {
     await exemption({ courseId: null, basis: 'innovation', mode: 'credit', credits: 4, status: 'pending', reviewedAt: null })
     await db.moralEvaluation.create({ data: { id: newId(), enrollmentId, passed: false, createdAt: at('2026-05-01') } })
     await db.moralEvaluation.create({ data: { id: newId(), enrollmentId, passed: true, createdAt: at('2026-09-01') } })
-    await hours(db, enrollmentId, [['self_study', 200 * H, '2026-06-10'], ['online', 160 * H, '2026-07-10']])
+    await hours(db, enrollmentId, [
+      ['self_study', 200 * H, '2026-06-10'],
+      ['online', 160 * H, '2026-07-10'],
+    ])
   })
 
   test('course states, credits and outcome: eligible before the period ends, early graduation to apply for', async () => {
@@ -129,7 +146,9 @@ describe('a class learner', () => {
 
   test('an approved early-graduation request is reported', async () => {
     const db = getDb()
-    await db.earlyGraduationRequest.create({ data: { id: newId(), enrollmentId, status: 'approved', reviewedAt: at('2026-11-20'), createdAt: at('2026-11-10') } })
+    await db.earlyGraduationRequest.create({
+      data: { id: newId(), enrollmentId, status: 'approved', reviewedAt: at('2026-11-20'), createdAt: at('2026-11-10') },
+    })
     const p = (await loadEnrollmentProgress(db, enrollmentId, TODAY))!
     expect(p.outcome.earlyGraduation).toBe('approved')
     expect(p.outcome.reasons).toContain('提前毕业申请已批准')
@@ -148,7 +167,10 @@ describe('after the period and withdrawal', () => {
     await completeAllTasks(db, enrollment.id)
     for (const i of [0, 1, 2, 3]) await result(db, enrollment.id, i, true, '2026-01-10')
     await db.moralEvaluation.create({ data: { id: newId(), enrollmentId: enrollment.id, passed: true, createdAt: at('2026-01-10') } })
-    await hours(db, enrollment.id, [['self_study', 100 * H, '2025-06-01'], ['online', 200 * H, '2026-04-01']]) // the online hours are after the period
+    await hours(db, enrollment.id, [
+      ['self_study', 100 * H, '2025-06-01'],
+      ['online', 200 * H, '2026-04-01'],
+    ]) // the online hours are after the period
     const p = (await loadEnrollmentProgress(db, enrollment.id, TODAY))!
     expect(p.facts.periodEnd).toBe('2026-03-01')
     expect(p.outcome.status).toBe('completion')
@@ -161,7 +183,10 @@ describe('after the period and withdrawal', () => {
     await db.withdrawal.create({ data: { id: newId(), enrollmentId: enrollment.id, withdrawnOn: new Date('2026-09-15T00:00:00Z'), reason: '外出务工' } })
     await db.enrollment.update({ where: { id: enrollment.id }, data: { status: 'withdrawn' } })
     const progress = await loadProgress(db, [enrollment.id], TODAY)
-    expect(progress.get(enrollment.id)!.outcome).toMatchObject({ status: 'withdrawn', reasons: ['已于 2026年9月15日 退学', '退学原因：外出务工', '可领取写实性学习证明'] })
+    expect(progress.get(enrollment.id)!.outcome).toMatchObject({
+      status: 'withdrawn',
+      reasons: ['已于 2026年9月15日 退学', '退学原因：外出务工', '可领取写实性学习证明'],
+    })
   })
 })
 
@@ -173,7 +198,11 @@ describe('teacher rounds', () => {
     await hours(db, done.enrollment.id, [['concentrated', 40 * H, '2026-10-10']])
     await hours(db, short.enrollment.id, [['concentrated', 10 * H, '2026-10-10']])
     const now = await loadProgress(db, [done.enrollment.id, short.enrollment.id], TODAY)
-    expect(now.get(done.enrollment.id)!).toMatchObject({ courses: [], credits: { earned: 0, required: 0 }, outcome: { status: 'round_complete', reasons: ['本轮学时已修满'] } })
+    expect(now.get(done.enrollment.id)!).toMatchObject({
+      courses: [],
+      credits: { earned: 0, required: 0 },
+      outcome: { status: 'round_complete', reasons: ['本轮学时已修满'] },
+    })
     expect(now.get(short.enrollment.id)!.outcome).toMatchObject({ status: 'in_progress', reasons: ['本轮培训还差 30.0 学时'] })
     const later = await loadEnrollmentProgress(db, short.enrollment.id, '2027-01-05')
     expect(later!.outcome).toMatchObject({ status: 'round_incomplete', reasons: ['本轮培训已于 2026年12月31日 结束', '本轮培训还差 30.0 学时'] })
@@ -181,7 +210,7 @@ describe('teacher rounds', () => {
 })
 
 describe('class board', () => {
-  test('each learner\'s outcome and reasons; 可毕业 and 有结业风险 filters; another county\'s class is 404', async () => {
+  test("each learner's outcome and reasons; 可毕业 and 有结业风险 filters; another county's class is 404", async () => {
     const db = getDb()
     const boardGroup = { ...group, id: newId(), code: `OUT-BRD-${newId().slice(0, 6)}` }
     await db.group.create({ data: boardGroup })
@@ -194,7 +223,11 @@ describe('class board', () => {
 
     const coordinator = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
     const board = async (query = '') => {
-      const res = await callRoute(boardLoader, { url: `/coordinator/groups/${boardGroup.id}/board${query}`, cookie: coordinator.cookie, params: { groupId: boardGroup.id } })
+      const res = await callRoute(boardLoader, {
+        url: `/coordinator/groups/${boardGroup.id}/board${query}`,
+        cookie: coordinator.cookie,
+        params: { groupId: boardGroup.id },
+      })
       expect(res.status).toBe(200)
       return res.value as Awaited<ReturnType<typeof boardLoader>>
     }
@@ -212,7 +245,11 @@ describe('class board', () => {
     expect((await board('?show=at_risk')).rows.map((r) => r.enrollmentId)).toEqual([behind.enrollment.id])
 
     const elsewhere = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.otherCounty.id })
-    const res = await callRoute(boardLoader, { url: `/coordinator/groups/${boardGroup.id}/board`, cookie: elsewhere.cookie, params: { groupId: boardGroup.id } })
+    const res = await callRoute(boardLoader, {
+      url: `/coordinator/groups/${boardGroup.id}/board`,
+      cookie: elsewhere.cookie,
+      params: { groupId: boardGroup.id },
+    })
     expect(res.status).toBe(404)
   })
 })

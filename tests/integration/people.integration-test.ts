@@ -35,7 +35,10 @@ test('the same ID number twice is refused as a duplicate, even typed with a lowe
   const db = getDb()
   const withX = '11010519491231002X'
   await createPerson(db, { input: { name: '李四', idNumber: withX, regionId: world.regions.zhelou.id, kind: 'teacher' }, actorId: null })
-  const again = createPerson(db, { input: { name: '李四四', idNumber: ' 11010519491231002x ', regionId: world.regions.gaoluo.id, kind: 'teacher' }, actorId: null })
+  const again = createPerson(db, {
+    input: { name: '李四四', idNumber: ' 11010519491231002x ', regionId: world.regions.gaoluo.id, kind: 'teacher' },
+    actorId: null,
+  })
   await expect(again).rejects.toBeInstanceOf(PersonError)
   await expect(again).rejects.toMatchObject({ code: 'duplicate_id_number' })
   expect(await db.person.count({ where: { name: { startsWith: '李四' } } })).toBe(1)

@@ -27,7 +27,11 @@ test.each([
 
   // 者楼's class lies in both coordinators' scope.
   const group = world.groups.class
-  const enroll = await callRoute(enrollPage.loader as never, { url: `/coordinator/groups/${group.id}/enroll`, cookie: coord.cookie, params: { groupId: group.id } })
+  const enroll = await callRoute(enrollPage.loader as never, {
+    url: `/coordinator/groups/${group.id}/enroll`,
+    cookie: coord.cookie,
+    params: { groupId: group.id },
+  })
   expect(enroll.status).toBe(200)
   expect((enroll.value as Awaited<ReturnType<typeof enrollPage.loader>>).regions).toEqual(placed)
 })

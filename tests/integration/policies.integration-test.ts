@@ -48,7 +48,17 @@ test('a new version is stored beside the old one; an enrollment keeps the versio
   expect(fresh.policyVersion).toBe('2026.2')
 
   for (const e of [old, fresh]) {
-    await db.$transaction((tx) => appendHourEntry(tx, { enrollmentId: e.id, category: 'online', minutes: 450, date: '2026-04-01', source: 'adjustment', reason: '补录', createdById: null }))
+    await db.$transaction((tx) =>
+      appendHourEntry(tx, {
+        enrollmentId: e.id,
+        category: 'online',
+        minutes: 450,
+        date: '2026-04-01',
+        source: 'adjustment',
+        reason: '补录',
+        createdById: null,
+      }),
+    )
   }
   const required = async (id: string) =>
     (await loadEnrollmentProgress(db, id, '2026-11-24'))!.evaluation.requirements.find((r) => r.code === 'self-study-and-online')!.requiredHours

@@ -71,8 +71,14 @@ async function selfStudy(db: ReturnType<typeof getDb>, key: string, hours: numbe
   const p = people[key]!
   await db.hourEntry.create({
     data: {
-      enrollmentId: p.enrollmentId, personId: p.personId, groupId: world.groups.class.id, category: 'self_study', minutes: hours * H,
-      occurredOn: day('2026-10-01'), source: 'transfer', reason: '测试',
+      enrollmentId: p.enrollmentId,
+      personId: p.personId,
+      groupId: world.groups.class.id,
+      category: 'self_study',
+      minutes: hours * H,
+      occurredOn: day('2026-10-01'),
+      source: 'transfer',
+      reason: '测试',
     },
   })
 }
@@ -192,7 +198,10 @@ test('an opted-out channel is skipped; a withdrawn learner gets nothing more; in
   // Withdrawn after the reminder was written: sending re-checks and skips.
   const w = await noticeAt('behind', NINE_AM)
   await db.enrollment.update({ where: { id: people.behind!.enrollmentId }, data: { status: 'withdrawn' } })
-  expect(await deliverOne(db, w.id, { now: NINE_AM, senders, leaseMs: 60_000, retryBaseMs: 100 })).toEqual({ outcome: 'skipped', reason: 'enrollment_withdrawn' })
+  expect(await deliverOne(db, w.id, { now: NINE_AM, senders, leaseMs: 60_000, retryBaseMs: 100 })).toEqual({
+    outcome: 'skipped',
+    reason: 'enrollment_withdrawn',
+  })
   await db.enrollment.update({ where: { id: people.behind!.enrollmentId }, data: { status: 'active' } })
   const list = await listNotifications(db, userId)
   expect(list[0]!.readAt).toBeNull()
@@ -266,8 +275,13 @@ test('a session within 24 h: one reminder per person and session, with day, time
   const db = getDb()
   const session = await db.classSession.create({
     data: {
-      id: newId(), groupId: world.groups.round.id, startsAt: new Date('2026-12-02T01:30:00Z'), endsAt: new Date('2026-12-02T09:00:00Z'),
-      venue: '者楼街道第一小学', plannedMinutes: 360, checkinKey: randomBytes(32),
+      id: newId(),
+      groupId: world.groups.round.id,
+      startsAt: new Date('2026-12-02T01:30:00Z'),
+      endsAt: new Date('2026-12-02T09:00:00Z'),
+      venue: '者楼街道第一小学',
+      plannedMinutes: 360,
+      checkinKey: randomBytes(32),
     },
   })
   expect((await runSessionSweep(db, { now: NINE_AM })).sessions).toBe(0) // 24.5 h ahead: not yet

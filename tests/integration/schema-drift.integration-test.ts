@@ -103,7 +103,12 @@ function getDatamodel(prismaSchema: string): Datamodel {
   const glue: [RegExp, (...args: number[]) => unknown][] = [
     [/^__wbg_set_message_/, (ptr, len) => void (panicMessage = text(ptr!, len!))],
     [/^__wbg_Error_/, (ptr, len) => new Error(text(ptr!, len!))],
-    [/^__wbg___wbindgen_throw_/, (ptr, len) => { throw new Error(text(ptr!, len!)) }],
+    [
+      /^__wbg___wbindgen_throw_/,
+      (ptr, len) => {
+        throw new Error(text(ptr!, len!))
+      },
+    ],
     [
       /^__wbindgen_init_externref_table$/,
       () => {
@@ -208,7 +213,8 @@ async function readDatabase(connectionString: string): Promise<DbSnapshot> {
       WHERE n.nspname = 'public'
       GROUP BY t.typname
       ORDER BY 1`)
-    const indexes = await client.query<DbIndex>(`
+    const indexes = await client.query<DbIndex>(
+      `
       SELECT c.relname AS table, i.relname AS name, x.indisunique AS unique, x.indisprimary AS primary,
              x.indpred IS NOT NULL AS partial, x.indexprs IS NOT NULL AS expressions,
              ARRAY(
@@ -224,7 +230,9 @@ async function readDatabase(connectionString: string): Promise<DbSnapshot> {
       JOIN pg_class i ON i.oid = x.indexrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relname <> $1
-      ORDER BY 1, 2`, [MIGRATIONS_TABLE])
+      ORDER BY 1, 2`,
+      [MIGRATIONS_TABLE],
+    )
     const foreignKeys = await client.query<DbForeignKey>(`
       SELECT con.conname AS name, c.relname AS table, r.relname AS ref_table,
              ARRAY(
@@ -286,7 +294,10 @@ const SCALAR_TYPES: Record<string, string> = {
 }
 
 // @db.* native types, as format_type() prints them.
-const withPrecision = (base: string, suffix = '') => (args: string[]) => (args[0] ? `${base}(${args[0]})${suffix}` : `${base}${suffix}`)
+const withPrecision =
+  (base: string, suffix = '') =>
+  (args: string[]) =>
+    args[0] ? `${base}(${args[0]})${suffix}` : `${base}${suffix}`
 const NATIVE_TYPES: Record<string, (args: string[]) => string> = {
   Text: () => 'text',
   VarChar: withPrecision('character varying'),
@@ -339,12 +350,14 @@ function typeDifference(field: DmmfField, column: DbColumn, enums: Map<string, D
 const CLIENT_SIDE_DEFAULTS = new Set(['cuid', 'uuid', 'nanoid', 'ulid'])
 
 const describeDefault = (d: DmmfDefault | undefined) =>
-  d !== null && typeof d === 'object' && !Array.isArray(d) ? `@default(${d.name}(${d.args.map((a) => JSON.stringify(a)).join(', ')}))` : `@default(${JSON.stringify(d)})`
+  d !== null && typeof d === 'object' && !Array.isArray(d)
+    ? `@default(${d.name}(${d.args.map((a) => JSON.stringify(a)).join(', ')}))`
+    : `@default(${JSON.stringify(d)})`
 
 /** '45', '\'active\'::"EnrollmentStatus"', '\'it\'\'s\'::text' → 45, active, it's (as text). */
 function literalOf(dbDefault: string): string {
   let value = dbDefault.trim()
-  for (let previous = ''; previous !== value; ) {
+  for (let previous = ''; previous !== value;) {
     previous = value
     value = value.replace(/^\((.*)\)$/s, '$1').replace(/::[\w\s."[\]()]+$/, '')
   }
@@ -358,7 +371,9 @@ function defaultDifference(field: DmmfField, column: DbColumn, enums: Map<string
   if (column.generated) return `is a generated column (${actual}), which schema.prisma cannot declare`
   const d = field.hasDefaultValue ? field.default : undefined
   if (d === undefined || (typeof d === 'object' && !Array.isArray(d) && d !== null && CLIENT_SIDE_DEFAULTS.has(d.name))) {
-    return actual === null && !column.identity ? null : `has default ${actualText}, schema.prisma declares no database default (${field.hasDefaultValue ? describeDefault(d) : 'no @default'})`
+    return actual === null && !column.identity
+      ? null
+      : `has default ${actualText}, schema.prisma declares no database default (${field.hasDefaultValue ? describeDefault(d) : 'no @default'})`
   }
   const mismatch = `has default ${actualText}, schema.prisma says ${describeDefault(d)}`
   if (typeof d === 'object' && !Array.isArray(d) && d !== null) {
@@ -446,7 +461,9 @@ describe('the migrated database matches prisma/schema.prisma', () => {
         if (type) differences.push(`${where}: ${type}`)
         // Prisma creates scalar lists without NOT NULL although the field is "required"; accept either.
         if (!field.isList && column.not_null !== field.isRequired) {
-          differences.push(`${where}: column is ${column.not_null ? 'NOT NULL' : 'nullable'}, schema.prisma says ${field.isRequired ? 'required' : 'optional (?)'}`)
+          differences.push(
+            `${where}: column is ${column.not_null ? 'NOT NULL' : 'nullable'}, schema.prisma says ${field.isRequired ? 'required' : 'optional (?)'}`,
+          )
         }
         const dflt = defaultDifference(field, column, enumsByName)
         if (dflt) differences.push(`${where}: ${dflt}`)
@@ -486,7 +503,8 @@ describe('the migrated database matches prisma/schema.prisma', () => {
       const expectedPk = columnsOf(model, idFields)
       const pk = db.indexes.find((i) => i.table === table && i.primary)
       if (!pk) differences.push(`model ${model.name}: "${table}" has no primary key, schema.prisma says ${show(expectedPk)}`)
-      else if (!sameColumns(pk.columns, expectedPk)) differences.push(`model ${model.name}: primary key is ${show(pk.columns)}, schema.prisma says ${show(expectedPk)}`)
+      else if (!sameColumns(pk.columns, expectedPk))
+        differences.push(`model ${model.name}: primary key is ${show(pk.columns)}, schema.prisma says ${show(expectedPk)}`)
 
       const uniques = [
         ...model.fields.filter((f) => f.isUnique).map((f) => ({ columns: [columnOf(f)], source: `${f.name} @unique` })),
@@ -504,7 +522,8 @@ describe('the migrated database matches prisma/schema.prisma', () => {
       if (!declared) differences.push(`unique index "${index.name}" is not declared in schema.prisma (nor in UNDECLARED_UNIQUE_INDEXES): ${index.definition}`)
     }
     for (const name of Object.keys(UNDECLARED_UNIQUE_INDEXES)) {
-      if (!db.indexes.some((i) => i.name === name && i.unique)) differences.push(`UNDECLARED_UNIQUE_INDEXES lists "${name}", but the database has no such unique index`)
+      if (!db.indexes.some((i) => i.name === name && i.unique))
+        differences.push(`UNDECLARED_UNIQUE_INDEXES lists "${name}", but the database has no such unique index`)
     }
     expect(differences).toEqual([])
   })
@@ -515,7 +534,14 @@ describe('the migrated database matches prisma/schema.prisma', () => {
       .filter((i) => i.type === 'normal')
       .map((i) => {
         const model = datamodel.models.find((m) => m.name === i.model)!
-        return { model: model.name, table: tableOf(model), columns: columnsOf(model, i.fields.map((f) => f.name)) }
+        return {
+          model: model.name,
+          table: tableOf(model),
+          columns: columnsOf(
+            model,
+            i.fields.map((f) => f.name),
+          ),
+        }
       })
     for (const { model, table, columns } of declared) {
       if (!db.indexes.some((i) => i.table === table && !i.unique && !i.partial && !i.expressions && sameColumns(i.columns, columns))) {
@@ -528,14 +554,16 @@ describe('the migrated database matches prisma/schema.prisma', () => {
       if (!isDeclared) differences.push(`index "${index.name}" is not declared in schema.prisma (nor in UNDECLARED_PLAIN_INDEXES): ${index.definition}`)
     }
     for (const name of Object.keys(UNDECLARED_PLAIN_INDEXES)) {
-      if (!db.indexes.some((i) => i.name === name && !i.unique)) differences.push(`UNDECLARED_PLAIN_INDEXES lists "${name}", but the database has no such index`)
+      if (!db.indexes.some((i) => i.name === name && !i.unique))
+        differences.push(`UNDECLARED_PLAIN_INDEXES lists "${name}", but the database has no such index`)
     }
     expect(differences).toEqual([])
   })
 
   test('foreign keys: columns, referenced columns, ON DELETE / ON UPDATE', () => {
     const differences: string[] = []
-    const signature = (table: string, columns: string[], refTable: string, refColumns: string[]) => `"${table}"${show(columns)} → "${refTable}"${show(refColumns)}`
+    const signature = (table: string, columns: string[], refTable: string, refColumns: string[]) =>
+      `"${table}"${show(columns)} → "${refTable}"${show(refColumns)}`
     const declared = new Set<string>()
     for (const model of datamodel.models) {
       for (const field of model.fields) {
@@ -555,8 +583,10 @@ describe('the migrated database matches prisma/schema.prisma', () => {
         const optional = field.relationFromFields.some((name) => !model.fields.find((f) => f.name === name)?.isRequired)
         const onDelete = field.relationOnDelete ?? (optional ? 'SetNull' : 'Restrict')
         const onUpdate = field.relationOnUpdate ?? 'Cascade'
-        if (ACTIONS[fk.on_delete] !== onDelete) differences.push(`${where}: foreign key "${fk.name}" is ON DELETE ${ACTIONS[fk.on_delete]}, schema.prisma says ${onDelete}`)
-        if (ACTIONS[fk.on_update] !== onUpdate) differences.push(`${where}: foreign key "${fk.name}" is ON UPDATE ${ACTIONS[fk.on_update]}, schema.prisma says ${onUpdate}`)
+        if (ACTIONS[fk.on_delete] !== onDelete)
+          differences.push(`${where}: foreign key "${fk.name}" is ON DELETE ${ACTIONS[fk.on_delete]}, schema.prisma says ${onDelete}`)
+        if (ACTIONS[fk.on_update] !== onUpdate)
+          differences.push(`${where}: foreign key "${fk.name}" is ON UPDATE ${ACTIONS[fk.on_update]}, schema.prisma says ${onUpdate}`)
       }
     }
     for (const fk of db.foreignKeys) {

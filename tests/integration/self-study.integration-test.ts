@@ -210,7 +210,9 @@ describe('the coordinator reviews', () => {
     expect(await getDb().hourEntry.count({ where: { sourceRef: log.id } })).toBe(0)
 
     const page = await callRoute(learnerRoute.loader as never, { url: '/me/self-study', cookie: l.user.cookie })
-    expect((page.value as { logs: unknown[] }).logs).toEqual([expect.objectContaining({ id: log.id, status: 'rejected', rejectReason: '照片看不清，请重新拍' })])
+    expect((page.value as { logs: unknown[] }).logs).toEqual([
+      expect.objectContaining({ id: log.id, status: 'rejected', rejectReason: '照片看不清，请重新拍' }),
+    ])
     const audit = await getDb().auditEvent.findFirstOrThrow({ where: { entityType: 'SelfStudyLog', entityId: log.id } })
     expect(audit).toMatchObject({ action: 'self_study.reject', scopePath: world.regions.zhelou.path })
   })
@@ -233,8 +235,13 @@ describe('the progress roster', () => {
   async function freshClass() {
     const db = getDb()
     const group = {
-      id: newId(), code: `R-${newId().slice(0, 8)}`, name: '进度测试班', programId: world.programs.skills.id, kind: 'class' as const,
-      regionId: world.regions.zhelou.id, startDate: new Date('2026-03-01T00:00:00Z'),
+      id: newId(),
+      code: `R-${newId().slice(0, 8)}`,
+      name: '进度测试班',
+      programId: world.programs.skills.id,
+      kind: 'class' as const,
+      regionId: world.regions.zhelou.id,
+      startDate: new Date('2026-03-01T00:00:00Z'),
     }
     await db.group.create({ data: group })
     return group
@@ -243,7 +250,10 @@ describe('the progress roster', () => {
   const roster = (cookie: string, groupId: string, query = '') =>
     callRoute(rosterRoute.loader as never, { url: `/coordinator/groups/${groupId}/progress${query}`, cookie, params: { groupId } })
 
-  type Roster = { total: number; rows: { name: string; behind: boolean; earnedMinutes: number; cells: { code: string; earnedHours: number; met: boolean }[] }[] }
+  type Roster = {
+    total: number
+    rows: { name: string; behind: boolean; earnedMinutes: number; cells: { code: string; earnedHours: number; met: boolean }[] }[]
+  }
 
   test('every active enrollee with each requirement; "only behind pace" returns exactly the behind learners; sorts by earned and missing', async () => {
     const db = getDb()
@@ -254,7 +264,15 @@ describe('the progress roster', () => {
       const { person, enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group })
       if (minutes > 0) {
         await db.$transaction((tx) =>
-          appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'self_study', minutes, date: '2026-04-01', source: 'adjustment', reason: '补录', createdById: null }),
+          appendHourEntry(tx, {
+            enrollmentId: enrollment.id,
+            category: 'self_study',
+            minutes,
+            date: '2026-04-01',
+            source: 'adjustment',
+            reason: '补录',
+            createdById: null,
+          }),
         )
       }
       people.push({ person, enrollment, minutes })
@@ -268,7 +286,12 @@ describe('the progress roster', () => {
     expect(all.rows[0]!.cells.map((c) => c.code)).toEqual(['self-study-and-online', 'self-study-not-below-concentrated'])
 
     const behind = (await roster(zhelouCoord.cookie, group.id, '?behind=1')).value as Roster
-    expect(behind.rows.map((r) => r.name).sort()).toEqual(people.filter((p) => p.minutes < 8000).map((p) => p.person.name).sort())
+    expect(behind.rows.map((r) => r.name).sort()).toEqual(
+      people
+        .filter((p) => p.minutes < 8000)
+        .map((p) => p.person.name)
+        .sort(),
+    )
     expect(behind.rows.every((r) => r.behind)).toBe(true)
 
     const byEarned = (await roster(zhelouCoord.cookie, group.id, '?sort=earned')).value as Roster
@@ -292,10 +315,26 @@ describe('progress on the home page', () => {
     const { person, enrollment } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
     const user = await createUserWithSession(db, { role: 'teacher', personId: person.id })
     await db.$transaction((tx) =>
-      appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 100, date: '2026-09-02', source: 'adjustment', reason: '补录', createdById: null }),
+      appendHourEntry(tx, {
+        enrollmentId: enrollment.id,
+        category: 'online',
+        minutes: 100,
+        date: '2026-09-02',
+        source: 'adjustment',
+        reason: '补录',
+        createdById: null,
+      }),
     )
     const home = await callRoute(meRoute.loader as never, { url: '/me', cookie: user.cookie })
-    const cards = (home.value as { progressCards: { id: string; requirements: { code: string; blocking: boolean; kind: string; display?: unknown }[]; pace: { behind: boolean; expectedHours: number } }[] }).progressCards
+    const cards = (
+      home.value as {
+        progressCards: {
+          id: string
+          requirements: { code: string; blocking: boolean; kind: string; display?: unknown }[]
+          pace: { behind: boolean; expectedHours: number }
+        }[]
+      }
+    ).progressCards
     expect(cards).toHaveLength(1)
     expect(cards[0]!.requirements.map((r) => [r.code, r.blocking])).toEqual([
       ['round-hours', true],

@@ -40,7 +40,9 @@ describe('SMS codes', () => {
   it('a code signs its learner in once and never again; it is stored only as a keyed HMAC', async () => {
     const db = getDb()
     const { phone, user } = await learnerWithPhone()
-    expect(await requestSmsCode(db, { phone: `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`, purpose: 'sign_in', ip: '10.0.0.1', send })).toEqual({ sent: true })
+    expect(
+      await requestSmsCode(db, { phone: `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`, purpose: 'sign_in', ip: '10.0.0.1', send }),
+    ).toEqual({ sent: true })
     const code = lastCode(phone)!
     expect(code).toMatch(/^\d{6}$/)
     const rows = await db.smsCode.findMany({ where: { userId: user.id } })
@@ -61,7 +63,9 @@ describe('SMS codes', () => {
     const { phone } = await learnerWithPhone()
     const t0 = new Date()
     await requestSmsCode(db, { phone, purpose: 'sign_in', send, now: t0 })
-    await expect(verifySmsCode(db, { phone, purpose: 'sign_in', code: lastCode(phone)!, now: new Date(t0.getTime() + 5 * 60_000 + 1000) })).rejects.toMatchObject({ code: 'invalid_code' })
+    await expect(
+      verifySmsCode(db, { phone, purpose: 'sign_in', code: lastCode(phone)!, now: new Date(t0.getTime() + 5 * 60_000 + 1000) }),
+    ).rejects.toMatchObject({ code: 'invalid_code' })
   })
 
   it('five wrong codes lock the phone for a while, with a Chinese message; the right code is refused meanwhile', async () => {

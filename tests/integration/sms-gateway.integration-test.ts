@@ -40,7 +40,12 @@ describe('the SMS adapter', () => {
   })
 
   it('an unreachable gateway is a retryable network failure; no gateway configured says so', async () => {
-    expect(await sendSms({ phone: '13800000004', template: 'sign_in_code', params: { code: '1' }, outId: 'm4' }, { ...gateway.config, url: 'http://127.0.0.1:1/send' })).toMatchObject({
+    expect(
+      await sendSms(
+        { phone: '13800000004', template: 'sign_in_code', params: { code: '1' }, outId: 'm4' },
+        { ...gateway.config, url: 'http://127.0.0.1:1/send' },
+      ),
+    ).toMatchObject({
       ok: false,
       retryable: true,
     })

@@ -67,7 +67,12 @@ const courseOf = (world: TrainingWorld) => ({ majorId: world.groups.class.majorI
 
 /** A person with a chosen birth date and prior education (a valid ID number is made for it). */
 let seq = 100
-async function personBorn(db: ReturnType<typeof getDb>, regionId: string, birthDate: string, priorEducation: 'junior' | 'senior' | 'vocational' | 'none' | null = 'junior') {
+async function personBorn(
+  db: ReturnType<typeof getDb>,
+  regionId: string,
+  birthDate: string,
+  priorEducation: 'junior' | 'senior' | 'vocational' | 'none' | null = 'junior',
+) {
   const idNumber = makeIdNumber({ regionCode: '522327', birthDate, sequence: seq++ })
   return db.person.create({ data: personRow({ name: `测试${seq}`, idNumber, regionId, kind: 'adult_learner', priorEducation }) })
 }
@@ -104,7 +109,11 @@ describe('exam results wait for the tasks', () => {
 
     const refused = await attempt().catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(StudyRecordError)
-    expect((refused as StudyRecordError).problem).toEqual({ code: 'tasks_incomplete', courseName: '网店运营', tasks: ['作业：写商品介绍', '实操：上架一件商品'] })
+    expect((refused as StudyRecordError).problem).toEqual({
+      code: 'tasks_incomplete',
+      courseName: '网店运营',
+      tasks: ['作业：写商品介绍', '实操：上架一件商品'],
+    })
 
     await completeTask(db, { enrollmentId: enrollment.id, taskId: course!.tasks[0]!.id, source: 'coordinator', actorId: county.id })
     const stillRefused = (await attempt().catch((e: unknown) => e)) as StudyRecordError
@@ -122,8 +131,16 @@ describe('exam results wait for the tasks', () => {
   test('a course without tasks takes a result at once; a course outside the plan is refused', async () => {
     const db = getDb()
     const { enrollment } = await learnerInClass()
-    await expect(recordResult(db, { enrollmentId: enrollment.id, courseId: plan[1]!.id, score: 59.5, passed: false, actorId: county.id })).resolves.toMatchObject({ passed: false })
-    const outside = await recordResult(db, { enrollmentId: enrollment.id, courseId: world.courses.course.id, score: 80, passed: true, actorId: county.id }).catch((e: unknown) => e)
+    await expect(
+      recordResult(db, { enrollmentId: enrollment.id, courseId: plan[1]!.id, score: 59.5, passed: false, actorId: county.id }),
+    ).resolves.toMatchObject({ passed: false })
+    const outside = await recordResult(db, {
+      enrollmentId: enrollment.id,
+      courseId: world.courses.course.id,
+      score: 80,
+      passed: true,
+      actorId: county.id,
+    }).catch((e: unknown) => e)
     expect((outside as StudyRecordError).problem.code).toBe('course_not_in_plan')
   })
 
@@ -131,7 +148,8 @@ describe('exam results wait for the tasks', () => {
     const db = getDb()
     const { enrollment } = await learnerInClass()
     const [course] = plan
-    const post = (body: unknown) => call(resultsRoute.action, { path: `/api/v1/enrollments/${enrollment.id}/results`, token: county.token, body, params: { id: enrollment.id } })
+    const post = (body: unknown) =>
+      call(resultsRoute.action, { path: `/api/v1/enrollments/${enrollment.id}/results`, token: county.token, body, params: { id: enrollment.id } })
     const refused = await post({ courseCode: course!.code, score: 90, passed: true })
     expect(refused.status).toBe(409)
     expect(refused.body.error.code).toBe('tasks_incomplete')
@@ -162,7 +180,7 @@ describe('exam results wait for the tasks', () => {
     expect(unknownTask.status).toBe(404)
   })
 
-  test('API: a learner completes their own task (source learner) but not someone else\'s (404)', async () => {
+  test("API: a learner completes their own task (source learner) but not someone else's (404)", async () => {
     const db = getDb()
     const mine = await learnerInClass()
     const other = await learnerInClass()
@@ -174,7 +192,12 @@ describe('exam results wait for the tasks', () => {
     const theirs = await call(taskRoute.action, { path: '/x', token: learner.token, body: {}, params: { id: other.enrollment.id, taskCode: task.code } })
     expect(theirs.status).toBe(404)
     // A learner cannot record results.
-    const result = await call(resultsRoute.action, { path: '/x', token: learner.token, body: { courseCode: plan[1]!.code, score: 90, passed: true }, params: { id: mine.enrollment.id } })
+    const result = await call(resultsRoute.action, {
+      path: '/x',
+      token: learner.token,
+      body: { courseCode: plan[1]!.code, score: 90, passed: true },
+      params: { id: mine.enrollment.id },
+    })
     expect(result.status).toBe(403)
   })
 })
@@ -188,7 +211,12 @@ describe('enrolling', () => {
     const first = await enrollPerson(db, { personId: person.id, group: await group(world.groups.class.id), startDate: '2026-03-01', actorId: county.id })
     expect(first).toMatchObject({ studyYears: 3, status: 'active' })
     expect(first.periodEnd?.toISOString().slice(0, 10)).toBe('2029-03-01')
-    const second = await enrollPerson(db, { personId: person.id, group: await group(world.groups.otherCountyClass.id), startDate: '2026-03-02', actorId: county.id }).catch((e: unknown) => e)
+    const second = await enrollPerson(db, {
+      personId: person.id,
+      group: await group(world.groups.otherCountyClass.id),
+      startDate: '2026-03-02',
+      actorId: county.id,
+    }).catch((e: unknown) => e)
     expect(second).toBeInstanceOf(EnrollmentError)
     expect((second as EnrollmentError).refusal).toEqual({ code: 'active_in_program', groupName: '测试种植班' })
 
@@ -229,12 +257,22 @@ describe('enrolling', () => {
     ])
     expect(outcomes[2]).toMatchObject({ refusal: { code: 'too_old', age: 66 } })
     expect(outcomes[4]).toMatchObject({ refusal: { code: 'not_found' } })
-    const rows = await db.enrollment.findMany({ where: { personId: { in: [junior.id, senior.id, old.id, foreign.id] } }, select: { personId: true, studyYears: true, periodEnd: true, policyVersion: true } })
+    const rows = await db.enrollment.findMany({
+      where: { personId: { in: [junior.id, senior.id, old.id, foreign.id] } },
+      select: { personId: true, studyYears: true, periodEnd: true, policyVersion: true },
+    })
     expect(rows).toHaveLength(2)
     expect(rows.find((r) => r.personId === junior.id)).toMatchObject({ studyYears: 3, periodEnd: new Date('2029-04-01T00:00:00Z') })
     expect(rows.find((r) => r.personId === senior.id)).toMatchObject({ studyYears: 1, periodEnd: new Date('2027-04-01T00:00:00Z') })
     expect(rows.every((r) => r.policyVersion)).toBe(true)
-    expect(await db.auditEvent.count({ where: { action: 'enrollment.create', entityId: { in: (outcomes.filter((o) => o.status === 'enrolled') as { enrollmentId: string }[]).map((o) => o.enrollmentId) } } })).toBe(2)
+    expect(
+      await db.auditEvent.count({
+        where: {
+          action: 'enrollment.create',
+          entityId: { in: (outcomes.filter((o) => o.status === 'enrolled') as { enrollmentId: string }[]).map((o) => o.enrollmentId) },
+        },
+      }),
+    ).toBe(2)
   })
 
   test('API: 201 with study years and period; a second class of the program 409; outside the window 422; out-of-scope 404', async () => {
@@ -283,16 +321,25 @@ describe('withdrawal and moral evaluation', () => {
     const db = getDb()
     const { enrollment } = await learnerInClass()
     const today = '2026-11-24'
-    const bad = await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: '2026-02-01', reason: '外出务工', today, actorId: county.id }).catch((e: unknown) => e)
+    const bad = await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: '2026-02-01', reason: '外出务工', today, actorId: county.id }).catch(
+      (e: unknown) => e,
+    )
     expect((bad as StudyRecordError).problem).toEqual({ code: 'withdrawal_date', problem: 'before_start' })
-    const noReason = await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: '2026-06-01', reason: '  ', today, actorId: county.id }).catch((e: unknown) => e)
+    const noReason = await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: '2026-06-01', reason: '  ', today, actorId: county.id }).catch(
+      (e: unknown) => e,
+    )
     expect((noReason as StudyRecordError).problem.code).toBe('reason_required')
     expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status).toBe('active')
 
     await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: '2026-06-01', reason: '外出务工', today, actorId: county.id })
     expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status).toBe('withdrawn')
-    expect(await db.withdrawal.findUnique({ where: { enrollmentId: enrollment.id } })).toMatchObject({ reason: '外出务工', withdrawnOn: new Date('2026-06-01T00:00:00Z') })
-    const twice = await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: '2026-06-02', reason: '再次', today, actorId: county.id }).catch((e: unknown) => e)
+    expect(await db.withdrawal.findUnique({ where: { enrollmentId: enrollment.id } })).toMatchObject({
+      reason: '外出务工',
+      withdrawnOn: new Date('2026-06-01T00:00:00Z'),
+    })
+    const twice = await withdrawEnrollment(db, { enrollmentId: enrollment.id, date: '2026-06-02', reason: '再次', today, actorId: county.id }).catch(
+      (e: unknown) => e,
+    )
     expect((twice as StudyRecordError).problem.code).toBe('already_withdrawn')
     expect(await db.auditEvent.count({ where: { action: 'enrollment.withdraw', entityId: enrollment.id } })).toBe(1)
     // Nothing more is recorded on a withdrawn enrollment.
@@ -311,8 +358,12 @@ describe('withdrawal and moral evaluation', () => {
 
     expect((await call(moralRoute.action, { path: '/x', token: gaoluo.token, body: { passed: true }, params })).status).toBe(404)
     expect((await call(withdrawRoute.action, { path: '/x', token: gaoluo.token, body: { date: '2026-05-01', reason: '搬家' }, params })).status).toBe(404)
-    expect((await call(resultsRoute.action, { path: '/x', token: gaoluo.token, body: { courseCode: plan[1]!.code, score: 60, passed: true }, params })).status).toBe(404)
-    expect((await call(taskRoute.action, { path: '/x', token: gaoluo.token, body: {}, params: { ...params, taskCode: plan[0]!.tasks[0]!.code } })).status).toBe(404)
+    expect(
+      (await call(resultsRoute.action, { path: '/x', token: gaoluo.token, body: { courseCode: plan[1]!.code, score: 60, passed: true }, params })).status,
+    ).toBe(404)
+    expect((await call(taskRoute.action, { path: '/x', token: gaoluo.token, body: {}, params: { ...params, taskCode: plan[0]!.tasks[0]!.code } })).status).toBe(
+      404,
+    )
     expect((await call(moralRoute.action, { path: '/x', token: bureau.token, body: { passed: true }, params })).status).toBe(403)
 
     const future = await call(withdrawRoute.action, { path: '/x', token: county.token, body: { date: '2099-01-01', reason: '搬家' }, params })
@@ -339,7 +390,15 @@ describe('early graduation', () => {
   async function addHours(enrollmentId: string) {
     await getDb().$transaction(async (tx) => {
       for (let i = 0; i < 12; i++) {
-        await appendHourEntry(tx, { enrollmentId, category: 'self_study', minutes: 1350, date: `2026-04-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: county.id, reason: '补录' })
+        await appendHourEntry(tx, {
+          enrollmentId,
+          category: 'self_study',
+          minutes: 1350,
+          date: `2026-04-${String(i + 1).padStart(2, '0')}`,
+          source: 'adjustment',
+          createdById: county.id,
+          reason: '补录',
+        })
       }
     })
   }
@@ -355,16 +414,24 @@ describe('early graduation', () => {
 
     // A later failed moral evaluation: the outcome no longer allows graduating.
     await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: false, actorId: county.id })
-    const approve = await decideEarlyGraduation(db, { requestId: a.request.id, approve: true, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
+    const approve = await decideEarlyGraduation(db, { requestId: a.request.id, approve: true, asOf: recordedToday(), actorId: county.id }).catch(
+      (e: unknown) => e,
+    )
     expect((approve as StudyRecordError).problem.code).toBe('not_eligible')
     expect(((approve as StudyRecordError).problem as { reasons: string[] }).reasons.length).toBeGreaterThan(0)
-    const noReason = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
+    const noReason = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, asOf: recordedToday(), actorId: county.id }).catch(
+      (e: unknown) => e,
+    )
     expect((noReason as StudyRecordError).problem.code).toBe('reason_required')
-    await expect(decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '品德评价未通过', asOf: recordedToday(), actorId: county.id })).resolves.toEqual({
+    await expect(
+      decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '品德评价未通过', asOf: recordedToday(), actorId: county.id }),
+    ).resolves.toEqual({
       id: a.request.id,
       status: 'rejected',
     })
-    const again = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '再次', asOf: recordedToday(), actorId: county.id }).catch((e: unknown) => e)
+    const again = await decideEarlyGraduation(db, { requestId: a.request.id, approve: false, reason: '再次', asOf: recordedToday(), actorId: county.id }).catch(
+      (e: unknown) => e,
+    )
     expect((again as StudyRecordError).problem.code).toBe('request_decided')
     expect(await db.auditEvent.findMany({ where: { entityId: a.request.id }, select: { action: true }, orderBy: { id: 'asc' } })).toEqual([
       { action: 'early_graduation.request' },
@@ -403,15 +470,27 @@ describe('early graduation', () => {
     expect((short.problem as { reasons: string[] }).reasons.join('')).toContain('学时')
     await addHours(enrollment.id)
     const { request } = await requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })
-    await expect(decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: recordedToday(), actorId: county.id })).resolves.toEqual({ id: request.id, status: 'approved' })
+    await expect(decideEarlyGraduation(db, { requestId: request.id, approve: true, asOf: recordedToday(), actorId: county.id })).resolves.toEqual({
+      id: request.id,
+      status: 'approved',
+    })
     expect(await db.earlyGraduationRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: 'approved', reviewedById: county.id })
     // Asking again answers the approved one (api-v1.md), nothing new.
-    await expect(requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })).resolves.toMatchObject({ created: false, request: { id: request.id, status: 'approved' } })
+    await expect(requestEarlyGraduation(db, { enrollmentId: enrollment.id, actorId: county.id })).resolves.toMatchObject({
+      created: false,
+      request: { id: request.id, status: 'approved' },
+    })
   })
 })
 
 describe('API people', () => {
-  const valid = () => ({ name: '王小明', idNumber: makeIdNumber({ regionCode: '522327', birthDate: '1990-01-01', sequence: seq++ }), regionCode: '522327001', kind: 'adult_learner', priorEducation: 'junior' })
+  const valid = () => ({
+    name: '王小明',
+    idNumber: makeIdNumber({ regionCode: '522327', birthDate: '1990-01-01', sequence: seq++ }),
+    regionCode: '522327001',
+    kind: 'adult_learner',
+    priorEducation: 'junior',
+  })
 
   test('201 masked; bad ID number 422 on idNumber; duplicate 409 with existingId; region out of scope 422; GET in scope 200, outside 404', async () => {
     const body = valid()
@@ -438,7 +517,14 @@ describe('API people', () => {
 
     const read = await call(personRoute.loader, { path: '/x', token: county.token, params: { id: created.body.id } })
     expect(read.status).toBe(200)
-    expect(read.body).toEqual({ id: created.body.id, name: '王小明', idNumberMasked: created.body.idNumberMasked, regionCode: '522327001', kind: 'adult_learner', priorEducation: 'junior' })
+    expect(read.body).toEqual({
+      id: created.body.id,
+      name: '王小明',
+      idNumberMasked: created.body.idNumberMasked,
+      regionCode: '522327001',
+      kind: 'adult_learner',
+      priorEducation: 'junior',
+    })
     expect((await call(personRoute.loader, { path: '/x', token: gaoluo.token, params: { id: created.body.id } })).status).toBe(404)
     expect((await call(personRoute.loader, { path: '/x', token: bureau.token, params: { id: created.body.id } })).status).toBe(403)
     expect(await getDb().auditEvent.count({ where: { action: 'person.create', entityId: created.body.id } })).toBe(1)
@@ -446,7 +532,13 @@ describe('API people', () => {
 
   test('the OpenAPI document describes the new operations', async () => {
     const doc = await call(openapiRoute.loader, { path: '/api/v1/openapi.json' })
-    for (const path of ['/api/v1/people', '/api/v1/people/{id}', '/api/v1/enrollments', '/api/v1/enrollments/{id}/results', '/api/v1/enrollments/{id}/withdraw']) {
+    for (const path of [
+      '/api/v1/people',
+      '/api/v1/people/{id}',
+      '/api/v1/enrollments',
+      '/api/v1/enrollments/{id}/results',
+      '/api/v1/enrollments/{id}/withdraw',
+    ]) {
       expect(doc.body.paths[path], path).toBeTruthy()
     }
     expect(doc.body.components.schemas.ResultRequest.required).toEqual(['courseCode', 'score', 'passed'])
@@ -464,16 +556,50 @@ describe('coordinator pages and the learner action', () => {
     const url = `/coordinator/enrollments/${enrollment.id}`
     const params = { enrollmentId: enrollment.id }
     const [course] = plan
-    const post = (entries: [string, string][], cookie = coord.cookie) => callRoute(enrollmentPage.action, { url, cookie, params, method: 'POST', body: form(entries) })
+    const post = (entries: [string, string][], cookie = coord.cookie) =>
+      callRoute(enrollmentPage.action, { url, cookie, params, method: 'POST', body: form(entries) })
 
-    const refused = await post([['intent', 'result'], ['courseId', course!.id], ['score', '88'], ['passed', 'true']])
+    const refused = await post([
+      ['intent', 'result'],
+      ['courseId', course!.id],
+      ['score', '88'],
+      ['passed', 'true'],
+    ])
     expect(refused.status).toBe(409)
     expect((refused.value as { data: { message: string } }).data.message).toBe('该课程还有作业/实操未完成：作业：写商品介绍、实操：上架一件商品')
 
-    for (const task of course!.tasks) expect((await post([['intent', 'task'], ['taskId', task.id]])).status).toBe(200)
-    expect((await post([['intent', 'result'], ['courseId', course!.id], ['score', '88'], ['passed', 'true']])).status).toBe(200)
-    expect((await post([['intent', 'moral'], ['passed', 'true']])).status).toBe(200)
-    const noConfirm = await post([['intent', 'withdraw'], ['date', '2026-05-01'], ['reason', '外出务工']])
+    for (const task of course!.tasks)
+      expect(
+        (
+          await post([
+            ['intent', 'task'],
+            ['taskId', task.id],
+          ])
+        ).status,
+      ).toBe(200)
+    expect(
+      (
+        await post([
+          ['intent', 'result'],
+          ['courseId', course!.id],
+          ['score', '88'],
+          ['passed', 'true'],
+        ])
+      ).status,
+    ).toBe(200)
+    expect(
+      (
+        await post([
+          ['intent', 'moral'],
+          ['passed', 'true'],
+        ])
+      ).status,
+    ).toBe(200)
+    const noConfirm = await post([
+      ['intent', 'withdraw'],
+      ['date', '2026-05-01'],
+      ['reason', '外出务工'],
+    ])
     expect(noConfirm.status).toBe(422)
 
     const page = await callRoute(enrollmentPage.loader, { url, cookie: coord.cookie, params })
@@ -483,7 +609,17 @@ describe('coordinator pages and the learner action', () => {
     expect(loaded.moral).toMatchObject({ passed: true })
 
     expect((await callRoute(enrollmentPage.loader, { url, cookie: outsider.cookie, params })).status).toBe(404)
-    expect((await post([['intent', 'moral'], ['passed', 'false']], outsider.cookie)).status).toBe(404)
+    expect(
+      (
+        await post(
+          [
+            ['intent', 'moral'],
+            ['passed', 'false'],
+          ],
+          outsider.cookie,
+        )
+      ).status,
+    ).toBe(404)
     expect(await db.moralEvaluation.count({ where: { enrollmentId: enrollment.id } })).toBe(1)
   })
 
@@ -507,7 +643,13 @@ describe('coordinator pages and the learner action', () => {
       cookie: coord.cookie,
       params,
       method: 'POST',
-      body: form([['startDate', '2026-05-01'], ['personId', fresh.id], ['personId', tooYoung.id], ['personId', inClass.person.id], ['personId', foreign.id]]),
+      body: form([
+        ['startDate', '2026-05-01'],
+        ['personId', fresh.id],
+        ['personId', tooYoung.id],
+        ['personId', inClass.person.id],
+        ['personId', foreign.id],
+      ]),
     })
     expect(res.status).toBe(200)
     const results = (res.value as { results: { personId: string; status: string; message: string | null }[] }).results
@@ -529,23 +671,47 @@ describe('coordinator pages and the learner action', () => {
     const { person, enrollment } = await learnerInClass()
     const learner = await createUserWithSession(db, { role: 'learner', personId: person.id })
     const task = plan[0]!.tasks[1]!
-    const res = await callRoute(learnerTask.action, { url: `/me/tasks/${task.id}/complete`, cookie: learner.cookie, params: { taskId: task.id }, method: 'POST', body: form([]) })
+    const res = await callRoute(learnerTask.action, {
+      url: `/me/tasks/${task.id}/complete`,
+      cookie: learner.cookie,
+      params: { taskId: task.id },
+      method: 'POST',
+      body: form([]),
+    })
     expect(res.status).toBe(302)
     expect((res.value as Response).headers.get('location')).toBe(`/me/courses?taskDone=${task.id}`)
     expect(await db.taskCompletion.findFirst({ where: { enrollmentId: enrollment.id, taskId: task.id } })).toMatchObject({ source: 'learner' })
-    const stranger = await createPlanWithTasks(db, { majorId: (await db.major.create({ data: { id: `m${seq++}x`, code: `other-${seq}`, name: '刺绣' } })).id, programId: world.programs.skills.id, courses: [{ name: '刺绣基础', tasks: [{ name: '作业：绣一朵花' }] }] })
+    const stranger = await createPlanWithTasks(db, {
+      majorId: (await db.major.create({ data: { id: `m${seq++}x`, code: `other-${seq}`, name: '刺绣' } })).id,
+      programId: world.programs.skills.id,
+      courses: [{ name: '刺绣基础', tasks: [{ name: '作业：绣一朵花' }] }],
+    })
     const foreignTask = stranger[0]!.tasks[0]!
-    const refused = await callRoute(learnerTask.action, { url: '/x', cookie: learner.cookie, params: { taskId: foreignTask.id }, method: 'POST', body: form([]) })
+    const refused = await callRoute(learnerTask.action, {
+      url: '/x',
+      cookie: learner.cookie,
+      params: { taskId: foreignTask.id },
+      method: 'POST',
+      body: form([]),
+    })
     expect(refused.status).toBe(404)
   })
 
-  test('learner early-graduation application: refused while not eligible, one pending request once eligible; someone else\'s enrollment 404', async () => {
+  test("learner early-graduation application: refused while not eligible, one pending request once eligible; someone else's enrollment 404", async () => {
     const db = getDb()
     const { person, enrollment } = await learnerInClass()
     const other = await learnerInClass()
     const learner = await createUserWithSession(db, { role: 'learner', personId: person.id })
     const apply = (enrollmentId: string) =>
-      callRoute(learnerEarly.action, { url: '/me/early-graduation', cookie: learner.cookie, method: 'POST', body: form([['enrollmentId', enrollmentId], ['redirectTo', '/me/courses']]) })
+      callRoute(learnerEarly.action, {
+        url: '/me/early-graduation',
+        cookie: learner.cookie,
+        method: 'POST',
+        body: form([
+          ['enrollmentId', enrollmentId],
+          ['redirectTo', '/me/courses'],
+        ]),
+      })
     const early = await apply(enrollment.id)
     expect((early.value as Response).headers.get('location')).toBe('/me/courses?early=not_eligible')
     expect(await db.earlyGraduationRequest.count({ where: { enrollmentId: enrollment.id } })).toBe(0)
@@ -555,11 +721,21 @@ describe('coordinator pages and the learner action', () => {
     await recordMoralEvaluation(db, { enrollmentId: enrollment.id, passed: true, actorId: county.id })
     await db.$transaction(async (tx) => {
       for (let i = 0; i < 12; i++) {
-        await appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 1350, date: `2026-05-${String(i + 1).padStart(2, '0')}`, source: 'adjustment', createdById: county.id, reason: '补录' })
+        await appendHourEntry(tx, {
+          enrollmentId: enrollment.id,
+          category: 'online',
+          minutes: 1350,
+          date: `2026-05-${String(i + 1).padStart(2, '0')}`,
+          source: 'adjustment',
+          createdById: county.id,
+          reason: '补录',
+        })
       }
     })
     for (let i = 0; i < 2; i++) expect(((await apply(enrollment.id)).value as Response).headers.get('location')).toBe('/me/courses?early=applied')
-    expect(await db.earlyGraduationRequest.findMany({ where: { enrollmentId: enrollment.id }, select: { status: true, requestedById: true } })).toEqual([{ status: 'pending', requestedById: learner.id }])
+    expect(await db.earlyGraduationRequest.findMany({ where: { enrollmentId: enrollment.id }, select: { status: true, requestedById: true } })).toEqual([
+      { status: 'pending', requestedById: learner.id },
+    ])
     expect((await apply(other.enrollment.id)).status).toBe(404)
   })
 })

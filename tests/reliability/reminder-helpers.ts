@@ -16,7 +16,9 @@ export const DAYTIME = new Date('2026-11-30T01:00:00Z')
 /** n learners with a phone and an account, each with one behind-pace reminder (one SMS delivery); returns the delivery ids. */
 export async function seedDeliveries(db: Db, n: number): Promise<string[]> {
   const world = await createTrainingWorld(db)
-  const persons = Array.from({ length: n }, () => personRow({ ...fakePerson('adult_learner'), phone: fakePhone(), regionId: world.regions.zhelou.id }, '2026-11-30'))
+  const persons = Array.from({ length: n }, () =>
+    personRow({ ...fakePerson('adult_learner'), phone: fakePhone(), regionId: world.regions.zhelou.id }, '2026-11-30'),
+  )
   await db.person.createMany({ data: persons })
   const users = persons.map((p) => ({ id: newId(), username: `r.${p.id}`, displayName: p.name, personId: p.id }))
   await db.user.createMany({ data: users })

@@ -53,7 +53,10 @@ test('Redis restarts while the worker runs: it reconnects and goes on, no job lo
   await enqueueDeliveries(q, due(before))
   await q.close()
 
-  const worker = startWorkerProcess({ XX_QUEUE_PREFIX: prefix, REDIS_URL: redis.url, XX_SMS_URL: gateway.url, XX_SMS_KEY: gateway.config.key, XX_SMS_QUERY_URL: gateway.config.queryUrl! }, children)
+  const worker = startWorkerProcess(
+    { XX_QUEUE_PREFIX: prefix, REDIS_URL: redis.url, XX_SMS_URL: gateway.url, XX_SMS_KEY: gateway.config.key, XX_SMS_QUERY_URL: gateway.config.queryUrl! },
+    children,
+  )
   let out = ''
   worker.stdout!.on('data', (d: Buffer) => (out += d.toString()))
   await waitFor('30 messages', async () => (gateway.received.length >= 30 ? true : null), 90_000, 20)
@@ -68,7 +71,12 @@ test('Redis restarts while the worker runs: it reconnects and goes on, no job lo
   await enqueueDeliveries(q, due(after))
   await q.close()
 
-  await waitFor('all sent', async () => ((await db.notificationDelivery.count({ where: { id: { in: ids }, status: 'sent' } })) === N ? true : null), 150_000, 200)
+  await waitFor(
+    'all sent',
+    async () => ((await db.notificationDelivery.count({ where: { id: { in: ids }, status: 'sent' } })) === N ? true : null),
+    150_000,
+    200,
+  )
   const outIds = gateway.received.map((m) => m.outId).filter((id) => ids.includes(id))
   console.log(`[reminder-redis] ${N} SMS: ${atStop} sent before Redis stopped; all ${outIds.length} after the restart`)
   expect(outIds).toHaveLength(N)

@@ -53,14 +53,22 @@ test('SIGKILL mid-delivery, restart: every reminder delivered exactly once', asy
   expect(gateway.received.length).toBe(afterKill) // really dead: nothing more arrives
 
   startWorkerProcess(env, children)
-  await waitFor('all sent', async () => ((await db.notificationDelivery.count({ where: { id: { in: ids }, status: 'sent' } })) === N ? true : null), 60_000, 200).catch(
-    async (error: Error) => {
-      const left = await db.notificationDelivery.findMany({ where: { id: { in: ids }, status: { not: 'sent' } }, select: { id: true, status: true, attempts: true, lastError: true, claimedAt: true } })
-      console.log('not sent:', left.length, JSON.stringify(left.slice(0, 5)))
-      throw error
-    },
+  await waitFor(
+    'all sent',
+    async () => ((await db.notificationDelivery.count({ where: { id: { in: ids }, status: 'sent' } })) === N ? true : null),
+    60_000,
+    200,
+  ).catch(async (error: Error) => {
+    const left = await db.notificationDelivery.findMany({
+      where: { id: { in: ids }, status: { not: 'sent' } },
+      select: { id: true, status: true, attempts: true, lastError: true, claimedAt: true },
+    })
+    console.log('not sent:', left.length, JSON.stringify(left.slice(0, 5)))
+    throw error
+  })
+  console.log(
+    `[reminder-kill] ${N} SMS: killed at ${atKill} received (${afterKill} after exit, ${inFlight} claimed in flight); all sent in ${Date.now() - t0} ms`,
   )
-  console.log(`[reminder-kill] ${N} SMS: killed at ${atKill} received (${afterKill} after exit, ${inFlight} claimed in flight); all sent in ${Date.now() - t0} ms`)
 
   const outIds = gateway.received.map((m) => m.outId).filter((id) => ids.includes(id))
   expect(outIds).toHaveLength(N)

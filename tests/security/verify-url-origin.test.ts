@@ -33,7 +33,10 @@ beforeAll(() => {
   resetEnvCache()
 })
 afterAll(() => {
-  for (const [k, v] of [['XX_PUBLIC_URL', saved.url], ['PORT', saved.port]] as const) {
+  for (const [k, v] of [
+    ['XX_PUBLIC_URL', saved.url],
+    ['PORT', saved.port],
+  ] as const) {
     if (v === undefined) delete process.env[k]
     else process.env[k] = v
   }
@@ -46,9 +49,25 @@ test('a certificate issued and read through a forged Host still points at the pu
   const world = await createTrainingWorld(db)
   const { enrollment, person } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.class })
   await db.moralEvaluation.create({ data: { id: newId(), enrollmentId: enrollment.id, passed: true, createdAt: new Date('2026-10-01T02:00:00Z') } })
-  await db.$transaction((tx) => appendHourEntry(tx, { enrollmentId: enrollment.id, category: 'online', minutes: 360 * 45, date: '2026-09-01', source: 'transfer', reason: '测试补录', createdById: null }))
+  await db.$transaction((tx) =>
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'online',
+      minutes: 360 * 45,
+      date: '2026-09-01',
+      source: 'transfer',
+      reason: '测试补录',
+      createdById: null,
+    }),
+  )
   await db.earlyGraduationRequest.create({
-    data: { id: newId(), enrollmentId: enrollment.id, status: 'approved', reviewedAt: new Date('2026-10-02T02:00:00Z'), createdAt: new Date('2026-10-01T03:00:00Z') },
+    data: {
+      id: newId(),
+      enrollmentId: enrollment.id,
+      status: 'approved',
+      reviewedAt: new Date('2026-10-02T02:00:00Z'),
+      createdAt: new Date('2026-10-01T03:00:00Z'),
+    },
   })
   const coord = await createTestUser(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
   const { token } = await createSession(db, { userId: coord.id, roles: ['coordinator'] })
@@ -69,7 +88,11 @@ test('a certificate issued and read through a forged Host still points at the pu
   const holder = await createTestUser(db, { role: 'learner', personId: person.id })
   const session = await createSession(db, { userId: holder.id, roles: ['learner'] })
   const cookie = `${sessionCookieName()}=${session.token}`
-  const mine = (await myPage.loader({ request: new Request(`${EVIL}/me/certificates`, { headers: { cookie, host: 'evil.example' } }), params: {}, context: { ip: '10.0.0.2' } } as never)) as {
+  const mine = (await myPage.loader({
+    request: new Request(`${EVIL}/me/certificates`, { headers: { cookie, host: 'evil.example' } }),
+    params: {},
+    context: { ip: '10.0.0.2' },
+  } as never)) as {
     certificates: { verifyUrl: string }[]
   }
   expect(mine.certificates.map((c) => c.verifyUrl)).toEqual([answer.verifyUrl])

@@ -23,15 +23,7 @@ export function Field({ label, error, hint, id, resetKey, ...input }: Common & I
   )
 }
 
-export function SelectField({
-  label,
-  error,
-  hint,
-  id,
-  resetKey,
-  children,
-  ...select
-}: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({ label, error, hint, id, resetKey, children, ...select }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
   const hasError = Array.isArray(error) ? error.length > 0 : Boolean(error)
   return (
     <div className="field">

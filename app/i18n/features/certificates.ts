@@ -110,7 +110,7 @@ export const certificatesEn: Record<keyof typeof certificatesZh, string> = {
   'certificates.page.revokedNow': 'Certificate {serial} revoked.',
   'certificates.page.back': 'Back to the record of study',
   'certificates.queue.title': 'Verify graduation certificates',
-  'certificates.queue.intro': 'These graduation certificates await the prefecture bureau\'s verification. Tick them and press Verify.',
+  'certificates.queue.intro': "These graduation certificates await the prefecture bureau's verification. Tick them and press Verify.",
   'certificates.queue.none': 'No graduation certificates await verification.',
   'certificates.queue.submit': 'Verify',
   'certificates.queue.selectAll': 'Select all',

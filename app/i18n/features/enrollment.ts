@@ -233,8 +233,8 @@ export const enrollmentEn: Record<keyof typeof enrollmentZh, string> = {
 
   'study.error.not_found': 'This study record was not found.',
   'study.error.not_active': 'This person is no longer studying ({status}); nothing more can be recorded.',
-  'study.error.course_not_in_plan': 'This course is not in the class\'s teaching plan.',
-  'study.error.task_not_in_plan': 'This assignment or practical is not in the class\'s teaching plan.',
+  'study.error.course_not_in_plan': "This course is not in the class's teaching plan.",
+  'study.error.task_not_in_plan': "This assignment or practical is not in the class's teaching plan.",
   'study.error.task_ambiguous': 'Several courses have a task with this code; name the course: {courses}',
   'study.error.tasks_incomplete': 'This course still has unfinished assignments or practicals: {tasks}',
   'study.error.invalid_score': 'The score is 0 to 100 with at most one decimal.',

@@ -100,7 +100,8 @@ export const exemptionsEn: Record<keyof typeof exemptionsZh, string> = {
   'exemptions.title': 'Exemptions and credits',
   'exemptions.link': 'Apply for an exemption',
   'exemptions.back': 'Back to my learning',
-  'exemptions.intro': 'With a vocational or skill certificate, a competition award, an innovation at work, or two or more years of relevant work, you can apply to skip a course or its exam, for credits, or to skip the internship.',
+  'exemptions.intro':
+    'With a vocational or skill certificate, a competition award, an innovation at work, or two or more years of relevant work, you can apply to skip a course or its exam, for credits, or to skip the internship.',
   'exemptions.noEnrollment': 'You have no active class, so you cannot apply.',
   'exemptions.formTitle': 'Apply',
   'exemptions.enrollment': 'Class',
@@ -145,7 +146,8 @@ export const exemptionsEn: Record<keyof typeof exemptionsZh, string> = {
   'exemptions.err.enrollment': 'Choose an active class',
   'exemptions.err.basis': 'Choose a basis',
   'exemptions.err.mode': 'Choose what you apply for',
-  'exemptions.err.mode_not_allowed': 'This basis does not allow that: certificates skip study or exams, awards and innovations give credits, two years of work skip the internship',
+  'exemptions.err.mode_not_allowed':
+    'This basis does not allow that: certificates skip study or exams, awards and innovations give credits, two years of work skip the internship',
   'exemptions.err.course_required': 'Choose a course',
   'exemptions.err.course_internship_only_by_work': 'The internship can only be skipped with two or more years of relevant work',
   'exemptions.err.course_not_internship': 'Only the internship course can be skipped this way',
@@ -154,7 +156,7 @@ export const exemptionsEn: Record<keyof typeof exemptionsZh, string> = {
   'exemptions.err.certificate_no_too_long': 'The certificate number has at most 64 characters',
   'exemptions.err.issuer_too_long': 'The issuer has at most 100 characters',
   'exemptions.err.credits_not_allowed': 'Credits are only entered when applying for credits',
-  'exemptions.err.course_not_in_plan': 'This course is not in your class\'s teaching plan',
+  'exemptions.err.course_not_in_plan': "This course is not in your class's teaching plan",
   'exemptions.err.course_settled': 'This course is already passed or exempted',
   'exemptions.err.duplicate_pending': 'An application for this course is already waiting for review',
   'exemptions.err.noteTooLong': 'The note has at most 500 characters',
@@ -188,7 +190,7 @@ export const exemptionsEn: Record<keyof typeof exemptionsZh, string> = {
   'exemptionQueue.onBehalf': 'Apply on behalf',
   'exemptionQueue.onBehalfIntro': 'Send an application for a learner (for example one without a phone).',
   'exemptionQueue.enrollmentNotFound': 'No such enrollment in your jurisdiction.',
-  'exemptionQueue.pickEnrollment': 'Open this from a learner\'s page, or add the enrollment id to the address.',
+  'exemptionQueue.pickEnrollment': "Open this from a learner's page, or add the enrollment id to the address.",
   'exemptionQueue.forLearner': 'Learner: {name} ({group})',
   'exemptionQueue.appliedByCoordinator': 'Sent for the learner; it is waiting for review.',
 }

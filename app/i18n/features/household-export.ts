@@ -23,7 +23,8 @@ export const householdExportZh = {
 export const householdExportEn: Record<keyof typeof householdExportZh, string> = {
   'householdExport.link': 'Export graduates for the household register',
   'householdExport.title': 'Household-register export',
-  'householdExport.intro': 'Exports the graduates in {scope} whose certificates the prefecture has verified (full ID numbers included) for the police household register. Every export is written to the audit log.',
+  'householdExport.intro':
+    'Exports the graduates in {scope} whose certificates the prefecture has verified (full ID numbers included) for the police household register. Every export is written to the audit log.',
   'householdExport.from': 'Verified from',
   'householdExport.to': 'Verified to',
   'householdExport.submit': 'Export Excel',
