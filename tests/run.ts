@@ -1,9 +1,10 @@
 /**
  * `npm test`: every test, on any machine with Node.js and npm.
- *   npm test                 typecheck + lint, then unit + integration + e2e
+ *   npm test                 typecheck + lint + format check, then unit + integration + e2e
  *   npm test -- unit         (or lint, integration, e2e; several may be given)
- * The typecheck (tsc --noEmit) and the lint (eslint ., with the layering rules of
- * docs/decisions/010-layering.md) count as one test each; they run when no part is
+ * The typecheck (tsc --noEmit), the lint (eslint ., with the layering rules of
+ * docs/decisions/010-layering.md) and the format check (prettier --check .;
+ * `npm run format` fixes it) count as one test each; they run when no part is
  * named and no file filter is given, or when `lint` is named.
  * Finds PostgreSQL and Redis (tests/services.ts), makes sure Debian's
  * Chromium is there for Playwright (and poppler-utils for the PDF tests),
@@ -48,6 +49,8 @@ function staticChecks(env: NodeJS.ProcessEnv) {
       'lint (eslint .)',
       [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.', '--cache', '--cache-location', path.join(root, 'node_modules/.cache/eslint/')],
     ],
+    // `npm run format` fixes what this reports.
+    ['format (prettier --check .)', [path.join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']],
   ]
   let ok = true
   for (const [name, args] of checks) {

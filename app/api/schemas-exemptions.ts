@@ -17,16 +17,10 @@ const optionalText = (max: number, message: string) => z.string({ error: message
 
 export const ExemptionRequest = component(
   z.object({
-    courseCode: z
-      .string({ error: '课程代码应为文字' })
-      .trim()
-      .min(1, '课程代码不能为空')
-      .max(64)
-      .optional()
-      .meta({
-        description:
-          "A course of the enrollment's teaching plan. Required for exempt_study, exempt_exam (not the internship) and waive_internship (the internship course); optional for credit (the related course, for the reviewer).",
-      }),
+    courseCode: z.string({ error: '课程代码应为文字' }).trim().min(1, '课程代码不能为空').max(64).optional().meta({
+      description:
+        "A course of the enrollment's teaching plan. Required for exempt_study, exempt_exam (not the internship) and waive_internship (the internship course); optional for credit (the related course, for the reviewer).",
+    }),
     basis: z.enum(EXEMPTION_BASES, { error: '依据应为 vocational_certificate、skill_certificate、competition_award、innovation 或 work_experience 之一' }),
     mode: z
       .enum(EXEMPTION_MODES, { error: '方式应为 exempt_study、exempt_exam、credit 或 waive_internship 之一' })

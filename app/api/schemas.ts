@@ -158,11 +158,9 @@ export const ProgressCourse = component(
     name: z.string(),
     credits: z.number(),
     kind: z.enum(['culture', 'skill', 'internship']),
-    state: z
-      .enum(COURSE_STATES)
-      .meta({
-        description: 'pending: no result yet; failed: the latest result failed; exempted: 免修/免考 approved; waived: internship waived for work experience',
-      }),
+    state: z.enum(COURSE_STATES).meta({
+      description: 'pending: no result yet; failed: the latest result failed; exempted: 免修/免考 approved; waived: internship waived for work experience',
+    }),
     tasksComplete: z.boolean().meta({ description: 'Every 作业/实操 of the course is complete (an exam result can be recorded only then)' }),
   }),
   'ProgressCourse',

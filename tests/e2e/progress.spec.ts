@@ -65,13 +65,11 @@ test('the self-study form works with JavaScript off and refuses a future date in
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
   await page.getByLabel('哪一天学的').fill(today)
   // A Windows program renamed to .jpg is refused by its content.
-  await page
-    .getByLabel('照片（可不传）')
-    .setInputFiles({
-      name: 'photo.jpg',
-      mimeType: 'image/jpeg',
-      buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00this program cannot be run in DOS mode', 'binary'),
-    })
+  await page.getByLabel('照片（可不传）').setInputFiles({
+    name: 'photo.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00this program cannot be run in DOS mode', 'binary'),
+  })
   await page.getByRole('button', { name: '提交' }).click()
   await expect(page.getByText('照片只能是 JPG 或 PNG 格式')).toBeVisible()
   expect(await db.selfStudyLog.count({ where: { personId: person.id } })).toBe(0)
