@@ -28,3 +28,93 @@ test.each([
 ])('evidence: %s → %s', (_name, input, mime) => {
   expect(sniffEvidence(input)?.mime ?? null).toBe(mime)
 })
+
+// ─── Roster files ────────────────────────────────────────────────────────────
+
+import ExcelJS from 'exceljs'
+import { strToU8, zipSync } from 'fflate'
+import iconv from 'iconv-lite'
+import { checkRosterFile, readZipDirectory, ZIP_LIMITS } from './file-kind.ts'
+
+const CONTENT_TYPES = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"></Types>'
+const fakeXlsx = (parts: Record<string, Uint8Array | string>, level: 0 | 9 = 9) =>
+  zipSync(
+    Object.fromEntries(
+      Object.entries({ '[Content_Types].xml': CONTENT_TYPES, 'xl/workbook.xml': '<workbook/>', ...parts }).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? strToU8(v) : v,
+      ]),
+    ),
+    { level },
+  )
+
+async function realXlsx() {
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet('花名册')
+  ws.addRow(['姓名', '身份证号'])
+  ws.addRow(['王小芳', '522327199003040011'])
+  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer)
+}
+
+test('a real xlsx (written by exceljs) is an xlsx', async () => {
+  expect(checkRosterFile(await realXlsx())).toEqual({ ok: true, kind: 'xlsx' })
+})
+
+test.each<[string, () => Uint8Array, string]>([
+  ['an empty file', () => new Uint8Array(), 'empty'],
+  ['a Windows .exe renamed .xlsx', () => bytes(0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0, 0), 'not_roster'],
+  ['an old .xls (OLE compound file)', () => bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0), 'old_excel'],
+  [
+    'a .docx (a zip, no workbook)',
+    () => zipSync({ '[Content_Types].xml': strToU8(CONTENT_TYPES), 'word/document.xml': strToU8('<w:document/>') }),
+    'not_roster',
+  ],
+  ['a zip cut short', () => fakeXlsx({}).subarray(0, 40), 'zip_corrupt'],
+  ['a PNG', () => bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0), 'not_roster'],
+  ['more than 20 MB', () => new Uint8Array(20 * 1024 * 1024 + 1).fill(0x41), 'too_large'],
+  [
+    'a sheet with a DOCTYPE (XXE)',
+    () => fakeXlsx({ 'xl/worksheets/sheet1.xml': '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><worksheet>&e;</worksheet>' }),
+    'xml_entities',
+  ],
+  ['shared strings with an ENTITY (billion laughs)', () => fakeXlsx({ 'xl/sharedStrings.xml': '<!ENTITY lol "lol"><sst/>' }), 'xml_entities'],
+  ['a stored (uncompressed) part with a DOCTYPE', () => fakeXlsx({ 'xl/styles.xml': '<!doctype styles><styleSheet/>' }, 0), 'xml_entities'],
+  ['a sheet of 50 MB of zeros in 50 KB (zip bomb by ratio)', () => fakeXlsx({ 'xl/worksheets/sheet1.xml': new Uint8Array(50 * 1024 * 1024) }), 'zip_bomb'],
+  [
+    'more entries than an xlsx ever has',
+    () => fakeXlsx(Object.fromEntries(Array.from({ length: ZIP_LIMITS.maxEntries + 1 }, (_, i) => [`xl/media/p${i}.txt`, 'x']))),
+    'zip_bomb',
+  ],
+  ['UTF-16 text (NUL bytes)', () => new Uint8Array(Buffer.from('\ufeff姓名,身份证号', 'utf16le')), 'not_roster'],
+  ['bytes that are neither UTF-8 nor GBK', () => bytes(0x41, 0x2c, 0x81, 0x20, 0x0a), 'encoding'],
+])('%s is refused (%s)', (_what, make, code) => {
+  const result = checkRosterFile(make())
+  expect(result.ok ? 'accepted' : result.problem.code).toBe(code)
+})
+
+test('a zip whose directory understates the sizes is caught while inflating, after at most its declared size', () => {
+  const zip = fakeXlsx({ 'xl/worksheets/sheet1.xml': new Uint8Array(8 * 1024 * 1024) })
+  const dir = readZipDirectory(zip, { ...ZIP_LIMITS, maxRatio: 1e9 })
+  expect(dir.ok).toBe(true)
+  // Rewrite the central directory's uncompressed size of every entry to 100 bytes.
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
+  for (let p = 0; p + 4 <= zip.length; p++) if (view.getUint32(p, true) === 0x02014b50) view.setUint32(p + 24, 100, true)
+  const result = checkRosterFile(zip)
+  expect(result.ok ? 'accepted' : result.problem.code).toBe('zip_bomb')
+})
+
+test('a directory declaring more than the total uncompressed bound is refused before anything is inflated', () => {
+  const zip = fakeXlsx({ 'xl/worksheets/sheet1.xml': 'x'.repeat(2000) })
+  expect(readZipDirectory(zip, { ...ZIP_LIMITS, maxTotalUncompressed: 1000 })).toEqual({ ok: false, problem: { code: 'zip_bomb' } })
+})
+
+test.each<[string, Uint8Array, 'utf-8' | 'gbk']>([
+  ['UTF-8 with a BOM', new Uint8Array(Buffer.from('\ufeff姓名,身份证号\r\n王小芳,522327199003040011\r\n')), 'utf-8'],
+  ['UTF-8 without a BOM', new Uint8Array(Buffer.from('姓名,身份证号\n王小芳,522327199003040011\n')), 'utf-8'],
+  ['GBK (what Excel in China saves)', new Uint8Array(iconv.encode('姓名,身份证号\r\n王小芳,522327199003040011\r\n', 'gbk')), 'gbk'],
+  ['plain ASCII', new Uint8Array(Buffer.from('name,id\n')), 'utf-8'],
+])('CSV in %s is read with its Chinese intact', (_what, input, encoding) => {
+  const result = checkRosterFile(input)
+  expect(result).toMatchObject({ ok: true, kind: 'csv', encoding })
+  if (result.ok && result.kind === 'csv' && !result.text.startsWith('name')) expect(result.text).toMatch(/^姓名,身份证号\r?\n王小芳,/)
+})
