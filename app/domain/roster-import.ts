@@ -6,6 +6,7 @@
  * with the age outside 15–59 as a warning. Pure: the model reads the file,
  * looks the rows up in the database and stores the outcome.
  */
+import type { MessageKey, T } from '#app/i18n/index.ts'
 import type { IdNumberProblem } from './id-number.ts'
 import { parseIdNumber } from './id-number.ts'
 import { normalizePhone } from './names.ts'
@@ -288,3 +289,10 @@ export function rowOutcome(row: Pick<CheckedRow, 'issues'>, known: { personExist
 
 /** The first error of a row, for the preview's one-line "why". */
 export const firstError = (issues: readonly RosterIssue[]) => issues.find((i) => i.severity === 'error') ?? null
+
+/** A row's issue in the reader's words: "身份证号有误：身份证号校验位不正确…", "年龄不在15–59岁（提醒）：62 岁". */
+export function describeIssue(t: T, issue: Pick<RosterIssue, 'code' | 'params'>): string {
+  const { problem, ...params } = (issue.params ?? {}) as Record<string, string | number>
+  const text = t(`rosterImport.issue.${issue.code}` as MessageKey, params)
+  return issue.code === 'id_invalid' && problem ? `${text}：${t(`idNumber.${problem}` as MessageKey, params)}` : text
+}

@@ -3,6 +3,7 @@ import { certificateBatchesEn } from './features/certificate-batches.ts'
 import { refusalsEn } from './features/refusals.ts'
 import { certificatesEn } from './features/certificates.ts'
 import { householdExportEn } from './features/household-export.ts'
+import { rosterImportEn } from './features/roster-import.ts'
 import { catalogEn } from './features/catalog.ts'
 import { outcomesEn } from './features/outcomes.ts'
 import { enrollmentEn } from './features/enrollment.ts'
@@ -232,6 +233,7 @@ export const en: Record<MessageKey, string> = {
   ...certificatesEn,
   ...certificateBatchesEn,
   ...householdExportEn,
+  ...rosterImportEn,
   ...bureauStatsEn,
   ...notificationsEn,
 }

@@ -3,6 +3,7 @@ import { certificateBatchesZh } from './features/certificate-batches.ts'
 import { refusalsZh } from './features/refusals.ts'
 import { certificatesZh } from './features/certificates.ts'
 import { householdExportZh } from './features/household-export.ts'
+import { rosterImportZh } from './features/roster-import.ts'
 import { catalogZh } from './features/catalog.ts'
 import { outcomesZh } from './features/outcomes.ts'
 import { enrollmentZh } from './features/enrollment.ts'
@@ -224,6 +225,7 @@ export const zhCN = {
   ...certificatesZh,
   ...certificateBatchesZh,
   ...householdExportZh,
+  ...rosterImportZh,
   ...bureauStatsZh,
   ...errorsZh,
   ...accountsZh,

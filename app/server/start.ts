@@ -137,11 +137,14 @@ async function main() {
       const { startReminderWorkers } = await import('../../workers/reminders.ts')
       const reminders = await startReminderWorkers()
       const workers = await startWorkers()
+      const { startRosterImportWorker } = await import('../../workers/roster-import.worker.ts')
+      const imports = await startRosterImportWorker()
       stopWorkers = async () => {
+        await imports.close('shutdown')
         await reminders.close('shutdown')
         await workers.close('shutdown')
       }
-      log('后台任务（提醒：短信、邮件、站内通知；批量颁发证书）已在本进程启动。')
+      log('后台任务（提醒：短信、邮件、站内通知；批量颁发证书；花名册导入）已在本进程启动。')
     }
   } else if (process.env.REDIS_URL) {
     log(`未连接到 Redis (${redisUrl})：提醒和批量任务暂停。请检查 REDIS_URL 后重新运行 npm start。`)

@@ -1,0 +1,637 @@
+/**
+ * The roster import (花名册导入, issue 12; DESIGN.md §7, §8, §11): a
+ * coordinator uploads the statistics bureau's or a township's list (xlsx or
+ * CSV), every row is checked (app/domain/roster-import.ts) and stored with what
+ * will happen to it (RosterImportRow: the preview); confirmed, the new rows
+ * become persons — adult learners in the importer's scope — each with a
+ * learner account without a password, in batches of multi-row INSERTs.
+ *
+ * All-or-report (§8): good rows are kept, bad rows listed with row number,
+ * column and reason (the preview, the errors xlsx); nothing half-written
+ * (each batch is one transaction: the persons, their accounts and roles, the
+ * audit events, the rows' results and the import's cursor); reruns idempotent
+ * (`ON CONFLICT DO NOTHING` on the ID number's HMAC — and the phone's — so a
+ * second import of the same file, or a batch done again after a crash, adds
+ * nobody). More than JOB_THRESHOLD new rows run as a BullMQ job
+ * (app/jobs/roster-import.ts, workers/roster-import.worker.ts) whose progress
+ * is the import row's; fewer run in the request.
+ */
+import { createHash } from 'node:crypto'
+import ExcelJS from 'exceljs'
+import { checkRosterFile, MAX_ROSTER_BYTES, type RosterFileProblem } from '#app/domain/file-kind.ts'
+import { maskIdNumber } from '#app/domain/id-number.ts'
+import { maskPhone } from '#app/domain/names.ts'
+import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
+import {
+  describeIssue,
+  HEADER_SEARCH_ROWS,
+  isBlankRow,
+  isRefused,
+  matchHeader,
+  RosterChecker,
+  rowOutcome,
+  townshipKey,
+  villageKey,
+  type CheckedRow,
+  type HeaderMatch,
+  type RosterColumn,
+  type RosterIssue,
+  type TownshipRef,
+} from '#app/domain/roster-import.ts'
+import { safeCell } from '#app/domain/spreadsheet-cells.ts'
+import { beijingDate } from '#app/domain/time.ts'
+import type { RosterImportStatus, RosterRowOutcome } from '#app/generated/prisma/enums.ts'
+import type { MessageKey, T } from '#app/i18n/index.ts'
+import { encryptField, lookupHmac } from '#app/utils/crypto.server.ts'
+import type { Db, Tx } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
+import { readRosterRows } from '#app/utils/roster-reader.server.ts'
+import { generatedUsername, ensureAccountFor } from './accounts.server.ts'
+import { plausibleId, scopesFor, type CurrentUser, type Scope } from './access.server.ts'
+import { recordAudit, recordAudits, type AuditInput } from './audit.server.ts'
+import { AppError, ForbiddenError, NotFoundError, type AppErrorKind } from './errors.server.ts'
+
+export const ROSTER_IMPORTERS = PEOPLE_MANAGERS
+/** Above this many new rows the import runs as a BullMQ job with a progress bar; below it, in the request. */
+export const JOB_THRESHOLD = 2000
+/** Rows per import transaction. */
+export const IMPORT_BATCH = 1000
+/** Rows per preview insert. */
+const PREVIEW_CHUNK = 2000
+/** Data rows per file (20 MB holds about 100,000 rows of seven columns). */
+export const MAX_ROSTER_ROWS = 200_000
+
+export { MAX_ROSTER_BYTES }
+
+export type RosterImportErrorCode = RosterFileProblem['code'] | 'no_header' | 'no_rows' | 'too_many_rows' | 'no_file' | 'not_previewed' | 'queue_unavailable'
+
+export class RosterImportError extends AppError {
+  constructor(readonly code: RosterImportErrorCode) {
+    super(code)
+    this.name = 'RosterImportError'
+  }
+  get kind(): AppErrorKind {
+    return this.code === 'not_previewed' || this.code === 'queue_unavailable' ? 'conflict' : 'validation_failed'
+  }
+  override get field() {
+    return this.code === 'not_previewed' || this.code === 'queue_unavailable' ? undefined : 'file'
+  }
+  describe(t: T) {
+    return t(`rosterImport.error.${this.code}` as MessageKey, { max: MAX_ROSTER_ROWS.toLocaleString('en-US') })
+  }
+}
+
+function importerScopes(user: CurrentUser): Scope[] {
+  const scopes = scopesFor(user, ROSTER_IMPORTERS)
+  if (scopes.length === 0) throw new ForbiddenError()
+  return scopes
+}
+
+/** The region path the import belongs to in the audit log (the importer's first scope; null = everything). */
+function auditPath(scopes: Scope[]): string | null {
+  for (const s of scopes) {
+    if (s.kind === 'region') return s.path
+    if (s.kind === 'organization') return s.regionPath
+  }
+  return null
+}
+
+/**
+ * The townships a row may name, with their villages: every township of the
+ * counties the importer's scopes lie in (or below a prefecture scope), each
+ * marked in scope or not — so a township coordinator's row of the next
+ * township is "out of scope", and a made-up one "unknown".
+ */
+async function townshipsFor(db: Db, scopes: Scope[]): Promise<Map<string, TownshipRef>> {
+  const all = scopes.some((s) => s.kind === 'all')
+  const paths = scopes.flatMap((s) => (s.kind === 'region' ? [s.path] : s.kind === 'organization' ? [s.regionPath] : []))
+  const rows = all
+    ? await db.$queryRaw<{ id: string; name: string; path: string }[]>`SELECT "id", "name", "path" FROM "Region" WHERE "level" = 'township'`
+    : paths.length === 0
+      ? []
+      : await db.$queryRaw<{ id: string; name: string; path: string }[]>`
+        WITH roots AS (
+          SELECT COALESCE(
+            (SELECT c."path" FROM "Region" c WHERE c."level" = 'county' AND p LIKE c."path" || '%' ORDER BY length(c."path") DESC LIMIT 1),
+            p) AS "path"
+          FROM unnest(${paths}::text[]) AS p
+        )
+        SELECT DISTINCT t."id", t."name", t."path" FROM "Region" t JOIN roots r ON t."path" LIKE r."path" || '%' WHERE t."level" = 'township'`
+  const villages = rows.length
+    ? await db.region.findMany({ where: { level: 'village', parentId: { in: rows.map((r) => r.id) } }, select: { id: true, name: true, parentId: true } })
+    : []
+  const byTownship = new Map<string, Map<string, { id: string; name: string }>>()
+  for (const v of villages) {
+    const m = byTownship.get(v.parentId!) ?? new Map()
+    m.set(villageKey(v.name), { id: v.id, name: v.name })
+    byTownship.set(v.parentId!, m)
+  }
+  const map = new Map<string, TownshipRef>()
+  for (const r of rows.sort((a, b) => a.path.localeCompare(b.path))) {
+    const inScope = all || paths.some((p) => r.path.startsWith(p))
+    const key = townshipKey(r.name)
+    const ref = { id: r.id, name: r.name, inScope, villages: byTownship.get(r.id) ?? new Map() }
+    // The same name in two counties (a prefecture scope): the one in scope wins.
+    if (!map.has(key) || (inScope && !map.get(key)!.inScope)) map.set(key, ref)
+  }
+  return map
+}
+
+type PreviewRow = CheckedRow & { outcome: RosterRowOutcome; idHmac: string | null; phoneHmac: string | null }
+
+/** Asks the database about a chunk of checked rows: who exists already, whose phone someone else holds. */
+async function classify(db: Db, rows: CheckedRow[]): Promise<PreviewRow[]> {
+  const withHmac = rows.map((r) => ({
+    ...r,
+    idHmac: r.idNumber ? lookupHmac('id', r.idNumber) : null,
+    phoneHmac: r.phone ? lookupHmac('phone', r.phone) : null,
+  }))
+  const idHmacs = withHmac.flatMap((r) => (r.idHmac && !isRefused(r) ? [r.idHmac] : []))
+  const phoneHmacs = withHmac.flatMap((r) => (r.phoneHmac && !isRefused(r) ? [r.phoneHmac] : []))
+  const known = idHmacs.length ? await db.$queryRaw<{ idHmac: string }[]>`SELECT "idHmac" FROM "Person" WHERE "idHmac" = ANY(${idHmacs}::text[])` : []
+  const phones = phoneHmacs.length
+    ? await db.$queryRaw<{ idHmac: string; phoneHmac: string }[]>`SELECT "idHmac", "phoneHmac" FROM "Person" WHERE "phoneHmac" = ANY(${phoneHmacs}::text[])`
+    : []
+  const knownIds = new Set(known.map((k) => k.idHmac))
+  const phoneOwner = new Map(phones.map((p) => [p.phoneHmac, p.idHmac]))
+  return withHmac.map((r) => {
+    const personExists = r.idHmac !== null && knownIds.has(r.idHmac)
+    // A new person whose phone someone else already holds: refused (the phone of record is unique).
+    if (!personExists && r.phoneHmac && phoneOwner.has(r.phoneHmac) && phoneOwner.get(r.phoneHmac) !== r.idHmac && !isRefused(r)) {
+      r.issues.push({ severity: 'error', column: 'phone', code: 'phone_taken' })
+    }
+    return { ...r, outcome: rowOutcome(r, { personExists }) }
+  })
+}
+
+async function storeRows(db: Db, importId: string, rows: PreviewRow[]) {
+  if (rows.length === 0) return
+  const isNew = (r: PreviewRow) => r.outcome === 'new'
+  const col = <V>(f: (r: PreviewRow) => V) => rows.map(f)
+  await db.$executeRaw`
+    INSERT INTO "RosterImportRow" ("importId", "rowNumber", "outcome", "issues", "warning", "name", "idMasked", "regionId", "regionName",
+      "idCipher", "idHmac", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac", "priorEducation")
+    SELECT ${importId}, v."rowNumber", v."outcome"::"RosterRowOutcome", v."issues"::jsonb, v."warning", v."name", v."idMasked", v."regionId", v."regionName",
+      v."idCipher", v."idHmac", v."gender"::"Gender", v."birthDate"::date, v."phoneCipher", v."phoneMasked", v."phoneHmac", v."priorEducation"::"PriorEducation"
+    FROM unnest(
+      ${col((r) => r.rowNumber)}::int[], ${col((r) => r.outcome)}::text[], ${col((r) => JSON.stringify(r.issues))}::text[], ${col((r) => r.issues.some((i) => i.severity === 'warning'))}::boolean[],
+      ${col((r) => r.name.slice(0, 100))}::text[],
+      ${col((r) => (r.idNumber ? maskIdNumber(r.idNumber) : null))}::text[], ${col((r) => r.regionId)}::text[], ${col((r) => r.regionName)}::text[],
+      ${col((r) => (isNew(r) ? encryptField(r.idNumber!) : null))}::text[], ${col((r) => (isNew(r) ? r.idHmac : null))}::text[],
+      ${col((r) => (isNew(r) ? r.gender : null))}::text[], ${col((r) => (isNew(r) ? r.birthDate : null))}::text[],
+      ${col((r) => (isNew(r) && r.phone ? encryptField(r.phone) : null))}::text[], ${col((r) => (isNew(r) && r.phone ? maskPhone(r.phone) : null))}::text[],
+      ${col((r) => (isNew(r) ? r.phoneHmac : null))}::text[], ${col((r) => (isNew(r) ? r.education : null))}::text[]
+    ) AS v("rowNumber", "outcome", "issues", "warning", "name", "idMasked", "regionId", "regionName", "idCipher", "idHmac", "gender", "birthDate",
+      "phoneCipher", "phoneMasked", "phoneHmac", "priorEducation")`
+}
+
+export type PreviewInput = { fileName: string; bytes: Uint8Array; ip?: string | null; today?: string }
+
+/**
+ * Upload → preview: checks the file by its content (refusing it before any
+ * parser runs: size, kind, zip bounds, XML entities), finds the header, checks
+ * every row and stores what will happen to it. Nothing is imported yet.
+ * Returns the import's id. Audited (roster_import.preview).
+ */
+export async function previewRosterImport(db: Db, user: CurrentUser, input: PreviewInput): Promise<{ id: string }> {
+  const scopes = importerScopes(user)
+  if (input.bytes.byteLength === 0) throw new RosterImportError('no_file')
+  const kind = checkRosterFile(input.bytes)
+  if (!kind.ok) throw new RosterImportError(kind.problem.code)
+  const today = input.today ?? beijingDate(new Date())
+  const townships = await townshipsFor(db, scopes)
+  const rows = readRosterRows(kind.kind === 'xlsx' ? { kind: 'xlsx', bytes: input.bytes } : { kind: 'csv', text: kind.text })
+
+  let header: HeaderMatch | null = null
+  let headerRow = 0
+  let checker: RosterChecker | null = null
+  const id = newId()
+  let created = false
+  const counts = { total: 0, new: 0, existing: 0, refused: 0, warnings: 0 }
+  let chunk: CheckedRow[] = []
+  const flush = async () => {
+    if (!created) {
+      await db.rosterImport.create({
+        data: {
+          id,
+          createdById: user.id,
+          scopePath: auditPath(scopes),
+          fileName: input.fileName.slice(0, 200) || 'roster',
+          fileKind: kind.kind,
+          encoding: kind.kind === 'csv' ? kind.encoding : null,
+          fileSha256: createHash('sha256').update(input.bytes).digest('hex'),
+          header: { headerRow, columns: header!.columns, labels: header!.labels },
+        },
+      })
+      created = true
+    }
+    const classified = await classify(db, chunk)
+    for (const r of classified) {
+      counts[r.outcome]++
+      if (r.outcome !== 'refused' && r.issues.some((i) => i.severity === 'warning')) counts.warnings++
+    }
+    await storeRows(db, id, classified)
+    chunk = []
+  }
+  try {
+    for await (const { rowNumber, cells } of rows) {
+      if (!header) {
+        const m = matchHeader(cells.map((c) => (c === null ? '' : String(c))))
+        if (m.missing.length === 0) {
+          header = m
+          headerRow = rowNumber
+          checker = new RosterChecker(m, { today, townships })
+        } else if (rowNumber >= HEADER_SEARCH_ROWS) throw new RosterImportError('no_header')
+        continue
+      }
+      if (isBlankRow(cells)) continue
+      if (++counts.total > MAX_ROSTER_ROWS) throw new RosterImportError('too_many_rows')
+      chunk.push(checker!.check(cells, rowNumber))
+      if (chunk.length >= PREVIEW_CHUNK) await flush()
+    }
+    if (!header) throw new RosterImportError('no_header')
+    if (counts.total === 0) throw new RosterImportError('no_rows')
+    if (chunk.length) await flush()
+  } catch (error) {
+    // A preview is stored whole or not at all.
+    if (created) await db.rosterImport.delete({ where: { id } }).catch(() => {})
+    if (error instanceof RosterImportError) throw error
+    // exceljs or csv-parse could not read what passed the checks (a damaged file).
+    if (error instanceof Error && !(error instanceof AppError) && !('code' in error && typeof error.code === 'string' && error.code.startsWith('P'))) {
+      throw new RosterImportError('zip_corrupt')
+    }
+    throw error
+  }
+  await db.$transaction(async (tx) => {
+    await tx.rosterImport.update({
+      where: { id },
+      data: { totalRows: counts.total, newRows: counts.new, existingRows: counts.existing, refusedRows: counts.refused, warningRows: counts.warnings },
+    })
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: 'roster_import.preview',
+      entityType: 'RosterImport',
+      entityId: id,
+      after: { fileName: input.fileName, fileKind: kind.kind, total: counts.total, new: counts.new, existing: counts.existing, refused: counts.refused },
+      ip: input.ip,
+      scopePath: auditPath(scopes),
+    })
+  })
+  return { id }
+}
+
+/** THE finder of an import: its creator's (an admin sees every one); anyone else, or a bad id: 404. */
+async function findImport(db: Db, user: CurrentUser, id: string) {
+  const scopes = importerScopes(user)
+  if (!plausibleId(id)) throw new NotFoundError()
+  const all = scopes.some((s) => s.kind === 'all')
+  const row = await db.rosterImport.findFirst({ where: { id, ...(all ? {} : { createdById: user.id }) } })
+  if (!row) throw new NotFoundError()
+  return row
+}
+
+export type RowFilter = 'all' | 'new' | 'existing' | 'refused' | 'warning'
+export const ROW_FILTERS: readonly RowFilter[] = ['all', 'new', 'existing', 'refused', 'warning']
+export const PREVIEW_PAGE_SIZE = 100
+
+/** The preview or progress page: the import, its counts and one page of its rows (with a filter by outcome). */
+export async function getRosterImport(db: Db, user: CurrentUser, id: string, opts: { filter?: RowFilter; page?: number } = {}) {
+  const imp = await findImport(db, user, id)
+  const filter = opts.filter ?? 'all'
+  const where =
+    filter === 'all'
+      ? { importId: id }
+      : filter === 'warning'
+        ? { importId: id, outcome: { not: 'refused' as const }, warning: true }
+        : { importId: id, outcome: filter }
+  const total = await db.rosterImportRow.count({ where })
+  const pages = Math.max(1, Math.ceil(total / PREVIEW_PAGE_SIZE))
+  const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pages)
+  const rows = await db.rosterImportRow.findMany({
+    where,
+    orderBy: { rowNumber: 'asc' },
+    skip: (page - 1) * PREVIEW_PAGE_SIZE,
+    take: PREVIEW_PAGE_SIZE,
+    select: { rowNumber: true, outcome: true, issues: true, name: true, idMasked: true, regionName: true, result: true },
+  })
+  return {
+    import: {
+      id: imp.id,
+      fileName: imp.fileName,
+      fileKind: imp.fileKind,
+      encoding: imp.encoding,
+      status: imp.status,
+      header: imp.header as { headerRow: number; columns: Partial<Record<RosterColumn, number>>; labels: Partial<Record<RosterColumn, string>> },
+      totalRows: imp.totalRows,
+      newRows: imp.newRows,
+      existingRows: imp.existingRows,
+      refusedRows: imp.refusedRows,
+      warningRows: imp.warningRows,
+      processedRows: imp.processedRows,
+      createdCount: imp.createdCount,
+      skippedCount: imp.skippedCount,
+      error: imp.error,
+      createdAt: imp.createdAt,
+      finishedAt: imp.finishedAt,
+    },
+    rows: rows.map((r) => ({ ...r, issues: r.issues as RosterIssue[] })),
+    filter,
+    page,
+    pages,
+    total,
+  }
+}
+
+/** The importer's recent imports (the upload page's list). */
+export async function listRosterImports(db: Db, user: CurrentUser) {
+  importerScopes(user)
+  return db.rosterImport.findMany({
+    where: { createdById: user.id },
+    orderBy: { createdAt: 'desc' },
+    take: 20,
+    select: { id: true, fileName: true, status: true, totalRows: true, newRows: true, createdCount: true, createdAt: true },
+  })
+}
+
+export type Enqueue = (importId: string) => Promise<void>
+
+/**
+ * Confirm: the preview's new rows are imported — in the request when there
+ * are at most JOB_THRESHOLD of them, else as a job (`enqueue`) the page
+ * follows. Confirming twice is refused (not_previewed); a failed import may
+ * be confirmed again and resumes at its cursor. Audited (roster_import.confirm).
+ */
+export async function confirmRosterImport(db: Db, user: CurrentUser, id: string, opts: { ip?: string | null; enqueue: Enqueue }): Promise<{ queued: boolean }> {
+  const imp = await findImport(db, user, id)
+  const claimed = await db.rosterImport.updateMany({
+    where: { id: imp.id, status: { in: ['previewed', 'failed'] } },
+    data: { status: 'queued', confirmedAt: new Date(), error: null },
+  })
+  if (claimed.count !== 1) throw new RosterImportError('not_previewed')
+  await recordAudit(db, {
+    actorId: user.id,
+    action: 'roster_import.confirm',
+    entityType: 'RosterImport',
+    entityId: imp.id,
+    after: { fileName: imp.fileName, new: imp.newRows, resumedAt: imp.lastRowNumber || undefined },
+    ip: opts.ip,
+    scopePath: imp.scopePath,
+  })
+  if (imp.newRows - imp.processedRows > JOB_THRESHOLD) {
+    try {
+      await opts.enqueue(imp.id)
+    } catch {
+      await db.rosterImport.update({ where: { id: imp.id }, data: { status: imp.status } })
+      throw new RosterImportError('queue_unavailable')
+    }
+    return { queued: true }
+  }
+  await runRosterImport(db, imp.id)
+  return { queued: false }
+}
+
+type BatchRow = {
+  rowNumber: number
+  name: string
+  idCipher: string
+  idHmac: string
+  idMasked: string
+  gender: string
+  birthDate: Date
+  phoneCipher: string | null
+  phoneMasked: string | null
+  phoneHmac: string | null
+  regionId: string
+  priorEducation: string | null
+}
+
+/** One batch in one transaction: persons, accounts, roles, audit events, the rows' results, the cursor. Returns false when nothing was left. */
+async function importBatch(tx: Tx, importId: string, batchSize: number): Promise<{ done: boolean; created: number; skipped: number; rows: number }> {
+  const [imp] = await tx.$queryRaw<{ lastRowNumber: number; createdById: string; scopePath: string | null; personKind: string; status: RosterImportStatus }[]>`
+    SELECT "lastRowNumber", "createdById", "scopePath", "personKind"::text AS "personKind", "status" FROM "RosterImport" WHERE "id" = ${importId} FOR UPDATE`
+  if (!imp) throw new NotFoundError()
+  const rows = await tx.$queryRaw<BatchRow[]>`
+    SELECT "rowNumber", "name", "idCipher", "idHmac", "idMasked", "gender"::text AS "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac",
+      "regionId", "priorEducation"::text AS "priorEducation"
+    FROM "RosterImportRow"
+    WHERE "importId" = ${importId} AND "outcome" = 'new' AND "rowNumber" > ${imp.lastRowNumber} AND "result" IS NULL
+    ORDER BY "rowNumber" LIMIT ${batchSize}`
+  if (rows.length === 0) return { done: true, created: 0, skipped: 0, rows: 0 }
+  const personIds = rows.map(() => newId())
+  const col = <V>(f: (r: BatchRow, i: number) => V) => rows.map(f)
+  const inserted = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "Person" ("id", "name", "idCipher", "idHmac", "idMasked", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac",
+      "regionId", "kind", "priorEducation", "updatedAt")
+    SELECT v."id", v."name", v."idCipher", v."idHmac", v."idMasked", v."gender"::"Gender", v."birthDate", v."phoneCipher", v."phoneMasked", v."phoneHmac",
+      v."regionId", ${imp.personKind}::"PersonKind", v."priorEducation"::"PriorEducation", now()
+    FROM unnest(${personIds}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.idCipher)}::text[], ${col((r) => r.idHmac)}::text[],
+      ${col((r) => r.idMasked)}::text[], ${col((r) => r.gender)}::text[], ${col((r) => r.birthDate.toISOString().slice(0, 10))}::date[], ${col((r) => r.phoneCipher)}::text[],
+      ${col((r) => r.phoneMasked)}::text[], ${col((r) => r.phoneHmac)}::text[], ${col((r) => r.regionId)}::text[], ${col((r) => r.priorEducation)}::text[])
+      AS v("id", "name", "idCipher", "idHmac", "idMasked", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac", "regionId", "priorEducation")
+    ON CONFLICT DO NOTHING
+    RETURNING "id"`
+  const createdIds = new Set(inserted.map((r) => r.id))
+  // Rows not inserted: the person exists now (registered since the preview, or this batch done before a crash) or the phone is taken.
+  const notInserted = rows.filter((_, i) => !createdIds.has(personIds[i]!))
+  const existing = notInserted.length
+    ? await tx.$queryRaw<
+        { id: string; idHmac: string }[]
+      >`SELECT "id", "idHmac" FROM "Person" WHERE "idHmac" = ANY(${notInserted.map((r) => r.idHmac)}::text[])`
+    : []
+  const existingBy = new Map(existing.map((e) => [e.idHmac, e.id]))
+
+  // Accounts: a learner (or teacher) account without a password for every person created (DESIGN.md §11).
+  const role = imp.personKind === 'teacher' ? 'teacher' : 'learner'
+  const created = rows.flatMap((r, i) => (createdIds.has(personIds[i]!) ? [{ row: r, personId: personIds[i]! }] : []))
+  const accounts = created.map((c) => ({ ...c, userId: newId(), username: generatedUsername(role) }))
+  const madeUsers = accounts.length
+    ? await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO "User" ("id", "username", "displayName", "passwordHash", "personId", "updatedAt")
+      SELECT v."id", v."username", v."displayName", NULL, v."personId", now()
+      FROM unnest(${accounts.map((a) => a.userId)}::text[], ${accounts.map((a) => a.username)}::text[], ${accounts.map((a) => a.row.name)}::text[],
+        ${accounts.map((a) => a.personId)}::text[]) AS v("id", "username", "displayName", "personId")
+      ON CONFLICT DO NOTHING
+      RETURNING "id"`
+    : []
+  const madeIds = new Set(madeUsers.map((u) => u.id))
+  const made = accounts.filter((a) => madeIds.has(a.userId))
+  if (made.length) {
+    await tx.$executeRaw`
+      INSERT INTO "RoleAssignment" ("id", "userId", "role")
+      SELECT v."id", v."userId", ${role}::"Role" FROM unnest(${made.map(() => newId())}::text[], ${made.map((a) => a.userId)}::text[]) AS v("id", "userId")`
+  }
+  const regionPaths = new Map(
+    (await tx.region.findMany({ where: { id: { in: [...new Set(created.map((c) => c.row.regionId))] } }, select: { id: true, path: true } })).map((r) => [
+      r.id,
+      r.path,
+    ]),
+  )
+  const audits: AuditInput[] = []
+  for (const c of created) {
+    audits.push({
+      actorId: imp.createdById,
+      action: 'person.create',
+      entityType: 'Person',
+      entityId: c.personId,
+      after: { name: c.row.name, idMasked: c.row.idMasked, regionId: c.row.regionId, kind: imp.personKind, rosterImportId: importId, row: c.row.rowNumber },
+      scopePath: regionPaths.get(c.row.regionId) ?? imp.scopePath,
+    })
+  }
+  for (const a of made) {
+    audits.push({
+      actorId: imp.createdById,
+      action: 'account.created',
+      entityType: 'User',
+      entityId: a.userId,
+      after: { username: a.username, displayName: a.row.name, personId: a.personId, role, password: false, rosterImportId: importId },
+      scopePath: regionPaths.get(a.row.regionId) ?? imp.scopePath,
+    })
+  }
+  await recordAudits(tx, audits)
+  // A username already taken (40 random bits: about never): the one-by-one path, which retries.
+  for (const a of accounts.filter((x) => !madeIds.has(x.userId))) await ensureAccountFor(tx, a.personId, { actorId: imp.createdById })
+
+  const results = rows.map((r, i) =>
+    createdIds.has(personIds[i]!)
+      ? { personId: personIds[i]!, result: 'created' }
+      : existingBy.has(r.idHmac)
+        ? { personId: existingBy.get(r.idHmac)!, result: 'existing' }
+        : { personId: null, result: 'phone_taken' },
+  )
+  // The row's personal fields have done their work: cleared in the same transaction.
+  await tx.$executeRaw`
+    UPDATE "RosterImportRow" AS r SET "personId" = v."personId", "result" = v."result", "idCipher" = NULL, "phoneCipher" = NULL
+    FROM unnest(${col((r) => r.rowNumber)}::int[], ${results.map((x) => x.personId)}::text[], ${results.map((x) => x.result)}::text[]) AS v("rowNumber", "personId", "result")
+    WHERE r."importId" = ${importId} AND r."rowNumber" = v."rowNumber"`
+  const skipped = rows.length - created.length
+  await tx.$executeRaw`
+    UPDATE "RosterImport" SET "lastRowNumber" = ${rows[rows.length - 1]!.rowNumber}, "processedRows" = "processedRows" + ${rows.length},
+      "createdCount" = "createdCount" + ${created.length}, "skippedCount" = "skippedCount" + ${skipped}, "status" = 'importing'
+    WHERE "id" = ${importId}`
+  return { done: rows.length < batchSize, created: created.length, skipped, rows: rows.length }
+}
+
+export type ImportProgress = { processed: number; total: number; created: number }
+
+/**
+ * Imports a confirmed import's new rows, batch after batch from its cursor
+ * (the worker's job and the in-request path). Safe to run again after a
+ * crash or a kill: committed batches are behind the cursor, and a batch cut
+ * off mid-way left nothing. Marks the import done (audited) at the end.
+ */
+export async function runRosterImport(
+  db: Db,
+  importId: string,
+  opts: { batchSize?: number; onProgress?: (p: ImportProgress) => unknown; afterBatch?: (n: number) => unknown } = {},
+): Promise<{ created: number; skipped: number }> {
+  const imp = await db.rosterImport.findUnique({ where: { id: importId } })
+  if (!imp) throw new NotFoundError()
+  if (imp.status === 'done') return { created: imp.createdCount, skipped: imp.skippedCount }
+  await db.rosterImport.updateMany({ where: { id: importId, status: { in: ['queued', 'failed'] } }, data: { status: 'importing' } })
+  let processed = imp.processedRows
+  let batches = 0
+  try {
+    for (;;) {
+      const r = await db.$transaction((tx) => importBatch(tx, importId, opts.batchSize ?? IMPORT_BATCH), { timeout: 120_000, maxWait: 30_000 })
+      processed += r.rows
+      if (r.rows) await opts.onProgress?.({ processed, total: imp.newRows, created: r.created })
+      if (r.rows) await opts.afterBatch?.(++batches)
+      if (r.done) break
+    }
+  } catch (error) {
+    await db.rosterImport
+      .update({ where: { id: importId }, data: { status: 'failed', error: error instanceof Error ? error.message.slice(0, 500) : String(error) } })
+      .catch(() => {})
+    throw error
+  }
+  const done = await db.$transaction(async (tx) => {
+    const final = await tx.rosterImport.update({ where: { id: importId }, data: { status: 'done', finishedAt: new Date() } })
+    await recordAudit(tx, {
+      actorId: final.createdById,
+      action: 'roster_import.done',
+      entityType: 'RosterImport',
+      entityId: importId,
+      after: { fileName: final.fileName, created: final.createdCount, skipped: final.skippedCount, refused: final.refusedRows, existing: final.existingRows },
+      scopePath: final.scopePath,
+    })
+    return final
+  })
+  return { created: done.createdCount, skipped: done.skippedCount }
+}
+
+/** Imports a lost job left behind (the worker re-enqueues them at start). */
+export async function unfinishedRosterImportIds(db: Db): Promise<string[]> {
+  const rows = await db.rosterImport.findMany({ where: { status: { in: ['queued', 'importing'] } }, select: { id: true } })
+  return rows.map((r) => r.id)
+}
+
+/** A job that gave up: the import shows the error and may be confirmed again (it resumes at its cursor). */
+export async function failRosterImport(db: Db, importId: string, message: string) {
+  await db.rosterImport.updateMany({ where: { id: importId, status: { not: 'done' } }, data: { status: 'failed', error: message.slice(0, 500) } })
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/**
+ * The rows not imported as an xlsx (row number, column, reason, and the row's
+ * name and masked ID number), and the warnings on a second sheet; every text
+ * cell escaped against formula injection. Streams the rows from the database
+ * in pages. Audited (roster_import.errors_download).
+ */
+export async function rosterImportErrorsXlsx(db: Db, user: CurrentUser, id: string, opts: { t: T; ip?: string | null }) {
+  const imp = await findImport(db, user, id)
+  const { t } = opts
+  const labels = (imp.header as { labels?: Partial<Record<RosterColumn, string>> }).labels ?? {}
+  const columnName = (c: RosterColumn) => labels[c] ?? t(`rosterImport.column.${c}` as MessageKey)
+  const wb = new ExcelJS.Workbook()
+  wb.creator = 'XiangXue'
+  const headers = [
+    t('rosterImport.col.row'),
+    t('rosterImport.col.column'),
+    t('rosterImport.col.reason'),
+    t('rosterImport.col.name'),
+    t('rosterImport.col.idNumber'),
+  ]
+  const errors = wb.addWorksheet(t('rosterImport.sheet.errors'))
+  const warnings = wb.addWorksheet(t('rosterImport.sheet.warnings'))
+  for (const ws of [errors, warnings]) {
+    ws.addRow(headers).font = { bold: true }
+    ws.columns = [{ width: 8 }, { width: 14 }, { width: 60 }, { width: 12 }, { width: 22 }]
+    ws.views = [{ state: 'frozen', ySplit: 1 }]
+  }
+  let after = 0
+  for (;;) {
+    const rows = await db.rosterImportRow.findMany({
+      where: { importId: imp.id, rowNumber: { gt: after }, OR: [{ outcome: 'refused' }, { result: 'phone_taken' }, { warning: true }] },
+      orderBy: { rowNumber: 'asc' },
+      take: 2000,
+      select: { rowNumber: true, outcome: true, issues: true, name: true, idMasked: true, result: true },
+    })
+    if (rows.length === 0) break
+    for (const r of rows) {
+      after = r.rowNumber
+      const issues = r.issues as RosterIssue[]
+      const line = (i: Pick<RosterIssue, 'code' | 'params' | 'column'>) => [
+        r.rowNumber,
+        safeCell(columnName(i.column)),
+        safeCell(describeIssue(t, i)),
+        safeCell(r.name),
+        r.idMasked,
+      ]
+      for (const i of issues) (i.severity === 'error' ? errors : warnings).addRow(line(i))
+      if (r.result === 'phone_taken') errors.addRow(line({ column: 'phone', code: 'phone_taken' }))
+    }
+  }
+  await recordAudit(db, {
+    actorId: user.id,
+    action: 'roster_import.errors_download',
+    entityType: 'RosterImport',
+    entityId: imp.id,
+    after: { fileName: imp.fileName, refused: imp.refusedRows },
+    ip: opts.ip,
+    scopePath: imp.scopePath,
+  })
+  const bytes = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer)
+  const date = beijingDate(new Date())
+  return { bytes, contentType: XLSX, fileName: { utf8: `未导入的行-${date}.xlsx`, ascii: `roster-errors-${date}.xlsx` } }
+}

@@ -1,0 +1,62 @@
+/**
+ * The roster-import worker (issue 12; started with the others by `npm run
+ * workers`, workers/index.ts, or inside `npm start`): runs a confirmed
+ * import's batches (app/models/roster-import.server.ts `runRosterImport`),
+ * concurrency 1. Killed mid-way, the batch in flight is rolled back whole and
+ * the job (or the re-enqueue at the next start) resumes at the import's cursor.
+ */
+import { UnrecoverableError, Worker } from 'bullmq'
+import { queuePrefix, redisUrl } from '#app/jobs/certificate-batch.ts'
+import { workerConnection } from '#app/jobs/queue.server.ts'
+import { enqueueRosterImport, ROSTER_IMPORT_QUEUE, rosterImportPayload, type RosterImportPayload } from '#app/jobs/roster-import.ts'
+import { NotFoundError } from '#app/models/errors.server.ts'
+import { failRosterImport, runRosterImport, unfinishedRosterImportIds } from '#app/models/roster-import.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+
+const log = (line: string) => console.log(`[roster-import] ${new Date().toISOString()} ${line}`)
+
+export async function startRosterImportWorker() {
+  const db = getDb()
+  const worker = new Worker<RosterImportPayload>(
+    ROSTER_IMPORT_QUEUE,
+    async (job) => {
+      const { importId } = rosterImportPayload.parse(job.data)
+      const started = Date.now()
+      log(`import ${importId}: start (attempt ${job.attemptsMade + 1})`)
+      const result = await runRosterImport(db, importId, { onProgress: (p) => job.updateProgress(p) }).catch((error: unknown) => {
+        if (error instanceof NotFoundError) throw new UnrecoverableError(`import ${importId} not found`)
+        throw error
+      })
+      log(`import ${importId}: done, ${result.created} created, ${result.skipped} skipped, ${Date.now() - started} ms`)
+      return result
+    },
+    {
+      connection: workerConnection(),
+      prefix: queuePrefix(),
+      concurrency: 1,
+      lockDuration: getEnv().XX_WORKER_LOCK_MS,
+      stalledInterval: getEnv().XX_WORKER_STALLED_MS,
+      maxStalledCount: 10,
+    },
+  )
+  worker.on('failed', async (job, error) => {
+    log(`import ${job?.data.importId}: attempt failed: ${error.message}`)
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) await failRosterImport(db, job.data.importId, error.message).catch(() => {})
+  })
+  worker.on('error', (error) => log(`error: ${error.message}`))
+  await worker.waitUntilReady()
+  log(`roster-import worker ready (redis ${redisUrl()}, prefix ${queuePrefix()})`)
+  // An import whose job was lost (Redis down or flushed) is enqueued again; the cursor makes a second run harmless.
+  for (const id of await unfinishedRosterImportIds(db)) await enqueueRosterImport(id).catch((e: Error) => log(`re-enqueue ${id}: ${e.message}`))
+
+  let closing = false
+  const close = async (signal: string) => {
+    if (closing) return
+    closing = true
+    log(`${signal}: closing (waiting for the running batch)…`)
+    await worker.close()
+    log('closed')
+  }
+  return { worker, close }
+}
