@@ -84,6 +84,9 @@ export default function CoordinatorHome() {
         <div className="field">
           <Link className="button secondary" to="/coordinator/people/new">
             {t('person.new')}
+          </Link>{' '}
+          <Link className="button secondary" to="/coordinator/imports">
+            {t('rosterImport.link')}
           </Link>
         </div>
       </div>

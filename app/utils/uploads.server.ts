@@ -78,12 +78,16 @@ export function limitedBody(source: ReadableStream<Uint8Array>, max: number) {
  * photo names) is just a name. Remix's parser split the header on every `=`
  * and `;`, and such a name was a 500.
  */
-export async function parseUploadForm(request: Request, { fileFields }: { fileFields: readonly string[] }): Promise<FormData> {
+export async function parseUploadForm(
+  request: Request,
+  { fileFields, maxFileBytes = MAX_UPLOAD_BYTES }: { fileFields: readonly string[]; maxFileBytes?: number },
+): Promise<FormData> {
   // A post with no body is an empty form (the route says what is missing).
   if (!request.body) return new FormData()
-  const body = limitedBody(request.body, MAX_BODY_BYTES)
+  const maxBody = maxFileBytes + (MAX_BODY_BYTES - MAX_UPLOAD_BYTES)
+  const body = limitedBody(request.body, maxBody)
   const length = Number(request.headers.get('content-length') ?? '0')
-  if (length > MAX_BODY_BYTES) {
+  if (length > maxBody) {
     body.drain()
     throw new UploadError('too_large')
   }
@@ -101,7 +105,7 @@ export async function parseUploadForm(request: Request, { fileFields }: { fileFi
   for (const [name, value] of parsed.entries()) {
     if (typeof value === 'string') form.append(name, value)
     else if (fileFields.includes(name)) {
-      if (value.size > MAX_UPLOAD_BYTES) throw new UploadError('too_large')
+      if (value.size > maxFileBytes) throw new UploadError('too_large')
       // Only the base name, as RFC 7578 §4.2 recommends (a browser may send a path).
       form.append(name, value, value.name.split(/[/\\]/).pop() ?? '')
     }
@@ -122,10 +126,11 @@ export type UploadForm = { values: Record<string, string>; file: File | null }
  * THE reader of an upload form (the self-study log with its photo, the
  * exemption application with its evidence): the text fields and the file of
  * `file`, any other file part dropped. Throws UploadError('too_large') for a
- * file or body over the limit (the form answers 413 in its own words).
+ * file or body over the limit (the form answers 413 in its own words); the
+ * limit is 10 MB unless `maxFileBytes` says otherwise (roster files: 20 MB).
  */
-export async function readUploadForm(request: Request, opts: { file: string }): Promise<UploadForm> {
-  const form = await parseUploadForm(request, { fileFields: [opts.file] })
+export async function readUploadForm(request: Request, opts: { file: string; maxFileBytes?: number }): Promise<UploadForm> {
+  const form = await parseUploadForm(request, { fileFields: [opts.file], maxFileBytes: opts.maxFileBytes })
   const values: Record<string, string> = {}
   for (const [k, v] of form.entries()) if (typeof v === 'string') values[k] = v
   return { values, file: fileField(form, opts.file) }

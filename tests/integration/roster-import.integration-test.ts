@@ -409,3 +409,87 @@ test('6,000 rows run as a BullMQ job; the worker SIGKILLed mid-import leaves eve
   second.kill('SIGTERM')
   await new Promise((r) => second.once('exit', r))
 }, 300_000)
+
+describe('through the pages (no JavaScript needed: plain multipart and POST forms)', () => {
+  const post = (url: string, cookie: string, body: FormData | URLSearchParams) =>
+    new Request(`http://localhost${url}`, { method: 'POST', headers: { cookie }, body })
+  const call = async (fn: (args: never) => unknown, request: Request, params: Record<string, string> = {}) => {
+    try {
+      return (await fn({ request, params, context: { ip: '127.0.0.1' } } as never)) as unknown
+    } catch (thrown) {
+      return thrown
+    }
+  }
+
+  test('upload → preview page → confirm → done, and the errors xlsx; a renamed .exe and a 21 MB file are refused in Chinese', async () => {
+    const db = getDb()
+    const coordinator = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+    const upload = await import('#app/routes/coordinator.imports._index.tsx')
+    const page = await import('#app/routes/coordinator.imports.$importId.tsx')
+    const errors = await import('#app/routes/coordinator.imports.$importId_.errors[.]xlsx.ts')
+    const people = Array.from({ length: 6 }, (_, i) => rosterPerson(60_000 + i, { township: '者楼街道', phoneBase: 6_000_000 }))
+    const lines = people.map((p, i) => rosterLine(p, i + 1))
+    lines.push(rosterLine({ ...rosterPerson(60_010, { township: '高洛街道', phoneBase: 6_000_000 }) }, 7))
+    const form = new FormData()
+    form.append('file', new File([Buffer.from(await rosterXlsx(lines))], '者楼 花名册.xlsx'))
+    const redirect = (await call(upload.action, post('/coordinator/imports', coordinator.cookie, form))) as Response
+    expect(redirect.status).toBe(302)
+    const location = redirect.headers.get('location')!
+    expect(location).toMatch(/^\/coordinator\/imports\/[a-z0-9]+$/)
+    const id = location.split('/').pop()!
+
+    const view = (await call(page.loader, new Request(`http://localhost${location}`, { headers: { cookie: coordinator.cookie } }), {
+      importId: id,
+    })) as Awaited<ReturnType<typeof page.loader>>
+    expect(view.import).toMatchObject({ status: 'previewed', newRows: 6, refusedRows: 1, fileName: '者楼 花名册.xlsx' })
+    expect(view.rows.find((r) => r.outcome === 'refused')!.issues[0]).toMatchObject({ column: 'township', code: 'out_of_scope' })
+
+    const confirmed = (await call(page.action, post(location, coordinator.cookie, new URLSearchParams()), { importId: id })) as Response
+    expect(confirmed.status).toBe(302)
+    const after = (await call(page.loader, new Request(`http://localhost${location}`, { headers: { cookie: coordinator.cookie } }), {
+      importId: id,
+    })) as Awaited<ReturnType<typeof page.loader>>
+    expect(after.import).toMatchObject({ status: 'done', createdCount: 6 })
+
+    const xlsx = (await call(errors.loader, new Request(`http://localhost${location}/errors.xlsx`, { headers: { cookie: coordinator.cookie } }), {
+      importId: id,
+    })) as Response
+    expect(xlsx.status).toBe(200)
+    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load((await xlsx.arrayBuffer()) as ArrayBuffer)
+    expect(wb.getWorksheet('未导入的行')!.getRow(2).values).toEqual([
+      undefined,
+      8,
+      '乡镇（街道）',
+      '不在您的管辖范围：高洛街道',
+      expect.any(String),
+      expect.stringMatching(/^\d{4}\*{10}[\dX]{4}$/),
+    ])
+
+    // Someone else's import is 404 on every page.
+    const stranger = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
+    expect(
+      ((await call(page.loader, new Request(`http://localhost${location}`, { headers: { cookie: stranger.cookie } }), { importId: id })) as Response).status,
+    ).toBe(404)
+    expect(
+      (
+        (await call(errors.loader, new Request(`http://localhost${location}/errors.xlsx`, { headers: { cookie: stranger.cookie } }), {
+          importId: id,
+        })) as Response
+      ).status,
+    ).toBe(404)
+
+    // Refusals in Chinese, on the form.
+    const exe = new FormData()
+    exe.append('file', new File([new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0])], 'roster.xlsx'))
+    const refused = (await call(upload.action, post('/coordinator/imports', coordinator.cookie, exe))) as { data: { error: string }; init: { status: number } }
+    expect(refused.init.status).toBe(422)
+    expect(refused.data.error).toBe('这不是 Excel（xlsx）或 CSV 文件。请用 Excel 或 WPS 另存为 xlsx 后再上传。')
+    const big = new FormData()
+    big.append('file', new File([new Uint8Array(21 * 1024 * 1024)], 'big.csv'))
+    const tooBig = (await call(upload.action, post('/coordinator/imports', coordinator.cookie, big))) as { data: { error: string }; init: { status: number } }
+    expect(tooBig.init.status).toBe(413)
+    expect(tooBig.data.error).toBe('文件不能超过 20 MB。')
+  }, 60_000)
+})
