@@ -40,15 +40,17 @@ import {
 } from '#app/domain/roster-import.ts'
 import { safeCell } from '#app/domain/spreadsheet-cells.ts'
 import { beijingDate } from '#app/domain/time.ts'
-import type { RosterImportStatus, RosterRowOutcome } from '#app/generated/prisma/enums.ts'
+import type { RosterRowOutcome } from '#app/generated/prisma/enums.ts'
 import type { MessageKey, T } from '#app/i18n/index.ts'
 import { encryptField, lookupHmac } from '#app/utils/crypto.server.ts'
-import type { Db, Tx } from '#app/utils/db.server.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import { getPool, pgTransaction } from '#app/utils/pg.server.ts'
+import type pg from 'pg'
 import { newId } from '#app/utils/ids.server.ts'
 import { readRosterRows } from '#app/utils/roster-reader.server.ts'
-import { generatedUsername, ensureAccountFor } from './accounts.server.ts'
+import { generatedUsername } from './accounts.server.ts'
 import { plausibleId, scopesFor, type CurrentUser, type Scope } from './access.server.ts'
-import { recordAudit, recordAudits, type AuditInput } from './audit.server.ts'
+import { recordAudit } from './audit.server.ts'
 import { AppError, ForbiddenError, NotFoundError, type AppErrorKind } from './errors.server.ts'
 
 export const ROSTER_IMPORTERS = PEOPLE_MANAGERS
@@ -57,7 +59,7 @@ export const JOB_THRESHOLD = 2000
 /** Rows per import transaction. */
 export const IMPORT_BATCH = 1000
 /** Rows per preview insert. */
-const PREVIEW_CHUNK = 2000
+const PREVIEW_CHUNK = 1000
 /** Data rows per file (20 MB holds about 100,000 rows of seven columns). */
 export const MAX_ROSTER_ROWS = 200_000
 
@@ -140,7 +142,7 @@ async function townshipsFor(db: Db, scopes: Scope[]): Promise<Map<string, Townsh
 type PreviewRow = CheckedRow & { outcome: RosterRowOutcome; idHmac: string | null; phoneHmac: string | null }
 
 /** Asks the database about a chunk of checked rows: who exists already, whose phone someone else holds. */
-async function classify(db: Db, rows: CheckedRow[]): Promise<PreviewRow[]> {
+async function classify(rows: CheckedRow[]): Promise<PreviewRow[]> {
   const withHmac = rows.map((r) => ({
     ...r,
     idHmac: r.idNumber ? lookupHmac('id', r.idNumber) : null,
@@ -148,9 +150,11 @@ async function classify(db: Db, rows: CheckedRow[]): Promise<PreviewRow[]> {
   }))
   const idHmacs = withHmac.flatMap((r) => (r.idHmac && !isRefused(r) ? [r.idHmac] : []))
   const phoneHmacs = withHmac.flatMap((r) => (r.phoneHmac && !isRefused(r) ? [r.phoneHmac] : []))
-  const known = idHmacs.length ? await db.$queryRaw<{ idHmac: string }[]>`SELECT "idHmac" FROM "Person" WHERE "idHmac" = ANY(${idHmacs}::text[])` : []
+  const pool = getPool()
+  const known = idHmacs.length ? (await pool.query<{ idHmac: string }>('SELECT "idHmac" FROM "Person" WHERE "idHmac" = ANY($1::text[])', [idHmacs])).rows : []
   const phones = phoneHmacs.length
-    ? await db.$queryRaw<{ idHmac: string; phoneHmac: string }[]>`SELECT "idHmac", "phoneHmac" FROM "Person" WHERE "phoneHmac" = ANY(${phoneHmacs}::text[])`
+    ? (await pool.query<{ idHmac: string; phoneHmac: string }>('SELECT "idHmac", "phoneHmac" FROM "Person" WHERE "phoneHmac" = ANY($1::text[])', [phoneHmacs]))
+        .rows
     : []
   const knownIds = new Set(known.map((k) => k.idHmac))
   const phoneOwner = new Map(phones.map((p) => [p.phoneHmac, p.idHmac]))
@@ -164,25 +168,39 @@ async function classify(db: Db, rows: CheckedRow[]): Promise<PreviewRow[]> {
   })
 }
 
-async function storeRows(db: Db, importId: string, rows: PreviewRow[]) {
+async function storeRows(importId: string, rows: PreviewRow[]) {
   if (rows.length === 0) return
   const isNew = (r: PreviewRow) => r.outcome === 'new'
   const col = <V>(f: (r: PreviewRow) => V) => rows.map(f)
-  await db.$executeRaw`
-    INSERT INTO "RosterImportRow" ("importId", "rowNumber", "outcome", "issues", "warning", "name", "idMasked", "regionId", "regionName",
-      "idCipher", "idHmac", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac", "priorEducation")
-    SELECT ${importId}, v."rowNumber", v."outcome"::"RosterRowOutcome", v."issues"::jsonb, v."warning", v."name", v."idMasked", v."regionId", v."regionName",
-      v."idCipher", v."idHmac", v."gender"::"Gender", v."birthDate"::date, v."phoneCipher", v."phoneMasked", v."phoneHmac", v."priorEducation"::"PriorEducation"
-    FROM unnest(
-      ${col((r) => r.rowNumber)}::int[], ${col((r) => r.outcome)}::text[], ${col((r) => JSON.stringify(r.issues))}::text[], ${col((r) => r.issues.some((i) => i.severity === 'warning'))}::boolean[],
-      ${col((r) => r.name.slice(0, 100))}::text[],
-      ${col((r) => (r.idNumber ? maskIdNumber(r.idNumber) : null))}::text[], ${col((r) => r.regionId)}::text[], ${col((r) => r.regionName)}::text[],
-      ${col((r) => (isNew(r) ? encryptField(r.idNumber!) : null))}::text[], ${col((r) => (isNew(r) ? r.idHmac : null))}::text[],
-      ${col((r) => (isNew(r) ? r.gender : null))}::text[], ${col((r) => (isNew(r) ? r.birthDate : null))}::text[],
-      ${col((r) => (isNew(r) && r.phone ? encryptField(r.phone) : null))}::text[], ${col((r) => (isNew(r) && r.phone ? maskPhone(r.phone) : null))}::text[],
-      ${col((r) => (isNew(r) ? r.phoneHmac : null))}::text[], ${col((r) => (isNew(r) ? r.education : null))}::text[]
-    ) AS v("rowNumber", "outcome", "issues", "warning", "name", "idMasked", "regionId", "regionName", "idCipher", "idHmac", "gender", "birthDate",
-      "phoneCipher", "phoneMasked", "phoneHmac", "priorEducation")`
+  await getPool().query(
+    `INSERT INTO "RosterImportRow" ("importId", "rowNumber", "outcome", "issues", "warning", "name", "idMasked", "regionId", "regionName",
+       "idCipher", "idHmac", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac", "priorEducation")
+     SELECT $1, v."rowNumber", v."outcome"::"RosterRowOutcome", v."issues"::jsonb, v."warning", v."name", v."idMasked", v."regionId", v."regionName",
+       v."idCipher", v."idHmac", v."gender"::"Gender", v."birthDate"::date, v."phoneCipher", v."phoneMasked", v."phoneHmac", v."priorEducation"::"PriorEducation"
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+       $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+       AS v("rowNumber", "outcome", "issues", "warning", "name", "idMasked", "regionId", "regionName", "idCipher", "idHmac", "gender", "birthDate",
+         "phoneCipher", "phoneMasked", "phoneHmac", "priorEducation")`,
+    [
+      importId,
+      col((r) => r.rowNumber),
+      col((r) => r.outcome),
+      col((r) => JSON.stringify(r.issues)),
+      col((r) => r.issues.some((i) => i.severity === 'warning')),
+      col((r) => r.name.slice(0, 100)),
+      col((r) => (r.idNumber ? maskIdNumber(r.idNumber) : null)),
+      col((r) => r.regionId),
+      col((r) => r.regionName),
+      col((r) => (isNew(r) ? encryptField(r.idNumber!) : null)),
+      col((r) => (isNew(r) ? r.idHmac : null)),
+      col((r) => (isNew(r) ? r.gender : null)),
+      col((r) => (isNew(r) ? r.birthDate : null)),
+      col((r) => (isNew(r) && r.phone ? encryptField(r.phone) : null)),
+      col((r) => (isNew(r) && r.phone ? maskPhone(r.phone) : null)),
+      col((r) => (isNew(r) ? r.phoneHmac : null)),
+      col((r) => (isNew(r) ? r.education : null)),
+    ],
+  )
 }
 
 export type PreviewInput = { fileName: string; bytes: Uint8Array; ip?: string | null; today?: string }
@@ -225,12 +243,12 @@ export async function previewRosterImport(db: Db, user: CurrentUser, input: Prev
       })
       created = true
     }
-    const classified = await classify(db, chunk)
+    const classified = await classify(chunk)
     for (const r of classified) {
       counts[r.outcome]++
       if (r.outcome !== 'refused' && r.issues.some((i) => i.severity === 'warning')) counts.warnings++
     }
-    await storeRows(db, id, classified)
+    await storeRows(id, classified)
     chunk = []
   }
   try {
@@ -397,7 +415,7 @@ type BatchRow = {
   idHmac: string
   idMasked: string
   gender: string
-  birthDate: Date
+  birthDate: string
   phoneCipher: string | null
   phoneMasked: string | null
   phoneHmac: string | null
@@ -405,91 +423,138 @@ type BatchRow = {
   priorEducation: string | null
 }
 
-/** One batch in one transaction: persons, accounts, roles, audit events, the rows' results, the cursor. Returns false when nothing was left. */
-async function importBatch(tx: Tx, importId: string, batchSize: number): Promise<{ done: boolean; created: number; skipped: number; rows: number }> {
-  const [imp] = await tx.$queryRaw<{ lastRowNumber: number; createdById: string; scopePath: string | null; personKind: string; status: RosterImportStatus }[]>`
-    SELECT "lastRowNumber", "createdById", "scopePath", "personKind"::text AS "personKind", "status" FROM "RosterImport" WHERE "id" = ${importId} FOR UPDATE`
+/**
+ * One batch in one transaction (on a pg client: its large array parameters
+ * cost a fraction of the memory they cost through Prisma): the persons, their
+ * accounts and roles, the audit events, the rows' results and the cursor.
+ */
+async function importBatch(
+  client: pg.PoolClient,
+  importId: string,
+  batchSize: number,
+): Promise<{ done: boolean; created: number; skipped: number; rows: number }> {
+  const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => client.query<R>(sql, params).then((r) => r.rows)
+  const [imp] = await q<{ lastRowNumber: number; createdById: string; scopePath: string | null; personKind: string }>(
+    'SELECT "lastRowNumber", "createdById", "scopePath", "personKind"::text AS "personKind" FROM "RosterImport" WHERE "id" = $1 FOR UPDATE',
+    [importId],
+  )
   if (!imp) throw new NotFoundError()
-  const rows = await tx.$queryRaw<BatchRow[]>`
-    SELECT "rowNumber", "name", "idCipher", "idHmac", "idMasked", "gender"::text AS "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac",
-      "regionId", "priorEducation"::text AS "priorEducation"
-    FROM "RosterImportRow"
-    WHERE "importId" = ${importId} AND "outcome" = 'new' AND "rowNumber" > ${imp.lastRowNumber} AND "result" IS NULL
-    ORDER BY "rowNumber" LIMIT ${batchSize}`
+  const rows = await q<BatchRow>(
+    `SELECT "rowNumber", "name", "idCipher", "idHmac", "idMasked", "gender"::text AS "gender", "birthDate"::text AS "birthDate", "phoneCipher", "phoneMasked",
+       "phoneHmac", "regionId", "priorEducation"::text AS "priorEducation"
+     FROM "RosterImportRow"
+     WHERE "importId" = $1 AND "outcome" = 'new' AND "rowNumber" > $2 AND "result" IS NULL
+     ORDER BY "rowNumber" LIMIT $3`,
+    [importId, imp.lastRowNumber, batchSize],
+  )
   if (rows.length === 0) return { done: true, created: 0, skipped: 0, rows: 0 }
   const personIds = rows.map(() => newId())
-  const col = <V>(f: (r: BatchRow, i: number) => V) => rows.map(f)
-  const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO "Person" ("id", "name", "idCipher", "idHmac", "idMasked", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac",
-      "regionId", "kind", "priorEducation", "updatedAt")
-    SELECT v."id", v."name", v."idCipher", v."idHmac", v."idMasked", v."gender"::"Gender", v."birthDate", v."phoneCipher", v."phoneMasked", v."phoneHmac",
-      v."regionId", ${imp.personKind}::"PersonKind", v."priorEducation"::"PriorEducation", now()
-    FROM unnest(${personIds}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.idCipher)}::text[], ${col((r) => r.idHmac)}::text[],
-      ${col((r) => r.idMasked)}::text[], ${col((r) => r.gender)}::text[], ${col((r) => r.birthDate.toISOString().slice(0, 10))}::date[], ${col((r) => r.phoneCipher)}::text[],
-      ${col((r) => r.phoneMasked)}::text[], ${col((r) => r.phoneHmac)}::text[], ${col((r) => r.regionId)}::text[], ${col((r) => r.priorEducation)}::text[])
-      AS v("id", "name", "idCipher", "idHmac", "idMasked", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac", "regionId", "priorEducation")
-    ON CONFLICT DO NOTHING
-    RETURNING "id"`
+  const col = <V>(f: (r: BatchRow) => V) => rows.map(f)
+  const inserted = await q<{ id: string }>(
+    `INSERT INTO "Person" ("id", "name", "idCipher", "idHmac", "idMasked", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac",
+       "regionId", "kind", "priorEducation", "updatedAt")
+     SELECT v."id", v."name", v."idCipher", v."idHmac", v."idMasked", v."gender"::"Gender", v."birthDate"::date, v."phoneCipher", v."phoneMasked", v."phoneHmac",
+       v."regionId", $13::"PersonKind", v."priorEducation"::"PriorEducation", now()
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+       AS v("id", "name", "idCipher", "idHmac", "idMasked", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac", "regionId", "priorEducation")
+     ON CONFLICT DO NOTHING
+     RETURNING "id"`,
+    [
+      personIds,
+      col((r) => r.name),
+      col((r) => r.idCipher),
+      col((r) => r.idHmac),
+      col((r) => r.idMasked),
+      col((r) => r.gender),
+      col((r) => r.birthDate),
+      col((r) => r.phoneCipher),
+      col((r) => r.phoneMasked),
+      col((r) => r.phoneHmac),
+      col((r) => r.regionId),
+      col((r) => r.priorEducation),
+      imp.personKind,
+    ],
+  )
   const createdIds = new Set(inserted.map((r) => r.id))
   // Rows not inserted: the person exists now (registered since the preview, or this batch done before a crash) or the phone is taken.
   const notInserted = rows.filter((_, i) => !createdIds.has(personIds[i]!))
   const existing = notInserted.length
-    ? await tx.$queryRaw<
-        { id: string; idHmac: string }[]
-      >`SELECT "id", "idHmac" FROM "Person" WHERE "idHmac" = ANY(${notInserted.map((r) => r.idHmac)}::text[])`
+    ? await q<{ id: string; idHmac: string }>('SELECT "id", "idHmac" FROM "Person" WHERE "idHmac" = ANY($1::text[])', [notInserted.map((r) => r.idHmac)])
     : []
   const existingBy = new Map(existing.map((e) => [e.idHmac, e.id]))
 
   // Accounts: a learner (or teacher) account without a password for every person created (DESIGN.md §11).
   const role = imp.personKind === 'teacher' ? 'teacher' : 'learner'
   const created = rows.flatMap((r, i) => (createdIds.has(personIds[i]!) ? [{ row: r, personId: personIds[i]! }] : []))
-  const accounts = created.map((c) => ({ ...c, userId: newId(), username: generatedUsername(role) }))
-  const madeUsers = accounts.length
-    ? await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "User" ("id", "username", "displayName", "passwordHash", "personId", "updatedAt")
-      SELECT v."id", v."username", v."displayName", NULL, v."personId", now()
-      FROM unnest(${accounts.map((a) => a.userId)}::text[], ${accounts.map((a) => a.username)}::text[], ${accounts.map((a) => a.row.name)}::text[],
-        ${accounts.map((a) => a.personId)}::text[]) AS v("id", "username", "displayName", "personId")
-      ON CONFLICT DO NOTHING
-      RETURNING "id"`
-    : []
-  const madeIds = new Set(madeUsers.map((u) => u.id))
-  const made = accounts.filter((a) => madeIds.has(a.userId))
-  if (made.length) {
-    await tx.$executeRaw`
-      INSERT INTO "RoleAssignment" ("id", "userId", "role")
-      SELECT v."id", v."userId", ${role}::"Role" FROM unnest(${made.map(() => newId())}::text[], ${made.map((a) => a.userId)}::text[]) AS v("id", "userId")`
+  const made: { row: BatchRow; personId: string; userId: string; username: string }[] = []
+  let waiting = created
+  // A generated username already taken (40 random bits: about never) gets another one.
+  for (let attempt = 0; waiting.length > 0; attempt++) {
+    if (attempt === 5) throw new Error('roster import: could not find free usernames')
+    const accounts = waiting.map((c) => ({ ...c, userId: newId(), username: generatedUsername(role) }))
+    const inserted = await q<{ id: string }>(
+      `INSERT INTO "User" ("id", "username", "displayName", "passwordHash", "personId", "updatedAt")
+       SELECT v."id", v."username", v."displayName", NULL, v."personId", now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v("id", "username", "displayName", "personId")
+       ON CONFLICT DO NOTHING
+       RETURNING "id"`,
+      [accounts.map((a) => a.userId), accounts.map((a) => a.username), accounts.map((a) => a.row.name), accounts.map((a) => a.personId)],
+    )
+    const ok = new Set(inserted.map((u) => u.id))
+    made.push(...accounts.filter((a) => ok.has(a.userId)))
+    waiting = accounts.filter((a) => !ok.has(a.userId))
   }
-  const regionPaths = new Map(
-    (await tx.region.findMany({ where: { id: { in: [...new Set(created.map((c) => c.row.regionId))] } }, select: { id: true, path: true } })).map((r) => [
-      r.id,
-      r.path,
-    ]),
-  )
-  const audits: AuditInput[] = []
+  if (made.length) {
+    await q(
+      `INSERT INTO "RoleAssignment" ("id", "userId", "role") SELECT v."id", v."userId", $3::"Role" FROM unnest($1::text[], $2::text[]) AS v("id", "userId")`,
+      [made.map(() => newId()), made.map((a) => a.userId), role],
+    )
+  }
+  const regionIds = [...new Set(created.map((c) => c.row.regionId))]
+  const paths = await q<{ id: string; path: string }>('SELECT "id", "path" FROM "Region" WHERE "id" = ANY($1::text[])', [regionIds])
+  const regionPaths = new Map(paths.map((r) => [r.id, r.path]))
+  // One person.create and one account.created per person, written as one multi-row INSERT (the batch's audit events).
+  const audits: { action: string; entityType: string; entityId: string; after: string; scopePath: string | null }[] = []
   for (const c of created) {
     audits.push({
-      actorId: imp.createdById,
       action: 'person.create',
       entityType: 'Person',
       entityId: c.personId,
-      after: { name: c.row.name, idMasked: c.row.idMasked, regionId: c.row.regionId, kind: imp.personKind, rosterImportId: importId, row: c.row.rowNumber },
+      after: JSON.stringify({
+        name: c.row.name,
+        idMasked: c.row.idMasked,
+        regionId: c.row.regionId,
+        kind: imp.personKind,
+        rosterImportId: importId,
+        row: c.row.rowNumber,
+      }),
       scopePath: regionPaths.get(c.row.regionId) ?? imp.scopePath,
     })
   }
   for (const a of made) {
     audits.push({
-      actorId: imp.createdById,
       action: 'account.created',
       entityType: 'User',
       entityId: a.userId,
-      after: { username: a.username, displayName: a.row.name, personId: a.personId, role, password: false, rosterImportId: importId },
+      after: JSON.stringify({ username: a.username, displayName: a.row.name, personId: a.personId, role, password: false, rosterImportId: importId }),
       scopePath: regionPaths.get(a.row.regionId) ?? imp.scopePath,
     })
   }
-  await recordAudits(tx, audits)
-  // A username already taken (40 random bits: about never): the one-by-one path, which retries.
-  for (const a of accounts.filter((x) => !madeIds.has(x.userId))) await ensureAccountFor(tx, a.personId, { actorId: imp.createdById })
+  if (audits.length) {
+    await q(
+      `INSERT INTO "AuditEvent" ("actorId", "action", "entityType", "entityId", "after", "scopePath")
+       SELECT $1, v."action", v."entityType", v."entityId", v."after"::jsonb, v."scopePath"
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS v("action", "entityType", "entityId", "after", "scopePath")`,
+      [
+        imp.createdById,
+        audits.map((a) => a.action),
+        audits.map((a) => a.entityType),
+        audits.map((a) => a.entityId),
+        audits.map((a) => a.after),
+        audits.map((a) => a.scopePath),
+      ],
+    )
+  }
 
   const results = rows.map((r, i) =>
     createdIds.has(personIds[i]!)
@@ -499,15 +564,19 @@ async function importBatch(tx: Tx, importId: string, batchSize: number): Promise
         : { personId: null, result: 'phone_taken' },
   )
   // The row's personal fields have done their work: cleared in the same transaction.
-  await tx.$executeRaw`
-    UPDATE "RosterImportRow" AS r SET "personId" = v."personId", "result" = v."result", "idCipher" = NULL, "phoneCipher" = NULL
-    FROM unnest(${col((r) => r.rowNumber)}::int[], ${results.map((x) => x.personId)}::text[], ${results.map((x) => x.result)}::text[]) AS v("rowNumber", "personId", "result")
-    WHERE r."importId" = ${importId} AND r."rowNumber" = v."rowNumber"`
+  await q(
+    `UPDATE "RosterImportRow" AS r SET "personId" = v."personId", "result" = v."result", "idCipher" = NULL, "phoneCipher" = NULL
+     FROM unnest($2::int[], $3::text[], $4::text[]) AS v("rowNumber", "personId", "result")
+     WHERE r."importId" = $1 AND r."rowNumber" = v."rowNumber"`,
+    [importId, col((r) => r.rowNumber), results.map((x) => x.personId), results.map((x) => x.result)],
+  )
   const skipped = rows.length - created.length
-  await tx.$executeRaw`
-    UPDATE "RosterImport" SET "lastRowNumber" = ${rows[rows.length - 1]!.rowNumber}, "processedRows" = "processedRows" + ${rows.length},
-      "createdCount" = "createdCount" + ${created.length}, "skippedCount" = "skippedCount" + ${skipped}, "status" = 'importing'
-    WHERE "id" = ${importId}`
+  await q(
+    `UPDATE "RosterImport" SET "lastRowNumber" = $2, "processedRows" = "processedRows" + $3, "createdCount" = "createdCount" + $4,
+       "skippedCount" = "skippedCount" + $5, "status" = 'importing'
+     WHERE "id" = $1`,
+    [importId, rows[rows.length - 1]!.rowNumber, rows.length, created.length, skipped],
+  )
   return { done: rows.length < batchSize, created: created.length, skipped, rows: rows.length }
 }
 
@@ -532,7 +601,7 @@ export async function runRosterImport(
   let batches = 0
   try {
     for (;;) {
-      const r = await db.$transaction((tx) => importBatch(tx, importId, opts.batchSize ?? IMPORT_BATCH), { timeout: 120_000, maxWait: 30_000 })
+      const r = await pgTransaction((client) => importBatch(client, importId, opts.batchSize ?? IMPORT_BATCH))
       processed += r.rows
       if (r.rows) await opts.onProgress?.({ processed, total: imp.newRows, created: r.created })
       if (r.rows) await opts.afterBatch?.(++batches)

@@ -30,6 +30,7 @@ import {
   runRosterImport,
 } from '#app/models/roster-import.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { closePool } from '#app/utils/pg.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { createUserWithSession, createWorld, type World } from '#tests/fixtures/db.ts'
 import { rosterCsv, rosterLine, rosterPerson, rosterXlsx, zipBomb, type RosterCell } from '#tests/fixtures/roster.ts'
@@ -79,6 +80,7 @@ afterAll(async () => {
   await queue.obliterate({ force: true })
   await queue.close()
   await rosterImportQueue().close()
+  await closePool()
 })
 
 /** The persons an import created, with their accounts. */
