@@ -43,6 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 const OUTCOME_CLASS = { new: 'ok', existing: 'muted', refused: 'error' } as const
+const NOWRAP = { whiteSpace: 'nowrap' } as const
 
 export default function RosterImportPage() {
   const { import: imp, rows, filter, page, pages } = useLoaderData<typeof loader>()
@@ -59,7 +60,10 @@ export default function RosterImportPage() {
   const columnName = (c: RosterColumn) => labels[c] ?? t(`rosterImport.column.${c}`)
   const percent = imp.newRows ? Math.floor((100 * imp.processedRows) / imp.newRows) : 100
   const pageLink = (p: number) => `?${new URLSearchParams({ ...(filter !== 'all' ? { show: filter } : {}), page: String(p) })}`
-  const columns = (Object.keys(imp.header.columns) as RosterColumn[]).map(columnName).join('、')
+  const columns = (Object.entries(imp.header.columns) as [RosterColumn, number][])
+    .sort((a, b) => a[1] - b[1])
+    .map(([c]) => columnName(c))
+    .join('、')
   return (
     <>
       {running ? (
@@ -175,10 +179,10 @@ export default function RosterImportPage() {
           {rows.map((r) => (
             <tr key={r.rowNumber}>
               <td>{r.rowNumber}</td>
-              <td>{r.name}</td>
+              <td style={NOWRAP}>{r.name}</td>
               <td className="mono">{r.idMasked ?? ''}</td>
-              <td>{r.regionName ?? ''}</td>
-              <td className={OUTCOME_CLASS[r.outcome]}>
+              <td style={NOWRAP}>{r.regionName ?? ''}</td>
+              <td className={OUTCOME_CLASS[r.outcome]} style={NOWRAP}>
                 {r.result && r.result !== 'created'
                   ? t(`rosterImport.result.${r.result as 'existing' | 'phone_taken'}`)
                   : r.result === 'created'
