@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest'
+import { translator } from '#app/i18n/index.ts'
 import { makeIdNumber } from './id-number.ts'
 import {
   checkRow,
+  describeIssue,
   isRefused,
   matchHeader,
   normalizeHeader,
@@ -194,4 +196,14 @@ test.each([
   [[{ severity: 'error', column: 'idNumber', code: 'id_invalid' }], true, 'refused'],
 ] as const)('outcome of %j (exists %s) → %s', (issues, personExists, outcome) => {
   expect(rowOutcome({ issues: [...issues] }, { personExists })).toBe(outcome)
+})
+
+test.each([
+  [{ code: 'id_invalid', params: { problem: 'check_digit', expected: '1' } }, '身份证号有误：身份证号校验位不正确（最后一位应为 1），请核对是否输错。'],
+  [{ code: 'id_invalid', params: { problem: 'length', length: 17 } }, '身份证号有误：身份证号应为 18 位，您填写了 17 位。'],
+  [{ code: 'township_unknown', params: { township: '火星镇' } }, '乡镇不存在：火星镇'],
+  [{ code: 'duplicate_in_file', params: { row: 2 } }, '文件内重复：与第 2 行身份证号相同'],
+  [{ code: 'age', params: { age: 62 } }, '年龄不在15–59岁（提醒）：62 岁'],
+] as const)('the reason of %j in Chinese', (issue, text) => {
+  expect(describeIssue(translator('zh-CN'), issue)).toBe(text)
 })
