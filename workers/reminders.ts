@@ -36,6 +36,7 @@ import {
   type QueuedDelivery,
   type Senders,
 } from '#app/models/notifications.server.ts'
+import { pruneIdempotencyRecords } from '#app/models/idempotency.server.ts'
 import { foldOnlineCredits } from '#app/models/online.server.ts'
 import { closeEndedRounds } from '#app/models/rounds.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -92,6 +93,8 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
     'fold-online': (now) => foldOnlineCredits(db, { beforeDay: beijingDate(now), now }),
     // Issue 18: round enrollments whose round has ended become completed, with their outcome frozen.
     'close-rounds': (now) => closeEndedRounds(db, beijingDate(now), {}, now),
+    // Issue 14: the API's Idempotency-Key answers are kept 24 hours.
+    'prune-idempotency': (now) => pruneIdempotencyRecords(db, now),
     'coordinator-digest': (now) => runCoordinatorDigest(db, { today: beijingDate(now), now, onDeliveries: enqueue }),
     'quarterly-report': (now) => runQuarterlyReportNotice(db, { today: beijingDate(now), now, onDeliveries: enqueue }),
     dispatch: async (now) => {

@@ -398,10 +398,10 @@ type ClaimedRow = Claimed & { id: string }
 
 /**
  * Coalesces what concurrent deliveries do to the database into one statement
- * per kind and turn of the event loop: the claims (with what to send) and the
+ * per kind and 2 ms: the claims (with what to send) and the
  * "sent" records. Each caller still waits for its own row's statement to
  * commit before it goes on, so a delivery is recorded exactly as before; only
- * the round trips are shared. A failing statement fails every caller in it
+ * the round trips are shared (a statement waits at most 2 ms for company). A failing statement fails every caller in it
  * (their jobs retry as they would have alone).
  */
 export type DeliveryBatcher = {
@@ -409,7 +409,7 @@ export type DeliveryBatcher = {
   recordSent: (deliveryId: string, providerId: string, sentAt: Date) => Promise<void>
 }
 
-function coalesce<K, R>(run: (keys: K[]) => Promise<Map<K, R> | void>, max = 200) {
+function coalesce<K, R>(run: (keys: K[]) => Promise<Map<K, R> | void>, max = 200, windowMs = 2) {
   let pending: { key: K; resolve: (r: R | undefined) => void; reject: (e: unknown) => void }[] = []
   let scheduled = false
   const flush = async () => {
@@ -429,7 +429,7 @@ function coalesce<K, R>(run: (keys: K[]) => Promise<Map<K, R> | void>, max = 200
       if (pending.length >= max) void flush()
       else if (!scheduled) {
         scheduled = true
-        setImmediate(() => void flush())
+        setTimeout(() => void flush(), windowMs)
       }
     })
 }
