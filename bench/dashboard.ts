@@ -17,6 +17,7 @@
  *    that both give exactly the same rows and totals.
  *
  *   npm run bench:dashboard   (XX_BENCH_ENTRIES=1000000, XX_BENCH_ENROLLMENTS=30000, XX_BENCH_RUNS=30)
+ *   XX_BENCH_KEEP=1 keeps the database afterwards (its name is printed) for EXPLAIN (ANALYZE, BUFFERS).
  */
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
@@ -189,7 +190,8 @@ async function main() {
     failed = checks.some(([, , ok]) => !ok)
     await db.$disconnect()
   } finally {
-    await dropDatabase(pgAdmin.adminUrl, dbName)
+    if (process.env.XX_BENCH_KEEP) log(`kept database ${dbName} (drop it when done)`)
+    else await dropDatabase(pgAdmin.adminUrl, dbName)
     await pgAdmin.stop?.()
   }
   process.exitCode = failed ? 1 : 0
