@@ -172,11 +172,43 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
      WHERE ${filterSql(f)}`
 }
 
+/**
+ * One statement of these figures with two planner settings of its own
+ * (bench/README.md "npm run bench:dashboard" shows both plans):
+ * - no JIT compiler: over a trend's few hundred thousand rollup rows the cost
+ *   estimate passes jit_above_cost, and compiling took longer (240 ms) than
+ *   running the query;
+ * - no nested loops: the planner cannot estimate how many enrollments keep
+ *   net minutes > 0 after adding up a range's parts (it guesses 200 of
+ *   28,500), and then looks up each one's facts by index instead of one hash
+ *   join; every join here is "all counted rows × one table by key", where a
+ *   hash join is right.
+ * Within the caller's transaction the settings are put back afterwards.
+ */
+async function withPlannerSettings<T>(db: Db | Tx, query: Prisma.Sql): Promise<T> {
+  const set = (jit: string, nestloop: string) => sql`SELECT set_config('jit', ${jit}, true), set_config('enable_nestloop', ${nestloop}, true)`
+  if ('$transaction' in db && typeof db.$transaction === 'function') {
+    const client = db as Db
+    const [, rows] = await client.$transaction([client.$queryRaw(set('off', 'off')), client.$queryRaw<T>(query)])
+    return rows
+  }
+  const tx = db as Tx
+  const [was] = await tx.$queryRaw<{ jit: string; nestloop: string }[]>`SELECT current_setting('jit') AS jit, current_setting('enable_nestloop') AS nestloop`
+  await tx.$queryRaw(set('off', 'off'))
+  try {
+    return await tx.$queryRaw<T>(query)
+  } finally {
+    await tx.$queryRaw(set(was?.jit ?? 'on', was?.nestloop ?? 'on'))
+  }
+}
+
 type AggregateRow = { b: number; key: string | null; total: number; person_times: number; persons: number; scaled: bigint; completions: number }
 
 async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
   const scale = await programScale(db)
-  const rows = await db.$queryRaw<AggregateRow[]>`
+  const rows = await withPlannerSettings<AggregateRow[]>(
+    db,
+    sql`
     WITH x AS (${factsSql(buckets, f)})
     SELECT b, key, GROUPING(key)::int AS total,
            count(*) FILTER (WHERE minutes > 0)::int AS person_times,
@@ -184,7 +216,8 @@ async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
            COALESCE(SUM(minutes * (${scale}::int / mph)) FILTER (WHERE minutes > 0), 0)::bigint AS scaled,
            count(cid)::int AS completions
       FROM x
-     GROUP BY GROUPING SETS ((b, key), (b))`
+     GROUP BY GROUPING SETS ((b, key), (b))`,
+  )
   return { rows, scale }
 }
 
