@@ -10,7 +10,10 @@
  * How it is computed: one GROUP BY of net minutes per (period, enrollment),
  * HAVING > 0 — whole years and months read from HourRollup (kept exact by a
  * trigger on HourEntry), the days at a range's edges from the ledger itself
- * (app/domain/stat-periods.ts splitRange) — then, per row and for the totals
+ * (app/domain/stat-periods.ts splitRange) — each joined once to its
+ * enrollment's facts (EnrollmentFact: person, home region, school, group,
+ * tags, major, program, kept exact by triggers; docs/decisions/013) for scope,
+ * filters and key — then, per row and for the totals
  * in the same statement (GROUPING SETS), count(*) for 人次 and
  * count(DISTINCT person) for persons (never a sum of rows), and 人学时 as an
  * exact integer sum of scaled minutes rounded once.
