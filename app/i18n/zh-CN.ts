@@ -8,6 +8,7 @@ import { outcomesZh } from './features/outcomes.ts'
 import { enrollmentZh } from './features/enrollment.ts'
 import { exemptionsZh } from './features/exemptions.ts'
 import { attendanceZh } from './features/attendance.ts'
+import { checkoutZh } from './features/checkout.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
@@ -214,6 +215,7 @@ export const zhCN = {
   'common.next': '下一页',
   'common.hours': '{hours} 学时',
   ...attendanceZh,
+  ...checkoutZh,
   ...onlineZh,
   ...progressZh,
   ...recordsZh,
