@@ -9,6 +9,7 @@ import { enrollmentEn } from './features/enrollment.ts'
 import { exemptionsEn } from './features/exemptions.ts'
 import { attendanceEn } from './features/attendance.ts'
 import { checkoutEn } from './features/checkout.ts'
+import { learnerPagesEn } from './features/learner-pages.ts'
 import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
 import { recordsEn } from './features/records.ts'
@@ -218,6 +219,7 @@ export const en: Record<MessageKey, string> = {
   'common.hours': '{hours} hours',
   ...attendanceEn,
   ...checkoutEn,
+  ...learnerPagesEn,
   ...onlineEn,
   ...progressEn,
   ...recordsEn,

@@ -9,6 +9,7 @@ import { enrollmentZh } from './features/enrollment.ts'
 import { exemptionsZh } from './features/exemptions.ts'
 import { attendanceZh } from './features/attendance.ts'
 import { checkoutZh } from './features/checkout.ts'
+import { learnerPagesZh } from './features/learner-pages.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
@@ -216,6 +217,7 @@ export const zhCN = {
   'common.hours': '{hours} 学时',
   ...attendanceZh,
   ...checkoutZh,
+  ...learnerPagesZh,
   ...onlineZh,
   ...progressZh,
   ...recordsZh,
