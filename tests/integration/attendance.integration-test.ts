@@ -562,6 +562,26 @@ describe('undo of a mistaken early check-out', () => {
     expect((confirm.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'checked_out', creditedMinutes: 30, undoable: true })
     expect(await sum(l.enrollment.id)).toBe(30)
   })
+  test('the code page asks too, and its answer is posted to the session page', async () => {
+    const db = getDb()
+    const s = await makeSession({ around: 'now' })
+    const l = await learner()
+    const inAt = new Date(Date.now() - 30 * 60_000)
+    await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    const code = currentCredentials(key(s), s.id, new Date()).code
+    const typed = await callRoute(learnerCodeRoute.action, { url: '/checkin', method: 'POST', cookie: l.user.cookie, body: new URLSearchParams({ code }) })
+    const answer = (typed.value as { data: { kind: string; sessionId: string; early: { ticket: string } } }).data
+    expect(answer).toMatchObject({ kind: 'confirm_early', sessionId: s.id, creditedMinutes: 30 })
+    expect(await sum(l.enrollment.id)).toBe(0)
+    const confirm = await post(l.user.cookie, s.id, { intent: 'confirm', ticket: answer.early.ticket })
+    expect((confirm.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'checked_out', creditedMinutes: 30 })
+    // Someone else's answer is no answer.
+    const other = await learner()
+    await scanByToken(db, { personId: other.person.id, userId: other.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    const forged = await post(other.user.cookie, s.id, { intent: 'confirm', ticket: answer.early.ticket })
+    expect((forged.value as { data: unknown }).data).toEqual({ ok: false, error: 'attendance.error.invalid' })
+    expect(await sum(other.enrollment.id)).toBe(0)
+  })
 })
 
 describe('sessions', () => {
