@@ -9,7 +9,7 @@ import { AttendanceError, confirmEarlyCheckout, previewScan, scanAnswer, scanByT
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.checkin.title') }]
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.me.entry') }]
 
 const errorKey = (code: string) => `attendance.error.${code}` as MessageKey
 
@@ -104,7 +104,8 @@ export default function CheckinByQr() {
   const locale = useLocale()
   return (
     <div className="narrow">
-      <h1>{t('attendance.checkin.title')}</h1>
+      {/* Checking out is not "签到": the heading says what this scan does. */}
+      <h1>{next === 'out' || question ? t('attendance.checkin.confirmOut') : t('attendance.checkin.title')}</h1>
       {session ? (
         <div className="card">
           <p style={{ fontSize: '1.2rem', fontWeight: 600, margin: 0 }}>{t('attendance.checkin.session', { group: session.group })}</p>
