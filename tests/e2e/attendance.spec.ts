@@ -120,7 +120,7 @@ for (const javaScriptEnabled of [true, false]) {
       const question = page.getByTestId('early-checkout')
       await expect(question.getByRole('heading', { name: '现在就签退吗？' })).toBeVisible()
       await expect(question.getByTestId('early-checkout-text')).toHaveText('课还没结束，现在签退只记 1.0 学时。')
-      await expect(question).toContainText(/等到 \d\d:\d\d 下课再签退，可记 2\.7 学时。/)
+      await expect(question).toContainText(/等到 \d\d:\d\d 下课再签退，可记 2\.7\s学时。/)
       await expect(page.getByRole('link', { name: '先不签退，返回首页' })).toBeVisible()
       await expect(page.getByRole('button', { name: '签退', exact: true })).toHaveCount(0)
       if (javaScriptEnabled) await page.screenshot({ path: testInfo.outputPath('learner-checkout-confirm-360.png') })

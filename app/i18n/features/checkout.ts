@@ -1,8 +1,8 @@
 /** Strings of the learner's check-out question and its undo (issue 13). */
 export const checkoutZh = {
   'checkout.ask.title': '现在就签退吗？',
-  'checkout.ask.text': '课还没结束，现在签退只记 {hours} 学时。',
-  'checkout.ask.full': '等到 {end} 下课再签退，可记 {full} 学时。',
+  'checkout.ask.text': '课还没结束，现在签退只记 {hours}\u00a0学时。',
+  'checkout.ask.full': '等到 {end} 下课再签退，可记 {full}\u00a0学时。',
   'checkout.ask.confirm': '确认现在签退',
   'checkout.ask.back': '先不签退，返回首页',
   'checkout.ask.hint': '如果要提前走，就点“确认现在签退”。签错了，下课前还可以撤销。',
