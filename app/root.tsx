@@ -11,7 +11,12 @@ import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { useNonce } from '#app/utils/nonce-provider.ts'
 import appCss from './styles/app.css?url'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: appCss }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: appCss },
+  // public/: the ICO for browsers that ask for /favicon.ico anyway, the SVG for the rest (no 404 on every page).
+  { rel: 'icon', href: '/favicon.ico', sizes: '16x16 32x32 48x48' },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches) }]
 

@@ -9,6 +9,8 @@ import { outcomesEn } from './features/outcomes.ts'
 import { enrollmentEn } from './features/enrollment.ts'
 import { exemptionsEn } from './features/exemptions.ts'
 import { attendanceEn } from './features/attendance.ts'
+import { checkoutEn } from './features/checkout.ts'
+import { learnerPagesEn } from './features/learner-pages.ts'
 import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
 import { recordsEn } from './features/records.ts'
@@ -209,6 +211,8 @@ export const en: Record<MessageKey, string> = {
   'common.next': 'Next',
   'common.hours': '{hours} hours',
   ...attendanceEn,
+  ...checkoutEn,
+  ...learnerPagesEn,
   ...onlineEn,
   ...progressEn,
   ...recordsEn,

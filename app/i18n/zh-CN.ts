@@ -9,6 +9,8 @@ import { outcomesZh } from './features/outcomes.ts'
 import { enrollmentZh } from './features/enrollment.ts'
 import { exemptionsZh } from './features/exemptions.ts'
 import { attendanceZh } from './features/attendance.ts'
+import { checkoutZh } from './features/checkout.ts'
+import { learnerPagesZh } from './features/learner-pages.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
@@ -207,6 +209,8 @@ export const zhCN = {
   'common.next': '下一页',
   'common.hours': '{hours} 学时',
   ...attendanceZh,
+  ...checkoutZh,
+  ...learnerPagesZh,
   ...onlineZh,
   ...progressZh,
   ...recordsZh,
