@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { SELF_ROLES } from '#app/domain/roles.ts'
@@ -12,7 +12,9 @@ import { latestNotification } from '#app/models/notifications.server.ts'
 import { outcomeView } from '#app/models/outcome-view.server.ts'
 import { loadProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { useT } from '#app/utils/i18n.ts'
+import { pageTitle, useT } from '#app/utils/i18n.ts'
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'me.title') }]
 
 /** Learner and teacher home: their own enrollments and, for active ones, every requirement's progress. */
 export async function loader({ request }: LoaderFunctionArgs) {
