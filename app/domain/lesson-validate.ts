@@ -72,6 +72,16 @@ const nodeName = (type: string) => (hasOwn(NODE_NAMES, type) ? NODE_NAMES[type]!
 
 type Mode = 'check' | 'clean'
 
+/** What some containers may hold (ProseMirror decides the rest; this lets `clean` keep a table whose one row is wrong). */
+const CHILDREN: Record<string, string[]> = {
+  table: ['tableRow'],
+  tableRow: ['tableCell', 'tableHeader'],
+  bulletList: ['listItem'],
+  orderedList: ['listItem'],
+  tableCell: ['paragraph'],
+  tableHeader: ['paragraph'],
+}
+
 /**
  * One walk for both modes. In `check` mode it collects issues; in `clean`
  * mode it returns the allowed part (null = drop this node).
@@ -169,6 +179,8 @@ function walk(value: unknown, where: string, mode: Mode, issues: string[]): Less
     const content: LessonJson[] = []
     node.content.forEach((child, i) => {
       const childWhere = type === 'doc' ? `第 ${i + 1} 块` : `${where} › 第 ${i + 1} 项`
+      // Drawing what is stored: a child that can never sit here (a paragraph as a table row) goes alone.
+      if (mode === 'clean' && hasOwn(CHILDREN, type) && !(isPlainObject(child) && CHILDREN[type]!.includes(String(child.type)))) return
       // A table cell holds paragraphs only (a "simple table").
       if ((type === 'tableCell' || type === 'tableHeader') && isPlainObject(child) && child.type !== 'paragraph') {
         if (mode === 'check') refuse('表格的格子里只能写文字')
