@@ -186,7 +186,7 @@ describe('uploads for lessons', () => {
     expect(await db.auditEvent.count({ where: { action: 'lesson.media.upload', entityId: out.src } })).toBe(1)
   })
 
-  test.each<[string, Uint8Array, string]>([
+  test.each<[string, Uint8Array<ArrayBuffer>, string]>([
     ['an .exe named .png', new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]), 'not_image'],
     ['an SVG (may carry script)', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'not_image'],
     ['a PNG signature with garbage after it', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]), 'unreadable'],
