@@ -148,7 +148,7 @@ export default function CourseDetail() {
         <h2>{t('lessonEditor.listTitle')}</h2>
         {lessonList.length === 0 ? <p className="card">{t('lessonEditor.none')}</p> : null}
         {lessonList.length ? (
-          <ol className="card" data-testid="lesson-list">
+          <ol className="card" data-testid="lesson-list" style={{ paddingLeft: '2.2rem' }}>
             {lessonList.map((l) => (
               <li key={l.id}>
                 {l.title} <span className="muted">· {t('lessonEditor.minutes', { minutes: l.nominalMinutes })}</span>

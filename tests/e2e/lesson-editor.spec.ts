@@ -86,3 +86,17 @@ test('@desktop a coordinator writes a lesson in the editor; a learner reads it o
   expect(scripts.filter((u) => /lesson-editor/.test(u))).toEqual([])
   await phone.close()
 })
+
+test('@desktop without JavaScript the editor page says it needs JavaScript and shows the lesson read-only', async ({ browser, db }) => {
+  const lesson = await db.lesson.findFirstOrThrow({ where: { course: { code: 'SC-ZZ-101' }, fromContent: true }, orderBy: { position: 'asc' } })
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: false, viewport: { width: 1280, height: 800 } })
+  const page = await context.newPage()
+  await signIn(page, 'coord.county', SEED_PASSWORD)
+  await page.goto(`/coordinator/courses/${lesson.courseId}/lessons/${lesson.id}/edit`)
+  // A <noscript> message (Playwright's text locators skip <noscript>, so read it directly; with JavaScript off the browser shows it).
+  expect(await page.evaluate(() => [...document.querySelectorAll('noscript')].map((n) => n.textContent).join('\n'))).toContain('课文编辑器需要 JavaScript。')
+  await expect(page.getByRole('heading', { name: '我们这里的土', level: 2 })).toBeVisible()
+  await expect(page.getByRole('textbox', { name: '课文' })).toHaveCount(0)
+  await expect(page.getByLabel('课名')).toHaveValue(lesson.title)
+  await context.close()
+})
