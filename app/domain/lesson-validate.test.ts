@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { renderLessonHtml } from './lesson-render.ts'
-import { isSafeHref } from './lesson-schema.ts'
+import { createTable } from '@tiptap/extension-table'
+import { isSafeHref, lessonSchema, MARK_ATTRS, NODE_ATTRS } from './lesson-schema.ts'
 import { checkLessonDoc, MAX_LESSON_CHARS, parseLessonJson } from './lesson-validate.ts'
 
 const t = (text: string, marks?: unknown[]) => (marks ? { type: 'text', text, marks } : { type: 'text', text })
@@ -185,5 +186,36 @@ describe('server rendering (Must show 5: what is stored renders inert)', () => {
     ],
   ])('%s', (_name, value, expected) => {
     expect(renderLessonHtml(value)).toBe(expected)
+  })
+})
+
+describe('the check agrees with the schema', () => {
+  test('a document ProseMirror builds from every node and mark, serialized with all default attributes, passes', () => {
+    const s = lessonSchema
+    const para = (text: string) => s.node('paragraph', null, [s.text(text)])
+    const node = s.node('doc', null, [
+      s.node('heading', { level: 2 }, [s.text('标题')]),
+      s.node('heading', { level: 3 }, [s.text('小节')]),
+      s.node('paragraph', null, [
+        s.text('粗', [s.marks.bold!.create()]),
+        s.text('斜', [s.marks.italic!.create()]),
+        s.node('hardBreak'),
+        s.text('链接', [s.marks.link!.create({ href: 'https://www.gov.cn/' })]),
+      ]),
+      s.node('bulletList', null, [s.node('listItem', null, [para('一')])]),
+      s.node('orderedList', { start: 2 }, [s.node('listItem', null, [para('二')])]),
+      s.node('blockquote', null, [para('记住')]),
+      s.node('horizontalRule'),
+      s.node('image', { src: IMG, alt: '图', width: 1280, height: 720 }),
+      s.node('audio', { src: 'https://cdn.example.cn/a.mp3' }),
+      s.node('video', { src: '/lesson-media/u-0123456789abcdef0123456789abcdef.mp4' }),
+      createTable(s, 3, 2, true),
+    ])
+    const result = checkLessonDoc(node.toJSON())
+    expect(result.ok ? [] : result.issues).toEqual([])
+    expect(Object.keys(s.nodes).sort()).toEqual(Object.keys(NODE_ATTRS).sort())
+    expect(Object.keys(s.marks).sort()).toEqual(Object.keys(MARK_ATTRS).sort())
+    for (const [name, type] of Object.entries(s.nodes)) expect(Object.keys(type.spec.attrs ?? {}).sort(), name).toEqual(Object.keys(NODE_ATTRS[name]!).sort())
+    for (const [name, type] of Object.entries(s.marks)) expect(Object.keys(type.spec.attrs ?? {}).sort(), name).toEqual(Object.keys(MARK_ATTRS[name]!).sort())
   })
 })

@@ -25,7 +25,7 @@ export const lessonEditorZh = {
   'lessonEditor.err.content': '课文没有保存：',
   'lessonEditor.tb.label': '格式',
   'lessonEditor.tb.h2': '小标题',
-  'lessonEditor.tb.h3': '小小标题',
+  'lessonEditor.tb.h3': '小节标题',
   'lessonEditor.tb.paragraph': '正文',
   'lessonEditor.tb.bold': '加粗',
   'lessonEditor.tb.italic': '斜体',
