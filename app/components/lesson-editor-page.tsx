@@ -65,7 +65,7 @@ export function LessonEditorPage({ course, lesson, saved, actionData }: LessonEd
         </p>
       ) : null}
       <Form method="post" encType="multipart/form-data" className="lesson-editor-form" aria-label={t('lessonEditor.body')}>
-        <div className="row">
+        <div className="row" style={{ alignItems: 'flex-start' }}>
           <Field
             label={t('lessonEditor.lessonTitle')}
             id="lesson-title"
