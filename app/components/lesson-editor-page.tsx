@@ -12,7 +12,13 @@ import { lazy, Suspense, useEffect, useState } from 'react'
 import { Field } from '#app/components/ui/field.tsx'
 import { useT } from '#app/utils/i18n.ts'
 
-const LessonEditor = lazy(() => import('./lesson-editor.tsx'))
+// Only the browser build imports the editor: in the server build the branch is gone (import.meta.env.SSR is
+// a constant there), so the server bundle stays one file (its content/ paths are relative to it) and never
+// loads Tiptap's view code.
+type EditorModule = typeof import('./lesson-editor.tsx')
+const LessonEditor = lazy((): Promise<EditorModule> =>
+  import.meta.env.SSR ? Promise.resolve({ default: () => null } as unknown as EditorModule) : import('./lesson-editor.tsx'),
+)
 
 const EMPTY_DOC = { type: 'doc', content: [{ type: 'paragraph' }] }
 
