@@ -538,6 +538,19 @@ export async function updateTask(
   })
 }
 
+/** Which content file a content lesson comes from (its Markdown file, or the course file that lists it), or null. */
+export async function contentFileOfLesson(lessonCode: string): Promise<string | null> {
+  try {
+    for (const c of (await loadCatalog()).courses) {
+      const l = c.lessons.find((x) => x.code === lessonCode)
+      if (l) return l.file ?? c.file
+    }
+    return null
+  } catch {
+    return null
+  }
+}
+
 /** Which content file a content course comes from (for the page's note), or null. */
 export async function contentFileOf(courseCode: string): Promise<string | null> {
   try {

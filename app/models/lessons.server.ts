@@ -26,7 +26,7 @@ import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import type { CurrentUser } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
-import { catalogEditor, contentFileOf } from './catalog.server.ts'
+import { catalogEditor, contentFileOfLesson } from './catalog.server.ts'
 import { AppError, NotFoundError, type AppErrorKind } from './errors.server.ts'
 import { lessonMediaDir, MAX_UPLOAD_BYTES } from './uploads.server.ts'
 
@@ -50,7 +50,7 @@ export async function lessonForEditor(db: Db, user: CurrentUser, courseId: strin
       content: row.content,
       html: renderLessonHtml(row.content),
       retired: row.retiredAt !== null,
-      contentFile: row.fromContent ? ((await contentFileOf(course.code)) ?? 'content/catalog') : null,
+      contentFile: row.fromContent ? `content/catalog/${(await contentFileOfLesson(row.code)) ?? ''}` : null,
     }
   }
   return { course: { id: course.id, code: course.code, name: course.name, retired: course.retiredAt !== null }, lesson }
