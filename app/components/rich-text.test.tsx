@@ -1,24 +1,25 @@
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, test } from 'vitest'
+import { renderLessonHtml } from '#app/domain/lesson-render.ts'
 import { RichText } from './rich-text.tsx'
 
-const html = (doc: unknown) => renderToStaticMarkup(<RichText doc={doc} />)
+const html = (doc: unknown) => renderToStaticMarkup(<RichText html={renderLessonHtml(doc)} />)
 const doc = (...content: unknown[]) => ({ type: 'doc', content })
 const p = (...content: unknown[]) => ({ type: 'paragraph', content })
 const text = (t: string, ...marks: string[]) => ({ type: 'text', text: t, ...(marks.length ? { marks: marks.map((type) => ({ type })) } : {}) })
 
-describe('RichText', () => {
+describe('RichText: the server-rendered lesson (renderLessonHtml) in its box', () => {
   test.each([
-    ['a paragraph', doc(p(text('玉米种植'))), '<div class="rich-text"><p><span>玉米种植</span></p></div>'],
+    ['a paragraph', doc(p(text('玉米种植'))), '<div class="rich-text" data-testid="lesson-body"><p>玉米种植</p></div>'],
     [
       'bold and italic',
       doc(p(text('重要', 'bold'), text('注意', 'italic'), text('都', 'bold', 'italic'))),
-      '<div class="rich-text"><p><span><strong>重要</strong></span><span><em>注意</em></span><span><strong><em>都</em></strong></span></p></div>',
+      '<div class="rich-text" data-testid="lesson-body"><p><strong>重要</strong><em>注意</em><strong><em>都</em></strong></p></div>',
     ],
     [
       'headings 2 and 3; other levels become 2',
       doc({ type: 'heading', attrs: { level: 3 }, content: [text('小节')] }, { type: 'heading', attrs: { level: 1 }, content: [text('大')] }),
-      '<div class="rich-text"><h3><span>小节</span></h3><h2><span>大</span></h2></div>',
+      '<div class="rich-text" data-testid="lesson-body"><h3>小节</h3><h2>大</h2></div>',
     ],
     [
       'lists, quote and a line break',
@@ -27,10 +28,10 @@ describe('RichText', () => {
         { type: 'orderedList', content: [{ type: 'listItem', content: [p(text('二'), { type: 'hardBreak' }, text('三'))] }] },
         { type: 'blockquote', content: [p(text('引'))] },
       ),
-      '<div class="rich-text"><ul><li><p><span>一</span></p></li></ul><ol><li><p><span>二</span><br/><span>三</span></p></li></ol><blockquote><p><span>引</span></p></blockquote></div>',
+      '<div class="rich-text" data-testid="lesson-body"><ul><li><p>一</p></li></ul><ol><li><p>二<br/>三</p></li></ol><blockquote><p>引</p></blockquote></div>',
     ],
-    ['not a doc', { type: 'paragraph' }, ''],
-    ['garbage', 'hello', ''],
+    ['not a doc', { type: 'paragraph' }, '<div class="rich-text" data-testid="lesson-body"><p></p></div>'],
+    ['garbage', 'hello', '<div class="rich-text" data-testid="lesson-body"><p></p></div>'],
   ])('%s', (_name, input, expected) => {
     expect(html(input)).toBe(expected)
   })
@@ -46,7 +47,7 @@ describe('RichText', () => {
         p(text('后')),
       ),
     )
-    expect(out).toBe('<div class="rich-text"><p><span>前</span></p><p><span>后</span></p></div>')
+    expect(out).toBe('<div class="rich-text" data-testid="lesson-body"><p>前</p><p>后</p></div>')
   })
 
   test('images and audio from /lesson-media/ are drawn; from anywhere else they are dropped', () => {
@@ -61,8 +62,8 @@ describe('RichText', () => {
       ),
     )
     expect(out).toBe(
-      '<div class="rich-text"><figure class="lesson-figure"><img src="/lesson-media/public-signs.svg" alt="四个标志" loading="lazy" decoding="async"/></figure>' +
-        '<audio class="lesson-audio" controls="" preload="none" src="/lesson-media/notice.mp3"></audio></div>',
+      '<div class="rich-text" data-testid="lesson-body"><figure class="lesson-figure"><img src="/lesson-media/public-signs.svg" alt="四个标志" loading="lazy" decoding="async"/></figure>' +
+        '<audio class="lesson-audio" controls preload="none" src="/lesson-media/notice.mp3"></audio></div>',
     )
   })
 
@@ -83,21 +84,21 @@ describe('RichText', () => {
       ),
     )
     expect(out).toBe(
-      '<div class="rich-text"><div class="table-wrap"><table><tbody>' +
-        '<tr><th><p><span>东西</span></p></th><th><p><span>价钱</span></p></th></tr>' +
-        '<tr><td><p><span>化肥</span></p></td><td><p><span>120 元</span></p></td></tr>' +
+      '<div class="rich-text" data-testid="lesson-body"><div class="table-wrap"><table><tbody>' +
+        '<tr><th><p>东西</p></th><th><p>价钱</p></th></tr>' +
+        '<tr><td><p>化肥</p></td><td><p>120 元</p></td></tr>' +
         '</tbody></table></div></div>',
     )
   })
 
   test('a javascript: link keeps its words as plain text and no link', () => {
     const out = html(doc(p({ type: 'text', text: '点我', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] })))
-    expect(out).toBe('<div class="rich-text"><p><span>点我</span></p></div>')
+    expect(out).toBe('<div class="rich-text" data-testid="lesson-body"><p>点我</p></div>')
     expect(out).not.toMatch(/href|javascript/)
   })
 
   test('text that looks like HTML is escaped, attributes on known nodes are ignored', () => {
     const out = html(doc({ type: 'paragraph', attrs: { style: 'x', onclick: 'alert(1)' }, content: [text('<script>alert(1)</script>')] }))
-    expect(out).toBe('<div class="rich-text"><p><span>&lt;script&gt;alert(1)&lt;/script&gt;</span></p></div>')
+    expect(out).toBe('<div class="rich-text" data-testid="lesson-body"><p>&lt;script&gt;alert(1)&lt;/script&gt;</p></div>')
   })
 })

@@ -139,6 +139,16 @@ describe('a minimal catalog', () => {
     const catalog = parseCatalog(minimal({ 'courses/a.yaml': COURSES.replace('paragraphs: [土壤是庄稼生长的地方。, 先看土是干还是湿。]', `body: ${body}`) }))
     expect(catalog.courses[1]!.lessons[0]!.content.content[0]).toMatchObject({ type: 'heading', attrs: { level: 2 } })
   })
+
+  test('a body outside the lesson schema is refused, naming what is wrong', () => {
+    const body =
+      '{ type: doc, content: [{ type: script, content: [{ type: text, text: x }] }, { type: image, attrs: { src: /lesson-media/a.svg, alt: a, onerror: x } }] }'
+    expect(() =>
+      parseCatalog(minimal({ 'courses/a.yaml': COURSES.replace('paragraphs: [土壤是庄稼生长的地方。, 先看土是干还是湿。]', `body: ${body}`) })),
+    ).toThrow(
+      'courses/a.yaml: courses[1].lessons[0].body: does not fit the lesson schema: 第 1 块：不认识的内容类型「script」，课文里不能用; 第 2 块：图片不能带属性「onerror」',
+    )
+  })
 })
 
 describe('errors name the file and the field', () => {
@@ -268,9 +278,9 @@ describe('Markdown lessons in lessons/<course>/NN-name.md', () => {
   test.each<[string, Record<string, string>, Record<string, number>, string]>([
     [
       'a link, with its line',
-      { 'lessons/SC-WH-101/01-hello.md': lesson({}, '正文。\n\n[看](https://example.com)\n') },
+      { 'lessons/SC-WH-101/01-hello.md': lesson({}, '正文。\n\n[看](javascript:alert(1))\n') },
       {},
-      'lessons/SC-WH-101/01-hello.md:10: links are not shown to learners',
+      'lessons/SC-WH-101/01-hello.md:10: link "javascript:alert(1)" must start with http:// or https://, or be an address on this site (/…)',
     ],
     [
       'the wrong folder',

@@ -31,6 +31,7 @@ import { parse as parseYaml } from 'yaml'
 import { CODE, COURSE_KINDS, SLUG, TASK_KINDS } from './catalog-codes.ts'
 import { ENROLLMENT_RULES } from './enrollment.ts'
 import { parseLessonMarkdown } from './lesson-markdown.ts'
+import { checkLessonDoc } from './lesson-validate.ts'
 import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from './lesson-media.ts'
 import { formatPath, readableMessage } from './policy.ts'
 
@@ -233,6 +234,18 @@ export function parseCatalog(files: CatalogFile[], { media = new Map() }: { medi
   }
 
   addMarkdownLessons(files, courses, media, issues)
+  // Every lesson, Markdown or YAML `body:`, is stored as THE lesson schema's JSON (what the editor saves).
+  for (const c of courses) {
+    for (const [j, l] of c.lessons.entries()) {
+      const check = checkLessonDoc(l.content)
+      if (!check.ok) {
+        const where = l.file
+          ? { file: l.file, line: 1, path: '' }
+          : { file: c.file, path: `courses[${courses.filter((x) => x.file === c.file).indexOf(c)}].lessons[${j}].body` }
+        issues.push({ ...where, message: `does not fit the lesson schema: ${check.issues.join('; ')}` })
+      }
+    }
+  }
 
   // Cross-file checks: unique codes, known programs, plans of known skills-credential courses.
   const unique = <T>(list: T[], key: (t: T) => string, where: (t: T, i: number) => { file: string; path: string }, what: string) => {

@@ -225,3 +225,38 @@ export function checkRosterFile(bytes: Uint8Array, limits = ZIP_LIMITS): RosterF
   if (gbk !== null) return { ok: true, kind: 'csv', text: gbk, encoding: 'gbk' }
   return bad('encoding')
 }
+
+/** Lesson pictures the editor uploads: a JPEG, PNG or WebP (`RIFF....WEBP`). */
+export type LessonImageKind = ImageKind | { mime: 'image/webp'; ext: 'webp' }
+
+const ascii = (bytes: Uint8Array, at: number, text: string) => text.split('').every((c, i) => bytes[at + i] === c.charCodeAt(0))
+
+export function sniffLessonImage(bytes: Uint8Array): LessonImageKind | null {
+  const image = sniffImage(bytes)
+  if (image) return image
+  if (bytes.length >= 12 && ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WEBP')) return { mime: 'image/webp', ext: 'webp' }
+  return null
+}
+
+/** Lesson recordings and videos: MP3, M4A/MP4 (an ISO `ftyp` box), Ogg, WebM (EBML). */
+export type LessonMediaKind =
+  | { kind: 'audio'; mime: 'audio/mpeg'; ext: 'mp3' }
+  | { kind: 'audio'; mime: 'audio/mp4'; ext: 'm4a' }
+  | { kind: 'audio'; mime: 'audio/ogg'; ext: 'ogg' }
+  | { kind: 'video'; mime: 'video/mp4'; ext: 'mp4' }
+  | { kind: 'video'; mime: 'video/webm'; ext: 'webm' }
+
+export function sniffLessonMedia(bytes: Uint8Array): LessonMediaKind | null {
+  if (bytes.length >= 3 && ascii(bytes, 0, 'ID3')) return { kind: 'audio', mime: 'audio/mpeg', ext: 'mp3' }
+  // An MPEG audio frame header: 11 set sync bits, layer III.
+  if (bytes.length >= 2 && bytes[0] === 0xff && (bytes[1]! & 0xe6) === 0xe2) return { kind: 'audio', mime: 'audio/mpeg', ext: 'mp3' }
+  if (bytes.length >= 4 && ascii(bytes, 0, 'OggS')) return { kind: 'audio', mime: 'audio/ogg', ext: 'ogg' }
+  if (bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3)
+    return { kind: 'video', mime: 'video/webm', ext: 'webm' }
+  if (bytes.length >= 12 && ascii(bytes, 4, 'ftyp')) {
+    return ascii(bytes, 8, 'M4A ') || ascii(bytes, 8, 'M4B ')
+      ? { kind: 'audio', mime: 'audio/mp4', ext: 'm4a' }
+      : { kind: 'video', mime: 'video/mp4', ext: 'mp4' }
+  }
+  return null
+}

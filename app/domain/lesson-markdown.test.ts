@@ -38,6 +38,18 @@ describe('Markdown → Tiptap JSON', () => {
     ['an ordered list keeps its start', '3. 三\n4. 四', [{ type: 'orderedList', attrs: { start: 3 }, content: [li(p(t('三'))), li(p(t('四')))] }]],
     ['an ordered list from 1 has no attrs', '1. 一\n2. 二', [{ type: 'orderedList', content: [li(p(t('一'))), li(p(t('二')))] }]],
     ['a nested list', '- 外\n  - 里', [{ type: 'bulletList', content: [li(p(t('外')), { type: 'bulletList', content: [li(p(t('里')))] })] }]],
+    [
+      'a link (https or this site), text kept with its marks',
+      '看[**通知**](https://www.gov.cn/)和[首页](/learn)',
+      [
+        p(t('看'), { type: 'text', text: '通知', marks: [{ type: 'link', attrs: { href: 'https://www.gov.cn/' } }, { type: 'bold' }] }, t('和'), {
+          type: 'text',
+          text: '首页',
+          marks: [{ type: 'link', attrs: { href: '/learn' } }],
+        }),
+      ],
+    ],
+    ['a rule between sections', '上\n\n***\n\n下', [p(t('上')), { type: 'horizontalRule' }, p(t('下'))]],
     ['a recap quote', '> 记住：**先看**日期。', [{ type: 'blockquote', content: [p(t('记住：'), t('先看', 'bold'), t('日期。'))] }]],
     [
       'an image on its own line',
@@ -98,14 +110,14 @@ describe('Markdown → Tiptap JSON', () => {
 describe('refused, with the line of the file', () => {
   // FRONT has 7 lines: the body starts on line 8.
   test.each<[string, string, { line: number; message: RegExp }]>([
-    ['a link', '文字\n\n看[这里](https://example.com)。', { line: 10, message: /links are not shown/ }],
+    ['a javascript: link', '文字\n\n看[这里](javascript:alert(1))。', { line: 10, message: /must start with http:\/\/ or https:\/\// }],
+    ['a data: link', '看[这里](data:text/html,x)。', { line: 8, message: /must start with http:\/\/ or https:\/\// }],
     ['raw HTML', '<script>alert(1)</script>', { line: 8, message: /HTML is not allowed/ }],
     ['inline HTML', '文字<b>粗</b>', { line: 8, message: /HTML is not allowed/ }],
     ['a # heading', '# 大标题', { line: 8, message: /use ## for sections/ }],
     ['a #### heading', '#### 太小', { line: 8, message: /only ## and ###/ }],
     ['a code block', '```\ncode\n```', { line: 8, message: /code blocks/ }],
     ['inline code', '按 `确定`', { line: 8, message: /code/ }],
-    ['a horizontal rule', '上\n\n***\n\n下', { line: 10, message: /horizontal rules/ }],
     ['an outside image', '![图](https://example.com/a.png)', { line: 8, message: /must be a file under \/lesson-media\// }],
     ['an image without alt text', '![](/lesson-media/a.svg)', { line: 8, message: /needs a short description/ }],
     ['an image inside a sentence', '看图 ![图](/lesson-media/a.svg) 再说', { line: 8, message: /line of its own/ }],

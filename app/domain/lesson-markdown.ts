@@ -20,10 +20,13 @@
  *
  * Markdown is parsed with mdast-util-from-markdown (CommonMark) plus GFM
  * tables, and only what the renderer draws is accepted: headings (## and ###),
- * paragraphs, bold, italic, line breaks, bullet and ordered lists, block
- * quotes (the recap), images on a line of their own (from /lesson-media/, with
- * alt text) and simple tables. Anything else (links, HTML, code, # headings,
- * rules) is an error naming the line, so a lesson never silently loses text.
+ * paragraphs, bold, italic, links (http(s) or this site's /… addresses),
+ * line breaks, bullet and ordered lists, block quotes (the recap), rules
+ * (---), images on a line of their own (from /lesson-media/, with alt text)
+ * and simple tables: exactly what THE lesson schema (app/domain/lesson-schema.ts)
+ * allows, and parseCatalog checks the result against it. Anything else (HTML,
+ * code, # headings, javascript: links) is an error naming the line, so a
+ * lesson never silently loses text.
  */
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table'
@@ -32,11 +35,12 @@ import { isMap, LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { CODE } from './catalog-codes.ts'
 import { AUDIO_SRC, IMAGE_SRC, MEDIA_PREFIX } from './lesson-media.ts'
+import { isSafeHref } from './lesson-schema.ts'
 import { readableMessage } from './policy.ts'
 
 export { AUDIO_SRC, IMAGE_SRC, MAX_AUDIO_BYTES, MAX_IMAGE_BYTES, MEDIA_PREFIX } from './lesson-media.ts'
 
-export type TiptapMark = { type: 'bold' | 'italic' }
+export type TiptapMark = { type: 'bold' | 'italic' } | { type: 'link'; attrs: { href: string } }
 export type TiptapNode = { type: string; attrs?: Record<string, unknown>; content?: TiptapNode[]; text?: string; marks?: TiptapMark[] }
 export type LessonDoc = { type: 'doc'; content: TiptapNode[] }
 
@@ -81,13 +85,11 @@ function joinLines(text: string): string {
 }
 
 const UNSUPPORTED: Record<string, string> = {
-  link: 'links are not shown to learners: write the address as text, or leave it out',
-  linkReference: 'links are not shown to learners: write the address as text, or leave it out',
+  linkReference: 'write links as [text](https://…); reference links are not supported',
   definition: 'link definitions are not supported',
   html: 'HTML is not allowed in lessons',
   code: 'code blocks are not supported in lessons',
   inlineCode: 'code (`…`) is not supported in lessons',
-  thematicBreak: 'horizontal rules (---) are not supported: start a new section with ## instead',
   imageReference: 'write images as ![说明](/lesson-media/name.svg)',
   footnoteReference: 'footnotes are not supported',
   footnoteDefinition: 'footnotes are not supported',
@@ -119,6 +121,11 @@ function convert(root: MdNode, lineOffset: number) {
           break
         case 'break':
           out.push({ type: 'hardBreak' })
+          break
+        case 'link':
+          if (!isSafeHref(n.url)) refuse(n, `link "${n.url ?? ''}" must start with http:// or https://, or be an address on this site (/…)`)
+          else if (marks.some((m) => m.type === 'link')) refuse(n, 'a link inside a link')
+          else out.push(...inline(n.children ?? [], [...marks, { type: 'link', attrs: { href: n.url } }]))
           break
         case 'image':
           refuse(n, 'put an image on a line of its own (a paragraph with nothing else)')
@@ -220,6 +227,9 @@ function convert(root: MdNode, lineOffset: number) {
       }
       case 'table':
         blocks.push(table(n))
+        break
+      case 'thematicBreak':
+        blocks.push({ type: 'horizontalRule' })
         break
       default:
         refuse(n, UNSUPPORTED[n.type] ?? `"${n.type}" is not supported in lessons`)

@@ -20,6 +20,7 @@ import { accountsEn } from './features/accounts.ts'
 import { roundsEn } from './features/rounds.ts'
 import { signInCardsEn } from './features/sign-in-cards.ts'
 import { apiTokensEn } from './features/api-tokens.ts'
+import { lessonEditorEn } from './features/lesson-editor.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
 
@@ -222,6 +223,7 @@ export const en: Record<MessageKey, string> = {
   ...roundsEn,
   ...signInCardsEn,
   ...apiTokensEn,
+  ...lessonEditorEn,
   ...refusalsEn,
   ...catalogEn,
   ...outcomesEn,

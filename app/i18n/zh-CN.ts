@@ -20,6 +20,7 @@ import { accountsZh } from './features/accounts.ts'
 import { roundsZh } from './features/rounds.ts'
 import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
+import { lessonEditorZh } from './features/lesson-editor.ts'
 import { notificationsZh } from './features/notifications.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
@@ -230,6 +231,7 @@ export const zhCN = {
   ...signInCardsZh,
   ...refusalsZh,
   ...apiTokensZh,
+  ...lessonEditorZh,
   ...notificationsZh,
 } as const
 

@@ -14,13 +14,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { parseCatalog, type Catalog, type CatalogFile, type MediaSizes, type RoundTemplate } from '#app/domain/catalog.ts'
-import { MEDIA_PREFIX } from '#app/domain/lesson-media.ts'
+import { MEDIA_PREFIX, UPLOADED_MEDIA } from '#app/domain/lesson-media.ts'
 import { CATALOG_MANAGERS, mayEditCatalog } from '#app/domain/roles.ts'
 import { Prisma } from '#app/generated/prisma/client.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { scopesFor, type CurrentUser, type Scope } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
+import { lessonMediaDir } from './uploads.server.ts'
 import { ForbiddenError, NotFoundError } from './errors.server.ts'
 
 export const CATALOG_DIR = path.resolve(import.meta.dirname, '../../content/catalog')
@@ -243,7 +244,7 @@ export async function syncCatalog(tx: Tx, catalog: Catalog, now = new Date()): P
       const row = storedLessons.find((s) => s.code === l.code)
       const content = l.content as unknown as Prisma.InputJsonValue
       if (!row) {
-        newLessons.push({ id: newId(), courseId: cid, code: l.code, title: l.title, content, nominalMinutes: l.nominalMinutes, position })
+        newLessons.push({ id: newId(), courseId: cid, code: l.code, title: l.title, content, nominalMinutes: l.nominalMinutes, position, fromContent: true })
         result.lessons.added++
         continue
       }
@@ -254,18 +255,20 @@ export async function syncCatalog(tx: Tx, catalog: Catalog, now = new Date()): P
         row.nominalMinutes !== l.nominalMinutes ||
         row.position !== position ||
         row.retiredAt !== null ||
+        !row.fromContent ||
         canonical(row.content) !== canonical(l.content)
       ) {
         await tx.lesson.update({
           where: { id: row.id },
-          data: { courseId: cid, title: l.title, content, nominalMinutes: l.nominalMinutes, position, retiredAt: null },
+          data: { courseId: cid, title: l.title, content, nominalMinutes: l.nominalMinutes, position, retiredAt: null, fromContent: true },
         })
         result.lessons.updated++
       } else result.lessons.unchanged++
     }
   }
   if (newLessons.length) await tx.lesson.createMany({ data: newLessons })
-  const goneLessons = storedLessons.filter((s) => s.retiredAt === null && !keptLessons.has(s.id) && ownedCourseIds.includes(s.courseId))
+  // A lesson written in the editor (fromContent false) is the coordinators', not the files': it stays.
+  const goneLessons = storedLessons.filter((s) => s.retiredAt === null && s.fromContent && !keptLessons.has(s.id) && ownedCourseIds.includes(s.courseId))
   if (goneLessons.length) await tx.lesson.updateMany({ where: { id: { in: goneLessons.map((l) => l.id) } }, data: { retiredAt: now } })
   result.lessons.retired += goneLessons.length
 
@@ -383,6 +386,11 @@ export async function courseForEdit(db: Db, user: CurrentUser, courseId: string)
     include: {
       program: { select: { name: true } },
       tasks: { orderBy: [{ position: 'asc' }, { code: 'asc' }] },
+      lessons: {
+        where: { retiredAt: null },
+        orderBy: [{ position: 'asc' }, { code: 'asc' }],
+        select: { id: true, code: true, title: true, nominalMinutes: true, fromContent: true },
+      },
       _count: { select: { lessons: { where: { retiredAt: null } }, planItems: { where: { retiredAt: null } } } },
     },
   })
@@ -403,6 +411,7 @@ export async function courseForEdit(db: Db, user: CurrentUser, courseId: string)
     },
     contentFile: course.fromContent ? ((await contentFileOf(course.code)) ?? 'content/catalog') : null,
     tasks: course.tasks.map((t) => ({ id: t.id, code: t.code, name: t.name, kind: t.kind, retired: t.retiredAt !== null })),
+    lessonList: course.lessons,
   }
 }
 
@@ -529,6 +538,19 @@ export async function updateTask(
   })
 }
 
+/** Which content file a content lesson comes from (its Markdown file, or the course file that lists it), or null. */
+export async function contentFileOfLesson(lessonCode: string): Promise<string | null> {
+  try {
+    for (const c of (await loadCatalog()).courses) {
+      const l = c.lessons.find((x) => x.code === lessonCode)
+      if (l) return l.file ?? c.file
+    }
+    return null
+  } catch {
+    return null
+  }
+}
+
 /** Which content file a content course comes from (for the page's note), or null. */
 export async function contentFileOf(courseCode: string): Promise<string | null> {
   try {
@@ -548,15 +570,19 @@ const MEDIA_TYPES: Record<string, string> = {
   mp3: 'audio/mpeg',
   m4a: 'audio/mp4',
   ogg: 'audio/ogg',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
 }
 
-/** One lesson picture or recording by its file name (no paths: anything but a plain name is not found). */
+/** One lesson picture, recording or video (content/media, or uploaded in the editor) by its file name (no paths: anything but a plain name is not found). */
 export async function readLessonMedia(name: string): Promise<{ bytes: Buffer; type: string } | null> {
   const m = /^[a-z0-9][a-z0-9_-]*\.([a-z0-9]+)$/i.exec(name)
   const type = m ? MEDIA_TYPES[m[1]!.toLowerCase()] : undefined
   if (!m || !type) return null
+  // Files uploaded in the lesson editor (u-<hex>…) live in the upload directory, the rest in content/media.
+  const dir = UPLOADED_MEDIA.test(name) ? lessonMediaDir() : MEDIA_DIR
   try {
-    return { bytes: await readFile(path.join(MEDIA_DIR, name)), type }
+    return { bytes: await readFile(path.join(dir, name)), type }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw error

@@ -11,6 +11,7 @@
  * process. The answer is given only after the write has committed, so a
  * crash never loses a second the page was told about.
  */
+import { renderLessonHtml } from '#app/domain/lesson-render.ts'
 import { decideCredit, lessonCapSeconds, type CreditReason, type Presence } from '#app/domain/online-credit.ts'
 import { roundHasEnded } from '#app/domain/rounds.ts'
 import { beijingDate, dateOnly } from '#app/domain/time.ts'
@@ -401,5 +402,7 @@ export async function findLessonForPerson(db: Db, personId: string, lessonId: st
   })
   if (!lesson) return null
   const seconds = (await lessonSecondsOn(db, personId, today, [lesson.id])).get(lesson.id) ?? 0
-  return { ...lesson, secondsToday: seconds, capSeconds: lessonCapSeconds(lesson.nominalMinutes) }
+  // The page gets the server-rendered HTML, not the JSON (no renderer in the learner's bundle).
+  const { content, ...rest } = lesson
+  return { ...rest, html: renderLessonHtml(content), secondsToday: seconds, capSeconds: lessonCapSeconds(lesson.nominalMinutes) }
 }

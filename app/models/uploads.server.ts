@@ -36,6 +36,11 @@ export function uploadDir(): string {
   return path.resolve(getEnv().XX_UPLOAD_DIR)
 }
 
+/** Lesson pictures, recordings and videos from the editor (app/models/lessons.server.ts): public, unlike the rest. */
+export function lessonMediaDir(): string {
+  return path.join(uploadDir(), 'lesson-media')
+}
+
 /** What each kind of upload accepts, by content, and the refusal for anything else. */
 const ACCEPTS = {
   image: { sniff: sniffImage, refusal: 'not_image' },

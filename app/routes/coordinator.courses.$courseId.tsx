@@ -56,7 +56,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CourseDetail() {
-  const { canEdit, course, contentFile, tasks } = useLoaderData<typeof loader>()
+  const { canEdit, course, contentFile, tasks, lessonList } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const t = useT()
   const schema = courseEditSchemas(t)
@@ -144,6 +144,32 @@ export default function CourseDetail() {
             {t('catalog.courses.save')}
           </button>
         </Form>
+
+        <h2>{t('lessonEditor.listTitle')}</h2>
+        {lessonList.length === 0 ? <p className="card">{t('lessonEditor.none')}</p> : null}
+        {lessonList.length ? (
+          <ol className="card" data-testid="lesson-list" style={{ paddingLeft: '2.2rem' }}>
+            {lessonList.map((l) => (
+              <li key={l.id}>
+                {l.title} <span className="muted">· {t('lessonEditor.minutes', { minutes: l.nominalMinutes })}</span>
+                {l.fromContent ? <span className="muted"> · {t('lessonEditor.fromContent')}</span> : null}
+                {canEdit ? (
+                  <>
+                    {' '}
+                    · <Link to={`/coordinator/courses/${course.id}/lessons/${l.id}/edit`}>{t('lessonEditor.edit')}</Link>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        ) : null}
+        {canEdit ? (
+          <p>
+            <Link to={`/coordinator/courses/${course.id}/lessons/new`} className="button secondary">
+              {t('lessonEditor.new')}
+            </Link>
+          </p>
+        ) : null}
 
         <h2>{t('catalog.tasks.title')}</h2>
         {tasks.length === 0 ? (

@@ -140,7 +140,7 @@ export default function LessonPage() {
           <div className="muted">{t('online.noscript')}</div>
         </noscript>
       </div>
-      <RichText doc={lesson.content} />
+      <RichText html={lesson.html} />
     </article>
   )
 }

@@ -35,7 +35,9 @@ declare module '@remix-run/node' {
  * scripts carrying this response's nonce (Remix's own), nothing else — no
  * inline handlers, no eval. Styles allow inline `style` attributes, which
  * the pages use (React's style={…}). Images also as data: and blob: URLs
- * (QR codes, photo previews). Dev adds the Vite HMR socket.
+ * (QR codes, photo previews). Audio and video also from https: addresses (a
+ * lesson's recording or video may be a link, app/domain/lesson-schema.ts).
+ * Dev adds the Vite HMR socket.
  */
 export function contentSecurityPolicy(nonce: string, dev = false): string {
   return [
@@ -45,7 +47,7 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
-    "media-src 'self' blob:",
+    "media-src 'self' blob: https:",
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",

@@ -56,6 +56,12 @@ export const BODY_LIMITS: readonly BodyLimitRule[] = [
   rule('/me/exemptions', 'upload', 'exemption application with evidence'),
   rule('/coordinator/exemptions', 'upload', 'exemption application with evidence, for a learner'),
   rule('/coordinator/imports/*', 'roster', 'roster import files, xlsx or CSV (issue 12)'),
+  rule(
+    '/coordinator/courses/:id/lessons/*',
+    'upload',
+    "the lesson editor's save: the lesson's Tiptap JSON, up to 400 K characters (app/domain/lesson-validate.ts)",
+  ),
+  rule('/coordinator/lesson-media', 'upload', 'pictures, recordings and videos for lessons (app/models/lessons.server.ts)'),
   rule('/api/v1/hours/batch', 'hours-batch', 'POST /api/v1/hours/batch (api-v1.md)'),
   rule('/api/*', 'api', 'the JSON API'),
   rule('/*', 'form', 'every other page and form'),

@@ -118,14 +118,14 @@ describe('npm run content:sync', () => {
     const { readFile } = await import('node:fs/promises')
     await writeFile(
       file,
-      (await readFile(file, 'utf8')).replace('## 先看四件事', '## 先看四件事\n\n详见[这里](https://example.com)。').replace('minutes: 20', 'minutes: 二十'),
+      (await readFile(file, 'utf8')).replace('## 先看四件事', '## 先看四件事\n\n详见[这里](javascript:alert(1))。').replace('minutes: 20', 'minutes: 二十'),
     )
     const before = await db.lesson.findMany({ orderBy: { id: 'asc' } })
     const error = await syncContent(db, { catalogDir: path.join(dir, 'catalog'), policyDir: POLICY_DIR }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CatalogError)
     const message = (error as Error).message
     expect(message).toContain('lessons/SC-WH-102/03-read-a-notice.md:6: front matter "minutes" must be a number')
-    expect(message).toMatch(/lessons\/SC-WH-102\/03-read-a-notice\.md:\d+: links are not shown to learners/)
+    expect(message).toMatch(/lessons\/SC-WH-102\/03-read-a-notice\.md:\d+: link "javascript:alert\(1\)" must start with http:\/\/ or https:\/\//)
     expect(await db.lesson.findMany({ orderBy: { id: 'asc' } })).toEqual(before)
   })
 })
