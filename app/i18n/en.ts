@@ -19,6 +19,7 @@ import { apiTokensEn } from './features/api-tokens.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
 import { coordinatorHomeEn } from './features/coordinator-home.ts'
+import { auditLogEn } from './features/audit-log.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -236,4 +237,5 @@ export const en: Record<MessageKey, string> = {
   ...bureauStatsEn,
   ...notificationsEn,
   ...coordinatorHomeEn,
+  ...auditLogEn,
 }

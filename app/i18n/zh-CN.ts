@@ -18,6 +18,7 @@ import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
 import { notificationsZh } from './features/notifications.ts'
 import { coordinatorHomeZh } from './features/coordinator-home.ts'
+import { auditLogZh } from './features/audit-log.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   'app.name': '乡学',
@@ -234,6 +235,7 @@ export const zhCN = {
   ...apiTokensZh,
   ...notificationsZh,
   ...coordinatorHomeZh,
+  ...auditLogZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN
