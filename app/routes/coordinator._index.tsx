@@ -141,8 +141,9 @@ export default function CoordinatorHome() {
                 {s.ended ? <span className="tag">{t('coordHome.sessionEnded')}</span> : null}
               </div>
               <div>
-                <Link to={`/coordinator/groups/${s.groupId}`}>{s.groupName}</Link> · {s.venue}
+                <Link to={`/coordinator/groups/${s.groupId}`}>{s.groupName}</Link>
               </div>
+              <div>{t('coordHome.venue', { venue: s.venue })}</div>
               <div className="muted">{t('coordHome.present', { present: s.present, expected: s.expected })}</div>
               <div className="row session-actions">
                 {s.ended ? null : (

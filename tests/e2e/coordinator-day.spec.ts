@@ -66,14 +66,15 @@ test('a coordinator goes from the home’s queue counts to each queue and back, 
     { tile: '自学记录待审核', heading: '自学记录审核', back: '培训管理' },
     { tile: '免修免考待审核', heading: '免修免考审核', back: '返回工作台' },
     { tile: '提前毕业申请', heading: '提前毕业申请', back: '返回首页', list: 'early-queue' },
-    { tile: '可发证未发证', heading: '可发证未发证的学员', back: '返回首页', list: 'learner-queue' },
-    { tile: '进度落后', heading: '进度落后的学员', back: '返回首页', list: 'learner-queue' },
+    { tile: '可发证未发证', heading: '可发证未发证的学员', back: '返回首页', total: true },
+    { tile: '进度落后', heading: '进度落后的学员', back: '返回首页', total: true },
   ]
   for (const q of queues) {
     const tile = page.getByTestId('home-queues').getByRole('link', { name: q.tile })
     const count = Number(await tile.locator('b').textContent())
     await tile.click()
     await expect(page.getByRole('heading', { name: q.heading, level: 1 })).toBeVisible()
+    if (q.total) await expect(page.getByTestId('queue-total')).toHaveText(`共 ${count} 人`)
     if (q.list) {
       if (count > 0) await expect(page.getByTestId(q.list).getByRole('listitem')).toHaveCount(count)
       else await expect(page.getByTestId(q.list)).toHaveCount(0)

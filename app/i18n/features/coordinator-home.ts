@@ -23,6 +23,7 @@ export const coordinatorHomeZh = {
   'coordHome.session': '查看签到',
   'coordHome.present': '已签到 {present} / {expected} 人',
   'coordHome.sessionEnded': '已结束',
+  'coordHome.venue': '地点：{venue}',
 
   // Counts
   'coordHome.queues': '待办',
@@ -56,11 +57,11 @@ export const coordinatorHomeZh = {
   'learnerQueue.group': '班级/培训项目',
   'learnerQueue.status': '状态',
   'learnerQueue.types': '可颁发',
-  'learnerQueue.missing': '还差',
   'learnerQueue.periodEnd': '学习期限至',
   'learnerQueue.issue': '颁发证书',
   'learnerQueue.batch': '批量颁发',
   'learnerQueue.board': '看板',
+  'learnerQueue.names': '名单（{count} 人）',
 
   'earlyQueue.title': '提前毕业申请',
   'earlyQueue.intro': '打开学员的学习记录页作出决定。',
@@ -91,6 +92,7 @@ export const coordinatorHomeEn: Record<keyof typeof coordinatorHomeZh, string> =
   'coordHome.session': 'Attendance',
   'coordHome.present': '{present} / {expected} checked in',
   'coordHome.sessionEnded': 'Ended',
+  'coordHome.venue': 'Venue: {venue}',
 
   'coordHome.queues': 'To do',
   'coordHome.queue.selfStudy': 'Self-study logs to review',
@@ -122,11 +124,11 @@ export const coordinatorHomeEn: Record<keyof typeof coordinatorHomeZh, string> =
   'learnerQueue.group': 'Class / round',
   'learnerQueue.status': 'Status',
   'learnerQueue.types': 'May receive',
-  'learnerQueue.missing': 'Missing',
   'learnerQueue.periodEnd': 'Period ends',
   'learnerQueue.issue': 'Issue certificate',
   'learnerQueue.batch': 'Batch issuance',
   'learnerQueue.board': 'Board',
+  'learnerQueue.names': 'Names ({count})',
 
   'earlyQueue.title': 'Early-graduation requests',
   'earlyQueue.intro': 'Open the learner’s records of study to decide.',
