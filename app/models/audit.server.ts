@@ -204,6 +204,7 @@ function entityHref(type: string, id: string | null, enrollmentId: string | null
   }
 }
 
+const ROLE_NAMES = new Set(['learner', 'teacher', 'coordinator', 'bureau', 'admin'])
 /** Fields whose values are codes with a name (audit.value.*). */
 const ENUM_FIELDS = new Set(['status', 'category', 'source', 'kind', 'type', 'method', 'finalOutcome', 'mode', 'via'])
 
@@ -214,6 +215,7 @@ function present(t: T, locale: Locale, field: string, v: unknown): string | null
   if (field === 'minutes' && typeof v === 'number') return t('audit.minutes', { minutes: v })
   if (typeof v === 'string' && isIsoDate(v)) return formatDate(v, locale)
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) return formatInstant(new Date(v), locale)
+  if (field === 'role' && typeof v === 'string' && ROLE_NAMES.has(v)) return t(`role.${v}` as MessageKey)
   const word = typeof v === 'string' && ENUM_FIELDS.has(field) ? t(`audit.value.${v}` as MessageKey) : undefined
   return word ?? value
 }

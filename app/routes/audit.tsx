@@ -45,11 +45,17 @@ export default function AuditLog() {
         <div className="row">
           <div className="field">
             <label htmlFor="f-who">{t('audit.filter.who')}</label>
-            <input id="f-who" name="who" defaultValue={filter.who} maxLength={30} placeholder={t('audit.filter.whoHint')} />
+            <input id="f-who" name="who" defaultValue={filter.who} maxLength={30} aria-describedby="f-who-hint" />
+            <p className="hint" id="f-who-hint">
+              {t('audit.filter.whoHint')}
+            </p>
           </div>
           <div className="field">
             <label htmlFor="f-person">{t('audit.filter.person')}</label>
-            <input id="f-person" name="person" defaultValue={filter.person} maxLength={30} placeholder={t('audit.filter.personHint')} />
+            <input id="f-person" name="person" defaultValue={filter.person} maxLength={30} aria-describedby="f-person-hint" />
+            <p className="hint" id="f-person-hint">
+              {t('audit.filter.personHint')}
+            </p>
           </div>
           <div className="field">
             <label htmlFor="f-action">{t('audit.filter.action')}</label>
