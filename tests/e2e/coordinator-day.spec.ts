@@ -210,3 +210,43 @@ test('the audit log filtered to one person’s hour corrections of one week show
   expect(String(sheet.getRow(2).getCell(6).value)).toContain('75 分钟 → 60 分钟')
   expect(await db.auditEvent.count({ where: { action: 'audit.export', actorId: admin.id } })).toBe(1)
 })
+
+test('a coordinator issues one certificate from the board row in one step, with the same eligibility check @desktop', async ({ page, db, makeUser }) => {
+  const coord = await makeUser({ role: 'coordinator', scopeRegionCode: '522327' })
+  const { person, enrollment, group } = await personInSeededGroup({ groupCode: 'CH2026-XCJS', kind: 'teacher' })
+  const name = uniqueName('证')
+  await db.person.update({ where: { id: person.id }, data: { name } })
+  await db.$transaction((tx) =>
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'concentrated',
+      minutes: 40 * 45,
+      date: '2026-10-10',
+      source: 'transfer',
+      reason: 'e2e 补录',
+      createdById: null,
+    }),
+  )
+  // A teacher of the same round short of hours: no button on their row.
+  const short = await personInSeededGroup({ groupCode: 'CH2026-XCJS', kind: 'teacher' })
+  const shortName = uniqueName('欠')
+  await db.person.update({ where: { id: short.person.id }, data: { name: shortName } })
+
+  await signIn(page, coord.username, coord.password)
+  await page.goto(`/coordinator/groups/${group.id}/board`)
+  const row = page.getByTestId('board-row').filter({ hasText: name })
+  await expect(row.getByRole('button', { name: '颁发培训合格证书' })).toBeVisible()
+  await expect(page.getByTestId('board-row').filter({ hasText: shortName }).getByRole('button')).toHaveCount(0)
+  await row.getByRole('button', { name: '颁发培训合格证书' }).click()
+  await expect(page.getByRole('status')).toContainText(`${name}：已颁发，编号 `)
+  await expect(row.getByRole('button', { name: '颁发培训合格证书' })).toHaveCount(0)
+  expect(await db.certificate.count({ where: { enrollmentId: enrollment.id, type: 'training' } })).toBe(1)
+
+  // The same request for the teacher short of hours is refused by the same check.
+  const refused = await page.request.post(`/coordinator/groups/${group.id}/board`, {
+    form: { intent: 'issue', enrollmentId: short.enrollment.id, type: 'training' },
+    headers: { Origin: new URL(page.url()).origin },
+  })
+  expect(refused.status()).toBe(409)
+  expect(await db.certificate.count({ where: { enrollmentId: short.enrollment.id } })).toBe(0)
+})

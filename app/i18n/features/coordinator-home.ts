@@ -47,6 +47,7 @@ export const coordinatorHomeZh = {
   'coordHome.dashboard': '统计',
 
   // Learner queues
+  'coordHome.boardCertificates': '查看证书',
   'learnerQueue.back': '← 返回首页',
   'learnerQueue.eligible.title': '可发证未发证的学员',
   'learnerQueue.eligible.intro': '这些学员已满足证书条件，但还没有发证。可在班级的批量颁发页一次发完，或逐人颁发。',
@@ -113,6 +114,7 @@ export const coordinatorHomeEn: Record<keyof typeof coordinatorHomeZh, string> =
   'coordHome.courses': 'Courses',
   'coordHome.dashboard': 'Figures',
 
+  'coordHome.boardCertificates': 'View certificates',
   'learnerQueue.back': '← Back to home',
   'learnerQueue.eligible.title': 'Learners eligible for a certificate they do not have',
   'learnerQueue.eligible.intro':
