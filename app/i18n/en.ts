@@ -23,6 +23,8 @@ import { apiTokensEn } from './features/api-tokens.ts'
 import { lessonEditorEn } from './features/lesson-editor.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
+import { coordinatorHomeEn } from './features/coordinator-home.ts'
+import { auditLogEn } from './features/audit-log.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -235,4 +237,6 @@ export const en: Record<MessageKey, string> = {
   ...rosterImportEn,
   ...bureauStatsEn,
   ...notificationsEn,
+  ...coordinatorHomeEn,
+  ...auditLogEn,
 }

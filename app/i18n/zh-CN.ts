@@ -22,6 +22,8 @@ import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
 import { lessonEditorZh } from './features/lesson-editor.ts'
 import { notificationsZh } from './features/notifications.ts'
+import { coordinatorHomeZh } from './features/coordinator-home.ts'
+import { auditLogZh } from './features/audit-log.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   ...bootZh,
@@ -233,6 +235,8 @@ export const zhCN = {
   ...apiTokensZh,
   ...lessonEditorZh,
   ...notificationsZh,
+  ...coordinatorHomeZh,
+  ...auditLogZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

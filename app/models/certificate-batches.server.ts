@@ -154,10 +154,51 @@ export async function groupBatchOverview(db: Db, scopes: Scope[], groupId: strin
   }
 }
 
+/** The eligible list is no longer the one the coordinator confirmed (someone issued or the outcomes changed meanwhile). */
+export class BatchListChanged extends Error {
+  constructor() {
+    super('the eligible list changed since it was confirmed')
+    this.name = 'BatchListChanged'
+  }
+}
+
+/**
+ * What a batch of `type` would issue now, before it is started (issue 15: the coordinator sees
+ * the names and confirms): the eligible enrollments' names, in the order the batch issues them.
+ * NotFoundError for a group outside the scopes.
+ */
+export async function batchPreview(db: Db, scopes: Scope[], groupId: string, type: CertificateType) {
+  const group = await findGroupInScope(db, scopes, groupId, { id: true })
+  if (!group) throw new NotFoundError('group')
+  const ids = await eligibleEnrollmentIds(db, { groupId: group.id, type })
+  const rows = await db.enrollment.findMany({ where: { id: { in: ids } }, select: { id: true, person: { select: { id: true, name: true, idMasked: true } } } })
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return {
+    type,
+    people: ids.flatMap((id) => {
+      const r = byId.get(id)
+      return r ? [{ enrollmentId: r.id, personId: r.person.id, name: r.person.name, idMasked: r.person.idMasked }] : []
+    }),
+  }
+}
+
 /** Starts a batch for a group in scope (createBatch); NotFoundError for a group outside the scopes. */
-export async function createBatchInScope(db: Db, scopes: Scope[], opts: { groupId: string; type: CertificateType; actorId: string; ip?: string | null }) {
+export async function createBatchInScope(
+  db: Db,
+  scopes: Scope[],
+  opts: {
+    groupId: string
+    type: CertificateType
+    actorId: string
+    ip?: string | null
+    /** The count the coordinator confirmed: refused (list_changed) when the eligible list is no longer that long. */ expected?: number
+  },
+) {
   const group = await findGroupInScope(db, scopes, opts.groupId, { id: true })
   if (!group) throw new NotFoundError('group')
+  if (opts.expected !== undefined && (await eligibleEnrollmentIds(db, { groupId: group.id, type: opts.type })).length !== opts.expected) {
+    throw new BatchListChanged()
+  }
   return createBatch(db, { ...opts, groupId: group.id })
 }
 

@@ -1,23 +1,42 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { groupScopeWhere, personScopeWhere, regionScopeWhere, type Scope } from '#app/models/access.server.ts'
 import type { T } from '#app/i18n/index.ts'
+import { normalizeIdNumber } from '#app/domain/id-number.ts'
 import { normalizePhone } from '#app/domain/names.ts'
 import { lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 
 export const PAGE_SIZE = 50
 
-/** The search box: (part of) a name, or a whole mobile number, matched on the phone of record's HMAC (it is stored encrypted). */
-function personSearchWhere(q: string | undefined): Prisma.PersonWhereInput {
-  if (!q) return {}
-  const phone = normalizePhone(q)
-  return phone ? { OR: [{ name: { contains: q } }, { phoneHmac: lookupHmac('phone', phone) }] } : { name: { contains: q } }
+export type SearchMatch = 'name' | 'phone' | 'id_number' | 'tail' | 'digits'
+
+/**
+ * How the search box reads what was typed (issue 15): a whole mobile number or a whole ID
+ * number is matched on its HMAC (both are stored encrypted); four digits (the last of an ID
+ * number, X allowed, or of a phone) on the stored masked tails (idMasked, phoneMasked end with
+ * them); anything else with a letter or a Chinese character is (part of) a name. No row is
+ * ever decrypted to compare. Other digit strings match nothing (`digits`: say what to type).
+ */
+export function personSearch(q: string | undefined): { match: SearchMatch; where: Prisma.PersonWhereInput } | null {
+  if (!q) return null
+  const compact = normalizeIdNumber(q)
+  const phone = normalizePhone(compact)
+  if (phone) return { match: 'phone', where: { phoneHmac: lookupHmac('phone', phone) } }
+  if (/^\d{17}[\dX]$/.test(compact)) return { match: 'id_number', where: { idHmac: lookupHmac('id', compact) } }
+  if (/^\d{3}[\dX]$/.test(compact)) {
+    const tails: Prisma.PersonWhereInput[] = [{ idMasked: { endsWith: compact } }]
+    if (/^\d{4}$/.test(compact)) tails.push({ phoneMasked: { endsWith: compact } })
+    return { match: 'tail', where: { OR: tails } }
+  }
+  if (/\d/.test(compact) && /^[\d+\-X]+$/.test(compact)) return { match: 'digits', where: { id: { in: [] } } }
+  return { match: 'name', where: { name: { contains: q.trim() } } }
 }
 
-/** People in scope, newest first, optionally filtered by (part of) a name or by a phone number. */
+/** People in scope, newest first, optionally filtered by the search box (personSearch). */
 export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; page?: number }) {
+  const search = personSearch(opts.q)
   const where: Prisma.PersonWhereInput = {
-    AND: [personScopeWhere(opts.scopes), personSearchWhere(opts.q)],
+    AND: [personScopeWhere(opts.scopes), search?.where ?? {}],
   }
   const page = Math.max(1, opts.page ?? 1)
   const [total, people] = await Promise.all([
@@ -27,10 +46,23 @@ export async function listPeople(db: Db, opts: { scopes: Scope[]; q?: string; pa
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
-      select: { id: true, name: true, idMasked: true, kind: true, region: { select: { name: true } } },
+      select: {
+        id: true,
+        name: true,
+        idMasked: true,
+        phoneMasked: true,
+        kind: true,
+        region: { select: { name: true } },
+        enrollments: {
+          where: { status: 'active', group: groupScopeWhere(opts.scopes) },
+          select: { group: { select: { id: true, name: true } } },
+          orderBy: { createdAt: 'desc' },
+          take: 3,
+        },
+      },
     }),
   ])
-  return { total, people, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) }
+  return { total, people, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), match: search?.match ?? null }
 }
 
 /** Bureau overview: counts in scope, and per township. */

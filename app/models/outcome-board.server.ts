@@ -4,6 +4,7 @@
  * (bulk) — the same outcome the learner and the API see.
  */
 import { type Scope } from '#app/models/access.server.ts'
+import { CERTIFICATE_TYPES, certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
 import { atRisk, type BoardFilter, type OutcomeStatus } from '#app/domain/outcomes.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
@@ -18,6 +19,8 @@ export type BoardRow = {
   atRisk: boolean
   periodEnd: string | null
   progress: EnrollmentProgress
+  /** The certificate types the outcome allows now that the enrollment does not hold yet (the batch page's rule), issued from the row. */
+  issuable: CertificateType[]
 }
 
 /** Null when the group does not exist or lies outside the scopes (answer 404). */
@@ -27,7 +30,7 @@ export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes:
   await closeEndedRounds(db, closingDay(), { groupId: group.id })
   const enrollments = await db.enrollment.findMany({
     where: { groupId: group.id },
-    select: { id: true, person: { select: { id: true, name: true } } },
+    select: { id: true, person: { select: { id: true, name: true } }, certificates: { select: { type: true } } },
   })
   const progress = await loadProgress(
     db,
@@ -47,6 +50,9 @@ export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes:
         atRisk: atRisk({ status: p.outcome.status, periodEnd, asOf: opts.asOf, behindPace: p.evaluation.pace.behind }),
         periodEnd,
         progress: p,
+        issuable: CERTIFICATE_TYPES.filter(
+          (type) => !e.certificates.some((c) => c.type === type) && certificateAllowed(type, p.outcome.status, p.outcome.earlyGraduation),
+        ),
       },
     ]
   })

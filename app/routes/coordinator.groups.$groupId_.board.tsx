@@ -1,5 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { CERTIFICATE_TYPES } from '#app/domain/certificates.ts'
+import { enrollmentToCertify, issueCertificate } from '#app/models/certificates.server.ts'
+import { refusal } from '#app/utils/page-errors.server.ts'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
@@ -40,12 +44,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       periodEnd: r.periodEnd,
       outcome: outcomeView(r.progress, t, locale),
       credits: r.progress.credits,
+      issuable: r.issuable,
     })),
+  }
+}
+
+const IssueSchema = z.object({ intent: z.literal('issue'), enrollmentId: z.string().min(1).max(64), type: z.enum(CERTIFICATE_TYPES) })
+
+/** Issues one certificate from the board row in one step (issue 15): the enrollment page's rule and the same eligibility check (issueCertificate). */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, ROLES)
+  const t = serverT(request, user.locale)
+  const parsed = IssueSchema.safeParse(Object.fromEntries(await request.formData()))
+  if (!parsed.success) return data({ ok: false as const, message: t('error.generic.body') }, { status: 400 })
+  const db = getDb()
+  try {
+    const enrollment = await enrollmentToCertify(db, user, parsed.data.enrollmentId)
+    const ip = (context as { ip?: string }).ip ?? null
+    const { certificate, created } = await issueCertificate(db, { enrollmentId: enrollment.id, type: parsed.data.type, actorId: user.id, ip })
+    const key = created ? 'certificates.page.issuedNow' : 'certificates.page.issuedBefore'
+    return { ok: true as const, message: `${enrollment.person.name}：${t(key, { serial: certificate.serial })}`, enrollmentId: enrollment.id }
+  } catch (error) {
+    return refusal(error, t)
   }
 }
 
 export default function OutcomeBoard() {
   const { group, counts, filter, rows } = useLoaderData<typeof loader>()
+  const issued = useActionData<typeof action>()
+  const busy = useNavigation().state !== 'idle'
   const t = useT()
   const locale = useLocale()
   const isClass = group.kind === 'class'
@@ -58,6 +85,17 @@ export default function OutcomeBoard() {
       <p className="muted">
         <span className="mono">{group.code}</span> · {group.region}
       </p>
+      {issued ? (
+        <p className={issued.ok ? 'notice' : 'form-error'} role={issued.ok ? 'status' : 'alert'}>
+          {issued.message}
+          {issued.ok && 'enrollmentId' in issued ? (
+            <>
+              {' '}
+              <Link to={`/coordinator/enrollments/${issued.enrollmentId}/certificates`}>{t('coordHome.boardCertificates')}</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       <p data-testid="board-counts">{t('outcomes.board.counts', counts)}</p>
       <Form method="get" className="row" aria-label={t('outcomes.board.filter')}>
         <div className="field">
@@ -101,6 +139,16 @@ export default function OutcomeBoard() {
                     <span className="tag req-missing">{t('outcomes.board.riskTag')}</span>
                   </div>
                 ) : null}
+                {r.issuable.map((type) => (
+                  <Form method="post" key={type} aria-label={`${t('certificates.page.issue', { type: t(`certificates.type.${type}`) })} ${r.name}`}>
+                    <input type="hidden" name="intent" value="issue" />
+                    <input type="hidden" name="enrollmentId" value={r.enrollmentId} />
+                    <input type="hidden" name="type" value={type} />
+                    <button type="submit" className="secondary" disabled={busy}>
+                      {t('certificates.page.issue', { type: t(`certificates.type.${type}`) })}
+                    </button>
+                  </Form>
+                ))}
               </td>
               <td>
                 {r.outcome.reasons.map((reason) => (

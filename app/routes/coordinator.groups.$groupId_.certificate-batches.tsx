@@ -7,7 +7,7 @@ import { scopesFor } from '#app/models/access.server.ts'
 import { CERTIFICATE_TYPES, type CertificateType } from '#app/domain/certificates.ts'
 import { formatInstant } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { createBatchInScope, groupBatchOverview } from '#app/models/certificate-batches.server.ts'
+import { BatchListChanged, batchPreview, createBatchInScope, groupBatchOverview } from '#app/models/certificate-batches.server.ts'
 import { CertificateError } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageLoad, rethrowAsPage } from '#app/utils/page-errors.server.ts'
@@ -17,13 +17,23 @@ const ROLES = PEOPLE_MANAGERS
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificateBatches.title') }]
 
-/** 批量颁发: per certificate type, how many learners of the group may get one now; the group's recent batches. */
+/**
+ * 批量颁发: per certificate type, how many learners of the group may get one now; the group's
+ * recent batches. `?type=` (the GET form, no JS needed) lists the names a batch of that type would
+ * issue, with the button that confirms it (issue 15).
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
-  return pageLoad(() => groupBatchOverview(getDb(), scopesFor(user, ROLES), params.groupId ?? ''))
+  const type = z.enum(CERTIFICATE_TYPES).safeParse(new URL(request.url).searchParams.get('type'))
+  const scopes = scopesFor(user, ROLES)
+  return pageLoad(async () => {
+    const overview = await groupBatchOverview(getDb(), scopes, params.groupId ?? '')
+    const preview = type.success ? await batchPreview(getDb(), scopes, overview.group.id, type.data) : null
+    return { ...overview, preview }
+  })
 }
 
-const ActionSchema = z.object({ intent: z.literal('create'), type: z.enum(CERTIFICATE_TYPES) })
+const ActionSchema = z.object({ intent: z.literal('create'), type: z.enum(CERTIFICATE_TYPES), expected: z.coerce.number().int().min(0).optional() })
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ROLES)
@@ -34,18 +44,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const batch = await createBatchInScope(getDb(), scopesFor(user, ROLES), {
       groupId: params.groupId ?? '',
       type: parsed.data.type,
+      expected: parsed.data.expected,
       actorId: user.id,
       ip: (context as { ip?: string }).ip ?? null,
     })
     return redirect(`/coordinator/certificate-batches/${batch.id}`)
   } catch (error) {
+    if (error instanceof BatchListChanged) return data({ message: t('certificateBatches.listChanged') }, { status: 409 })
     if (!(error instanceof CertificateError)) return rethrowAsPage(error)
     return data({ message: t('certificateBatches.noneEligible') }, { status: 409 })
   }
 }
 
 export default function GroupCertificateBatches() {
-  const { group, counts, batches } = useLoaderData<typeof loader>()
+  const { group, counts, batches, preview } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const busy = useNavigation().state !== 'idle'
   const t = useT()
@@ -77,11 +89,10 @@ export default function GroupCertificateBatches() {
         {available.length === 0 ? (
           <p>{t('certificateBatches.noneEligible')}</p>
         ) : (
-          <Form method="post">
-            <input type="hidden" name="intent" value="create" />
+          <Form method="get">
             <label>
               {t('certificateBatches.type')}
-              <select name="type" defaultValue={available[0]!.type}>
+              <select name="type" defaultValue={preview?.type ?? available[0]!.type}>
                 {available.map((c) => (
                   <option key={c.type} value={c.type}>
                     {t('certificateBatches.eligible', { type: typeName(c.type), count: String(c.count) })}
@@ -89,12 +100,44 @@ export default function GroupCertificateBatches() {
                 ))}
               </select>
             </label>
-            <button type="submit" className="button block" disabled={busy}>
+            <button type="submit" className={`button block${preview ? ' secondary' : ''}`}>
               {t('certificateBatches.start')}
             </button>
           </Form>
         )}
       </section>
+      {preview ? (
+        <section className="card" aria-labelledby="batch-preview-title" data-testid="batch-preview">
+          <h2 id="batch-preview-title">{t('certificateBatches.previewTitle', { type: typeName(preview.type), count: String(preview.people.length) })}</h2>
+          {preview.people.length === 0 ? (
+            <p>{t('certificateBatches.noneEligible')}</p>
+          ) : (
+            <>
+              <ol className="batch-names">
+                {preview.people.map((p) => (
+                  <li key={p.enrollmentId}>
+                    {p.name} <span className="muted mono">{p.idMasked}</span> · {typeName(preview.type)}
+                  </li>
+                ))}
+              </ol>
+              <p>{t('certificateBatches.confirmHint')}</p>
+              <Form method="post">
+                <input type="hidden" name="intent" value="create" />
+                <input type="hidden" name="type" value={preview.type} />
+                <input type="hidden" name="expected" value={preview.people.length} />
+                <div className="row">
+                  <button type="submit" disabled={busy}>
+                    {t('certificateBatches.confirm', { type: typeName(preview.type), count: String(preview.people.length) })}
+                  </button>
+                  <Link className="button secondary" to=".">
+                    {t('certificateBatches.cancel')}
+                  </Link>
+                </div>
+              </Form>
+            </>
+          )}
+        </section>
+      ) : null}
       <h2>{t('certificateBatches.recent')}</h2>
       {batches.length === 0 ? <p>{t('certificateBatches.none')}</p> : null}
       <ul>

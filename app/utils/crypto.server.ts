@@ -21,7 +21,12 @@ export function encryptField(plain: string): string {
   return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.')
 }
 
+let decrypted = 0
+/** How many fields decryptField has opened in this process: tests count them (a search must never decrypt rows to compare). */
+export const decryptCount = () => decrypted
+
 export function decryptField(sealed: string): string {
+  decrypted++
   const [version, iv, tag, body] = sealed.split('.')
   if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unknown cipher format')
   const decipher = createDecipheriv('aes-256-gcm', dataKey(), Buffer.from(iv, 'base64url'))

@@ -45,6 +45,13 @@ test('a coordinator issues training certificates in bulk, watches the progress a
   await expect(page.getByTestId('eligible-training')).toHaveText('培训合格证书：3 人符合条件')
   await page.getByLabel('证书类型').selectOption('training')
   await page.getByRole('button', { name: '开始批量颁发' }).click()
+  // Before anything is issued: the names and the type it will issue, and a button that confirms (issue 15).
+  const preview = page.getByTestId('batch-preview')
+  await expect(preview.getByRole('heading')).toHaveText('将颁发培训合格证书 3 份')
+  await expect(preview.getByRole('listitem')).toHaveCount(3)
+  await expect(preview.getByRole('listitem').first()).toContainText('培训合格证书')
+  expect(await db.certificateBatch.count({ where: { groupId: group.id } })).toBe(0)
+  await preview.getByRole('button', { name: '确认颁发 3 份培训合格证书' }).click()
   await expect(page).toHaveURL(/\/coordinator\/certificate-batches\/[^/]+$/)
   // The worker started by npm start issues them; the page polls until done.
   await expect(page.getByTestId('batch-status')).toHaveText('已完成', { timeout: 30_000 })

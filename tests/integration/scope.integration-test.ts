@@ -44,7 +44,7 @@ describe('a township coordinator', () => {
 
   test('lists only people of their township', async () => {
     const coord = await createUserWithSession(getDb(), { role: 'coordinator', scopeRegionId: world.regions.zhelou.id })
-    const res = await callRoute(coordinatorHome, { url: '/coordinator', cookie: coord.cookie })
+    const res = await callRoute(coordinatorHome, { url: '/coordinator?people=all', cookie: coord.cookie })
     const names = (res.value as { people: { people: { name: string }[] } }).people.people.map((p) => p.name)
     expect(names).toContain(zhelouPerson.name)
     expect(names).not.toContain(gaoluoPerson.name)
@@ -86,7 +86,7 @@ describe('role checks', () => {
 
   test('a staff role without a scope sees nobody', async () => {
     const coord = await createUserWithSession(getDb(), { role: 'coordinator', scopeRegionId: null })
-    const res = await callRoute(coordinatorHome, { url: '/coordinator', cookie: coord.cookie })
+    const res = await callRoute(coordinatorHome, { url: '/coordinator?people=all', cookie: coord.cookie })
     expect((res.value as { people: { total: number } }).people.total).toBe(0)
   })
 })
