@@ -11,7 +11,15 @@ import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { useNonce } from '#app/utils/nonce-provider.ts'
 import appCss from './styles/app.css?url'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: appCss }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: appCss },
+  // PWA (issue 13): installable as 乡学; public/sw.js keeps the app shell and opened lessons for offline reading.
+  { rel: 'manifest', href: '/manifest.webmanifest' },
+]
+
+/** Registers public/sw.js once the page has loaded (inline, with this response's CSP nonce; no extra request). */
+const REGISTER_SW =
+  "if('serviceWorker' in navigator)addEventListener('load',function(){navigator.serviceWorker.register('/sw.js',{scope:'/'}).catch(function(){})})"
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches) }]
 
@@ -138,6 +146,7 @@ export default function App() {
       </main>
       <ScrollRestoration nonce={nonce} />
       <Scripts nonce={nonce} />
+      <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: REGISTER_SW }} />
     </Document>
   )
 }
