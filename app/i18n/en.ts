@@ -11,6 +11,7 @@ import { exemptionsEn } from './features/exemptions.ts'
 import { attendanceEn } from './features/attendance.ts'
 import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
+import { pwaEn } from './features/pwa.ts'
 import { recordsEn } from './features/records.ts'
 import { errorsEn } from './features/errors.ts'
 import { accountsEn } from './features/accounts.ts'
@@ -211,6 +212,7 @@ export const en: Record<MessageKey, string> = {
   ...attendanceEn,
   ...onlineEn,
   ...progressEn,
+  ...pwaEn,
   ...recordsEn,
   ...errorsEn,
   ...accountsEn,

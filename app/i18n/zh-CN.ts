@@ -11,6 +11,7 @@ import { exemptionsZh } from './features/exemptions.ts'
 import { attendanceZh } from './features/attendance.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
+import { pwaZh } from './features/pwa.ts'
 import { recordsZh } from './features/records.ts'
 import { errorsZh } from './features/errors.ts'
 import { accountsZh } from './features/accounts.ts'
@@ -209,6 +210,7 @@ export const zhCN = {
   ...attendanceZh,
   ...onlineZh,
   ...progressZh,
+  ...pwaZh,
   ...recordsZh,
   ...catalogZh,
   ...outcomesZh,
