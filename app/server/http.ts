@@ -189,10 +189,8 @@ export async function createHttpApp(opts: { root: string; dev: boolean; publicUr
         // course material plus the learner's own progress marks, `private` (no shared cache) and `no-cache` (always
         // revalidated while online). Its loader data and every other page stay no-store.
         if (readCookieHeader(req.headers.cookie, sessionCookieName())) {
-          headers.set(
-            'Cache-Control',
-            req.method === 'GET' && isOfflineReadablePage(routingPath(req.originalUrl), contentType) ? 'private, no-cache' : 'no-store',
-          )
+          const keepable = req.method === 'GET' && response.status === 200 && isOfflineReadablePage(routingPath(req.originalUrl), contentType)
+          headers.set('Cache-Control', keepable ? 'private, no-cache' : 'no-store')
         }
         response = new Response(response.body, { status: response.status, statusText: response.statusText, headers })
       }
