@@ -1,5 +1,5 @@
 import { newId } from '#app/utils/ids.server.ts'
-import { expect, SEED_PASSWORD, signIn, test } from './fixtures.ts'
+import { expect, SEED_PASSWORD, signIn, signOut, test } from './fixtures.ts'
 
 /**
  * Issue 13, must show 3: the service worker (public/sw.js) keeps a lesson the
@@ -79,4 +79,15 @@ test('@phone offline: an opened lesson reads without network, and a self-study l
   await expect(page.getByTestId('my-logs').locator('li').filter({ hasText: content })).toHaveCount(1)
   await expect(page.getByTestId('my-logs').locator('li').filter({ hasText: content }).getByText('待审核')).toBeVisible()
   expect(await db.selfStudyLog.count({ where: { content } })).toBe(1)
+
+  // Signing out empties the lesson cache: the next person on this phone does not get these lessons.
+  const storedLessons = () =>
+    page.evaluate(async () => {
+      let n = 0
+      for (const name of await caches.keys()) if (name.startsWith('xx-lessons-')) n += (await (await caches.open(name)).keys()).length
+      return n
+    })
+  expect(await storedLessons()).toBeGreaterThan(0)
+  await signOut(page)
+  await expect.poll(storedLessons).toBe(0)
 })
