@@ -16,7 +16,13 @@ export const links: LinksFunction = () => [
   // public/: the ICO for browsers that ask for /favicon.ico anyway, the SVG for the rest (no 404 on every page).
   { rel: 'icon', href: '/favicon.ico', sizes: '16x16 32x32 48x48' },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+  // PWA (issue 13): installable as 乡学; public/sw.js keeps the app shell and opened lessons for offline reading.
+  { rel: 'manifest', href: '/manifest.webmanifest' },
 ]
+
+/** Registers public/sw.js once the page has loaded (inline, with this response's CSP nonce; no extra request). */
+const REGISTER_SW =
+  "if('serviceWorker' in navigator)addEventListener('load',function(){navigator.serviceWorker.register('/sw.js',{scope:'/'}).catch(function(){})})"
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches) }]
 
@@ -143,6 +149,7 @@ export default function App() {
       </main>
       <ScrollRestoration nonce={nonce} />
       <Scripts nonce={nonce} />
+      <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: REGISTER_SW }} />
     </Document>
   )
 }

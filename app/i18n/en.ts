@@ -14,6 +14,7 @@ import { checkoutEn } from './features/checkout.ts'
 import { learnerPagesEn } from './features/learner-pages.ts'
 import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
+import { pwaEn } from './features/pwa.ts'
 import { recordsEn } from './features/records.ts'
 import { errorsEn } from './features/errors.ts'
 import { accountsEn } from './features/accounts.ts'
@@ -219,6 +220,7 @@ export const en: Record<MessageKey, string> = {
   ...learnerPagesEn,
   ...onlineEn,
   ...progressEn,
+  ...pwaEn,
   ...recordsEn,
   ...errorsEn,
   ...accountsEn,

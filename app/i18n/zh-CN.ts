@@ -14,6 +14,7 @@ import { checkoutZh } from './features/checkout.ts'
 import { learnerPagesZh } from './features/learner-pages.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
+import { pwaZh } from './features/pwa.ts'
 import { recordsZh } from './features/records.ts'
 import { errorsZh } from './features/errors.ts'
 import { accountsZh } from './features/accounts.ts'
@@ -217,6 +218,7 @@ export const zhCN = {
   ...learnerPagesZh,
   ...onlineZh,
   ...progressZh,
+  ...pwaZh,
   ...recordsZh,
   ...catalogZh,
   ...outcomesZh,

@@ -94,8 +94,9 @@ export async function submitSelfStudyLog(db: Db, input: SubmitSelfStudy) {
 }
 
 /**
- * Records one log. The same idempotency key always gives the same log (a
- * double submit creates one). This person's logs are serialized by a lock on
+ * Records one log. The same idempotency key of the same person always gives
+ * the same log (a double submit, or an entry queued offline and sent again,
+ * creates one). This person's logs are serialized by a lock on
  * the person row, so two forms at once cannot pass the 24-hours-a-day check
  * together.
  */
@@ -103,11 +104,10 @@ async function recordSelfStudyLog(db: Db, input: Omit<SubmitSelfStudy, 'photo'> 
   try {
     return await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT "id" FROM "Person" WHERE "id" = ${input.personId} FOR UPDATE`
-      const existing = await tx.selfStudyLog.findUnique({ where: { idempotencyKey: input.idempotencyKey } })
-      if (existing) {
-        if (existing.personId !== input.personId) throw new SelfStudyError('conflict')
-        return { log: existing, created: false }
-      }
+      const existing = await tx.selfStudyLog.findUnique({
+        where: { personId_idempotencyKey: { personId: input.personId, idempotencyKey: input.idempotencyKey } },
+      })
+      if (existing) return { log: existing, created: false }
       const enrollment = await tx.enrollment.findFirst({
         where: { id: input.enrollmentId, personId: input.personId, status: 'active' },
         select: { id: true, startDate: true, periodEnd: true },
@@ -143,8 +143,8 @@ async function recordSelfStudyLog(db: Db, input: Omit<SubmitSelfStudy, 'photo'> 
   } catch (error) {
     // A concurrent submit with the same key committed first.
     if (isUniqueViolation(error)) {
-      const log = await db.selfStudyLog.findUnique({ where: { idempotencyKey: input.idempotencyKey } })
-      if (log && log.personId === input.personId) return { log, created: false }
+      const log = await db.selfStudyLog.findUnique({ where: { personId_idempotencyKey: { personId: input.personId, idempotencyKey: input.idempotencyKey } } })
+      if (log) return { log, created: false }
     }
     throw error
   }

@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { z } from 'zod'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { SELF_ROLES } from '#app/domain/roles.ts'
@@ -15,6 +16,7 @@ import { newId } from '#app/utils/ids.server.ts'
 import { readUploadForm, type UploadForm } from '#app/utils/uploads.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { enqueue, flushQueue, newClientKey, readQueue, type QueuedLog } from '#app/utils/offline-self-study.ts'
 
 const ROLES = SELF_ROLES
 const HOURS = Array.from({ length: 13 }, (_, i) => i)
@@ -69,6 +71,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     today: beijingDate(new Date()),
     // A fresh key per page view: a double submit of this form creates one log.
     idempotencyKey: newId(),
+    // Whose logs made offline this phone keeps and sends (app/utils/offline-self-study.ts).
+    queueOwner: user.personId ?? user.id,
   }
 }
 
@@ -141,15 +145,17 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SelfStudy() {
-  const { enrollments, logs, today, idempotencyKey } = useLoaderData<typeof loader>()
+  const { enrollments, logs, today, idempotencyKey, queueOwner } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const navigation = useNavigation()
   const t = useT()
   const locale = useLocale()
-  const errors: Errors = actionData?.errors ?? {}
+  const offline = useOfflineQueue(queueOwner)
+  const errors: Errors = { ...(actionData?.errors ?? {}), ...offline.errors }
   const values: Record<string, string> = actionData?.values ?? {}
-  const key = values.idempotencyKey || idempotencyKey
+  // After a log kept offline the form starts again with a key of the phone's; a new page view brings the server's.
+  const key = offline.fresh?.after === idempotencyKey ? offline.fresh.key : values.idempotencyKey || idempotencyKey
   return (
     <div className="narrow">
       <p>
@@ -164,7 +170,15 @@ export default function SelfStudy() {
       {enrollments.length === 0 ? (
         <p className="card">{t('selfStudy.noEnrollment')}</p>
       ) : (
-        <Form method="post" encType="multipart/form-data" className="card" key={key} aria-label={t('selfStudy.formTitle')} noValidate>
+        <Form
+          method="post"
+          encType="multipart/form-data"
+          className="card"
+          key={key}
+          aria-label={t('selfStudy.formTitle')}
+          noValidate
+          onSubmit={(event) => offline.onSubmit(event, t, idempotencyKey)}
+        >
           <h2>{t('selfStudy.formTitle')}</h2>
           {errors.form ? (
             <p className="form-error" role="alert">
@@ -243,8 +257,37 @@ export default function SelfStudy() {
         </Form>
       )}
 
+      {offline.note ? (
+        <p className="card notice" role="status" data-testid="offline-note">
+          {offline.note === 'queued' || offline.note === 'queuedPhoto' ? t('pwa.queued') : null}
+          {offline.note === 'queuedPhoto' ? ` ${t('pwa.queuedPhoto')}` : null}
+          {offline.note === 'sent' ? t('pwa.sent', { count: offline.result.sent }) : null}
+        </p>
+      ) : null}
+      {offline.result.refused > 0 ? (
+        <p className="form-error" role="alert">
+          {t('pwa.refused', { count: offline.result.refused })}
+        </p>
+      ) : null}
+
       <h2>{t('selfStudy.mine')}</h2>
-      {logs.length === 0 ? <p className="muted">{t('selfStudy.noneYet')}</p> : null}
+      {offline.queued.length > 0 ? (
+        <>
+          <h3>{t('pwa.waiting', { count: offline.queued.length })}</h3>
+          <ul className="list" data-testid="queued-logs">
+            {offline.queued.map((q) => (
+              <li key={q.idempotencyKey}>
+                <div>
+                  <strong>{showDate(q.date, locale)}</strong> · {t('selfStudy.minutesText', { minutes: Number(q.hours) * 60 + Number(q.minutes) })}{' '}
+                  <span className="tag">{t('pwa.waitingTag')}</span>
+                </div>
+                <div>{q.content}</div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {logs.length === 0 && offline.queued.length === 0 ? <p className="muted">{t('selfStudy.noneYet')}</p> : null}
       <ul className="list" data-testid="my-logs">
         {logs.map((l) => (
           <li key={l.id}>
@@ -265,4 +308,72 @@ export default function SelfStudy() {
       </ul>
     </div>
   )
+}
+
+/**
+ * Self-study without a network (issue 13, PWA): with JavaScript, a form sent
+ * while the phone is offline is kept on it (app/utils/offline-self-study.ts)
+ * instead, and the queue is sent on load and when the network comes back;
+ * the list is then loaded again, so each log shows up once, pending review.
+ */
+function useOfflineQueue(owner: string) {
+  const revalidator = useRevalidator()
+  const revalidate = useRef(revalidator.revalidate)
+  revalidate.current = revalidator.revalidate
+  const [queued, setQueued] = useState<QueuedLog[]>([])
+  const [note, setNote] = useState<'queued' | 'queuedPhoto' | 'sent' | null>(null)
+  const [result, setResult] = useState({ sent: 0, refused: 0 })
+  const [errors, setErrors] = useState<Errors>({})
+  const [fresh, setFresh] = useState<{ after: string; key: string } | null>(null)
+
+  useEffect(() => {
+    setQueued(readQueue(owner))
+    const flush = () => {
+      if (!navigator.onLine || readQueue(owner).length === 0) return
+      void flushQueue(owner).then((r) => {
+        setQueued(readQueue(owner))
+        if (r.sent === 0 && r.refused === 0) return
+        setResult(r)
+        setNote(r.sent > 0 ? 'sent' : null)
+        if (r.sent > 0) void revalidate.current()
+      })
+    }
+    flush()
+    window.addEventListener('online', flush)
+    return () => window.removeEventListener('online', flush)
+  }, [owner])
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>, t: T, serverKey: string) => {
+    setErrors({})
+    if (navigator.onLine) return
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const field = (name: string) => {
+      const v = form.get(name)
+      return typeof v === 'string' ? v : ''
+    }
+    const content = field('content').trim()
+    const total = Number(field('hours')) * 60 + Number(field('minutes'))
+    const problems: Errors = {}
+    if (!isIsoDate(field('date'))) problems.date = t('selfStudy.err.date')
+    if (!(total >= MIN_LOG_MINUTES && total <= MAX_LOG_MINUTES)) problems.duration = t('selfStudy.err.minutes')
+    if (!content) problems.content = t('selfStudy.err.content')
+    if (Object.keys(problems).length > 0) return setErrors(problems)
+    const photo = form.get('photo')
+    enqueue(owner, {
+      idempotencyKey: field('idempotencyKey'),
+      enrollmentId: field('enrollmentId'),
+      date: field('date'),
+      hours: field('hours'),
+      minutes: field('minutes'),
+      content,
+      queuedAt: Date.now(),
+    })
+    setQueued(readQueue(owner))
+    setNote(photo instanceof File && photo.size > 0 ? 'queuedPhoto' : 'queued')
+    setResult({ sent: 0, refused: 0 })
+    setFresh({ after: serverKey, key: newClientKey() })
+  }
+
+  return { queued, note, result, errors, fresh, onSubmit }
 }

@@ -20,6 +20,7 @@ import { isCrossSiteRequestAllowed } from '#app/auth/csrf.server.ts'
 import { translate } from '#app/i18n/index.ts'
 import { HEARTBEAT_PATH, heartbeatHandler } from '#app/server/heartbeat.server.ts'
 import { bodyLimit, limitedBody } from '#app/utils/body-limit.server.ts'
+import { routingPath } from '#app/utils/http.ts'
 import { runInRequestScope } from '#app/utils/request-scope.server.ts'
 
 declare module '@remix-run/node' {
@@ -60,6 +61,11 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
 /** HTML pages, and single fetch's loader and action data (the same personal data, for client-side navigation). */
 function isPageOrPageData(contentType: string | null): boolean {
   return /^text\/html\b/i.test(contentType ?? '') || /^text\/x-script\b/i.test(contentType ?? '')
+}
+
+/** A lesson's HTML page (GET /learn/lessons/:id), the one personal page a service worker may keep. */
+export function isOfflineReadablePage(pathname: string, contentType: string | null): boolean {
+  return /^\/learn\/lessons\/[^/.]+\/?$/.test(pathname) && /^text\/html\b/i.test(contentType ?? '')
 }
 
 /**
@@ -137,6 +143,13 @@ export async function createHttpApp(opts: { root: string; dev: boolean; publicUr
 
   app.use(compression())
 
+  // The service worker (public/sw.js): always revalidated, so a new version reaches phones on their next visit,
+  // and allowed to control the whole site.
+  app.get('/sw.js', (_req, res) => {
+    res.setHeader('Service-Worker-Allowed', '/')
+    res.sendFile(path.join(opts.root, opts.dev ? 'public' : 'build/client', 'sw.js'), { headers: { 'Cache-Control': 'no-cache' }, cacheControl: false })
+  })
+
   let build: ServerBuild | (() => Promise<ServerBuild>)
   if (opts.dev) {
     const vite = await import('vite')
@@ -174,7 +187,13 @@ export async function createHttpApp(opts: { root: string; dev: boolean; publicUr
           headers.set('Content-Security-Policy', contentSecurityPolicy(cspNonce, opts.dev))
         }
         // Personal data (DESIGN.md §11 "Service worker"): what a signed-in browser is shown is never kept by a cache.
-        if (readCookieHeader(req.headers.cookie, sessionCookieName())) headers.set('Cache-Control', 'no-store')
+        // Except a lesson's page, which the learner's own service worker keeps for offline reading (public/sw.js):
+        // course material plus the learner's own progress marks, `private` (no shared cache) and `no-cache` (always
+        // revalidated while online). Its loader data and every other page stay no-store.
+        if (readCookieHeader(req.headers.cookie, sessionCookieName())) {
+          const keepable = req.method === 'GET' && response.status === 200 && isOfflineReadablePage(routingPath(req.originalUrl), contentType)
+          headers.set('Cache-Control', keepable ? 'private, no-cache' : 'no-store')
+        }
         response = new Response(response.body, { status: response.status, statusText: response.statusText, headers })
       }
       await sendResponse(res, response)

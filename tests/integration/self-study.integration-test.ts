@@ -82,6 +82,21 @@ describe('the learner logs self-study', () => {
     expect(await getDb().selfStudyLog.count({ where: { personId: l.person.id } })).toBe(2)
   })
 
+  test("a log queued on a phone offline and posted twice with its clientKey (the form's idempotencyKey) is one log; the same key from another learner is their own log", async () => {
+    const a = await learner()
+    const b = await learner()
+    // The phone's key (app/utils/offline-self-study.ts newClientKey: 32 hex digits), posted, then posted again.
+    const clientKey = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
+    expect(await submit(a, { idempotencyKey: clientKey, content: '离线记的自学' })).toMatchObject({ status: 302 })
+    expect(await submit(a, { idempotencyKey: clientKey, content: '离线记的自学' })).toMatchObject({ status: 302 })
+    expect(await getDb().selfStudyLog.findMany({ where: { personId: a.person.id }, select: { content: true, status: true } })).toEqual([
+      { content: '离线记的自学', status: 'pending' },
+    ])
+    // Keys are unique per person: another learner's phone making the same key does not collide.
+    expect(await submit(b, { idempotencyKey: clientKey })).toMatchObject({ status: 302 })
+    expect(await getDb().selfStudyLog.count({ where: { personId: b.person.id } })).toBe(1)
+  })
+
   test('a future date, a date outside the study period and more than 24 hours in a day are refused in Chinese', async () => {
     const l = await learner()
     expect(await submit(l, { date: shift(today, 1) })).toEqual({ status: 422, errors: { date: '日期不能晚于今天' } })

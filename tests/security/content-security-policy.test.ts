@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { getDb } from '#app/utils/db.server.ts'
 import { closePool } from '#app/utils/pg.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
 import { createUserWithSession } from '#tests/fixtures/db.ts'
+import { createSignedInLearner, createTrainingWorld } from '#tests/fixtures/training.ts'
 import { rawRequest, startTestServer, type TestServer } from './http-app.ts'
 
 let server: TestServer
@@ -96,4 +98,35 @@ test('pages answered to a signed-in user are no-store (the learner home, the aud
 
   const login = await rawRequest(server, { path: '/login' })
   expect(login.headers['cache-control'] ?? '').not.toContain('no-store')
+})
+
+test('PWA (issue 13): a lesson page is private, no-cache for its learner (their service worker keeps it for offline reading), its loader data and a missing lesson stay no-store; /sw.js is revalidated and may control the site', async () => {
+  const db = getDb()
+  const world = await createTrainingWorld(db)
+  const { user } = await createSignedInLearner(db, world)
+  const group = await db.group.findUniqueOrThrow({ where: { id: world.groups.class.id }, select: { programId: true } })
+  const suffix = newId().slice(0, 8)
+  const course = await db.course.create({ data: { id: newId(), programId: group.programId, code: `SEC-C-${suffix}`, name: '离线课', kind: 'skill' } })
+  const content = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: '离线也能读。' }] }] }
+  const lesson = await db.lesson.create({
+    data: { id: newId(), courseId: course.id, code: `SEC-L-${suffix}`, title: '离线第一课', content, nominalMinutes: 10 },
+  })
+
+  const page = await rawRequest(server, { path: `/learn/lessons/${lesson.id}`, headers: { Cookie: user.cookie } })
+  expect(page.status).toBe(200)
+  expect(page.body).toContain('离线第一课')
+  expect(page.headers['cache-control']).toBe('private, no-cache')
+  const data = await rawRequest(server, { path: `/learn/lessons/${lesson.id}.data`, headers: { Cookie: user.cookie } })
+  expect(data.headers['cache-control']).toBe('no-store')
+  const missing = await rawRequest(server, { path: '/learn/lessons/no-such-lesson', headers: { Cookie: user.cookie } })
+  expect(missing.status).toBe(404)
+  expect(missing.headers['cache-control']).toBe('no-store')
+  const home = await rawRequest(server, { path: '/me', headers: { Cookie: user.cookie } })
+  expect(home.headers['cache-control']).toBe('no-store')
+
+  const sw = await rawRequest(server, { path: '/sw.js' })
+  expect(sw.status).toBe(200)
+  expect(sw.headers['service-worker-allowed']).toBe('/')
+  expect(sw.headers['cache-control']).toBe('no-cache')
+  expect(sw.body).toContain("const VERSION = '")
 })

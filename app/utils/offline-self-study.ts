@@ -1,0 +1,99 @@
+/**
+ * Self-study logs made without a network (issue 13, PWA), kept on the phone
+ * in localStorage — one list per signed-in person, so a shared phone never
+ * sends one learner's log as another's — and posted to /me/self-study when
+ * the network is back (the page does it on load and on `online`). Each entry
+ * keeps the idempotency key its form had, so an entry sent twice (the answer
+ * lost on a weak signal, two tabs at once) is still one log on the server.
+ * Photos are not kept: a queued log goes without its photo, and says so.
+ * Browser-only: call from effects and event handlers.
+ */
+export type QueuedLog = {
+  idempotencyKey: string
+  enrollmentId: string
+  date: string
+  hours: string
+  minutes: string
+  content: string
+  queuedAt: number
+}
+
+export const SELF_STUDY_FIELDS = ['idempotencyKey', 'enrollmentId', 'date', 'hours', 'minutes', 'content'] as const
+
+const storageKey = (owner: string) => `xx.selfStudyQueue.${owner}`
+
+function isQueuedLog(v: unknown): v is QueuedLog {
+  if (!v || typeof v !== 'object') return false
+  const o = v as Record<string, unknown>
+  return SELF_STUDY_FIELDS.every((f) => typeof o[f] === 'string')
+}
+
+export function readQueue(owner: string): QueuedLog[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(storageKey(owner)) ?? '[]')
+    return Array.isArray(parsed) ? parsed.filter(isQueuedLog) : []
+  } catch {
+    return []
+  }
+}
+
+function writeQueue(owner: string, entries: QueuedLog[]) {
+  if (entries.length === 0) localStorage.removeItem(storageKey(owner))
+  else localStorage.setItem(storageKey(owner), JSON.stringify(entries))
+}
+
+/** Keeps one log on the phone (once per key). */
+export function enqueue(owner: string, entry: QueuedLog) {
+  const entries = readQueue(owner).filter((e) => e.idempotencyKey !== entry.idempotencyKey)
+  writeQueue(owner, [...entries, entry])
+}
+
+function drop(owner: string, idempotencyKey: string) {
+  writeQueue(
+    owner,
+    readQueue(owner).filter((e) => e.idempotencyKey !== idempotencyKey),
+  )
+}
+
+/** A fresh idempotency key, in the server's shape (32 lowercase hex digits). */
+export function newClientKey(): string {
+  const bytes = new Uint8Array(16)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+let flushing: Promise<{ sent: number; refused: number }> | null = null
+
+/**
+ * Posts the queued logs, oldest first, as the form would. A log the server
+ * took (or had already: same key) leaves the queue, and so does one it
+ * refused (4xx: counted, for the page to say so); on a network failure, a
+ * server error or a sign-in page the rest stay for next time.
+ */
+export function flushQueue(owner: string, action = '/me/self-study'): Promise<{ sent: number; refused: number }> {
+  if (flushing) return flushing
+  const run = async () => {
+    let sent = 0
+    let refused = 0
+    for (const entry of readQueue(owner)) {
+      const body = new FormData()
+      for (const f of SELF_STUDY_FIELDS) body.append(f, entry[f])
+      let response: Response
+      try {
+        response = await fetch(action, { method: 'POST', body, credentials: 'same-origin' })
+      } catch {
+        break
+      }
+      if (response.status >= 500) break
+      if (response.ok && new URL(response.url, location.href).pathname !== action) break // signed out: sign-in page
+      if (response.ok) sent++
+      else refused++
+      drop(owner, entry.idempotencyKey)
+    }
+    return { sent, refused }
+  }
+  flushing = run().finally(() => {
+    flushing = null
+  })
+  return flushing
+}

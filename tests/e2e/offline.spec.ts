@@ -1,0 +1,93 @@
+import { newId } from '#app/utils/ids.server.ts'
+import { expect, SEED_PASSWORD, signIn, signOut, test } from './fixtures.ts'
+
+/**
+ * Issue 13, must show 3: the service worker (public/sw.js) keeps a lesson the
+ * learner opened, so it reads offline; a self-study log made offline waits on
+ * the phone and is sent once when the network is back (its idempotency key:
+ * sent twice, still one log).
+ */
+test('@phone offline: an opened lesson reads without network, and a self-study log made offline is sent once when back online', async ({
+  page,
+  context,
+  db,
+}) => {
+  await signIn(page, 'learner.demo', SEED_PASSWORD)
+  await page.goto('/learn')
+  const first = page.locator('a.lesson-link').first()
+  const title = (await first.innerText()).trim().split('\n')[0]!.trim()
+  await first.click()
+  await expect(page).toHaveURL(/\/learn\/lessons\//)
+  const lessonUrl = page.url()
+  const heading = page.getByRole('heading', { level: 1 })
+  await expect(heading).toBeVisible()
+  const headingText = (await heading.innerText()).trim()
+  expect(headingText).toContain(title.slice(0, 4))
+  const paragraph = (await page.locator('main p').first().innerText()).trim()
+
+  // The worker takes over this page, then the lesson is loaded once through it (and stored).
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready
+  })
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+  await expect(heading).toHaveText(headingText)
+
+  await context.setOffline(true)
+  await page.reload()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(headingText)
+  await expect(page.locator('main p').first()).toHaveText(paragraph)
+  // A page that was never opened: the offline page, with a link to the stored lesson.
+  await page.goto('/me/certificates')
+  await expect(page.getByText('没有网络。已打开过的课程可以离线阅读。')).toBeVisible()
+  await page.getByTestId('offline-lessons').getByRole('link').first().click()
+  await expect(page).toHaveURL(lessonUrl)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(headingText)
+
+  // Self-study: the page was open when the signal went; the log waits on the phone.
+  await context.setOffline(false)
+  await page.goto('/me/self-study')
+  await expect(page.getByRole('heading', { name: '记录自学', level: 1 })).toBeVisible()
+  await context.setOffline(true)
+  const content = `离线自学 ${newId().slice(0, 6)}`
+  await page.getByLabel('小时').selectOption('0')
+  await page.getByLabel('分钟').selectOption('5')
+  await page.getByLabel('学了什么').fill(content)
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByTestId('offline-note')).toHaveText('已保存在手机上，联网后自动提交')
+  await expect(page.getByTestId('queued-logs').getByText(content)).toBeVisible()
+  const queued = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('xx.selfStudyQueue.'))
+      .map((k) => [k, localStorage.getItem(k)!]),
+  )
+  expect(queued).toHaveLength(1)
+  // The form starts again, empty, with a new key.
+  await expect(page.getByLabel('学了什么')).toHaveValue('')
+
+  await context.setOffline(false)
+  const mine = page.getByTestId('my-logs').locator('li').filter({ hasText: content })
+  await expect(mine).toHaveCount(1)
+  await expect(mine.getByText('待审核')).toBeVisible()
+  await expect(page.getByTestId('queued-logs')).toHaveCount(0)
+
+  // Sent again (say the answer was lost): the same key, still one log.
+  await page.evaluate(([key, value]) => localStorage.setItem(key, value), queued[0] as [string, string])
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('xx.selfStudyQueue.')).length)).toBe(0)
+  await page.reload()
+  await expect(page.getByTestId('my-logs').locator('li').filter({ hasText: content })).toHaveCount(1)
+  await expect(page.getByTestId('my-logs').locator('li').filter({ hasText: content }).getByText('待审核')).toBeVisible()
+  expect(await db.selfStudyLog.count({ where: { content } })).toBe(1)
+
+  // Signing out empties the lesson cache: the next person on this phone does not get these lessons.
+  const storedLessons = () =>
+    page.evaluate(async () => {
+      let n = 0
+      for (const name of await caches.keys()) if (name.startsWith('xx-lessons-')) n += (await (await caches.open(name)).keys()).length
+      return n
+    })
+  expect(await storedLessons()).toBeGreaterThan(0)
+  await signOut(page)
+  await expect.poll(storedLessons).toBe(0)
+})
