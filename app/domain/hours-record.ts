@@ -3,7 +3,8 @@
  * what each correction corrects, totals per category, and the download file
  * names. Pure: the data comes from app/models/hours-record.server.ts.
  */
-import { HOUR_CATEGORIES, type HourCategory, type RequirementWindow } from './policy.ts'
+import { HOUR_CATEGORIES, type HourCategory } from './hour-categories.ts'
+import type { RequirementWindow } from './policy.ts'
 import { minutesToHours, windowFor, type DateWindow } from './requirements.ts'
 
 export const HOUR_SOURCES = ['attendance', 'online_tracking', 'self_study_log', 'transfer', 'adjustment'] as const

@@ -11,10 +11,10 @@
  */
 import { z } from 'zod'
 import { parse as parseYaml } from 'yaml'
+import { HOUR_CATEGORIES, type HourCategory } from './hour-categories.ts'
 
-/** Ledger categories (DESIGN.md §3). */
-export const HOUR_CATEGORIES = ['concentrated', 'online', 'self_study', 'practical', 'school_based'] as const
-export type HourCategory = (typeof HOUR_CATEGORIES)[number]
+/** Ledger categories (DESIGN.md §3), in their own zod-free module for the browser. */
+export { HOUR_CATEGORIES, type HourCategory }
 
 /** Counted (non-hour) facts a `min_count` requirement may use. */
 export const COUNT_METRICS = ['observations'] as const
