@@ -19,6 +19,7 @@ import { signInCardsEn } from './features/sign-in-cards.ts'
 import { apiTokensEn } from './features/api-tokens.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
+import { coordinatorCardsEn } from './features/coordinator-cards.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -227,4 +228,5 @@ export const en: Record<MessageKey, string> = {
   ...householdExportEn,
   ...bureauStatsEn,
   ...notificationsEn,
+  ...coordinatorCardsEn,
 }

@@ -18,6 +18,7 @@ import { roundsZh } from './features/rounds.ts'
 import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
 import { notificationsZh } from './features/notifications.ts'
+import { coordinatorCardsZh } from './features/coordinator-cards.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   ...bootZh,
@@ -225,6 +226,7 @@ export const zhCN = {
   ...refusalsZh,
   ...apiTokensZh,
   ...notificationsZh,
+  ...coordinatorCardsZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN
