@@ -108,7 +108,7 @@ export default function GroupProgress() {
                   : cell.count
                     ? ''
                     : cell.missingHours > 0
-                      ? t('roster.missing', { hours: formatHours(cell.missingHours) })
+                      ? t('coordinator.roster.missing', { hours: formatHours(cell.missingHours) })
                       : t('progress.missingMinutes', { minutes: cell.missingMinutes })
                 return (
                   <td key={c.code} data-label={c.label} className="cell-req">

@@ -95,6 +95,7 @@ test('@phone board, progress and roster are cards on a 360-px phone, no sideways
   await expect(page.getByRole('heading', { level: 1, name: new RegExp(cy.name) })).toBeVisible()
   expect(await layoutOf(page, '[data-testid=roster-row]')).toEqual({ row: 'block', head: 'none' })
   await noSidewaysScroll(page)
+  await page.getByTestId('roster-row').first().scrollIntoViewIfNeeded()
   await page.screenshot({ path: screenshotPath(testInfo, 'coordinator-progress-360.png') })
 
   // A session's roster: a tap on the card (not on the little box) ticks it, then the big button credits.

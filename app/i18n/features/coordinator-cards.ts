@@ -25,6 +25,7 @@ export const coordinatorCardsZh = {
   'coordinator.board.next': '下一页',
   'coordinator.board.pageOf': '第 {page} / {pages} 页',
   'coordinator.roster.onPace': '进度正常',
+  'coordinator.roster.missing': '还差 {hours} 学时',
   // The attendance roster as cards
   'coordinator.roster.tickHint': '点学员的姓名（或那一行的任意位置）勾选，再点下面的按钮。',
 } as const
@@ -49,5 +50,6 @@ export const coordinatorCardsEn: Record<keyof typeof coordinatorCardsZh, string>
   'coordinator.board.next': 'Next',
   'coordinator.board.pageOf': 'Page {page} of {pages}',
   'coordinator.roster.onPace': 'On pace',
+  'coordinator.roster.missing': '{hours} hours to go',
   'coordinator.roster.tickHint': 'Tap a name (or anywhere on its row) to tick it, then the button below.',
 }
