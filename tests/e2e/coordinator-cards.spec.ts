@@ -72,7 +72,8 @@ test('@phone board, progress and roster are cards on a 360-px phone, no sideways
   expect((await first.getByRole('link').first().boundingBox())!.height).toBeGreaterThanOrEqual(48)
   // 30 cards a page, the rest behind 下一页: the page stays a phone's length.
   expect(await page.getByTestId('board-row').count()).toBeLessThanOrEqual(30)
-  await page.screenshot({ path: screenshotPath(testInfo, 'coordinator-board-360.png'), fullPage: true })
+  // The head of the page and the first cards (the whole page is 30 cards long).
+  await page.screenshot({ path: screenshotPath(testInfo, 'coordinator-board-360.png'), fullPage: true, clip: { x: 0, y: 0, width: 360, height: 2000 } })
   const height = await page.evaluate(() => document.documentElement.scrollHeight)
   expect(height).toBeLessThan(9000)
   await page.getByRole('link', { name: '下一页' }).click()
@@ -86,6 +87,8 @@ test('@phone board, progress and roster are cards on a 360-px phone, no sideways
   await expect(page.getByRole('heading', { level: 1, name: `${round.name}：合格情况` })).toBeVisible()
   await expect(page.getByTestId('board-counts')).toContainText(/^合格 \d+ 人/)
   await expect(page.locator('[data-testid=board-row][data-status=round_complete]').first().getByTestId('board-status')).toHaveText('合格')
+  await page.getByTestId('board-row').first().scrollIntoViewIfNeeded()
+  await page.screenshot({ path: screenshotPath(testInfo, 'coordinator-round-board-360.png') })
   const words = await page.locator('main').innerText()
   expect(words).not.toMatch(/毕业|结业/)
   await noSidewaysScroll(page)
