@@ -129,8 +129,8 @@ export default function OutcomeBoard() {
               t('outcomes.board.name'),
               t('outcomes.board.outcome'),
               t('outcomes.board.reasons'),
-              ...(isClass ? [t('outcomes.board.credits')] : []),
-              t('outcomes.board.periodEnd'),
+              // A round ends on one day for all (its reasons say so): no column of the same date.
+              ...(isClass ? [t('outcomes.board.credits'), t('outcomes.board.periodEnd')] : []),
               '',
             ]}
           >
@@ -160,16 +160,18 @@ export default function OutcomeBoard() {
                     {`${r.credits.earned} / ${r.credits.required}`}
                   </td>
                 ) : null}
-                <td className={r.periodEnd ? 'cell-inline' : 'cell-inline cell-empty'} data-label={t('outcomes.board.periodEnd')}>
-                  {r.periodEnd ? showDate(r.periodEnd, locale) : '—'}
-                </td>
+                {isClass ? (
+                  <td className={r.periodEnd ? 'cell-inline' : 'cell-inline cell-empty'} data-label={t('outcomes.board.periodEnd')}>
+                    {r.periodEnd ? showDate(r.periodEnd, locale) : '—'}
+                  </td>
+                ) : null}
                 <td className="cell-actions cell-link">
                   <Link
                     className="button secondary"
                     to={`/coordinator/enrollments/${r.enrollmentId}`}
-                    aria-label={t('coordinator.board.openFor', { name: r.name })}
+                    aria-label={t(isClass ? 'coordinator.board.openFor' : 'coordinator.board.openFor.round', { name: r.name })}
                   >
-                    {t('coordinator.board.open')}
+                    {t(isClass ? 'coordinator.board.open' : 'coordinator.board.open.round')}
                   </Link>
                 </td>
               </tr>

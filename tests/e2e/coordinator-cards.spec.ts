@@ -133,11 +133,29 @@ test('@phone board, progress and roster are cards on a 360-px phone, no sideways
   }
   await noSidewaysScroll(page)
 
-  // The review queues are cards too.
-  for (const queue of ['/coordinator/self-study', '/coordinator/exemptions']) {
-    await page.goto(queue)
-    await noSidewaysScroll(page)
-  }
+  // The review queues are cards too: a self-study log of a's (this test's person), approved from its card.
+  const log = await db.selfStudyLog.create({
+    data: {
+      id: newId(),
+      enrollmentId: a.enrollment.id,
+      personId: a.person.id,
+      studiedOn: new Date(Date.now() - 86_400_000),
+      minutes: 90,
+      content: '看了玉米播种的视频，记了笔记',
+      idempotencyKey: newId(),
+    },
+  })
+  await page.goto('/coordinator/self-study')
+  expect(await layoutOf(page, `[data-testid=log-${log.id}]`)).toEqual({ row: 'block', head: 'none' })
+  await noSidewaysScroll(page)
+  const approve = page.getByTestId(`log-${log.id}`).getByRole('button', { name: '通过', exact: true })
+  const approveBox = (await approve.boundingBox())!
+  expect(approveBox.height).toBeGreaterThanOrEqual(48)
+  expect(approveBox.width).toBeGreaterThan(280)
+  await approve.tap()
+  await expect(page.getByRole('status')).toContainText('已通过，学时已记入。')
+  await page.goto('/coordinator/exemptions')
+  await noSidewaysScroll(page)
 })
 
 test('@desktop at 1280×800 the board, progress and roster stay tables', async ({ page, db }) => {

@@ -11,7 +11,9 @@ export const coordinatorCardsZh = {
   'coordinator.board.atRisk.round': '有未合格风险',
   'coordinator.board.riskTag.round': '有未合格风险',
   'coordinator.board.counts.round':
-    '合格 {roundComplete} 人 · 进行中 {inProgress} 人（其中有未合格风险 {atRisk} 人）· 未合格 {roundIncomplete} 人 · 退出 {withdrawn} 人',
+    '合格 {roundComplete} 人 · 未合格 {roundIncomplete} 人 · 进行中 {inProgress} 人 · 有未合格风险 {atRisk} 人 · 退出 {withdrawn} 人',
+  'coordinator.board.open.round': '参训详情',
+  'coordinator.board.openFor.round': '{name} 的参训详情',
   'coordinator.board.status.round.in_progress': '进行中',
   'coordinator.board.status.round.withdrawn': '已退出',
   'coordinator.board.status': '状态',
@@ -37,7 +39,9 @@ export const coordinatorCardsEn: Record<keyof typeof coordinatorCardsZh, string>
   'coordinator.board.atRisk.round': 'At risk of not passing',
   'coordinator.board.riskTag.round': 'At risk',
   'coordinator.board.counts.round':
-    'Passed {roundComplete} · in progress {inProgress} (at risk {atRisk}) · not passed {roundIncomplete} · withdrawn {withdrawn}',
+    'Passed {roundComplete} · not passed {roundIncomplete} · in progress {inProgress} · at risk {atRisk} · withdrawn {withdrawn}',
+  'coordinator.board.open.round': 'Details',
+  'coordinator.board.openFor.round': "{name}'s training details",
   'coordinator.board.status.round.in_progress': 'In progress',
   'coordinator.board.status.round.withdrawn': 'Withdrawn',
   'coordinator.board.status': 'Status',
