@@ -26,6 +26,7 @@ import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
 import { coordinatorHomeEn } from './features/coordinator-home.ts'
 import { auditLogEn } from './features/audit-log.ts'
+import { coordinatorCardsEn } from './features/coordinator-cards.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -241,4 +242,5 @@ export const en: Record<MessageKey, string> = {
   ...notificationsEn,
   ...coordinatorHomeEn,
   ...auditLogEn,
+  ...coordinatorCardsEn,
 }

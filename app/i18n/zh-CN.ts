@@ -25,6 +25,7 @@ import { lessonEditorZh } from './features/lesson-editor.ts'
 import { notificationsZh } from './features/notifications.ts'
 import { coordinatorHomeZh } from './features/coordinator-home.ts'
 import { auditLogZh } from './features/audit-log.ts'
+import { coordinatorCardsZh } from './features/coordinator-cards.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   ...bootZh,
@@ -239,6 +240,7 @@ export const zhCN = {
   ...notificationsZh,
   ...coordinatorHomeZh,
   ...auditLogZh,
+  ...coordinatorCardsZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

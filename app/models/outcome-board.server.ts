@@ -6,6 +6,7 @@
 import { type Scope } from '#app/models/access.server.ts'
 import { CERTIFICATE_TYPES, certificateAllowed, type CertificateType } from '#app/domain/certificates.ts'
 import { atRisk, type BoardFilter, type OutcomeStatus } from '#app/domain/outcomes.ts'
+import { pageOf, PEOPLE_PAGE_SIZE } from '#app/domain/page-numbers.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
 import { findGroupInScope } from './groups.server.ts'
@@ -23,8 +24,11 @@ export type BoardRow = {
   issuable: CertificateType[]
 }
 
-/** Null when the group does not exist or lies outside the scopes (answer 404). */
-export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes: Scope[]; asOf: string; filter: BoardFilter }) {
+/** Null when the group does not exist or lies outside the scopes (answer 404). `page` counts from 1 (out of range: the nearest page), 30 a page. */
+export async function groupOutcomeBoard(
+  db: Db,
+  opts: { groupId: string; scopes: Scope[]; asOf: string; filter: BoardFilter; page?: number; pageSize?: number },
+) {
   const group = await findGroupInScope(db, opts.scopes, opts.groupId, { id: true, code: true, name: true, kind: true, region: { select: { name: true } } })
   if (!group) return null
   await closeEndedRounds(db, closingDay(), { groupId: group.id })
@@ -62,7 +66,14 @@ export async function groupOutcomeBoard(db: Db, opts: { groupId: string; scopes:
     atRisk: rows.filter((r) => r.atRisk).length,
     completion: rows.filter((r) => r.status === 'completion').length,
     withdrawn: rows.filter((r) => r.status === 'withdrawn').length,
+    // Rounds (teacher training) are 合格 / 未合格, never 毕业 / 结业.
+    roundComplete: rows.filter((r) => r.status === 'round_complete').length,
+    roundIncomplete: rows.filter((r) => r.status === 'round_incomplete').length,
+    inProgress: rows.filter((r) => r.status === 'in_progress').length,
   }
-  const shown = rows.filter((r) => (opts.filter === 'eligible' ? r.status === 'eligible_for_graduation' : opts.filter === 'at_risk' ? r.atRisk : true))
-  return { group, total: rows.length, counts, rows: shown }
+  // "eligible" is 可毕业 on a class and 合格 on a round.
+  const passed = (s: OutcomeStatus) => s === 'eligible_for_graduation' || s === 'round_complete'
+  const matching = rows.filter((r) => (opts.filter === 'eligible' ? passed(r.status) : opts.filter === 'at_risk' ? r.atRisk : true))
+  const { rows: shown, ...paging } = pageOf(matching, opts.page ?? 1, opts.pageSize ?? PEOPLE_PAGE_SIZE)
+  return { group, total: rows.length, counts, paging, rows: shown }
 }

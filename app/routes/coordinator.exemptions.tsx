@@ -188,15 +188,19 @@ export default function ExemptionQueue() {
       ) : (
         <>
           <p className="muted">{t('exemptionQueue.count', { count: total })}</p>
-          <Table headers={[t('exemptionQueue.person'), t('exemptionQueue.application'), t('exemptionQueue.evidence'), t('exemptionQueue.decision')]}>
+          <Table
+            cards
+            label={t('exemptionQueue.title')}
+            headers={[t('exemptionQueue.person'), t('exemptionQueue.application'), t('exemptionQueue.evidence'), t('exemptionQueue.decision')]}
+          >
             {applications.map((a) => (
               <tr key={a.id} data-testid={`exemption-${a.id}`}>
-                <td>
+                <td className="cell-title">
                   <Link to={`/coordinator/people/${a.person.id}`}>{a.person.name}</Link>
                   <div className="muted">{a.group}</div>
                   <div className="muted">{formatInstant(new Date(a.submittedAt), locale)}</div>
                 </td>
-                <td>
+                <td data-label={t('exemptionQueue.application')}>
                   <div>
                     <strong>{a.course ? a.course.name : t('exemptions.noCourse')}</strong>
                     {a.course ? <span className="muted"> · {t('exemptionQueue.courseCredits', { credits: a.course.credits })}</span> : null}
@@ -207,7 +211,7 @@ export default function ExemptionQueue() {
                   {a.certificateNo ? <div>{t('exemptionQueue.certificate', { no: a.certificateNo, issuer: a.issuer ?? '—' })}</div> : null}
                   {a.note ? <div className="muted">{a.note}</div> : null}
                 </td>
-                <td>
+                <td data-label={t('exemptionQueue.evidence')}>
                   {a.evidenceType === null ? (
                     t('exemptionQueue.noEvidence')
                   ) : a.evidenceType === 'application/pdf' ? (
@@ -218,7 +222,7 @@ export default function ExemptionQueue() {
                     </a>
                   )}
                 </td>
-                <td>
+                <td className="cell-actions">
                   {reviewResult && reviewResult.exemptionId === a.id && reviewResult.errors.form ? (
                     <div className="field-error" role="alert">
                       {reviewResult.errors.form}

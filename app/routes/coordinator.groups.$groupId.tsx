@@ -134,7 +134,7 @@ export default function GroupSessions() {
         <span className="mono">{group.code}</span> · {t(group.kind === 'class' ? 'group.kind.class' : 'group.kind.round')} · {group.region} ·{' '}
         <Link to={`/coordinator/groups/${group.id}/progress`}>{t('roster.link')}</Link> ·{' '}
         <Link to={`/coordinator/groups/${group.id}/enroll`}>{t('enroll.link')}</Link> ·{' '}
-        <Link to={`/coordinator/groups/${group.id}/board`}>{t('outcomes.board.link')}</Link> ·{' '}
+        <Link to={`/coordinator/groups/${group.id}/board`}>{t(group.kind === 'class' ? 'outcomes.board.link' : 'coordinator.board.link.round')}</Link> ·{' '}
         <Link to={`/coordinator/groups/${group.id}/certificate-batches`}>{t('certificateBatches.link')}</Link> ·{' '}
         <Link to={`/coordinator/groups/${group.id}/cards`}>{t('cards.group.link')}</Link> ·{' '}
         <Link to={`/coordinator/groups/${group.id}/edit`}>{t('catalog.groups.edit')}</Link>

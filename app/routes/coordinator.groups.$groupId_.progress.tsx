@@ -2,8 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
+import { Pager } from '#app/components/ui/pager.tsx'
 import { Table } from '#app/components/ui/table.tsx'
 import { formatHours } from '#app/domain/progress-display.ts'
+import { pageOf, parsePage } from '#app/domain/page-numbers.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { parseRosterSort, ROSTER_SORTS } from '#app/domain/roster.ts'
 import { beijingDate } from '#app/domain/time.ts'
@@ -29,11 +31,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     behindOnly,
   })
   if (!roster) throw notFound()
-  return { ...roster, sort, behindOnly }
+  const { rows, ...paging } = pageOf(roster.rows, parsePage(url.searchParams.get('page')))
+  return { ...roster, rows, paging, sort, behindOnly }
 }
 
 export default function GroupProgress() {
-  const { group, total, columns, rows, sort, behindOnly } = useLoaderData<typeof loader>()
+  const { group, total, columns, rows, paging, sort, behindOnly } = useLoaderData<typeof loader>()
   const t = useT()
   return (
     <>
@@ -56,7 +59,7 @@ export default function GroupProgress() {
           </select>
         </div>
         <div className="field">
-          <label>
+          <label className="check">
             <input type="checkbox" name="behind" value="1" defaultChecked={behindOnly} /> {t('roster.behindOnly')}
           </label>
         </div>
@@ -64,51 +67,65 @@ export default function GroupProgress() {
           <button type="submit">{t('roster.apply')}</button>
         </div>
       </Form>
-      <p className="muted">{t('roster.shown', { count: rows.length })}</p>
+      <p className="muted" data-testid="roster-shown">
+        {paging.pages > 1
+          ? t('coordinator.board.range', { from: paging.from, to: paging.from + rows.length - 1, total: paging.matching })
+          : t('roster.shown', { count: rows.length })}
+      </p>
       {rows.length === 0 ? (
         <p className="card">{t('roster.none')}</p>
       ) : (
         <Table
+          cards
+          label={t('roster.title', { group: group.name })}
           headers={[
             t('roster.name'),
+            t('roster.pace'),
             ...columns.map((c) => (
               <>
                 {c.label} <span className={c.blocking ? 'tag tag-must' : 'tag'}>{t(c.blocking ? 'progress.blocking' : 'progress.advisory')}</span>
               </>
             )),
-            t('roster.pace'),
           ]}
         >
           {rows.map((r) => (
             <tr key={r.enrollmentId} data-testid="roster-row">
-              <td>
+              <td className="cell-title cell-short">
                 <Link to={`/coordinator/people/${r.personId}`}>{r.name}</Link>
+              </td>
+              <td className="cell-inline" data-testid="pace">
+                {r.behind ? (
+                  <span className="status-tag warn">{t('roster.behind', { hours: formatHours(r.expectedHours) })}</span>
+                ) : (
+                  <span className="status-tag">{t('coordinator.roster.onPace')}</span>
+                )}
               </td>
               {columns.map((c) => {
                 const cell = r.cells.find((x) => x.code === c.code)
-                if (!cell) return <td key={c.code}>—</td>
+                if (!cell) return <td key={c.code} className="cell-empty" />
+                const missing = cell.met
+                  ? t('roster.met')
+                  : cell.count
+                    ? ''
+                    : cell.missingHours > 0
+                      ? t('coordinator.roster.missing', { hours: formatHours(cell.missingHours) })
+                      : t('progress.missingMinutes', { minutes: cell.missingMinutes })
                 return (
-                  <td key={c.code}>
+                  <td key={c.code} data-label={c.label} className="cell-req">
                     {cell.count ? `${cell.count.earned} / ${cell.count.required}` : `${formatHours(cell.earnedHours)} / ${formatHours(cell.requiredHours)}`}
-                    <div className={cell.met ? 'req-met' : 'req-missing'}>
-                      {cell.met
-                        ? t('roster.met')
-                        : cell.count
-                          ? ''
-                          : cell.missingHours > 0
-                            ? t('roster.missing', { hours: formatHours(cell.missingHours) })
-                            : t('progress.missingMinutes', { minutes: cell.missingMinutes })}
-                    </div>
+                    {missing ? <span className={cell.met ? 'req-met' : 'req-missing'}> {missing}</span> : null}
                   </td>
                 )
               })}
-              <td data-testid="pace">
-                {r.behind ? <span className="req-missing">{t('roster.behind', { hours: formatHours(r.expectedHours) })}</span> : t('roster.onPace')}
-              </td>
             </tr>
           ))}
         </Table>
       )}
+      <Pager
+        page={paging.page}
+        pages={paging.pages}
+        href={(page) => `?${new URLSearchParams({ sort, ...(behindOnly ? { behind: '1' } : {}), page: String(page) })}`}
+      />
     </>
   )
 }

@@ -90,6 +90,8 @@ export default function SelfStudyQueue() {
         <>
           <p className="muted">{t('selfStudyQueue.count', { count: total })}</p>
           <Table
+            cards
+            label={t('selfStudyQueue.title')}
             headers={[
               t('selfStudyQueue.person'),
               t('selfStudyQueue.date'),
@@ -102,17 +104,21 @@ export default function SelfStudyQueue() {
           >
             {logs.map((l) => (
               <tr key={l.id} data-testid={`log-${l.id}`}>
-                <td>
+                <td className="cell-title">
                   <Link to={`/coordinator/people/${l.person.id}`}>{l.person.name}</Link>
                   <div className="muted">{l.group}</div>
                   <div className="muted">
                     {t('selfStudyQueue.submittedAt')} {formatInstant(new Date(l.submittedAt), locale)}
                   </div>
                 </td>
-                <td>{showDate(l.date, locale)}</td>
-                <td>{t('selfStudy.minutesText', { minutes: l.minutes })}</td>
-                <td>{l.content}</td>
-                <td>
+                <td className="cell-inline" data-label={t('selfStudyQueue.date')}>
+                  {showDate(l.date, locale)}
+                </td>
+                <td className="cell-inline" data-label={t('selfStudyQueue.duration')}>
+                  {t('selfStudy.minutesText', { minutes: l.minutes })}
+                </td>
+                <td data-label={t('selfStudyQueue.content')}>{l.content}</td>
+                <td data-label={t('selfStudyQueue.photo')}>
                   {l.hasPhoto ? (
                     <a href={`/self-study/${l.id}/photo`} target="_blank" rel="noreferrer">
                       <img src={`/self-study/${l.id}/photo`} alt={t('selfStudy.viewPhoto')} width={96} loading="lazy" />
@@ -121,7 +127,7 @@ export default function SelfStudyQueue() {
                     t('selfStudyQueue.noPhoto')
                   )}
                 </td>
-                <td>
+                <td className="cell-actions">
                   <Form method="post">
                     <input type="hidden" name="logId" value={l.id} />
                     <button type="submit" name="intent" value="approve">
@@ -129,7 +135,7 @@ export default function SelfStudyQueue() {
                     </button>
                   </Form>
                 </td>
-                <td>
+                <td className="cell-actions">
                   <Form method="post" className="row">
                     <input type="hidden" name="logId" value={l.id} />
                     <div className="field">

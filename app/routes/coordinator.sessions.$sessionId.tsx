@@ -185,24 +185,26 @@ export default function SessionPage() {
       {!session.cancelled ? <p className="hint">{t('attendance.rosterHint', { hours: hours(session.plannedMinutes) })}</p> : null}
       <Form method="post">
         <input type="hidden" name="intent" value="tick" />
-        <Table headers={[t('attendance.col.select'), t('attendance.col.name'), t('attendance.col.status'), t('attendance.col.credited')]}>
+        <Table cards label={t('attendance.roster')} headers={[t('attendance.col.name'), t('attendance.col.status'), t('attendance.col.credited')]}>
           {roster.map((r) => {
             const label = `tick-${r.enrollmentId}`
             const done = r.status === 'checked_out'
+            const tickable = r.enrollmentStatus === 'active' && !done && !session.cancelled
             return (
-              <tr key={r.enrollmentId} data-testid={`roster-${r.person.id}`}>
-                <td>
-                  {r.enrollmentStatus === 'active' && !done && !session.cancelled ? (
-                    <input type="checkbox" name="enrollmentId" value={r.enrollmentId} id={label} aria-label={r.person.name} />
-                  ) : null}
-                </td>
-                <td>
-                  <label htmlFor={label} style={{ fontWeight: 'normal', margin: 0 }}>
-                    {r.person.name}
-                  </label>
+              <tr key={r.enrollmentId} data-testid={`roster-${r.person.id}`} className={tickable ? 'tick-row' : undefined}>
+                <td className="cell-title">
+                  {tickable ? (
+                    // The whole row (a card on a phone) is this label: a tap anywhere ticks the box.
+                    <label className="tick" htmlFor={label}>
+                      <input type="checkbox" name="enrollmentId" value={r.enrollmentId} id={label} aria-label={r.person.name} />
+                      <span>{r.person.name}</span>
+                    </label>
+                  ) : (
+                    <span>{r.person.name}</span>
+                  )}
                   {r.enrollmentStatus !== 'active' ? <span className="tag">{t('attendance.withdrawn')}</span> : null}
                 </td>
-                <td data-testid="status">
+                <td data-testid="status" data-label={t('attendance.col.status')}>
                   {r.status === 'absent'
                     ? t('attendance.status.absent')
                     : r.status === 'checked_in'
@@ -221,7 +223,7 @@ export default function SessionPage() {
                     </button>
                   ) : null}
                 </td>
-                <td data-testid="credited">
+                <td data-testid="credited" data-label={t('attendance.col.credited')}>
                   {t('common.hours', { hours: hours(r.creditedMinutes) })}
                   {r.corrections.map((c, i) => (
                     <div key={i} className="muted">
@@ -236,8 +238,10 @@ export default function SessionPage() {
           })}
         </Table>
         {!session.cancelled && active.length > 0 ? (
-          <p>
-            <button type="submit">{t('attendance.tick')}</button>
+          <p className="tick-submit">
+            <button type="submit" className="block">
+              {t('attendance.tick')}
+            </button>
           </p>
         ) : null}
       </Form>
@@ -255,12 +259,12 @@ export default function SessionPage() {
       {credited.length > 0 ? (
         <>
           <h2>{t('attendance.col.correct')}</h2>
-          <Table headers={[t('attendance.col.name'), t('attendance.col.credited'), t('attendance.col.correct')]}>
+          <Table cards label={t('attendance.col.correct')} headers={[t('attendance.col.name'), t('attendance.col.credited'), t('attendance.col.correct')]}>
             {credited.map((r) => (
               <tr key={r.attendanceId}>
-                <td>{r.person.name}</td>
-                <td>{t('common.hours', { hours: hours(r.creditedMinutes) })}</td>
-                <td>
+                <td className="cell-title cell-short">{r.person.name}</td>
+                <td className="cell-inline">{t('common.hours', { hours: hours(r.creditedMinutes) })}</td>
+                <td className="cell-actions">
                   <Form method="post" className="row" aria-label={`${t('attendance.col.correct')} ${r.person.name}`}>
                     <input type="hidden" name="intent" value="correct" />
                     <input type="hidden" name="attendanceId" value={r.attendanceId!} />

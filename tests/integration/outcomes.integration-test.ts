@@ -232,7 +232,7 @@ describe('class board', () => {
       return res.value as Awaited<ReturnType<typeof boardLoader>>
     }
     const all = await board()
-    expect(all.counts).toEqual({ eligible: 1, atRisk: 1, completion: 0, withdrawn: 0 })
+    expect(all.counts).toEqual({ eligible: 1, atRisk: 1, completion: 0, withdrawn: 0, roundComplete: 0, roundIncomplete: 0, inProgress: 1 })
     const byId = Object.fromEntries(all.rows.map((r) => [r.enrollmentId, r]))
     expect(byId[ready.enrollment.id]!.outcome).toMatchObject({ status: 'eligible_for_graduation', label: '可毕业' })
     expect(byId[behind.enrollment.id]!).toMatchObject({ atRisk: true, outcome: { status: 'in_progress' } })

@@ -5,8 +5,8 @@ export const outcomesZh = {
   'outcomes.status.graduated': '已毕业',
   'outcomes.status.completion': '结业',
   'outcomes.status.withdrawn': '已退学',
-  'outcomes.status.round_complete': '本轮合格',
-  'outcomes.status.round_incomplete': '本轮未完成',
+  'outcomes.status.round_complete': '合格',
+  'outcomes.status.round_incomplete': '未合格',
 
   'outcomes.course.pending': '待考',
   'outcomes.course.passed': '已通过',
@@ -83,8 +83,8 @@ export const outcomesEn: Record<keyof typeof outcomesZh, string> = {
   'outcomes.status.graduated': 'Graduated',
   'outcomes.status.completion': 'Completion (结业)',
   'outcomes.status.withdrawn': 'Withdrawn',
-  'outcomes.status.round_complete': 'Round complete',
-  'outcomes.status.round_incomplete': 'Round incomplete',
+  'outcomes.status.round_complete': 'Passed',
+  'outcomes.status.round_incomplete': 'Not passed',
 
   'outcomes.course.pending': 'Exam to take',
   'outcomes.course.passed': 'Passed',
