@@ -18,6 +18,7 @@ import { signInCardsEn } from './features/sign-in-cards.ts'
 import { apiTokensEn } from './features/api-tokens.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
+import { learnerHomeEn } from './features/learner-home.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -234,4 +235,5 @@ export const en: Record<MessageKey, string> = {
   ...householdExportEn,
   ...bureauStatsEn,
   ...notificationsEn,
+  ...learnerHomeEn,
 }

@@ -17,6 +17,7 @@ import { roundsZh } from './features/rounds.ts'
 import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
 import { notificationsZh } from './features/notifications.ts'
+import { learnerHomeZh } from './features/learner-home.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   'app.name': '乡学',
@@ -232,6 +233,7 @@ export const zhCN = {
   ...refusalsZh,
   ...apiTokensZh,
   ...notificationsZh,
+  ...learnerHomeZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

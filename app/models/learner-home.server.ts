@@ -1,0 +1,237 @@
+/**
+ * The learner's and teacher's home (/me, issue 13) in one call: "how am I doing and what do I do
+ * next". For the caller's own person only (a user without a person gets an empty home):
+ * - one ring per blocking hour requirement of each active enrollment, with what is missing and the
+ *   pace in plain words (app/domain/study-pace.ts), and plain tips for unmet advisory ones;
+ * - the other things still to do before graduating (plain words for the outcome's reasons);
+ * - the next face-to-face session of any active class or round, and today's check-in not yet
+ *   checked out ("remember to check out");
+ * - the last lesson opened (继续学习), self-study logs and exemptions under review or decided in
+ *   the last 14 days, the latest notifications and the certificates;
+ * - for teachers, their current rounds: dates, planned split and upcoming sessions.
+ */
+import { formatReason, type OutcomeReason } from '#app/domain/outcomes.ts'
+import { minutesToHours, type RequirementResult } from '#app/domain/requirements.ts'
+import { plainHours, studyPace, type StudyPace } from '#app/domain/study-pace.ts'
+import { beijingDate, dateOnly } from '#app/domain/time.ts'
+import type { Locale, MessageKey, T } from '#app/i18n/index.ts'
+import type { Db } from '#app/utils/db.server.ts'
+import type { CurrentUser } from './access.server.ts'
+import { listOwnCertificates } from './certificate-holder.server.ts'
+import { listEnrollmentsOfPerson } from './enrollments.server.ts'
+import { listNotifications, unreadCount } from './notifications.server.ts'
+import { lastOpenedLesson } from './online.server.ts'
+import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
+import { roundProgramme } from './rounds.server.ts'
+
+/** Decided items stay on the home this long, so the learner sees the result. */
+const DECIDED_DAYS = 14
+
+/** Plain names of the requirements a learner or teacher meets on the home (the policy's label otherwise). */
+const PLAIN_REQUIREMENT: Record<string, MessageKey> = {
+  'self-study-and-online': 'home.req.self-study-and-online',
+  'round-hours': 'home.req.round-hours',
+  'cycle-hours': 'home.req.cycle-hours',
+}
+
+/** Plain words for the outcome's reasons that are not about hours (the rings say those). */
+const PLAIN_REASON: Partial<Record<string, MessageKey>> = {
+  'outcomes.reason.moralMissing': 'home.todo.moralMissing',
+  'outcomes.reason.moralFailed': 'home.todo.moralFailed',
+  'outcomes.reason.coursesOpen': 'home.todo.coursesOpen',
+  'outcomes.reason.coursesOpenMany': 'home.todo.coursesOpenMany',
+  'outcomes.reason.coursesFailed': 'home.todo.coursesFailed',
+  'outcomes.reason.eligible': 'home.todo.eligible',
+  'outcomes.reason.earlyNeeded': 'home.todo.earlyNeeded',
+  'outcomes.reason.earlyPending': 'home.todo.earlyPending',
+  'outcomes.reason.earlyApproved': 'home.todo.earlyApproved',
+  'outcomes.reason.earlyRejected': 'home.todo.earlyRejected',
+  'outcomes.reason.periodEnded': 'home.todo.periodEnded',
+  'outcomes.reason.roundEnded': 'home.todo.roundEnded',
+}
+const HOUR_REASONS = new Set(['outcomes.reason.hoursShort', 'outcomes.reason.minutesShort', 'outcomes.reason.countShort'])
+
+export type HomeRing = {
+  code: string
+  label: string
+  percent: number
+  met: boolean
+  earnedHours: number
+  requiredHours: number
+  pace: StudyPace
+}
+
+function ringOf(r: RequirementResult, mph: number, asOf: string, t: T): HomeRing {
+  const required = r.requiredMinutes ?? 0
+  const earned = Math.max(0, r.earnedMinutes ?? 0)
+  const met = earned >= required
+  const percent = met ? 100 : Math.min(99, Math.max(earned > 0 ? 1 : 0, Math.floor((earned / Math.max(1, required)) * 100)))
+  const plain = PLAIN_REQUIREMENT[r.code]
+  return {
+    code: r.code,
+    label: plain ? t(plain) : r.label,
+    percent,
+    met,
+    earnedHours: minutesToHours(earned, mph),
+    requiredHours: minutesToHours(required, mph),
+    pace: studyPace({ missingMinutes: required - earned, endDate: r.window.end, asOf, minutesPerHour: mph }),
+  }
+}
+
+/** Unmet advisory rules in plain words (the 自学 ≥ 集中授课 one; others by their label). */
+function tipsOf(p: EnrollmentProgress, t: T): string[] {
+  const mph = p.policy.minutesPerHour
+  return p.evaluation.requirements
+    .filter((r) => !r.blocking && !r.met && r.kind === 'not_below')
+    .map((r) =>
+      r.code === 'self-study-not-below-concentrated'
+        ? t('home.tip.selfStudyNotBelow', {
+            selfStudy: plainHours(minutesToHours(r.earnedMinutes ?? 0, mph)),
+            concentrated: plainHours(minutesToHours(r.requiredMinutes ?? 0, mph)),
+          })
+        : r.label,
+    )
+}
+
+function todoOf(p: EnrollmentProgress, t: T, locale: Locale): string[] {
+  const plainT = ((key: string, params?: Record<string, string | number>) => t((PLAIN_REASON[key] ?? key) as MessageKey, params)) as T
+  return p.outcome.reasonData
+    .filter((r: OutcomeReason) => !HOUR_REASONS.has(r.key))
+    .map((r) => formatReason(r, plainT as Parameters<typeof formatReason>[1], locale))
+}
+
+export async function loadLearnerHome(db: Db, opts: { user: CurrentUser; now: Date; t: T; locale: Locale }) {
+  const { user, now, t, locale } = opts
+  const personId = user.personId
+  const today = beijingDate(now)
+  const [notifications, unread, certificates] = await Promise.all([listNotifications(db, user.id, 3), unreadCount(db, user.id), listOwnCertificates(db, user)])
+  const notices = notifications.map((n) => ({ id: n.id, title: n.title, body: n.body, link: n.link, read: n.readAt !== null, at: n.createdAt.toISOString() }))
+  const certs = certificates.map((c) => ({ id: c.id, type: c.type, status: c.status, group: c.group, issuedOn: c.issuedOn }))
+  if (!personId) {
+    return {
+      enrollments: [],
+      cards: [],
+      nextSession: null,
+      checkedIn: null,
+      lastLesson: null,
+      pending: [],
+      notifications: notices,
+      unread,
+      certificates: certs,
+      rounds: [],
+    }
+  }
+
+  const enrollments = await listEnrollmentsOfPerson(db, personId)
+  const active = enrollments.filter((e) => e.status === 'active')
+  const activeIds = active.map((e) => e.id)
+  const groupIds = active.map((e) => e.groupId)
+  const decidedSince = new Date(now.getTime() - DECIDED_DAYS * 86_400_000)
+  const [progress, sessions, openAttendance, lastLesson, logs, exemptions] = await Promise.all([
+    loadProgress(db, activeIds, today),
+    groupIds.length === 0
+      ? Promise.resolve([])
+      : db.classSession.findMany({
+          where: { groupId: { in: groupIds }, cancelledAt: null, endsAt: { gt: now } },
+          orderBy: { startsAt: 'asc' },
+          take: 12,
+          select: { id: true, groupId: true, startsAt: true, endsAt: true, venue: true, description: true, group: { select: { name: true } } },
+        }),
+    db.attendance.findFirst({
+      where: { enrollment: { personId }, checkedInAt: { not: null }, checkedOutAt: null, session: { cancelledAt: null, startsAt: { lte: now } } },
+      orderBy: { checkedInAt: 'desc' },
+      select: { session: { select: { id: true, startsAt: true, endsAt: true, venue: true, group: { select: { name: true } } } } },
+    }),
+    lastOpenedLesson(db, personId, today),
+    db.selfStudyLog.findMany({
+      where: { personId, OR: [{ status: 'pending' }, { reviewedAt: { gte: decidedSince } }] },
+      orderBy: { createdAt: 'desc' },
+      take: 6,
+      select: { id: true, studiedOn: true, minutes: true, content: true, status: true, rejectReason: true },
+    }),
+    db.exemption.findMany({
+      where: { enrollment: { personId }, OR: [{ status: 'pending' }, { reviewedAt: { gte: decidedSince } }] },
+      orderBy: { createdAt: 'desc' },
+      take: 6,
+      select: { id: true, status: true, reviewReason: true, mode: true, course: { select: { name: true } } },
+    }),
+  ])
+
+  const cards = active.flatMap((e) => {
+    const p = progress.get(e.id)
+    if (!p) return []
+    const mph = p.policy.minutesPerHour
+    return [
+      {
+        id: e.id,
+        groupName: e.group.name,
+        kind: e.group.kind,
+        rings: p.evaluation.requirements.filter((r) => r.blocking && r.kind === 'min_hours').map((r) => ringOf(r, mph, today, t)),
+        tips: tipsOf(p, t),
+        todo: todoOf(p, t, locale),
+        outcome: p.outcome.status,
+      },
+    ]
+  })
+
+  // Today's check-in that has not been checked out (a session of today, not of an earlier day).
+  const open = openAttendance && beijingDate(openAttendance.session.startsAt) === today ? openAttendance.session : null
+  const upcoming = sessions.filter((s) => s.id !== open?.id)
+  const next = upcoming[0] ?? null
+
+  const roundEnrollments = active.filter((e) => e.group.kind === 'round')
+  const programmes = await Promise.all(roundEnrollments.map((e) => roundProgramme(db, e.groupId)))
+  const rounds = roundEnrollments.map((e, i) => {
+    const g = programmes[i]
+    return {
+      id: e.groupId,
+      name: e.group.name,
+      startDate: dateOnly(e.startDate),
+      endDate: e.periodEnd ? dateOnly(e.periodEnd) : null,
+      planned: g?.planned ?? { concentrated: null, online: null, school_based: null },
+      sessions: upcoming
+        .filter((s) => s.groupId === e.groupId)
+        .slice(0, 3)
+        .map((s) => ({ id: s.id, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), venue: s.venue })),
+    }
+  })
+
+  const pending = [
+    ...logs.map((l) => ({
+      kind: 'self_study' as const,
+      id: l.id,
+      status: l.status,
+      what: t('home.pending.selfStudy', { date: dateOnly(l.studiedOn), minutes: l.minutes, content: l.content }),
+      reason: l.rejectReason,
+    })),
+    ...exemptions.map((x) => ({
+      kind: 'exemption' as const,
+      id: x.id,
+      status: x.status,
+      what: t(x.mode === 'exempt_exam' ? 'home.pending.exemptExam' : 'home.pending.exemptStudy', { course: x.course?.name ?? '' }),
+      reason: x.reviewReason,
+    })),
+  ]
+
+  return {
+    enrollments,
+    cards,
+    nextSession: next
+      ? {
+          id: next.id,
+          startsAt: next.startsAt.toISOString(),
+          endsAt: next.endsAt.toISOString(),
+          venue: next.venue,
+          note: next.description,
+          group: next.group.name,
+        }
+      : null,
+    checkedIn: open ? { sessionId: open.id, endsAt: open.endsAt.toISOString(), venue: open.venue, group: open.group.name } : null,
+    lastLesson,
+    pending,
+    notifications: notices,
+    unread,
+    certificates: certs,
+    rounds,
+  }
+}
