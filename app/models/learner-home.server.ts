@@ -183,12 +183,25 @@ export async function loadLearnerHome(db: Db, opts: { user: CurrentUser; now: Da
   const programmes = await Promise.all(roundEnrollments.map((e) => roundProgramme(db, e.groupId)))
   const rounds = roundEnrollments.map((e, i) => {
     const g = programmes[i]
+    const p = progress.get(e.id)
+    const earnedOf = (category: 'concentrated' | 'online' | 'school_based') =>
+      p
+        ? minutesToHours(
+            Math.max(
+              0,
+              p.facts.entries.filter((f) => f.category === category).reduce((sum, f) => sum + f.minutes, 0),
+            ),
+            p.policy.minutesPerHour,
+          )
+        : 0
     return {
       id: e.groupId,
       name: e.group.name,
       startDate: dateOnly(e.startDate),
       endDate: e.periodEnd ? dateOnly(e.periodEnd) : null,
       planned: g?.planned ?? { concentrated: null, online: null, school_based: null },
+      /** 学时 earned so far in this round, per kind (the split a teacher asks about when no programme is planned). */
+      earned: { concentrated: earnedOf('concentrated'), online: earnedOf('online'), school_based: earnedOf('school_based') },
       sessions: upcoming
         .filter((s) => s.groupId === e.groupId)
         .slice(0, 3)

@@ -7,6 +7,7 @@ import { HomeRing, Icon, SessionWhen, beijingParts } from '#app/components/learn
 import { ReadAloud } from '#app/components/read-aloud.tsx'
 import { PlannedHours } from '#app/components/round-programme.tsx'
 import type { CertificateType } from '#app/domain/certificates.ts'
+import { plainHours } from '#app/domain/study-pace.ts'
 import { formatDate } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { loadLearnerHome } from '#app/models/learner-home.server.ts'
@@ -148,6 +149,12 @@ export default function MyLearning() {
                   <PlannedHours planned={r.planned} />
                 </p>
               ) : null}
+              <p data-testid="round-earned">
+                {t('home.rounds.earned')}
+                {(['concentrated', 'online', 'school_based'] as const)
+                  .map((kind) => t('rounds.plan.line', { kind: t(`rounds.kind.${kind}`), hours: plainHours(r.earned[kind]) }))
+                  .join(' · ')}
+              </p>
               {r.sessions.length === 0 ? <p className="home-sub">{t('home.rounds.noSessions')}</p> : null}
               <ul className="home-lines">
                 {r.sessions.map((s) => (
