@@ -80,10 +80,8 @@ export default function MyLearning() {
         </section>
       </section>
 
-      <ReadAloud targetId="home-summary" label={t('home.readAloud.summary')} />
-
       <nav className="home-actions" aria-label={t('home.actions')}>
-        <Link className="button block" to={lastLesson ? `/learn/lessons/${lastLesson.id}` : '/learn'} data-testid="continue-learning">
+        <Link className="button block home-wide" to={lastLesson ? `/learn/lessons/${lastLesson.id}` : '/learn'} data-testid="continue-learning">
           <Icon name="book" /> {lastLesson ? t('home.continueLesson', { title: lastLesson.title }) : t('home.startLearning')}
         </Link>
         {lastLesson ? (
@@ -100,6 +98,8 @@ export default function MyLearning() {
           <Icon name="qr" /> {t('home.checkin')}
         </Link>
       </nav>
+
+      <ReadAloud targetId="home-summary" label={t('home.readAloud.summary')} />
 
       {cards.some((c) => c.todo.length > 0 || c.tips.length > 0) ? (
         <section className="card" aria-labelledby="home-todo" data-testid="home-todo">
@@ -228,7 +228,7 @@ export default function MyLearning() {
       {enrollments.length === 0 ? <p className="card">{t('me.none')}</p> : null}
       <EnrollmentList enrollments={enrollments} hrefOf={(e) => (e.group.kind === 'round' ? `/me/rounds/${e.groupId}` : null)} />
       {enrollments.length > 0 ? (
-        <nav className="home-actions" aria-label={t('home.more')}>
+        <nav className="home-actions home-stack" aria-label={t('home.more')}>
           <Link to="/me/records" className="button secondary block">
             {t('records.link')}
           </Link>
