@@ -29,7 +29,7 @@ test('a learner reads a lesson on the phone: the page says it is counting and th
   await expect(page.getByRole('heading', { name: '玉米种植第一课' })).toBeVisible()
   const status = page.getByTestId('online-status')
   await expect(status.getByText('正在计时')).toBeVisible()
-  await expect(status.getByText('本课今天已计 0 分钟（上限 36 分钟）')).toBeVisible()
+  await expect(status.getByText('这节课今天记了 0 分钟（最多记 36 分钟）')).toBeVisible()
   await expect.poll(() => db.onlinePresence.count({ where: { personId: person.id, lessonId: lesson.id } })).toBe(1)
 
   // The first beat was 30 s ago (server side); the page's next beat comes 30 s later on its clock.

@@ -7,7 +7,7 @@ export const onlineZh = {
   'online.lesson.minutes': '约 {minutes} 分钟',
   'online.lesson.today': '今天已学 {minutes} 分钟',
   'online.back': '返回课程列表',
-  'online.status': '本课今天已计 {minutes} 分钟（上限 {cap} 分钟）',
+  'online.status': '这节课今天记了 {minutes} 分钟（最多记 {cap} 分钟）',
   'online.noscript': '看完后点最下面的“学完了”，就会记上学时。',
   'online.state.counting': '正在计时',
   'online.state.paused': '页面不在前台，暂停计时',
