@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
+import { STAFF_ROLES } from '#app/domain/roles.ts'
 import { clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
 import { graduationVerifierPaths } from '#app/models/certificates.server.ts'
 import { unreadCount } from '#app/models/notifications.server.ts'
@@ -10,7 +11,12 @@ import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { useNonce } from '#app/utils/nonce-provider.ts'
 import appCss from './styles/app.css?url'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: appCss }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: appCss },
+  // public/: the ICO for browsers that ask for /favicon.ico anyway, the SVG for the rest (no 404 on every page).
+  { rel: 'icon', href: '/favicon.ico', sizes: '16x16 32x32 48x48' },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches) }]
 
@@ -21,7 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unread = user && !user.mustChangePassword ? await unreadCount(getDb(), user.id) : 0
   return {
     locale,
-    messages: clientCatalog(locale),
+    // Staff pages get every message; learners, teachers and visitors only theirs (app/i18n/audiences.ts).
+    messages: clientCatalog(locale, user && user.grants.some((g) => STAFF_ROLES.includes(g.role)) ? 'staff' : 'learner'),
     unread,
     user:
       user && !user.mustChangePassword

@@ -25,6 +25,7 @@ import { workerConnection } from '#app/jobs/queue.server.ts'
 import type { SmsTemplateId } from '#app/domain/sms-templates.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import {
+  createDeliveryBatcher,
   deliverOne,
   dueDeliveries,
   markEnqueued,
@@ -35,6 +36,7 @@ import {
   type QueuedDelivery,
   type Senders,
 } from '#app/models/notifications.server.ts'
+import { pruneIdempotencyRecords } from '#app/models/idempotency.server.ts'
 import { foldOnlineCredits } from '#app/models/online.server.ts'
 import { closeEndedRounds } from '#app/models/rounds.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -64,6 +66,8 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
   const senders = opts.senders ?? sendersFromEnv()
   const leaseMs = env.XX_DELIVERY_LEASE_MS
   const retryBaseMs = env.XX_DELIVERY_RETRY_MS
+  // Concurrent deliveries share their claim and their "sent" record statements (one round trip each per turn).
+  const batcher = createDeliveryBatcher(db)
 
   const health = await checkRedisHealth()
   if (health.ok) log(health.message)
@@ -89,6 +93,8 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
     'fold-online': (now) => foldOnlineCredits(db, { beforeDay: beijingDate(now), now }),
     // Issue 18: round enrollments whose round has ended become completed, with their outcome frozen.
     'close-rounds': (now) => closeEndedRounds(db, beijingDate(now), {}, now),
+    // Issue 14: the API's Idempotency-Key answers are kept 24 hours.
+    'prune-idempotency': (now) => pruneIdempotencyRecords(db, now),
     'coordinator-digest': (now) => runCoordinatorDigest(db, { today: beijingDate(now), now, onDeliveries: enqueue }),
     'quarterly-report': (now) => runQuarterlyReportNotice(db, { today: beijingDate(now), now, onDeliveries: enqueue }),
     dispatch: async (now) => {
@@ -123,7 +129,7 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
     DELIVERY_QUEUE,
     async (job: Job<DeliveryPayload>, token?: string) => {
       const { deliveryId } = deliveryPayload.parse(job.data)
-      const r = await deliverOne(db, deliveryId, { senders, leaseMs, retryBaseMs })
+      const r = await deliverOne(db, deliveryId, { senders, leaseMs, retryBaseMs, batcher })
       if (r.outcome === 'retry') throw new Error(`retry: ${r.reason ?? ''}`) // the job's exponential backoff, same delays as the row's sendAfter
       if (r.outcome === 'wait') {
         // Not due yet (quiet hours, a back-off the row knows of) or claimed by a worker that may have died: come back then.

@@ -1,6 +1,6 @@
 import { Form, useNavigation } from '@remix-run/react'
 import { Field, SelectField } from '#app/components/ui/field.tsx'
-import { EXEMPTION_BASES, MODES_BY_BASIS, EXEMPTION_MODES } from '#app/domain/exemptions.ts'
+import { EXEMPTION_BASES, EXEMPTION_MODES } from '#app/domain/exemptions.ts'
 import { useT } from '#app/utils/i18n.ts'
 
 export type ApplicationEnrollment = {
@@ -61,21 +61,17 @@ export function ExemptionForm({
           ))}
         </SelectField>
       )}
-      <SelectField id="basis" name="basis" label={t('exemptions.basis')} error={errors.basis} defaultValue={values.basis ?? 'skill_certificate'}>
+      {/* No choice is made for the applicant: a preset basis and mode could disagree (issue 13); the hint says which go together. */}
+      <SelectField id="basis" name="basis" label={t('exemptions.basis')} error={errors.basis} defaultValue={values.basis ?? ''}>
+        <option value="">{t('exemptions.choose')}</option>
         {EXEMPTION_BASES.map((b) => (
           <option key={b} value={b}>
             {t(`exemptions.basis.${b}`)}
           </option>
         ))}
       </SelectField>
-      <SelectField
-        id="mode"
-        name="mode"
-        label={t('exemptions.mode')}
-        hint={t('exemptions.modeHint')}
-        error={errors.mode}
-        defaultValue={values.mode ?? MODES_BY_BASIS.skill_certificate[0]}
-      >
+      <SelectField id="mode" name="mode" label={t('exemptions.mode')} hint={t('exemptions.modeHint')} error={errors.mode} defaultValue={values.mode ?? ''}>
+        <option value="">{t('exemptions.choose')}</option>
         {EXEMPTION_MODES.map((m) => (
           <option key={m} value={m}>
             {t(`exemptions.mode.${m}`)}

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { creditedMinutes, decideRosterTick, decideScan, rosterMinutes, validateSession } from './attendance.ts'
+import { creditedMinutes, decideRosterTick, decideScan, earlyCheckout, rosterMinutes, undoCheckoutRefusal, validateSession } from './attendance.ts'
 
 // 09:00–17:30 Beijing, 8.5 hours long, 360 planned minutes (8 学时).
 const session = { startsAt: new Date('2026-11-24T01:00:00Z'), endsAt: new Date('2026-11-24T09:30:00Z'), plannedMinutes: 360 }
@@ -118,4 +118,33 @@ test.each([
   ['longer than a day', { startsAt: bj('09:00:00'), endsAt: bj('09:01:00', '2026-11-25'), plannedMinutes: 45, venue: '实训楼' }, 'too_long'],
 ] as const)('%s → %s', (_label, input, error) => {
   expect(validateSession(input)).toBe(error)
+})
+
+// Early check-out: asked first when leaving now credits less than staying to the end (same rule as the credit).
+test.each([
+  ['in at 09:00, out at 11:00 (6 h 30 left)', '09:00:00', '11:00:00', { creditedMinutes: 120, fullMinutes: 360 }],
+  ['in at 09:00, out at 09:06', '09:00:00', '09:06:00', { creditedMinutes: 6, fullMinutes: 360 }],
+  ['in at 13:00, out at 17:00: staying would give 270', '13:00:00', '17:00:00', { creditedMinutes: 240, fullMinutes: 270 }],
+  ['in at 13:00, out one minute before the end', '13:00:00', '17:29:00', { creditedMinutes: 269, fullMinutes: 270 }],
+  ['in at 13:00, out 30 s before the end: still a minute short', '13:00:00', '17:29:30', { creditedMinutes: 269, fullMinutes: 270 }],
+  ['in at 13:00:30, out 30 s before the end: the same whole minutes, nothing lost', '13:00:30', '17:29:30', null],
+  ['in at 09:00, out at 16:00: already the planned 360, nothing lost', '09:00:00', '16:00:00', null],
+  ['out exactly at the end', '09:00:00', '17:30:00', null],
+  ['out after the end', '09:00:00', '17:45:00', null],
+])('an early check-out %s: %o', (_label, inAt, outAt, expected) => {
+  expect(earlyCheckout(session, bj(inAt), bj(outAt))).toEqual(expected)
+})
+
+const byQr = { checkedOutAt: bj('10:00:00'), method: 'qr', recordedById: null } as const
+test.each([
+  ['a QR check-out during the session', byQr, '10:05:00', null],
+  ['a code check-out during the session', { ...byQr, method: 'code' }, '17:29:59', null],
+  ['at the end of the session', byQr, '17:30:00', 'session_ended'],
+  ['after the session', byQr, '18:00:00', 'session_ended'],
+  ['nobody checked out yet', { ...byQr, checkedOutAt: null }, '10:05:00', 'not_checked_out'],
+  ['no attendance at all', null, '10:05:00', 'not_checked_out'],
+  ['a roster tick', { ...byQr, method: 'roster', recordedById: 'coord' }, '10:05:00', 'by_roster'],
+  ['a QR check-in completed by a roster tick', { ...byQr, recordedById: 'coord' }, '10:05:00', 'by_roster'],
+] as const)('undoing %s → %s', (_label, state, now, refusal) => {
+  expect(undoCheckoutRefusal(session, state, bj(now))).toBe(refusal)
 })

@@ -11,6 +11,11 @@
  *   that would credit nothing (before the start), changes nothing ("already
  *   checked in at 14:02"); a scan after checking out (or
  *   after the coordinator credited the session) changes nothing and says so.
+ * - An early check-out (before the end, crediting less than staying to the
+ *   end would) is asked about once before it is written (issue 13).
+ * - A learner's own check-out (QR or code, not a roster tick) may be undone
+ *   while the session runs: the attendance is open again and its credit is
+ *   reversed by a correction entry; a later check-out credits once more.
  */
 
 export type SessionTimes = { startsAt: Date; endsAt: Date; plannedMinutes: number }
@@ -49,6 +54,37 @@ export function decideScan(session: SessionTimes, state: AttendanceState | null,
   // A check-out worth nothing (say, a second scan before the session starts) would end the day at 0: ignore it.
   if (minutes === 0) return { kind: 'too_soon', checkedInAt: state.checkedInAt }
   return { kind: 'check_out', creditedMinutes: minutes }
+}
+
+/** What checking out at `now` would credit, and what staying to the end would. */
+export type EarlyCheckout = { creditedMinutes: number; fullMinutes: number }
+
+/**
+ * A check-out the learner is asked about first: before the session's end,
+ * and crediting fewer minutes than staying to the end would (both by
+ * creditedMinutes, the rule that credits). Null when checking out now loses
+ * nothing (after the end, or already at the planned minutes).
+ */
+export function earlyCheckout(session: SessionTimes, checkedInAt: Date, now: Date): EarlyCheckout | null {
+  if (now.getTime() >= session.endsAt.getTime()) return null
+  const credited = creditedMinutes(session, checkedInAt, now)
+  const full = creditedMinutes(session, checkedInAt, session.endsAt)
+  return credited < full ? { creditedMinutes: credited, fullMinutes: full } : null
+}
+
+export type UndoCheckoutState = { checkedOutAt: Date | null; method: 'qr' | 'code' | 'roster'; recordedById: string | null }
+export type UndoCheckoutRefusal = 'not_checked_out' | 'by_roster' | 'session_ended'
+
+/**
+ * Whether a check-out may be undone at `now`: only a check-out the learner
+ * made (QR or code; a roster tick is the coordinator's word, corrected as
+ * hours instead), only while the session still runs (before its end).
+ */
+export function undoCheckoutRefusal(session: Pick<SessionTimes, 'endsAt'>, state: UndoCheckoutState | null, now: Date): UndoCheckoutRefusal | null {
+  if (!state || !state.checkedOutAt) return 'not_checked_out'
+  if (state.method === 'roster' || state.recordedById !== null) return 'by_roster'
+  if (now.getTime() >= session.endsAt.getTime()) return 'session_ended'
+  return null
 }
 
 export type RosterDecision = { kind: 'credit'; creditedMinutes: number } | { kind: 'already_credited'; creditedMinutes: number }

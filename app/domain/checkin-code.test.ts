@@ -1,5 +1,18 @@
 import { expect, test } from 'vitest'
-import { STEP_MS, checkinWindow, currentCredentials, fallbackCode, msToNextStep, qrToken, stepAt, verifyCode, verifyQrToken } from './checkin-code.ts'
+import {
+  CONFIRM_TTL_MS,
+  STEP_MS,
+  checkoutTicket,
+  verifyCheckoutTicket,
+  checkinWindow,
+  currentCredentials,
+  fallbackCode,
+  msToNextStep,
+  qrToken,
+  stepAt,
+  verifyCode,
+  verifyQrToken,
+} from './checkin-code.ts'
 
 const key = new Uint8Array(32).map((_, i) => i * 7 + 3)
 const otherKey = new Uint8Array(32).map((_, i) => 255 - i)
@@ -121,4 +134,30 @@ test('the screen shows the current step and how long until it rotates', () => {
   expect(c.code).toBe(fallbackCode(key, session.id, s0))
   expect(c.msToNext).toBe(STEP_MS - 12_345)
   expect(msToNextStep(t0)).toBe(STEP_MS)
+})
+
+const subject = { sessionId: session.id, enrollmentId: 'enr0000000000000000001', version: 0 }
+
+test.each([
+  ['just issued', subject, 0, { ok: true }],
+  ['answered after 4 min 59 s', subject, CONFIRM_TTL_MS - 1000, { ok: true }],
+  ['answered exactly at the limit', subject, CONFIRM_TTL_MS, { ok: true }],
+  ['answered 1 ms too late', subject, CONFIRM_TTL_MS + 1, { ok: false, reason: 'expired' }],
+  ['issued in the future', subject, -1, { ok: false, reason: 'invalid' }],
+  ['for another enrollment', { ...subject, enrollmentId: 'enr0000000000000000002' }, 0, { ok: false, reason: 'invalid' }],
+  ['for another session', { ...subject, sessionId: 'sess0000000000000000002b' }, 0, { ok: false, reason: 'invalid' }],
+  ['given before an undo (the attendance moved on)', { ...subject, version: 2 }, 0, { ok: false, reason: 'invalid' }],
+] as const)('an early check-out confirmation %s', (_label, checkedAs, ageMs, verdict) => {
+  const ticket = checkoutTicket(key, subject, t0)
+  const got = verifyCheckoutTicket(key, checkedAs, ticket, plus(t0, ageMs))
+  expect(got).toEqual(verdict.ok ? { ok: true, issuedAt: t0 } : verdict)
+})
+
+test.each([
+  ['another key', () => checkoutTicket(otherKey, subject, t0)],
+  ['a changed time', () => checkoutTicket(key, subject, t0).replace(/^\d+/, String(t0.getTime() - 1000))],
+  ['garbage', () => 'x.y'],
+  ['empty', () => ''],
+])('a confirmation with %s is invalid', (_label, make) => {
+  expect(verifyCheckoutTicket(key, subject, make(), plus(t0, 1000))).toEqual({ ok: false, reason: 'invalid' })
 })

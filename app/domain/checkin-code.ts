@@ -148,3 +148,46 @@ export const CODE_FAILURE_WINDOW_MS = 10 * 60_000
 export function codeFailureDelaySeconds(failures: number): number {
   return failures >= CODE_FAILURE_LIMIT ? CODE_FAILURE_WINDOW_MS / 1000 : 0
 }
+
+/** How long the "课还没结束，确定签退吗？" answer of an early check-out stays good. */
+export const CONFIRM_TTL_MS = 5 * 60_000
+const CONFIRM_LABEL = 'xiangxue/checkin/confirm-out/v1'
+const TICKET_SHAPE = /^(\d{1,15})\.([A-Za-z0-9_-]{22})$/
+
+export type CheckoutTicketSubject = { sessionId: string; enrollmentId: string; version: number }
+
+function ticketMac(key: Uint8Array, s: CheckoutTicketSubject, issuedAtMs: number): Uint8Array {
+  return hmac(SHA256, key, encoder.encode(`${CONFIRM_LABEL}\n${s.sessionId}\n${s.enrollmentId}\n${s.version}\n${issuedAtMs}`)).slice(0, 16)
+}
+
+/**
+ * The confirmation of an early check-out, issued when the learner showed a
+ * good QR token or code at `issuedAt`: `<ms>.<mac>`. It names the session,
+ * the enrollment and the attendance's version (its ledger entries so far, so
+ * an answer given before an undo cannot check out again). Confirming checks
+ * out at `issuedAt`, crediting what the question said.
+ */
+export function checkoutTicket(key: Uint8Array, subject: CheckoutTicketSubject, issuedAt: Date): string {
+  const ms = issuedAt.getTime()
+  return `${ms}.${encodeBase64urlNoPadding(ticketMac(key, subject, ms))}`
+}
+
+export type TicketVerdict = { ok: true; issuedAt: Date } | { ok: false; reason: 'invalid' | 'expired' }
+
+/** Checks a confirmation at `now`: ours, for this subject, issued at most CONFIRM_TTL_MS ago and not in the future. */
+export function verifyCheckoutTicket(key: Uint8Array, subject: CheckoutTicketSubject, ticket: string, now: Date): TicketVerdict {
+  const m = TICKET_SHAPE.exec(ticket)
+  if (!m) return { ok: false, reason: 'invalid' }
+  const ms = Number(m[1])
+  let given: Uint8Array
+  try {
+    given = decodeBase64urlIgnorePadding(m[2]!)
+  } catch {
+    return { ok: false, reason: 'invalid' }
+  }
+  const expected = ticketMac(key, subject, ms)
+  if (given.length !== expected.length || !constantTimeEqual(given, expected)) return { ok: false, reason: 'invalid' }
+  if (ms > now.getTime()) return { ok: false, reason: 'invalid' }
+  if (now.getTime() - ms > CONFIRM_TTL_MS) return { ok: false, reason: 'expired' }
+  return { ok: true, issuedAt: new Date(ms) }
+}

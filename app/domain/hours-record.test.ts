@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { categoryTotals, cycleLabel, cyclesTouched, numberEntries, recordFileName, type LedgerRow } from './hours-record.ts'
+import { categoryTotals, cycleLabel, cycleStatus, cyclesTouched, groupEntries, numberEntries, recordFileName, type LedgerRow } from './hours-record.ts'
 
 const row = (over: Partial<LedgerRow> & Pick<LedgerRow, 'id'>): LedgerRow => ({
   date: '2026-04-02',
@@ -95,5 +95,50 @@ describe('download file names', () => {
 
   test('an ASCII fallback names the date and the format', () => {
     expect(recordFileName('张三', '2026-11-24', 'xlsx')).toEqual({ utf8: '学时档案-张三-2026-11-24.xlsx', ascii: 'hours-record-2026-11-24.xlsx' })
+  })
+})
+
+describe('cycleStatus', () => {
+  const asOf = '2026-12-01'
+  test.each([
+    ['an ended cycle short of 360 学时', { end: '2025-12-31', met: false, requiredHours: 360, earnedHours: 68.4 }, { kind: 'ended_missed' }],
+    ['an ended cycle that reached 360 学时', { end: '2025-12-31', met: true, requiredHours: 360, earnedHours: 372 }, { kind: 'ended_met' }],
+    ['the current cycle, short', { end: '2030-12-31', met: false, requiredHours: 360, earnedHours: 68.4 }, { kind: 'missing', hours: 291.6 }],
+    ['the current cycle, reached', { end: '2030-12-31', met: true, requiredHours: 360, earnedHours: 360 }, { kind: 'met' }],
+    ['a cycle ending today is still current', { end: '2026-12-01', met: false, requiredHours: 360, earnedHours: 359.9 }, { kind: 'missing', hours: 0.1 }],
+    ['a cycle that ended yesterday', { end: '2026-11-30', met: false, requiredHours: 360, earnedHours: 359.9 }, { kind: 'ended_missed' }],
+    ['an open-ended window', { end: null, met: false, requiredHours: 10, earnedHours: 12 }, { kind: 'missing', hours: 0 }],
+  ] as const)('%s', (_label, cycle, expected) => {
+    expect(cycleStatus(cycle, asOf)).toEqual(expected)
+  })
+})
+
+describe('groupEntries', () => {
+  const e = (no: number, date: string) => ({ no, date })
+  const cycles = [
+    { cycle: '2021–2025', start: '2021-01-01', end: '2025-12-31' },
+    { cycle: '2026–2030', start: '2026-01-01', end: '2030-12-31' },
+  ]
+  test('by cycle and year, newest first; entries outside every cycle last', () => {
+    const groups = groupEntries(
+      [e(1, '2019-05-01'), e(2, '2024-03-02'), e(3, '2025-11-20'), e(4, '2026-02-01'), e(5, '2026-09-15'), e(6, '2026-09-15')],
+      cycles,
+    )
+    expect(groups.map((g) => [g.cycle, g.years.map((y) => [y.year, y.entries.map((x) => x.no)])])).toEqual([
+      ['2026–2030', [['2026', [6, 5, 4]]]],
+      [
+        '2021–2025',
+        [
+          ['2025', [3]],
+          ['2024', [2]],
+        ],
+      ],
+      [null, [['2019', [1]]]],
+    ])
+  })
+  test('without cycles (a learner): years only; cycles without entries are left out', () => {
+    expect(groupEntries([e(1, '2025-05-01'), e(2, '2026-01-02')], []).map((g) => [g.cycle, g.years.map((y) => y.year)])).toEqual([[null, ['2026', '2025']]])
+    expect(groupEntries([e(1, '2026-05-01')], cycles).map((g) => g.cycle)).toEqual(['2026–2030'])
+    expect(groupEntries([], cycles)).toEqual([])
   })
 })

@@ -96,6 +96,58 @@ export function cycleLabel(w: DateWindow): string {
   return `${w.start.slice(0, 4)}–${(w.end ?? '').slice(0, 4)}`
 }
 
+export type CycleStatus =
+  | { kind: 'met' }
+  | { kind: 'missing'; hours: number }
+  /** Ended (its last day before today) and reached. */
+  | { kind: 'ended_met' }
+  /** Ended without reaching the hours: nothing more can be earned in it. */
+  | { kind: 'ended_missed' }
+
+/**
+ * What a cycle's line says: an ended cycle (its last day before `asOf`)
+ * says 已结束，已达标 / 已结束，未达标, never "还差 …" (no hour can be added to it
+ * any more); the current or a later one says 已达到 or how many 学时 are missing.
+ */
+export function cycleStatus(c: { end: string | null; met: boolean; requiredHours: number; earnedHours: number }, asOf: string): CycleStatus {
+  const ended = c.end !== null && c.end < asOf
+  if (ended) return c.met ? { kind: 'ended_met' } : { kind: 'ended_missed' }
+  if (c.met) return { kind: 'met' }
+  return { kind: 'missing', hours: Math.max(0, Math.round((c.requiredHours - c.earnedHours) * 10) / 10) }
+}
+
+export type YearGroup<E> = { year: string; entries: E[] }
+export type CycleGroup<E> = { cycle: string | null; start: string | null; end: string | null; years: YearGroup<E>[] }
+
+/**
+ * The record's entries grouped for reading: by 5-year cycle (newest first;
+ * entries outside every cycle, or a record without cycles, in one group with
+ * `cycle: null`, last), within it by calendar year (newest first), within a
+ * year newest first (date, then record number).
+ */
+export function groupEntries<E extends { no: number; date: string }>(
+  entries: readonly E[],
+  cycles: readonly { cycle: string; start: string; end: string | null }[],
+): CycleGroup<E>[] {
+  const windows = [...new Map(cycles.map((c) => [c.cycle, c])).values()].sort((a, b) => b.start.localeCompare(a.start))
+  const inWindow = (date: string, w: { start: string; end: string | null }) => w.start <= date && (w.end === null || date <= w.end)
+  const newestFirst = [...entries].sort((a, b) => b.date.localeCompare(a.date) || b.no - a.no)
+  const byYear = (list: E[]): YearGroup<E>[] => {
+    const years = new Map<string, E[]>()
+    for (const e of list) {
+      const y = e.date.slice(0, 4)
+      years.set(y, [...(years.get(y) ?? []), e])
+    }
+    return [...years.entries()].map(([year, es]) => ({ year, entries: es }))
+  }
+  const groups: CycleGroup<E>[] = windows
+    .map((w) => ({ cycle: w.cycle, start: w.start, end: w.end, years: byYear(newestFirst.filter((e) => inWindow(e.date, w))) }))
+    .filter((g) => g.years.length > 0)
+  const outside = newestFirst.filter((e) => !windows.some((w) => inWindow(e.date, w)))
+  if (outside.length > 0) groups.push({ cycle: null, start: null, end: null, years: byYear(outside) })
+  return groups
+}
+
 /**
  * Download names: `学时档案-张三-2026-11-24.pdf` (UTF-8) and an ASCII fallback
  * for old clients. Characters a file system or a header would choke on are dropped.

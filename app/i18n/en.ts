@@ -1,3 +1,4 @@
+import { bootEn } from './features/boot.ts'
 import { bureauStatsEn } from './features/bureau-stats.ts'
 import { certificateBatchesEn } from './features/certificate-batches.ts'
 import { refusalsEn } from './features/refusals.ts'
@@ -8,6 +9,8 @@ import { outcomesEn } from './features/outcomes.ts'
 import { enrollmentEn } from './features/enrollment.ts'
 import { exemptionsEn } from './features/exemptions.ts'
 import { attendanceEn } from './features/attendance.ts'
+import { checkoutEn } from './features/checkout.ts'
+import { learnerPagesEn } from './features/learner-pages.ts'
 import { onlineEn } from './features/online.ts'
 import { progressEn } from './features/progress.ts'
 import { recordsEn } from './features/records.ts'
@@ -22,7 +25,7 @@ import { learnerHomeEn } from './features/learner-home.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
-  'app.name': 'XiangXue',
+  ...bootEn,
   'app.tagline': 'County teacher training and skills-plus-credential platform',
   'nav.home': 'Home',
   'nav.signOut': 'Sign out',
@@ -30,7 +33,6 @@ export const en: Record<MessageKey, string> = {
   'nav.signOutEverywhereHint': 'Lost your phone or signed in on someone else’s computer? End every session.',
   'nav.audit': 'Audit log',
   'nav.password': 'Change password',
-  'nav.skip': 'Skip to content',
   'locale.switch': '中文',
   'locale.label': 'Language',
 
@@ -67,15 +69,8 @@ export const en: Record<MessageKey, string> = {
   'password.changed': 'Password changed. Other devices have been signed out.',
   'password.hint': '8 to 128 characters; a sentence works well. No symbol rules.',
 
-  'error.forbidden.title': 'Not allowed',
-  'error.forbidden.body': 'Your account may not open this page.',
-  'error.notFound.title': 'Not found',
-  'error.notFound.body': 'This does not exist or lies outside your scope.',
-  'error.generic.title': 'Something went wrong',
-  'error.generic.body': 'Please try again later. Nothing you entered was submitted.',
   'error.csrf': 'Request origin refused. Submit again from a XiangXue page.',
   'error.bodyTooLarge': 'Request too large (at most {kb} KB); it was not processed.',
-  'error.backHome': 'Back to home',
 
   'idNumber.empty': 'Enter the ID number.',
   'idNumber.length': 'An ID number has 18 characters; you entered {length}.',
@@ -217,6 +212,8 @@ export const en: Record<MessageKey, string> = {
   'common.next': 'Next',
   'common.hours': '{hours} hours',
   ...attendanceEn,
+  ...checkoutEn,
+  ...learnerPagesEn,
   ...onlineEn,
   ...progressEn,
   ...recordsEn,

@@ -1,3 +1,6 @@
+import { bootZh } from './features/boot.ts'
+// In the browser's bundle this import is an empty catalog (vite.config.ts, `serverOnlyCatalogs`):
+// pages get their messages from the root loader. The server, the workers and the tests get them all.
 import { zhCN, type MessageKey } from './zh-CN.ts'
 
 export type Locale = 'zh-CN' | 'en'
@@ -7,11 +10,14 @@ export const LOCALE_COOKIE = 'xx_locale'
 export type { MessageKey }
 
 export type Catalog = Record<MessageKey, string>
+/** Part of a catalog: what the root loader sends a page (app/i18n/audiences.ts). */
+export type Messages = Partial<Catalog>
 
 /**
- * Only the Chinese catalog is bundled for the browser (learner pages have a
- * 100 KB JS budget). The server registers English (locale.server.ts) and the
- * root loader sends it to the browser only to someone who chose English.
+ * No catalog is bundled for the browser but the boot strings (learner pages
+ * have a 90 KB JS budget, DESIGN.md §7): the root loader sends the messages of
+ * the viewer's audience (app/i18n/audiences.ts) with the page. The server
+ * registers English (locale.server.ts).
  */
 const catalogs: Partial<Record<Locale, Catalog>> = { 'zh-CN': zhCN }
 
@@ -25,14 +31,14 @@ export function isLocale(value: unknown): value is Locale {
 
 export type Params = Record<string, string | number>
 
-export function translate(locale: Locale, key: MessageKey, params?: Params, catalog?: Catalog): string {
-  const template = (catalog ?? catalogs[locale])?.[key] ?? zhCN[key]
+export function translate(locale: Locale, key: MessageKey, params?: Params, catalog?: Messages): string {
+  const template: string = (catalog ?? catalogs[locale])?.[key] ?? zhCN[key] ?? (bootZh as Partial<Record<string, string>>)[key] ?? key
   if (!params) return template
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
 }
 
 export type T = (key: MessageKey, params?: Params) => string
 
-export function translator(locale: Locale, catalog?: Catalog): T {
+export function translator(locale: Locale, catalog?: Messages): T {
   return (key, params) => translate(locale, key, params, catalog)
 }

@@ -1,12 +1,14 @@
 import { readCookieHeader } from '#app/auth/cookie.server.ts'
 import { en } from './en.ts'
-import { type Catalog, DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, registerCatalog, translator } from './index.ts'
+import { messagesFor, type Audience } from './audiences.ts'
+import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, type Messages, registerCatalog, translator } from './index.ts'
+import { zhCN } from './zh-CN.ts'
 
 registerCatalog('en', en)
 
-/** The catalog the browser needs besides the bundled Chinese one (sent by the root loader). */
-export function clientCatalog(locale: Locale): Catalog | undefined {
-  return locale === 'en' ? en : undefined
+/** The messages the browser needs for this locale and audience (sent by the root loader; none are bundled). */
+export function clientCatalog(locale: Locale, audience: Audience): Messages {
+  return messagesFor(locale === 'en' ? en : zhCN, audience)
 }
 
 /** The locale cookie wins (a switch that sticks), then the signed-in user's choice, then Chinese. */

@@ -1,3 +1,4 @@
+import { bootZh } from './features/boot.ts'
 import { bureauStatsZh } from './features/bureau-stats.ts'
 import { certificateBatchesZh } from './features/certificate-batches.ts'
 import { refusalsZh } from './features/refusals.ts'
@@ -8,6 +9,8 @@ import { outcomesZh } from './features/outcomes.ts'
 import { enrollmentZh } from './features/enrollment.ts'
 import { exemptionsZh } from './features/exemptions.ts'
 import { attendanceZh } from './features/attendance.ts'
+import { checkoutZh } from './features/checkout.ts'
+import { learnerPagesZh } from './features/learner-pages.ts'
 import { onlineZh } from './features/online.ts'
 import { progressZh } from './features/progress.ts'
 import { recordsZh } from './features/records.ts'
@@ -20,7 +23,7 @@ import { notificationsZh } from './features/notifications.ts'
 import { learnerHomeZh } from './features/learner-home.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
-  'app.name': '乡学',
+  ...bootZh,
   'app.tagline': '县域教师培训与职业技能学历双提升平台',
   'nav.home': '首页',
   'nav.signOut': '退出登录',
@@ -28,7 +31,6 @@ export const zhCN = {
   'nav.signOutEverywhereHint': '手机丢失或在别人的电脑上登录过？退出所有设备上的登录。',
   'nav.audit': '审计日志',
   'nav.password': '修改密码',
-  'nav.skip': '跳到正文',
   'locale.switch': 'English',
   'locale.label': '语言',
 
@@ -65,15 +67,8 @@ export const zhCN = {
   'password.changed': '密码已修改，其他设备上的登录已退出。',
   'password.hint': '8 到 128 个字符，可以是一句话；不要求大小写或符号。',
 
-  'error.forbidden.title': '无权访问',
-  'error.forbidden.body': '您的账号没有查看此页面的权限。',
-  'error.notFound.title': '找不到页面',
-  'error.notFound.body': '您要找的内容不存在，或不在您的管辖范围内。',
-  'error.generic.title': '出错了',
-  'error.generic.body': '页面出现问题，请稍后再试。已填写的内容没有提交。',
   'error.csrf': '请求来源不被允许，请从乡学页面重新提交。',
   'error.bodyTooLarge': '请求内容过大（最多 {kb} KB），没有被处理。',
-  'error.backHome': '返回首页',
 
   'idNumber.empty': '请填写身份证号。',
   'idNumber.length': '身份证号应为 18 位，您填写了 {length} 位。',
@@ -215,6 +210,8 @@ export const zhCN = {
   'common.next': '下一页',
   'common.hours': '{hours} 学时',
   ...attendanceZh,
+  ...checkoutZh,
+  ...learnerPagesZh,
   ...onlineZh,
   ...progressZh,
   ...recordsZh,

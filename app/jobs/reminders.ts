@@ -17,7 +17,16 @@ export const REMINDER_QUEUE = 'reminders'
 export const DELIVERY_QUEUE = 'deliveries'
 export const TIMEZONE = 'Asia/Shanghai'
 
-export const REMINDER_JOBS = ['daily-sweep', 'session-sweep', 'fold-online', 'close-rounds', 'coordinator-digest', 'quarterly-report', 'dispatch'] as const
+export const REMINDER_JOBS = [
+  'daily-sweep',
+  'session-sweep',
+  'fold-online',
+  'close-rounds',
+  'prune-idempotency',
+  'coordinator-digest',
+  'quarterly-report',
+  'dispatch',
+] as const
 export type ReminderJobName = (typeof REMINDER_JOBS)[number]
 
 /** A scheduled job carries nothing; `at` (an instant) lets a test or an admin run it as of a fixed time. */
@@ -33,6 +42,7 @@ export const REMINDER_SCHEDULES: { name: ReminderJobName; pattern?: string; ever
   { name: 'session-sweep', pattern: '5 * * * *', what: '每小时检查 24 小时内的面授课' },
   { name: 'fold-online', pattern: '10 0 * * *', what: '每天 0:10 把前一天的在线学习时间记入学时' },
   { name: 'close-rounds', pattern: '20 0 * * *', what: '每天 0:20 结束已到期的培训项目' },
+  { name: 'prune-idempotency', pattern: '40 0 * * *', what: '每天 0:40 删除超过 24 小时的接口幂等记录' },
   { name: 'coordinator-digest', pattern: '0 8 * * 1-5', what: '工作日 8:00 给培训管理员发待办汇总' },
   { name: 'quarterly-report', pattern: '0 9 * * *', what: '每季度初提醒教育局报送季度报表' },
   { name: 'dispatch', every: 60_000, what: '每分钟补发到时间的短信和邮件' },

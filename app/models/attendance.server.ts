@@ -12,20 +12,33 @@
  * guard. Roster ticks lock rows in enrollment-id order (no deadlocks).
  */
 import { randomBytes } from 'node:crypto'
-import { decideRosterTick, decideScan, rosterTickRefusal, validateSession, type SessionFormError } from '#app/domain/attendance.ts'
+import {
+  decideRosterTick,
+  decideScan,
+  earlyCheckout,
+  rosterTickRefusal,
+  undoCheckoutRefusal,
+  validateSession,
+  type SessionFormError,
+  type UndoCheckoutRefusal,
+} from '#app/domain/attendance.ts'
 import {
   CODE_FAILURE_LIMIT,
   CODE_FAILURE_WINDOW_MS,
   checkinWindow,
+  checkoutTicket,
   codeFailureDelaySeconds,
+  verifyCheckoutTicket,
   currentCredentials,
   verifyCode,
   verifyQrToken,
   type CheckinFailure,
 } from '#app/domain/checkin-code.ts'
 import { checkSchedule } from '#app/domain/schedule-check.ts'
-import { beijingDate } from '#app/domain/time.ts'
-import { groupScopeWhere, type Scope } from '#app/models/access.server.ts'
+import { ENROLLMENT_ACTORS } from '#app/domain/roles.ts'
+import { beijingDate, dateOnly } from '#app/domain/time.ts'
+import { translator } from '#app/i18n/index.ts'
+import { findEnrollmentInScope, groupScopeWhere, selfPersonId, type CurrentUser, type Scope } from '#app/models/access.server.ts'
 import { findGroupInScope } from './groups.server.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
@@ -34,7 +47,17 @@ import { appendHourEntry, correctHourEntry, LedgerError } from './ledger.server.
 import { claim, release, type ThrottleRule } from './login-throttle.server.ts'
 
 export type AttendanceErrorCode =
-  CheckinFailure | 'not_found' | 'cancelled' | 'no_open_session' | 'throttled' | 'not_started' | 'has_attendance' | 'correction_invalid' | SessionFormError
+  | CheckinFailure
+  | 'not_found'
+  | 'cancelled'
+  | 'no_open_session'
+  | 'throttled'
+  | 'not_started'
+  | 'has_attendance'
+  | 'correction_invalid'
+  | 'confirm_expired'
+  | UndoCheckoutRefusal
+  | SessionFormError
 
 export class AttendanceError extends Error {
   constructor(
@@ -214,7 +237,9 @@ export async function checkinScreen(db: Db, session: { id: string; checkinKey: U
 
 export type ScanResult =
   | { kind: 'checked_in'; at: Date }
-  | { kind: 'checked_out'; at: Date; creditedMinutes: number }
+  | { kind: 'checked_out'; at: Date; creditedMinutes: number; undoable: boolean }
+  /** An early check-out: nothing written; the learner is asked first and answers with `ticket` (confirmEarlyCheckout). */
+  | { kind: 'confirm_early'; at: Date; creditedMinutes: number; fullMinutes: number; endsAt: Date; ticket: string }
   | { kind: 'too_soon'; checkedInAt: Date }
   | { kind: 'already_done'; creditedMinutes: number }
 
@@ -232,7 +257,7 @@ export async function findLearnerSession(db: Db, personId: string, sessionId: st
   if (!enrollment) return null
   const attendance = await db.attendance.findUnique({
     where: { sessionId_enrollmentId: { sessionId, enrollmentId: enrollment.id } },
-    select: { checkedInAt: true, checkedOutAt: true, creditedMinutes: true },
+    select: { id: true, checkedInAt: true, checkedOutAt: true, creditedMinutes: true, method: true, recordedById: true },
   })
   return { session, enrollment, attendance }
 }
@@ -260,11 +285,201 @@ export async function previewScan(db: Db, opts: { personId: string; sessionId: s
   const now = opts.now ?? new Date()
   const found = await findLearnerSession(db, opts.personId, opts.sessionId)
   if (!found) return null
-  const { session, attendance } = found
+  const { session, attendance, enrollment } = found
   const verdict: { ok: true } | { ok: false; reason: AttendanceErrorCode } = session.cancelledAt
     ? { ok: false, reason: 'cancelled' }
     : verifyQrToken({ ...session, key: new Uint8Array(session.checkinKey) }, opts.token, now)
-  return { session, verdict, decision: decideScan(session, attendance, now) }
+  const decision = decideScan(session, attendance, now)
+  // An early check-out is asked about on this page already (the answer is a ticket; a GET still writes nothing).
+  const early =
+    verdict.ok && decision.kind === 'check_out' && attendance?.checkedInAt
+      ? await earlyQuestion(db, { session, enrollmentId: enrollment.id, attendanceId: attendance.id, checkedInAt: attendance.checkedInAt, now })
+      : null
+  const undoable = !session.cancelledAt && undoCheckoutRefusal(session, attendance, now) === null
+  return { session, verdict, decision, early, undoable }
+}
+
+/** Ledger rows of an attendance so far (its credit and corrections): the version a confirmation names. */
+async function attendanceVersion(db: Db | Tx, attendanceId: string) {
+  return db.hourEntry.count({
+    where: { OR: [{ source: 'attendance', sourceRef: attendanceId }, { corrects: { source: 'attendance', sourceRef: attendanceId } }] },
+  })
+}
+
+async function earlyQuestion(
+  db: Db | Tx,
+  opts: { session: ScanSession; enrollmentId: string; attendanceId: string; checkedInAt: Date; now: Date },
+): Promise<Extract<ScanResult, { kind: 'confirm_early' }> | null> {
+  const early = earlyCheckout(opts.session, opts.checkedInAt, opts.now)
+  if (!early) return null
+  const version = await attendanceVersion(db, opts.attendanceId)
+  const ticket = checkoutTicket(new Uint8Array(opts.session.checkinKey), { sessionId: opts.session.id, enrollmentId: opts.enrollmentId, version }, opts.now)
+  return { kind: 'confirm_early', at: opts.now, ...early, endsAt: opts.session.endsAt, ticket }
+}
+
+/**
+ * The learner's "yes, check me out now" to an early check-out: the ticket
+ * the question carried proves they showed a good QR token or code at most
+ * CONFIRM_TTL_MS ago; the check-out is written at that moment, crediting what
+ * the question said. A ticket from before an undo, for another person or
+ * session, or too old is refused ('invalid', 'confirm_expired').
+ */
+export async function confirmEarlyCheckout(
+  db: Db,
+  opts: { personId: string; userId: string; sessionId: string; ticket: string; now?: Date },
+): Promise<ScanOutcome> {
+  const now = opts.now ?? new Date()
+  const found = await findLearnerSession(db, opts.personId, opts.sessionId)
+  if (!found) throw new AttendanceError('not_found')
+  const { session, enrollment } = found
+  if (session.cancelledAt) throw new AttendanceError('cancelled')
+  const result = await db.$transaction(async (tx): Promise<ScanResult> => {
+    const row = await lockAttendance(tx, session.id, enrollment.id)
+    if (!row) throw new AttendanceError('not_found')
+    const version = await attendanceVersion(tx, row.id)
+    const verdict = verifyCheckoutTicket(
+      new Uint8Array(session.checkinKey),
+      { sessionId: session.id, enrollmentId: enrollment.id, version },
+      opts.ticket.slice(0, 60),
+      now,
+    )
+    if (!verdict.ok) {
+      // Already checked out (a second tap): say so rather than "expired".
+      const decision = decideScan(session, row, now)
+      if (decision.kind === 'already_done') return decision
+      throw new AttendanceError(verdict.reason === 'expired' ? 'confirm_expired' : 'invalid')
+    }
+    const decision = decideScan(session, row, verdict.issuedAt)
+    if (decision.kind === 'check_out') {
+      return checkOut(tx, { row, session, enrollmentId: enrollment.id, at: verdict.issuedAt, minutes: decision.creditedMinutes, userId: opts.userId, now })
+    }
+    if (decision.kind === 'already_done') return decision
+    return { kind: 'too_soon', checkedInAt: row.checkedInAt ?? verdict.issuedAt }
+  })
+  return { ...result, sessionId: session.id, groupName: session.group.name, minutesPerHour: session.group.program.minutesPerHour }
+}
+
+async function checkOut(
+  tx: Tx,
+  opts: { row: { id: string }; session: ScanSession; enrollmentId: string; at: Date; minutes: number; userId: string; now: Date },
+): Promise<ScanResult> {
+  await tx.attendance.update({ where: { id: opts.row.id }, data: { checkedOutAt: opts.at, creditedMinutes: opts.minutes } })
+  await creditAttendance(tx, { attendanceId: opts.row.id, enrollmentId: opts.enrollmentId, session: opts.session, minutes: opts.minutes, userId: opts.userId })
+  const undoable = undoCheckoutRefusal(opts.session, { checkedOutAt: opts.at, method: 'qr', recordedById: null }, opts.now) === null
+  return { kind: 'checked_out', at: opts.at, creditedMinutes: opts.minutes, undoable }
+}
+
+const zh = translator('zh-CN')
+
+/**
+ * Undo of a mistaken check-out by the learner themself (their own
+ * attendance of `sessionId`): see reopenAttendance. Not theirs: 'not_found'.
+ */
+export async function undoOwnCheckout(db: Db, user: CurrentUser, opts: { sessionId: string; now?: Date; ip?: string | null }) {
+  const personId = selfPersonId(user)
+  const found = personId ? await findLearnerSession(db, personId, opts.sessionId) : null
+  if (!found || !found.attendance) throw new AttendanceError('not_found')
+  return reopenAttendance(db, {
+    session: found.session,
+    attendanceId: found.attendance.id,
+    actorId: user.id,
+    reason: zh('checkout.reason.undoSelf'),
+    now: opts.now ?? new Date(),
+    ip: opts.ip,
+  })
+}
+
+/**
+ * Undo of a learner's mistaken check-out by a coordinator or admin who may
+ * act on the enrollment (its class or round in scope); anything else is
+ * NotFoundError (404), like any out-of-scope record.
+ */
+export async function undoCheckoutInScope(db: Db, user: CurrentUser, opts: { sessionId: string; attendanceId: string; now?: Date; ip?: string | null }) {
+  if (!plausibleId(opts.attendanceId) || !plausibleId(opts.sessionId)) throw new AttendanceError('not_found')
+  const attendance = await db.attendance.findFirst({ where: { id: opts.attendanceId, sessionId: opts.sessionId }, select: { id: true, enrollmentId: true } })
+  await findEnrollmentInScope(db, user, attendance?.enrollmentId ?? '', { roles: ENROLLMENT_ACTORS, mode: 'act' }, { id: true })
+  const session = await db.classSession.findUniqueOrThrow({
+    where: { id: opts.sessionId },
+    include: { group: { select: { name: true, program: { select: { minutesPerHour: true } } } } },
+  })
+  return reopenAttendance(db, {
+    session,
+    attendanceId: attendance!.id,
+    actorId: user.id,
+    reason: zh('checkout.reason.undoStaff'),
+    now: opts.now ?? new Date(),
+    ip: opts.ip,
+  })
+}
+
+/**
+ * Opens a checked-out attendance again while its session runs (refusals:
+ * undoCheckoutRefusal): the check-out time and credited minutes are cleared,
+ * and what the attendance had credited is reversed by a correction entry
+ * (negative, with a reason, pointing at the attendance's entry: the ledger
+ * is never changed). Audited as attendance.checkout_undo (the correction is
+ * audited as hours.correct). The next check-out credits again, once.
+ */
+async function reopenAttendance(
+  db: Db,
+  opts: {
+    session: ScanSession & { group: { name: string; program: { minutesPerHour: number } } }
+    attendanceId: string
+    actorId: string
+    reason: string
+    now: Date
+    ip?: string | null
+  },
+) {
+  const { session } = opts
+  if (session.cancelledAt) throw new AttendanceError('cancelled')
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<
+      {
+        id: string
+        enrollmentId: string
+        checkedOutAt: Date | null
+        creditedMinutes: number | null
+        method: 'qr' | 'code' | 'roster'
+        recordedById: string | null
+      }[]
+    >`SELECT "id", "enrollmentId", "checkedOutAt", "creditedMinutes", "method"::text AS "method", "recordedById" FROM "Attendance" WHERE "id" = ${opts.attendanceId} FOR UPDATE`
+    const row = rows[0]
+    if (!row) throw new AttendanceError('not_found')
+    const refusal = undoCheckoutRefusal(session, row, opts.now)
+    if (refusal) throw new AttendanceError(refusal)
+    const entry = await tx.hourEntry.findFirst({
+      where: { source: 'attendance', sourceRef: row.id, correctsId: null },
+      include: { correctedBy: { select: { minutes: true } } },
+    })
+    const net = entry ? entry.minutes + entry.correctedBy.reduce((sum, c) => sum + c.minutes, 0) : 0
+    if (entry && net > 0) {
+      await appendHourEntry(tx, {
+        enrollmentId: row.enrollmentId,
+        category: entry.category,
+        minutes: -net,
+        date: dateOnly(entry.occurredOn),
+        source: 'adjustment',
+        correctsId: entry.id,
+        createdById: opts.actorId,
+        reason: opts.reason,
+        ip: opts.ip,
+      })
+    }
+    await tx.attendance.update({ where: { id: row.id }, data: { checkedOutAt: null, creditedMinutes: null } })
+    const group = await tx.group.findUniqueOrThrow({ where: { id: session.groupId }, select: { region: { select: { path: true } } } })
+    await recordAudit(tx, {
+      actorId: opts.actorId,
+      action: 'attendance.checkout_undo',
+      entityType: 'Attendance',
+      entityId: row.id,
+      before: { checkedOutAt: row.checkedOutAt?.toISOString() ?? null, creditedMinutes: row.creditedMinutes },
+      after: { checkedOutAt: null, creditedMinutes: null, reversedMinutes: Math.max(0, net), reason: opts.reason },
+      ip: opts.ip ?? null,
+      scopePath: group.region.path,
+    })
+    return { attendanceId: row.id, reversedMinutes: Math.max(0, net), groupName: session.group.name, minutesPerHour: session.group.program.minutesPerHour }
+  })
 }
 
 export { CODE_FAILURE_LIMIT, CODE_FAILURE_WINDOW_MS }
@@ -334,7 +549,7 @@ async function creditAttendance(
   opts: { attendanceId: string; enrollmentId: string; session: { startsAt: Date }; minutes: number; userId: string | null },
 ) {
   if (opts.minutes <= 0) return
-  await appendHourEntry(tx, {
+  const { entry, created } = await appendHourEntry(tx, {
     enrollmentId: opts.enrollmentId,
     category: 'concentrated',
     minutes: opts.minutes,
@@ -343,8 +558,26 @@ async function creditAttendance(
     sourceRef: opts.attendanceId,
     createdById: opts.userId,
   })
+  if (created) return
+  // Credited before and its check-out undone (reopenAttendance): the entry stays; a correction brings its net to the new minutes.
+  const corrections = await tx.hourEntry.aggregate({ where: { correctsId: entry.id }, _sum: { minutes: true } })
+  const delta = opts.minutes - (entry.minutes + (corrections._sum.minutes ?? 0))
+  if (delta === 0) return
+  await appendHourEntry(tx, {
+    enrollmentId: opts.enrollmentId,
+    category: entry.category,
+    minutes: delta,
+    date: dateOnly(entry.occurredOn),
+    // More minutes are attendance again; fewer (not reached today) would be an adjustment, the only negative source.
+    source: delta > 0 ? 'attendance' : 'adjustment',
+    sourceRef: delta > 0 ? opts.attendanceId : null,
+    correctsId: entry.id,
+    createdById: opts.userId,
+    reason: zh('checkout.reason.recredit'),
+  })
 }
 
+/** A scan: checks in, or checks out (an early check-out only asks: 'confirm_early'). */
 async function scan(db: Db, opts: { session: ScanSession; enrollmentId: string; method: 'qr' | 'code'; userId: string; now: Date }): Promise<ScanResult> {
   const { session, enrollmentId, now } = opts
   return db.$transaction(async (tx) => {
@@ -361,10 +594,11 @@ async function scan(db: Db, opts: { session: ScanSession; enrollmentId: string; 
         // A row without a check-in time (not written by this module today, but harmless): check in now.
         await tx.attendance.update({ where: { id: row.id }, data: { checkedInAt: now, method: opts.method } })
         return { kind: 'checked_in', at: now }
-      case 'check_out':
-        await tx.attendance.update({ where: { id: row.id }, data: { checkedOutAt: now, creditedMinutes: decision.creditedMinutes } })
-        await creditAttendance(tx, { attendanceId: row.id, enrollmentId, session, minutes: decision.creditedMinutes, userId: opts.userId })
-        return { kind: 'checked_out', at: now, creditedMinutes: decision.creditedMinutes }
+      case 'check_out': {
+        const question = await earlyQuestion(tx, { session, enrollmentId, attendanceId: row.id, checkedInAt: row.checkedInAt!, now })
+        if (question) return question
+        return checkOut(tx, { row, session, enrollmentId, at: now, minutes: decision.creditedMinutes, userId: opts.userId, now })
+      }
       case 'too_soon':
         return { kind: 'too_soon', checkedInAt: decision.checkedInAt }
       case 'already_done':
@@ -429,14 +663,17 @@ export async function tickRoster(db: Db, opts: { sessionId: string; enrollmentId
 export type RosterStatus = 'absent' | 'checked_in' | 'checked_out'
 
 /** Every active enrollee of the session's group (and anyone who attended it), with status and net credited minutes. */
-export async function getRoster(db: Db, session: { id: string; groupId: string }) {
+export async function getRoster(db: Db, session: { id: string; groupId: string; endsAt?: Date; cancelledAt?: Date | null }, now = new Date()) {
   const enrollments = await db.enrollment.findMany({
     where: { groupId: session.groupId, OR: [{ status: 'active' }, { attendances: { some: { sessionId: session.id } } }] },
     select: {
       id: true,
       status: true,
       person: { select: { id: true, name: true, idMasked: true } },
-      attendances: { where: { sessionId: session.id }, select: { id: true, checkedInAt: true, checkedOutAt: true, method: true, creditedMinutes: true } },
+      attendances: {
+        where: { sessionId: session.id },
+        select: { id: true, checkedInAt: true, checkedOutAt: true, method: true, creditedMinutes: true, recordedById: true },
+      },
     },
   })
   const attendanceIds = enrollments.flatMap((e) => e.attendances.map((a) => a.id))
@@ -465,6 +702,8 @@ export async function getRoster(db: Db, session: { id: string; groupId: string }
         creditedMinutes: entry ? entry.minutes + corrections.reduce((s, c) => s + c.minutes, 0) : 0,
         originalMinutes: entry?.minutes ?? 0,
         corrections: corrections.map((c) => ({ minutes: c.minutes, reason: c.reason })),
+        /** A learner's own check-out the coordinator may still undo (the session runs). */
+        undoable: Boolean(a && session.endsAt && !session.cancelledAt && undoCheckoutRefusal({ endsAt: session.endsAt }, a, now) === null),
       }
     })
     .sort((x, y) => x.person.name.localeCompare(y.person.name, 'zh-CN'))
@@ -505,7 +744,12 @@ export async function correctAttendance(
 
 /** A scan outcome as plain JSON for the learner's result page. */
 export function scanAnswer(outcome: ScanOutcome) {
-  const at = outcome.kind === 'checked_in' || outcome.kind === 'checked_out' ? outcome.at : outcome.kind === 'too_soon' ? outcome.checkedInAt : null
+  const at =
+    outcome.kind === 'checked_in' || outcome.kind === 'checked_out' || outcome.kind === 'confirm_early'
+      ? outcome.at
+      : outcome.kind === 'too_soon'
+        ? outcome.checkedInAt
+        : null
   return {
     ok: true as const,
     kind: outcome.kind,
@@ -513,5 +757,8 @@ export function scanAnswer(outcome: ScanOutcome) {
     creditedMinutes: 'creditedMinutes' in outcome ? outcome.creditedMinutes : 0,
     minutesPerHour: outcome.minutesPerHour,
     groupName: outcome.groupName,
+    sessionId: outcome.sessionId,
+    undoable: outcome.kind === 'checked_out' ? outcome.undoable : false,
+    early: outcome.kind === 'confirm_early' ? { ticket: outcome.ticket, fullMinutes: outcome.fullMinutes, endsAt: outcome.endsAt.toISOString() } : null,
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { STAFF_ROLES } from '#app/domain/roles.ts'
-import { dateOnly } from '#app/domain/time.ts'
+import { beijingDate, dateOnly } from '#app/domain/time.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { groupScopeWhere, scopesFor, selfPersonId, type CurrentUser, type Scope } from './access.server.ts'
@@ -174,7 +174,8 @@ export async function createGroup(db: Db, input: GroupInput & { code: string; ki
 
 /**
  * Changes a class or round (its code and kind stay); the major only while nobody is enrolled. A
- * round's active enrollments run to its new end date (closed ones keep theirs).
+ * round's active enrollments run to its new end date; moved to today or later, the enrollments
+ * its close had completed run again (reopenExtendedRound).
  */
 export async function updateGroup(db: Db, groupId: string, input: GroupInput, actor: Actor) {
   return db.$transaction(async (tx) => {
@@ -190,6 +191,7 @@ export async function updateGroup(db: Db, groupId: string, input: GroupInput, ac
     await setRoundCourses(tx, groupId, courseIds)
     if (after.kind === 'round' && after.endDate?.getTime() !== before.endDate?.getTime()) {
       await tx.enrollment.updateMany({ where: { groupId, status: 'active' }, data: { periodEnd: after.endDate } })
+      await reopenExtendedRound(tx, after, actor)
     }
     await recordAudit(tx, {
       actorId: actor.id,
@@ -209,6 +211,36 @@ export async function updateGroup(db: Db, groupId: string, input: GroupInput, ac
     })
     return after
   })
+}
+
+/**
+ * A round whose end date moves to today or later runs again: the enrollments its close had
+ * completed (a frozen outcome, no certificate in force) are active again until the new end,
+ * their frozen outcome let go, each audited. The nightly job closes them again when it passes.
+ */
+async function reopenExtendedRound(tx: Tx, round: { id: string; endDate: Date | null; region: { path: string } }, actor: Actor) {
+  if (!round.endDate || dateOnly(round.endDate) < beijingDate(new Date())) return
+  const closed = await tx.enrollment.findMany({
+    where: { groupId: round.id, status: 'completed', frozenAt: { not: null }, certificates: { none: { status: { not: 'revoked' } } } },
+    select: { id: true, finalOutcome: true, frozenAt: true },
+  })
+  if (closed.length === 0) return
+  await tx.enrollment.updateMany({
+    where: { id: { in: closed.map((e) => e.id) }, status: 'completed' },
+    data: { status: 'active', finalOutcome: null, frozenAt: null, periodEnd: round.endDate },
+  })
+  for (const e of closed) {
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'enrollment.round_reopened',
+      entityType: 'Enrollment',
+      entityId: e.id,
+      before: { status: 'completed', finalOutcome: e.finalOutcome, frozenAt: e.frozenAt?.toISOString() ?? null },
+      after: { status: 'active', roundEnd: dateOnly(round.endDate) },
+      ip: actor.ip,
+      scopePath: round.region.path,
+    })
+  }
 }
 
 // ─── Reading through the API ───────────────────────────────────────────────

@@ -5,11 +5,11 @@
  */
 import ExcelJS from 'exceljs'
 import type { PDFFont, PDFPage } from 'pdf-lib'
-import { recordFileName } from '#app/domain/hours-record.ts'
+import { cycleStatus, recordFileName } from '#app/domain/hours-record.ts'
 import { formatDate } from '#app/domain/time.ts'
 import { translator, type Locale, type T } from '#app/i18n/index.ts'
 import type { DownloadFile } from '#app/utils/downloads.ts'
-import { categoryLabel, entryNote, hoursText, programLabel, sourceLabel } from '#app/utils/hours-record-view.ts'
+import { categoryLabel, cycleStatusText, entryNote, hoursText, programLabel, sourceLabel } from '#app/utils/hours-record-view.ts'
 import { A4, createCjkDocument, drawHeadersAndFooters, drawTextRight, fitText, INK, LINE, MUTED, wrapText } from '#app/utils/pdf.server.ts'
 import type { HoursRecord } from './hours-record.server.ts'
 
@@ -73,7 +73,7 @@ export async function renderHoursRecordPdf(record: HoursRecord, t: T, locale: Lo
       y -= 15
     }
     for (const c of block.cycles) {
-      const status = c.met ? t('records.cycleMet') : t('records.cycleMissing', { hours: hoursText(Math.max(0, c.requiredHours - c.earnedHours)) })
+      const status = cycleStatusText(t, cycleStatus(c, record.asOf))
       const label = `${t('records.cycles')} ${t('records.cycle', { cycle: c.cycle })}${c.current ? `（${t('records.cycleCurrent')}）` : ''}`
       text(
         page,

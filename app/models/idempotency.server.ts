@@ -51,3 +51,16 @@ export async function completeIdempotentRequest(db: Db, opts: { callerId: string
 export async function releaseIdempotencyKey(db: Db, opts: { callerId: string; key: string }) {
   await db.idempotencyRecord.deleteMany({ where: { callerId: opts.callerId, key: opts.key, status: null } })
 }
+
+/** How long an answered key is kept (a retry after that runs again, as with Stripe's 24 hours). */
+export const IDEMPOTENCY_KEEP_HOURS = 24
+
+/**
+ * The nightly prune: answered keys older than IDEMPOTENCY_KEEP_HOURS and
+ * claims left running past STALE_CLAIM_SECONDS at that age go; nothing newer.
+ */
+export async function pruneIdempotencyRecords(db: Db, now: Date = new Date()): Promise<{ deleted: number }> {
+  const before = new Date(now.getTime() - IDEMPOTENCY_KEEP_HOURS * 3600_000)
+  const { count } = await db.idempotencyRecord.deleteMany({ where: { createdAt: { lt: before } } })
+  return { deleted: count }
+}

@@ -362,6 +362,8 @@ type Claimed = {
   prefSms: boolean | null
   prefEmail: boolean | null
   enrollmentStatus: string | null
+  /** Set by a batched claim: the claim's time. */
+  claimedAt?: Date
 }
 
 /** Rules that concern an enrollment's progress or schedule: only an active enrollment gets them. */
@@ -382,7 +384,96 @@ function skipReason(c: Claimed): string | null {
   return null
 }
 
-export type DeliverOptions = { now?: Date; senders: Senders; leaseMs: number; retryBaseMs: number; maxAttempts?: number }
+export type DeliverOptions = {
+  now?: Date
+  senders: Senders
+  leaseMs: number
+  retryBaseMs: number
+  maxAttempts?: number
+  /** The delivery worker's batcher: concurrent claims and "sent" records share one statement each (DESIGN §7: ≥ 1,000/s). */
+  batcher?: DeliveryBatcher
+}
+
+type ClaimedRow = Claimed & { id: string }
+
+/**
+ * Coalesces what concurrent deliveries do to the database into one statement
+ * per kind and 2 ms: the claims (with what to send) and the
+ * "sent" records. Each caller still waits for its own row's statement to
+ * commit before it goes on, so a delivery is recorded exactly as before; only
+ * the round trips are shared (a statement waits at most 2 ms for company). A failing statement fails every caller in it
+ * (their jobs retry as they would have alone).
+ */
+export type DeliveryBatcher = {
+  claim: (deliveryId: string, now: Date) => Promise<Claimed | undefined>
+  recordSent: (deliveryId: string, providerId: string, sentAt: Date) => Promise<void>
+}
+
+function coalesce<K, R>(run: (keys: K[]) => Promise<Map<K, R> | void>, max = 200, windowMs = 2) {
+  let pending: { key: K; resolve: (r: R | undefined) => void; reject: (e: unknown) => void }[] = []
+  let scheduled = false
+  const flush = async () => {
+    scheduled = false
+    const batch = pending
+    pending = []
+    try {
+      const results = await run(batch.map((b) => b.key))
+      for (const b of batch) b.resolve(results ? results.get(b.key) : undefined)
+    } catch (error) {
+      for (const b of batch) b.reject(error)
+    }
+  }
+  return (key: K) =>
+    new Promise<R | undefined>((resolve, reject) => {
+      pending.push({ key, resolve, reject })
+      if (pending.length >= max) void flush()
+      else if (!scheduled) {
+        scheduled = true
+        setTimeout(() => void flush(), windowMs)
+      }
+    })
+}
+
+export function createDeliveryBatcher(db: Db): DeliveryBatcher {
+  // Claims made in the same turn share one "now": keyed by id, each remembers it.
+  const claimAt = new Map<string, Date>()
+  const claimMany = coalesce<string, Claimed>(async (ids) => {
+    const now = claimAt.get(ids[0]!) ?? new Date()
+    for (const id of ids) claimAt.delete(id)
+    const rows = await db.$queryRaw<ClaimedRow[]>`
+      WITH c AS (
+        UPDATE "NotificationDelivery" SET "status" = 'sending', "claimedAt" = ${now}, "attempts" = "attempts" + 1
+        WHERE "id" = ANY(${ids}::text[]) AND "status" = 'pending' AND "sendAfter" <= ${now}
+        RETURNING "id", "notificationId", "channel", "attempts"
+      )
+      SELECT c."id", c."channel"::text AS "channel", c."attempts", n."title", n."body", n."template", n."params", n."rule",
+             u."email", u."disabled", p."phoneCipher", pr."sms" AS "prefSms", pr."email" AS "prefEmail", e."status"::text AS "enrollmentStatus"
+      FROM c JOIN "Notification" n ON n."id" = c."notificationId" JOIN "User" u ON u."id" = n."userId"
+      LEFT JOIN "Person" p ON p."id" = u."personId" LEFT JOIN "NotificationPreference" pr ON pr."userId" = u."id"
+      LEFT JOIN "Enrollment" e ON e."id" = n."enrollmentId"`
+    return new Map(rows.map((r) => [r.id, { ...r, claimedAt: now } as Claimed]))
+  })
+  const sentInfo = new Map<string, { providerId: string; sentAt: Date }>()
+  const recordMany = coalesce<string, true>(async (ids) => {
+    const providerIds = ids.map((id) => sentInfo.get(id)!.providerId)
+    const sentAts = ids.map((id) => sentInfo.get(id)!.sentAt)
+    for (const id of ids) sentInfo.delete(id)
+    await db.$executeRaw`
+      UPDATE "NotificationDelivery" d SET "status" = 'sent', "sentAt" = v."sentAt", "providerId" = v."providerId", "lastError" = NULL
+      FROM unnest(${ids}::text[], ${providerIds}::text[], ${sentAts}::timestamptz[]) AS v("id", "providerId", "sentAt")
+      WHERE d."id" = v."id" AND d."status" = 'sending'`
+  })
+  return {
+    claim: (id, now) => {
+      claimAt.set(id, now)
+      return claimMany(id)
+    },
+    recordSent: async (id, providerId, sentAt) => {
+      sentInfo.set(id, { providerId, sentAt })
+      await recordMany(id)
+    },
+  }
+}
 
 /**
  * Sends one delivery at most once. Claims it (pending → sending, attempts + 1)
@@ -394,7 +485,10 @@ export type DeliverOptions = { now?: Date; senders: Senders; leaseMs: number; re
 export async function deliverOne(db: Db, deliveryId: string, opts: DeliverOptions): Promise<DeliverOutcome> {
   const now = opts.now ?? new Date()
   const maxAttempts = opts.maxAttempts ?? DELIVERY_ATTEMPTS
-  const claimed = await db.$queryRaw<Claimed[]>`
+  const c = opts.batcher
+    ? await opts.batcher.claim(deliveryId, now)
+    : (
+        await db.$queryRaw<Claimed[]>`
     WITH c AS (
       UPDATE "NotificationDelivery" SET "status" = 'sending', "claimedAt" = ${now}, "attempts" = "attempts" + 1
       WHERE "id" = ${deliveryId} AND "status" = 'pending' AND "sendAfter" <= ${now}
@@ -405,9 +499,11 @@ export async function deliverOne(db: Db, deliveryId: string, opts: DeliverOption
     FROM c JOIN "Notification" n ON n."id" = c."notificationId" JOIN "User" u ON u."id" = n."userId"
     LEFT JOIN "Person" p ON p."id" = u."personId" LEFT JOIN "NotificationPreference" pr ON pr."userId" = u."id"
     LEFT JOIN "Enrollment" e ON e."id" = n."enrollmentId"`
+      )[0]
   const claimedAtMs = Date.now()
-  const c = claimed[0]
   if (!c) return notClaimed(db, deliveryId, now, opts)
+  // A batched claim shares its statement's time; the hand-back below must name it.
+  const claimedAt = c.claimedAt ?? now
 
   const skip = skipReason(c) ?? (c.channel === 'sms' ? (opts.senders.sms ? null : 'sms_not_configured') : opts.senders.email ? null : 'email_not_configured')
   if (skip) {
@@ -418,7 +514,7 @@ export async function deliverOne(db: Db, deliveryId: string, opts: DeliverOption
   // claim is handed back instead. So by the time the lease runs out and the gateway is asked, what was sent has arrived.
   if (Date.now() - claimedAtMs > opts.leaseMs / 3) {
     await db.$executeRaw`UPDATE "NotificationDelivery" SET "status" = 'pending', "claimedAt" = NULL, "attempts" = "attempts" - 1
-      WHERE "id" = ${deliveryId} AND "status" = 'sending' AND "claimedAt" = ${now}`
+      WHERE "id" = ${deliveryId} AND "status" = 'sending' AND "claimedAt" = ${claimedAt}`
     return { outcome: 'wait', at: new Date(), reason: 'stalled_before_send' }
   }
   let result: SendResult
@@ -432,7 +528,9 @@ export async function deliverOne(db: Db, deliveryId: string, opts: DeliverOption
   }
   if (result.ok) {
     // The only window for a doubt: the gateway accepted, this UPDATE has not run yet (one statement).
-    await db.$executeRaw`UPDATE "NotificationDelivery" SET "status" = 'sent', "sentAt" = ${new Date()}, "providerId" = ${result.providerId}, "lastError" = NULL
+    if (opts.batcher) await opts.batcher.recordSent(deliveryId, result.providerId, new Date())
+    else
+      await db.$executeRaw`UPDATE "NotificationDelivery" SET "status" = 'sent', "sentAt" = ${new Date()}, "providerId" = ${result.providerId}, "lastError" = NULL
       WHERE "id" = ${deliveryId} AND "status" = 'sending'`
     return { outcome: 'sent' }
   }

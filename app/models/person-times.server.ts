@@ -10,7 +10,10 @@
  * How it is computed: one GROUP BY of net minutes per (period, enrollment),
  * HAVING > 0 — whole years and months read from HourRollup (kept exact by a
  * trigger on HourEntry), the days at a range's edges from the ledger itself
- * (app/domain/stat-periods.ts splitRange) — then, per row and for the totals
+ * (app/domain/stat-periods.ts splitRange) — each joined once to its
+ * enrollment's facts (EnrollmentFact: person, home region, school, group,
+ * tags, major, program, kept exact by triggers; docs/decisions/013) for scope,
+ * filters and key — then, per row and for the totals
  * in the same statement (GROUPING SETS), count(*) for 人次 and
  * count(DISTINCT person) for persons (never a sum of rows), and 人学时 as an
  * exact integer sum of scaled minutes rounded once.
@@ -56,40 +59,45 @@ export type StatsFilter = {
 const sql = Prisma.sql
 const join = Prisma.join
 
-/** The key of an enrollment's row, per grouping (labels are looked up afterwards). */
+/** The key of an enrollment's row, per grouping, over its facts `f` (labels are looked up afterwards). */
 function keySql(groupBy: StatsGroupBy): Prisma.Sql {
   switch (groupBy) {
     case 'county':
-      return sql`COALESCE(NULLIF(split_part(pr."path", '/', 4), ''), pr."code")`
+      return sql`COALESCE(NULLIF(split_part(f."personRegionPath", '/', 4), ''), f."personRegionCode")`
     case 'township':
-      return sql`COALESCE(NULLIF(split_part(pr."path", '/', 5), ''), pr."code")`
+      return sql`COALESCE(NULLIF(split_part(f."personRegionPath", '/', 5), ''), f."personRegionCode")`
     case 'school':
-      return sql`COALESCE(po."code", '')`
+      return sql`COALESCE(f."personOrganizationCode", '')`
     case 'program':
-      return sql`prog."code"`
+      return sql`f."programCode"`
     case 'major':
-      return sql`COALESCE(mj."code", '')`
+      return sql`COALESCE(f."majorCode", '')`
     case 'group':
-      return sql`g."code"`
+      return sql`f."groupCode"`
     case 'none':
       return sql`'all'`
   }
 }
 
-/** The caller's scope as SQL over the aliases p (person), pr (its region), g (group), gr (its region). */
+/**
+ * The caller's scope as SQL over an enrollment's facts `f` (EnrollmentFact:
+ * the person's home region and school, the group's region and school).
+ */
 export function scopeSql(scopes: Scope[], mode: AccessMode): Prisma.Sql {
   if (scopes.some((s) => s.kind === 'all')) return sql`TRUE`
   const parts = scopes.flatMap((s): Prisma.Sql[] => {
     if (s.kind === 'region') {
-      return mode === 'act' ? [sql`starts_with(gr."path", ${s.path})`] : [sql`(starts_with(gr."path", ${s.path}) OR starts_with(pr."path", ${s.path}))`]
+      return mode === 'act'
+        ? [sql`starts_with(f."groupRegionPath", ${s.path})`]
+        : [sql`(starts_with(f."groupRegionPath", ${s.path}) OR starts_with(f."personRegionPath", ${s.path}))`]
     }
     if (s.kind === 'organization') {
       const id = s.organizationId
-      if (mode === 'act') return [sql`g."organizationId" = ${id}`]
+      if (mode === 'act') return [sql`f."groupOrganizationId" = ${id}`]
       // personScopeWhere: the person's school, or any enrollment of theirs in a group of the organization.
       return [
-        sql`(g."organizationId" = ${id} OR p."organizationId" = ${id} OR EXISTS (
-              SELECT 1 FROM "Enrollment" e2 JOIN "Group" g2 ON g2."id" = e2."groupId" WHERE e2."personId" = p."id" AND g2."organizationId" = ${id}))`,
+        sql`(f."groupOrganizationId" = ${id} OR f."personOrganizationId" = ${id} OR EXISTS (
+              SELECT 1 FROM "EnrollmentFact" f2 WHERE f2."personId" = f."personId" AND f2."groupOrganizationId" = ${id}))`,
       ]
     }
     return []
@@ -97,28 +105,14 @@ export function scopeSql(scopes: Scope[], mode: AccessMode): Prisma.Sql {
   return parts.length === 0 ? sql`FALSE` : sql`(${join(parts, ' OR ')})`
 }
 
-function filterSql(f: StatsFilter, tagsAvailable: boolean): Prisma.Sql {
+function filterSql(f: StatsFilter): Prisma.Sql {
   const mode = statsAccessMode(f.groupBy)
   const conditions = [scopeSql(f.scopes, mode)]
-  if (f.programCode) conditions.push(sql`prog."code" = ${f.programCode}`)
-  if (f.regionPath) conditions.push(mode === 'act' ? sql`starts_with(gr."path", ${f.regionPath})` : sql`starts_with(pr."path", ${f.regionPath})`)
-  if (f.roundTag) conditions.push(tagsAvailable ? sql`${f.roundTag} = ANY(g."tags")` : sql`FALSE`)
+  if (f.programCode) conditions.push(sql`f."programCode" = ${f.programCode}`)
+  if (f.regionPath)
+    conditions.push(mode === 'act' ? sql`starts_with(f."groupRegionPath", ${f.regionPath})` : sql`starts_with(f."personRegionPath", ${f.regionPath})`)
+  if (f.roundTag) conditions.push(sql`${f.roundTag} = ANY(f."groupTags")`)
   return join(conditions, ' AND ')
-}
-
-/** Group.tags comes with the rounds migration (issue 18); until it is there, a tag matches nothing. */
-const tagsCache = new WeakMap<object, Promise<boolean>>()
-function groupTagsAvailable(db: Db | Tx): Promise<boolean> {
-  let p = tagsCache.get(db)
-  if (!p) {
-    p = db.$queryRaw<
-      { n: number }[]
-    >`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'Group' AND column_name = 'tags' AND table_schema = current_schema()`.then(
-      (r) => (r[0]?.n ?? 0) > 0,
-    )
-    tagsCache.set(db, p)
-  }
-  return p
 }
 
 /** Every program's minutes per 学时, once per call: the scale of the exact 人学时 sum. */
@@ -132,72 +126,101 @@ async function programScale(db: Db | Tx): Promise<number> {
  * (bucket, enrollment) with net minutes > 0 in it, and one per completion
  * certificate issued in it, each with its person, key and minutes per 学时,
  * already filtered by scope, program, region and tag.
+ *
+ * Every row is joined once, by primary key, to the enrollment's facts
+ * (EnrollmentFact), which carry everything the scope, the filters and the key
+ * need (bench/README.md "npm run bench:dashboard" says why).
  */
-function factsSql(buckets: DateRange[], f: StatsFilter, tagsAvailable: boolean): Prisma.Sql {
+function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
   // One branch per period and part, with its values as literals of the query, so the planner
   // reads each from the rollup's primary key (grain, periodStart) or the ledger's date index
   // with real estimates (a join to unnest() guesses 100 rows and scans the whole rollup).
-  const parts: Prisma.Sql[] = []
+  const nets: Prisma.Sql[] = []
   const done: Prisma.Sql[] = []
   buckets.forEach((range, b) => {
     const split = splitRange(range)
+    const parts: Prisma.Sql[] = []
     for (const [grain, starts] of [
       ['year', split.years],
       ['month', split.months],
     ] as const) {
       if (starts.length)
-        parts.push(sql`SELECT ${b}::int AS b, r."enrollmentId" AS eid, r."minutes"::bigint AS m FROM "HourRollup" r
+        parts.push(sql`SELECT r."enrollmentId" AS eid, r."minutes" AS m FROM "HourRollup" r
         WHERE r."grain" = ${grain}::"RollupGrain" AND r."periodStart" = ANY(${starts}::date[])`)
     }
     for (const d of split.days) {
-      parts.push(sql`SELECT ${b}::int AS b, h."enrollmentId" AS eid, h."minutes"::bigint AS m FROM "HourEntry" h
+      parts.push(sql`SELECT h."enrollmentId" AS eid, h."minutes" AS m FROM "HourEntry" h
         WHERE h."occurredOn" >= ${d.from}::date AND h."occurredOn" <= ${d.to}::date`)
     }
-    done.push(sql`SELECT ${b}::int AS b, c."enrollmentId" AS eid, c."id" AS cid FROM "Certificate" c
+    const onePeriod = split.days.length === 0 && split.years.length + split.months.length === 1
+    if (onePeriod) {
+      // A single year or month (the dashboard's usual case, and every period of a trend): one rollup
+      // row per enrollment already, nothing to add up.
+      const grain = split.years.length ? 'year' : 'month'
+      const start = split.years[0] ?? split.months[0]!
+      nets.push(sql`SELECT ${b}::int AS b, r."enrollmentId" AS eid, r."minutes"::bigint AS minutes FROM "HourRollup" r
+        WHERE r."grain" = ${grain}::"RollupGrain" AND r."periodStart" = ${start}::date AND r."minutes" > 0`)
+    } else if (parts.length) {
+      nets.push(sql`SELECT ${b}::int AS b, n.eid, SUM(n.m)::bigint AS minutes FROM (${join(parts, ' UNION ALL ')}) n GROUP BY n.eid HAVING SUM(n.m) > 0`)
+    }
+    done.push(sql`SELECT ${b}::int AS b, c."enrollmentId" AS eid, 0::bigint AS minutes, c."id" AS cid FROM "Certificate" c
       WHERE c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
         AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked'`)
   })
-  if (parts.length === 0) parts.push(sql`SELECT NULL::int AS b, NULL::text AS eid, NULL::bigint AS m WHERE FALSE`)
-  const needsOrg = f.groupBy === 'school'
-  const needsMajor = f.groupBy === 'major'
+  const rows = [...nets.map((n) => sql`SELECT x.b, x.eid, x.minutes, NULL::text AS cid FROM (${n}) x`), ...done]
   return sql`
-    WITH parts AS (
-      ${join(parts, ' UNION ALL ')}
-    ), net AS (
-      SELECT b, eid, SUM(m) AS minutes FROM parts GROUP BY b, eid HAVING SUM(m) > 0
-    ), done AS (
-      ${join(done, ' UNION ALL ')}
-    ), facts AS (
-      SELECT b, eid, minutes, NULL::text AS cid FROM net
-      UNION ALL
-      SELECT b, eid, 0::bigint, cid FROM done
-    )
-    SELECT f.b, f.eid, f.minutes, f.cid, e."personId" AS pid, ${keySql(f.groupBy)} AS key, prog."minutesPerHour" AS mph
-      FROM facts f
-      JOIN "Enrollment" e ON e."id" = f.eid
-      JOIN "Person" p ON p."id" = e."personId"
-      JOIN "Region" pr ON pr."id" = p."regionId"
-      JOIN "Group" g ON g."id" = e."groupId"
-      JOIN "Region" gr ON gr."id" = g."regionId"
-      JOIN "Program" prog ON prog."id" = e."programId"
-      ${needsOrg ? sql`LEFT JOIN "Organization" po ON po."id" = p."organizationId"` : sql``}
-      ${needsMajor ? sql`LEFT JOIN "Major" mj ON mj."id" = g."majorId"` : sql``}
-     WHERE ${filterSql(f, tagsAvailable)}`
+    SELECT x.b, x.eid, x.minutes, x.cid, f."personId" COLLATE "C" AS pid, (${keySql(f.groupBy)}) COLLATE "C" AS key, f."minutesPerHour" AS mph
+      FROM (${join(rows, ' UNION ALL ')}) x
+      JOIN "EnrollmentFact" f ON f."enrollmentId" = x.eid
+     WHERE ${filterSql(f)}`
+}
+
+/**
+ * One statement of these figures with two planner settings of its own
+ * (bench/README.md "npm run bench:dashboard" shows both plans):
+ * - no JIT compiler: over a trend's few hundred thousand rollup rows the cost
+ *   estimate passes jit_above_cost, and compiling took longer (240 ms) than
+ *   running the query;
+ * - no nested loops: the planner cannot estimate how many enrollments keep
+ *   net minutes > 0 after adding up a range's parts (it guesses 200 of
+ *   28,500), and then looks up each one's facts by index instead of one hash
+ *   join; every join here is "all counted rows × one table by key", where a
+ *   hash join is right.
+ * Within the caller's transaction the settings are put back afterwards.
+ */
+async function withPlannerSettings<T>(db: Db | Tx, query: Prisma.Sql): Promise<T> {
+  const set = (jit: string, nestloop: string) => sql`SELECT set_config('jit', ${jit}, true), set_config('enable_nestloop', ${nestloop}, true)`
+  if ('$transaction' in db && typeof db.$transaction === 'function') {
+    const client = db as Db
+    const [, rows] = await client.$transaction([client.$queryRaw(set('off', 'off')), client.$queryRaw<T>(query)])
+    return rows
+  }
+  const tx = db as Tx
+  const [was] = await tx.$queryRaw<{ jit: string; nestloop: string }[]>`SELECT current_setting('jit') AS jit, current_setting('enable_nestloop') AS nestloop`
+  await tx.$queryRaw(set('off', 'off'))
+  try {
+    return await tx.$queryRaw<T>(query)
+  } finally {
+    await tx.$queryRaw(set(was?.jit ?? 'on', was?.nestloop ?? 'on'))
+  }
 }
 
 type AggregateRow = { b: number; key: string | null; total: number; person_times: number; persons: number; scaled: bigint; completions: number }
 
 async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
-  const [scale, tags] = await Promise.all([programScale(db), f.roundTag ? groupTagsAvailable(db) : Promise.resolve(false)])
-  const rows = await db.$queryRaw<AggregateRow[]>`
-    WITH x AS (${factsSql(buckets, f, tags)})
+  const scale = await programScale(db)
+  const rows = await withPlannerSettings<AggregateRow[]>(
+    db,
+    sql`
+    WITH x AS (${factsSql(buckets, f)})
     SELECT b, key, GROUPING(key)::int AS total,
            count(*) FILTER (WHERE minutes > 0)::int AS person_times,
            count(DISTINCT pid) FILTER (WHERE minutes > 0)::int AS persons,
            COALESCE(SUM(minutes * (${scale}::int / mph)) FILTER (WHERE minutes > 0), 0)::bigint AS scaled,
            count(cid)::int AS completions
       FROM x
-     GROUP BY GROUPING SETS ((b, key), (b))`
+     GROUP BY GROUPING SETS ((b, key), (b))`,
+  )
   return { rows, scale }
 }
 
@@ -299,7 +322,6 @@ export async function peopleBehind(
 ): Promise<{ people: PersonBehind[]; total: number; distinctPersons: number; page: number; pageSize: number }> {
   const page = Math.max(1, Math.floor(opts.page ?? 1))
   if (range.from > range.to) return { people: [], total: 0, distinctPersons: 0, page, pageSize: DRILL_PAGE_SIZE }
-  const tags = f.roundTag ? await groupTagsAvailable(db) : false
   const which = opts.metric === 'completions' ? sql`x.cid IS NOT NULL` : sql`x.minutes > 0`
   const keyCond = opts.key === null ? sql`TRUE` : sql`x.key = ${opts.key}`
   type Row = {
@@ -317,7 +339,7 @@ export async function peopleBehind(
     ctype: string | null
     issuedAt: Date | null
   }
-  const chosen = sql`WITH x AS (${factsSql([range], f, tags)}) SELECT * FROM x WHERE ${which} AND ${keyCond}`
+  const chosen = sql`WITH x AS (${factsSql([range], f)}) SELECT * FROM x WHERE ${which} AND ${keyCond}`
   const [counted, rows] = await Promise.all([
     db.$queryRaw<{ total: number; persons: number }[]>`SELECT count(*)::int AS total, count(DISTINCT pid)::int AS persons FROM (${chosen}) c`,
     db.$queryRaw<Row[]>`
@@ -325,7 +347,7 @@ export async function peopleBehind(
              prog."code" AS "programCode", c.minutes, c.mph, cert."serial", cert."type"::text AS ctype, cert."issuedAt"
         FROM (${chosen}) c
         JOIN "Enrollment" e ON e."id" = c.eid
-        JOIN "Person" p ON p."id" = c.pid
+        JOIN "Person" p ON p."id" = e."personId"
         JOIN "Region" r ON r."id" = p."regionId"
         JOIN "Group" g ON g."id" = e."groupId"
         JOIN "Program" prog ON prog."id" = e."programId"
@@ -367,16 +389,11 @@ export async function programCodes(db: Db | Tx): Promise<string[]> {
  * countEnrolled of app/domain/person-times.ts in SQL.
  */
 export async function enrolledCount(db: Db | Tx, range: DateRange, f: Omit<StatsFilter, 'groupBy'>): Promise<number> {
-  const tags = f.roundTag ? await groupTagsAvailable(db) : false
   const rows = await db.$queryRaw<{ n: number }[]>`
     SELECT count(DISTINCT e."personId")::int AS n
       FROM "Enrollment" e
-      JOIN "Person" p ON p."id" = e."personId"
-      JOIN "Region" pr ON pr."id" = p."regionId"
-      JOIN "Group" g ON g."id" = e."groupId"
-      JOIN "Region" gr ON gr."id" = g."regionId"
-      JOIN "Program" prog ON prog."id" = e."programId"
+      JOIN "EnrollmentFact" f ON f."enrollmentId" = e."id"
      WHERE e."startDate" >= ${range.from}::date AND e."startDate" <= ${range.to}::date
-       AND ${filterSql({ ...f, groupBy: 'none' }, tags)}`
+       AND ${filterSql({ ...f, groupBy: 'none' })}`
   return rows[0]?.n ?? 0
 }

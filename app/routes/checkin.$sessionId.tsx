@@ -5,11 +5,11 @@ import { SELF_ROLES } from '#app/domain/roles.ts'
 import { CheckinResult, HomeLink, type CheckinAnswer } from '#app/components/checkin-result.tsx'
 import { formatInstant } from '#app/domain/time.ts'
 import type { MessageKey } from '#app/i18n/index.ts'
-import { AttendanceError, previewScan, scanAnswer, scanByToken } from '#app/models/attendance.server.ts'
+import { AttendanceError, confirmEarlyCheckout, previewScan, scanAnswer, scanByToken, undoOwnCheckout } from '#app/models/attendance.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.checkin.title') }]
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.me.entry') }]
 
 const errorKey = (code: string) => `attendance.error.${code}` as MessageKey
 
@@ -17,13 +17,17 @@ const errorKey = (code: string) => `attendance.error.${code}` as MessageKey
  * Opened from the phone camera (the QR's URL). Not signed in: requireRole
  * sends the learner to /login?redirectTo=<this URL>. A GET writes nothing: it
  * shows one big button (签到 or 签退) that posts; the POST checks in or out.
+ * A check-out before the end that would credit less asks first ("课还没结束，
+ * 现在签退只记 X 学时"; intent=confirm answers it); a check-out can be undone
+ * until the session ends (intent=undo). All plain forms: no JavaScript needed.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)
   const token = new URL(request.url).searchParams.get('t')?.slice(0, 120) ?? ''
   const preview = user.personId ? await previewScan(getDb(), { personId: user.personId, sessionId: params.sessionId ?? '', token }) : null
-  if (!preview) return data({ token, session: null, error: errorKey('not_found'), next: null, status: null }, { status: 404 })
-  const { session, verdict, decision } = preview
+  if (!preview) return data({ token, session: null, error: errorKey('not_found'), next: null, status: null, question: null }, { status: 404 })
+  const { session, verdict, decision, early, undoable } = preview
+  const common = { minutesPerHour: session.group.program.minutesPerHour, groupName: session.group.name, sessionId: session.id }
   // Scanned again within a minute, or already checked out: say so, with no button.
   const status: CheckinAnswer | null =
     decision.kind === 'too_soon' || decision.kind === 'already_done'
@@ -32,26 +36,57 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           kind: decision.kind,
           at: decision.kind === 'too_soon' ? decision.checkedInAt.toISOString() : null,
           creditedMinutes: decision.kind === 'already_done' ? decision.creditedMinutes : 0,
-          minutesPerHour: session.group.program.minutesPerHour,
-          groupName: session.group.name,
+          ...common,
+          undoable: decision.kind === 'already_done' && undoable,
         }
       : null
+  const question: CheckinAnswer | null = early
+    ? {
+        ok: true,
+        kind: 'confirm_early',
+        at: early.at.toISOString(),
+        creditedMinutes: early.creditedMinutes,
+        ...common,
+        early: { ticket: early.ticket, fullMinutes: early.fullMinutes, endsAt: early.endsAt.toISOString() },
+      }
+    : null
   return {
     token,
     session: { group: session.group.name, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), venue: session.venue },
     error: status ? null : verdict.ok ? null : errorKey(verdict.reason),
     next: decision.kind === 'check_in' ? ('in' as const) : decision.kind === 'check_out' ? ('out' as const) : null,
     status,
+    question,
   }
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)
   const form = await request.formData()
   const token = String(form.get('t') ?? '').slice(0, 120)
-  if (form.get('intent') !== 'scan' || !user.personId) return data<CheckinAnswer>({ ok: false, error: errorKey('invalid') }, { status: 400 })
+  const intent = form.get('intent')
+  const sessionId = params.sessionId ?? ''
+  if ((intent !== 'scan' && intent !== 'confirm' && intent !== 'undo') || !user.personId) {
+    return data<CheckinAnswer>({ ok: false, error: errorKey('invalid') }, { status: 400 })
+  }
+  const db = getDb()
   try {
-    const outcome = await scanByToken(getDb(), { personId: user.personId, userId: user.id, sessionId: params.sessionId ?? '', token })
+    if (intent === 'undo') {
+      const undone = await undoOwnCheckout(db, user, { sessionId, ip: context.ip })
+      return data<CheckinAnswer>({
+        ok: true,
+        kind: 'undone',
+        at: null,
+        creditedMinutes: undone.reversedMinutes,
+        minutesPerHour: undone.minutesPerHour,
+        groupName: undone.groupName,
+        sessionId,
+      })
+    }
+    const outcome =
+      intent === 'confirm'
+        ? await confirmEarlyCheckout(db, { personId: user.personId, userId: user.id, sessionId, ticket: String(form.get('ticket') ?? '') })
+        : await scanByToken(db, { personId: user.personId, userId: user.id, sessionId, token })
     return data<CheckinAnswer>(scanAnswer(outcome))
   } catch (error) {
     if (error instanceof AttendanceError) {
@@ -62,14 +97,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CheckinByQr() {
-  const { token, session, error, next, status } = useLoaderData<typeof loader>()
+  const { token, session, error, next, status, question } = useLoaderData<typeof loader>()
   const answer = useActionData<typeof action>()
   const busy = useNavigation().state !== 'idle'
   const t = useT()
   const locale = useLocale()
   return (
     <div className="narrow">
-      <h1>{t('attendance.checkin.title')}</h1>
+      {/* Checking out is not "签到": the heading says what this scan does. */}
+      <h1>{next === 'out' || question ? t('attendance.checkin.confirmOut') : t('attendance.checkin.title')}</h1>
       {session ? (
         <div className="card">
           <p style={{ fontSize: '1.2rem', fontWeight: 600, margin: 0 }}>{t('attendance.checkin.session', { group: session.group })}</p>
@@ -85,6 +121,8 @@ export default function CheckinByQr() {
         <CheckinResult answer={answer} />
       ) : error ? (
         <CheckinResult answer={{ ok: false, error }} />
+      ) : question ? (
+        <CheckinResult answer={question} />
       ) : next ? (
         <Form method="post" replace>
           <input type="hidden" name="intent" value="scan" />

@@ -8,7 +8,16 @@ import { minutesToHours } from '#app/domain/requirements.ts'
 import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import { beijingDate, formatDate, formatInstant } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
-import { AttendanceError, cancelSession, correctAttendance, findSessionInScope, getRoster, tickRoster } from '#app/models/attendance.server.ts'
+import {
+  AttendanceError,
+  cancelSession,
+  correctAttendance,
+  findSessionInScope,
+  getRoster,
+  tickRoster,
+  undoCheckoutInScope,
+} from '#app/models/attendance.server.ts'
+import { rethrowAsPage } from '#app/utils/page-errors.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
@@ -46,6 +55,7 @@ const actionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('tick'), enrollmentIds: z.array(z.string().min(1).max(40)).max(2000) }),
   z.object({ intent: z.literal('correct'), attendanceId: z.string().min(1).max(40), minutes: z.string(), reason: z.string() }),
   z.object({ intent: z.literal('cancel') }),
+  z.object({ intent: z.literal('undo'), attendanceId: z.string().min(1).max(40) }),
 ])
 
 type ActionResult = { ok: true; message: string } | { ok: false; error: string; attendanceId?: string }
@@ -90,10 +100,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await cancelSession(db, { sessionId: session.id, actorId: user.id, ip: context.ip })
         return data<ActionResult>({ ok: true, message: t('attendance.cancelled.done') })
       }
+      case 'undo': {
+        const undone = await undoCheckoutInScope(db, user, { sessionId: session.id, attendanceId: v.attendanceId, ip: context.ip })
+        const name = (await getRoster(db, session)).find((r) => r.attendanceId === undone.attendanceId)?.person.name ?? ''
+        const hours = minutesToHours(undone.reversedMinutes, undone.minutesPerHour).toFixed(1)
+        return data<ActionResult>({ ok: true, message: t('checkout.undo.doneStaff', { name, hours }) })
+      }
     }
   } catch (error) {
     if (error instanceof AttendanceError) {
       if (error.code === 'not_found') throw notFound()
+      if (v.intent === 'undo') {
+        return data<ActionResult>({ ok: false, error: t(`attendance.error.${error.code}` as Parameters<typeof t>[0]) }, { status: 409 })
+      }
       const attendanceId = v.intent === 'correct' ? v.attendanceId : undefined
       const message =
         error.code === 'correction_invalid'
@@ -103,7 +122,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             : error.message
       return data<ActionResult>({ ok: false, error: message, attendanceId }, { status: 409 })
     }
-    throw error
+    return rethrowAsPage(error)
   }
 }
 
@@ -190,12 +209,25 @@ export default function SessionPage() {
                       ? t('attendance.status.checked_in', { time: time(r.checkedInAt!) })
                       : t('attendance.status.checked_out')}
                   {r.method === 'roster' ? <span className="muted"> · {t('attendance.method.roster')}</span> : null}
+                  {r.undoable ? (
+                    <button
+                      type="submit"
+                      form={`undo-${r.attendanceId}`}
+                      className="secondary"
+                      aria-label={t('checkout.roster.undoLabel', { name: r.person.name })}
+                      style={{ marginLeft: 8 }}
+                    >
+                      {t('checkout.roster.undo')}
+                    </button>
+                  ) : null}
                 </td>
                 <td data-testid="credited">
                   {t('common.hours', { hours: hours(r.creditedMinutes) })}
                   {r.corrections.map((c, i) => (
                     <div key={i} className="muted">
-                      {t('attendance.correction', { minutes: -c.minutes, reason: c.reason ?? '' })}
+                      {c.minutes > 0
+                        ? t('checkout.roster.recredit', { minutes: c.minutes })
+                        : t('attendance.correction', { minutes: -c.minutes, reason: c.reason ?? '' })}
                     </div>
                   ))}
                 </td>
@@ -209,6 +241,16 @@ export default function SessionPage() {
           </p>
         ) : null}
       </Form>
+
+      {/* The undo buttons in the roster belong to these forms (a form cannot sit inside the tick form). */}
+      {roster
+        .filter((r) => r.undoable)
+        .map((r) => (
+          <Form key={r.attendanceId} method="post" id={`undo-${r.attendanceId}`} hidden>
+            <input type="hidden" name="intent" value="undo" />
+            <input type="hidden" name="attendanceId" value={r.attendanceId!} />
+          </Form>
+        ))}
 
       {credited.length > 0 ? (
         <>

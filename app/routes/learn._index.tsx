@@ -5,7 +5,7 @@ import { SELF_ROLES } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { listLessonsForPerson } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { Icon } from '#app/components/learner-home.tsx'
+import { Icon } from '#app/components/icons.tsx'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'learn.title') }]

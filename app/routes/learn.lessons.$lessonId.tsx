@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useEffect, useState } from 'react'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { SELF_ROLES } from '#app/domain/roles.ts'
-import { Icon } from '#app/components/learner-home.tsx'
+import { Icon } from '#app/components/icons.tsx'
 import { ReadAloud } from '#app/components/read-aloud.tsx'
 import { RichText } from '#app/components/rich-text.tsx'
 import type { MessageKey } from '#app/i18n/index.ts'

@@ -2,17 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { SELF_ROLES } from '#app/domain/roles.ts'
-import { EnrollmentList } from '#app/components/enrollment-list.tsx'
-import { HomeRing, Icon, SessionWhen, beijingParts } from '#app/components/learner-home.tsx'
+import { Icon } from '#app/components/icons.tsx'
+import { HomeRing } from '#app/components/learner-home.tsx'
 import { ReadAloud } from '#app/components/read-aloud.tsx'
-import { PlannedHours } from '#app/components/round-programme.tsx'
-import type { CertificateType } from '#app/domain/certificates.ts'
-import { plainHours } from '#app/domain/study-pace.ts'
-import { formatDate } from '#app/domain/time.ts'
 import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { loadLearnerHome } from '#app/models/learner-home.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { pageTitle, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'me.title') }]
 
@@ -26,7 +22,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function MyLearning() {
   const { name, enrollments, cards, nextSession, checkedIn, lastLesson, pending, notifications, certificates, rounds } = useLoaderData<typeof loader>()
   const t = useT()
-  const locale = useLocale()
   const hasClass = cards.some((c) => c.kind === 'class')
   return (
     <div className="narrow home">
@@ -38,7 +33,7 @@ export default function MyLearning() {
         {checkedIn ? (
           <div className="home-banner" role="status" data-testid="checked-in">
             <p>
-              <Icon name="clock" /> {t('home.checkedIn', { time: beijingParts(checkedIn.endsAt).time })}
+              <Icon name="clock" /> {t('home.checkedIn', { time: checkedIn.endsTime })}
             </p>
             <Link className="button block" to="/checkin">
               <Icon name="qr" /> {t('home.checkedIn.go')}
@@ -61,9 +56,7 @@ export default function MyLearning() {
           </h2>
           {nextSession ? (
             <>
-              <p className="home-when">
-                <SessionWhen startsAt={nextSession.startsAt} endsAt={nextSession.endsAt} />
-              </p>
+              <p className="home-when">{nextSession.when}</p>
               <p>
                 <Icon name="place" /> {t('home.next.where', { venue: nextSession.venue })}
               </p>
@@ -138,28 +131,22 @@ export default function MyLearning() {
           {rounds.map((r) => (
             <div key={r.id} className="card" data-testid="home-round">
               <strong>{r.name}</strong>
-              <p className="home-sub">
-                {r.endDate
-                  ? t('home.rounds.dates', { start: formatDate(r.startDate, locale), end: formatDate(r.endDate, locale) })
-                  : formatDate(r.startDate, locale)}
-              </p>
-              {Object.values(r.planned).some((h) => h !== null) ? (
+              <p className="home-sub">{r.datesText}</p>
+              {r.plannedText ? (
                 <p>
                   {t('home.rounds.plan')}
-                  <PlannedHours planned={r.planned} />
+                  <span data-testid="planned-hours">{r.plannedText}</span>
                 </p>
               ) : null}
               <p data-testid="round-earned">
                 {t('home.rounds.earned')}
-                {(['concentrated', 'online', 'school_based'] as const)
-                  .map((kind) => t('rounds.plan.line', { kind: t(`rounds.kind.${kind}`), hours: plainHours(r.earned[kind]) }))
-                  .join(' · ')}
+                {r.earnedText}
               </p>
               {r.sessions.length === 0 ? <p className="home-sub">{t('home.rounds.noSessions')}</p> : null}
               <ul className="home-lines">
                 {r.sessions.map((s) => (
                   <li key={s.id}>
-                    <Icon name="calendar" /> <SessionWhen startsAt={s.startsAt} endsAt={s.endsAt} /> · {s.venue}
+                    <Icon name="calendar" /> {s.when} · {s.venue}
                   </li>
                 ))}
               </ul>
@@ -179,7 +166,7 @@ export default function MyLearning() {
           <ul className="home-lines">
             {pending.map((p) => (
               <li key={`${p.kind}-${p.id}`} data-testid="pending-item">
-                <span className={`home-status home-status-${p.status}`}>{t(`home.pending.status.${p.status}`)}</span> {p.what}
+                <span className={`home-status home-status-${p.status}`}>{p.statusText}</span> {p.what}
                 {p.status === 'rejected' && p.reason ? <div className="home-sub">{t('home.pending.reason', { reason: p.reason })}</div> : null}
               </li>
             ))}
@@ -215,7 +202,7 @@ export default function MyLearning() {
         <ul className="home-lines">
           {certificates.map((c) => (
             <li key={c.id}>
-              <strong>{t(`certificates.type.${c.type as CertificateType}`)}</strong> · {c.group} · {t(`certificates.status.${c.status}`)}
+              <strong>{c.typeText}</strong> · {c.group} · {c.statusText}
             </li>
           ))}
         </ul>
@@ -226,7 +213,20 @@ export default function MyLearning() {
 
       <h2>{t('me.title')}</h2>
       {enrollments.length === 0 ? <p className="card">{t('me.none')}</p> : null}
-      <EnrollmentList enrollments={enrollments} hrefOf={(e) => (e.group.kind === 'round' ? `/me/rounds/${e.groupId}` : null)} />
+      <ul className="list">
+        {enrollments.map((e) => (
+          <li key={e.id}>
+            <div className="muted">{e.kindText}</div>
+            <strong>{e.href ? <Link to={e.href}>{e.name}</Link> : e.name}</strong>
+            {e.majorText ? <div>{e.majorText}</div> : null}
+            <div>{e.periodText}</div>
+            <div>
+              <span className="tag">{e.statusText}</span>
+              {e.yearsText ? <span className="tag">{e.yearsText}</span> : null}
+            </div>
+          </li>
+        ))}
+      </ul>
       {enrollments.length > 0 ? (
         <nav className="home-actions home-stack" aria-label={t('home.more')}>
           <Link to="/me/records" className="button secondary block">

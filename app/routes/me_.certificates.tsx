@@ -10,23 +10,50 @@ import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.me.title') }]
 
-/** The learner's or teacher's own certificates with their status and the PDF (works without JavaScript). */
+/**
+ * The learner's or teacher's own certificates with their status and the PDF
+ * (works without JavaScript). With none yet, the page says what earns which
+ * certificate; a learner also reads what early graduation needs before they
+ * are eligible (the button itself is on 我的课程 once they are).
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)
-  return { certificates: await listOwnCertificates(getDb(), user) }
+  return { certificates: await listOwnCertificates(getDb(), user), learner: user.grants.some((g) => g.role === 'learner') }
 }
 
+const LEARNER_TYPES = ['graduation', 'completion', 'study_record'] as const
+
 export default function MyCertificates() {
-  const { certificates } = useLoaderData<typeof loader>()
+  const { certificates, learner } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
+  const graduated = certificates.some((c) => c.type === 'graduation' && c.status !== 'revoked')
   return (
     <div className="narrow">
       <p>
-        <Link to="/me">←</Link>
+        <Link className="button secondary" to="/me" style={{ fontSize: '1.1rem' }}>
+          <span aria-hidden="true">←</span> {t('certificates.me.back')}
+        </Link>
       </p>
       <h1>{t('certificates.me.title')}</h1>
-      {certificates.length === 0 ? <p className="card">{t('certificates.me.none')}</p> : null}
+      {certificates.length === 0 ? (
+        <section className="card" aria-labelledby="none-title" data-testid="certificates-none">
+          <h2 id="none-title" style={{ marginTop: 0 }}>
+            {t('certificates.me.noneTitle')}
+          </h2>
+          <h3>{t('certificates.me.howTitle')}</h3>
+          <ul style={{ fontSize: '1.05rem', lineHeight: 1.7, paddingLeft: '1.2em' }}>
+            {(learner ? LEARNER_TYPES : (['training'] as const)).map((type) => (
+              <li key={type}>{t(`certificates.me.how.${type}`, { type: t(`certificates.type.${type}`) })}</li>
+            ))}
+          </ul>
+          <p>
+            <Link className="button secondary block" to={learner ? '/me/courses' : '/me/records'}>
+              {t('certificates.me.how.progress')}
+            </Link>
+          </p>
+        </section>
+      ) : null}
       {certificates.map((c) => (
         <section className="card" key={c.serial}>
           <h2>{t(`certificates.type.${c.type as CertificateType}`)}</h2>
@@ -48,16 +75,34 @@ export default function MyCertificates() {
           ) : null}
           {c.status === 'valid' ? (
             <p>
-              <a href={`/me/certificates/${c.id}/badge`} download>
+              <a className="button secondary block" href={`/me/certificates/${c.id}/badge`} download>
                 {t('certificates.me.badge')}
               </a>
-              <br />
-              <span className="muted">{t('certificates.me.badgeHint')}</span>
+              <span className="hint" style={{ fontSize: '1rem' }}>
+                {t('certificates.me.badgeHint')}
+              </span>
             </p>
           ) : null}
-          <a href={c.verifyUrl}>{t('certificates.page.check')}</a>
+          <p>
+            <a href={c.verifyUrl} style={{ display: 'inline-flex', alignItems: 'center', minHeight: 48 }}>
+              {t('certificates.page.check')}
+            </a>
+          </p>
         </section>
       ))}
+      {learner && !graduated ? (
+        <section className="card" aria-labelledby="early-title" data-testid="early-graduation">
+          <h2 id="early-title" style={{ marginTop: 0 }}>
+            {t('certificates.me.earlyTitle')}
+          </h2>
+          <p style={{ fontSize: '1.05rem', lineHeight: 1.7 }}>{t('certificates.me.earlyText')}</p>
+          <p>
+            <Link className="button secondary block" to="/me/courses">
+              {t('certificates.me.earlyLink')}
+            </Link>
+          </p>
+        </section>
+      ) : null}
     </div>
   )
 }

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { homePath, requireUser } from '#app/auth/permissions.server.ts'
@@ -8,7 +8,9 @@ import { APP_ERROR_STATUS, AppError } from '#app/models/errors.server.ts'
 import { phoneOfRecord, requestSensitiveChangeCode } from '#app/models/sensitive-change.server.ts'
 import { changePassword, UserError } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { useT } from '#app/utils/i18n.ts'
+import { pageTitle, useT } from '#app/utils/i18n.ts'
+
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'password.title') }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { allowPasswordChange: true })

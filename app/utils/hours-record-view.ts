@@ -1,5 +1,5 @@
 /** Words for 学时档案 entries, shared by the page, the PDF and the xlsx. */
-import type { RecordEntry } from '#app/domain/hours-record.ts'
+import type { CycleStatus, RecordEntry } from '#app/domain/hours-record.ts'
 import type { T } from '#app/i18n/index.ts'
 
 export const categoryLabel = (t: T, category: RecordEntry['category']) => t(`records.category.${category}`)
@@ -17,4 +17,15 @@ export const hoursText = (hours: number) => hours.toFixed(1)
 /** The program's name in the reader's language; the stored name for a program the catalog does not know. */
 export function programLabel(t: T, code: string, storedName: string): string {
   return code === 'skills-credential' || code === 'teacher-training' ? t(`program.${code}`) : storedName
+}
+
+/** A cycle's line: 已结束，已达标 / 已结束，未达标 for an ended cycle, else 已达到 or 还差 N 学时 (app/domain/hours-record.ts cycleStatus). */
+export function cycleStatusText(t: T, status: CycleStatus): string {
+  return status.kind === 'ended_met'
+    ? t('records.cycleEndedMet')
+    : status.kind === 'ended_missed'
+      ? t('records.cycleEndedMissed')
+      : status.kind === 'met'
+        ? t('records.cycleMet')
+        : t('records.cycleMissing', { hours: hoursText(status.hours) })
 }

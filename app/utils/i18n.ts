@@ -1,8 +1,8 @@
 import { useRouteLoaderData } from '@remix-run/react'
-import { DEFAULT_LOCALE, translate, translator, type Catalog, type Locale, type MessageKey } from '#app/i18n/index.ts'
+import { DEFAULT_LOCALE, translate, translator, type Locale, type MessageKey, type Messages } from '#app/i18n/index.ts'
 
-/** The root loader's locale and, for English, the catalog (only Chinese is in the bundle). */
-type RootData = { locale: Locale; messages?: Catalog }
+/** The root loader's locale and the messages of the page's audience (no catalog is in the bundle: app/i18n/audiences.ts). */
+type RootData = { locale: Locale; messages?: Messages }
 
 export function useLocale(): Locale {
   const data = useRouteLoaderData('root') as RootData | undefined

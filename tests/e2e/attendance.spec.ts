@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser } from '@playwright/test'
-import { fallbackCode, stepAt } from '#app/domain/checkin-code.ts'
+import { fallbackCode, qrToken, stepAt } from '#app/domain/checkin-code.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { expect, personInSeededGroup, signIn, test } from './fixtures.ts'
@@ -66,7 +66,9 @@ test('a learner checks in by opening the QR code’s URL (signing in on the way)
   await screen.page.reload()
   const url2 = (await screen.page.getByTestId('checkin-qr').getAttribute('data-url'))!
   await page.goto(url2)
-  await page.getByRole('button', { name: '签退', exact: true }).click()
+  // The class runs two more hours: the page asks first, and the check-out is the answer.
+  await expect(page.getByTestId('early-checkout-text')).toContainText('课还没结束，现在签退只记')
+  await page.getByRole('button', { name: '确认现在签退' }).click()
   const result = page.getByTestId('checkin-result')
   await expect(result).toContainText('签退成功，本次计')
   const done = await db.attendance.findFirstOrThrow({ where: { id: checkedIn.id } })
@@ -88,6 +90,78 @@ test('a learner checks in by opening the QR code’s URL (signing in on the way)
   await expect(page.getByRole('button', { name: '签到', exact: true })).toHaveCount(0)
   expect(await db.hourEntry.count({ where: { source: 'attendance', sourceRef: checkedIn.id } })).toBe(1)
 })
+
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(javaScriptEnabled ? 'with JavaScript' : 'without JavaScript', () => {
+    test.use({ javaScriptEnabled })
+
+    test('an early check-out asks first; the learner confirms, undoes it, and checks out later with the right 学时 @phone', async ({
+      page,
+      db,
+      makeUser,
+    }, testInfo) => {
+      const { person, enrollment } = await personInSeededGroup()
+      const learner = await makeUser({ role: 'learner', personId: person.id })
+      // Started an hour ago, ends in two hours, 120 planned minutes (45 minutes a 学时 in this program).
+      const session = await sessionNow(db, { plannedMinutes: 120 })
+      const qrUrl = () => `/checkin/${session.id}?t=${qrToken(new Uint8Array(session.checkinKey), session.id, stepAt(new Date()))}`
+      const credited = async () => (await db.hourEntry.aggregate({ where: { enrollmentId: enrollment.id }, _sum: { minutes: true } }))._sum.minutes ?? 0
+      await signIn(page, learner.username, learner.password)
+
+      await page.goto(qrUrl())
+      await page.getByRole('button', { name: '签到', exact: true }).click()
+      await expect(page.getByTestId('checkin-result')).toContainText('签到成功')
+      // Pretend the learner checked in 45 minutes ago (one 学时 so far).
+      const attendance = await db.attendance.findFirstOrThrow({ where: { sessionId: session.id, enrollmentId: enrollment.id } })
+      await db.attendance.update({ where: { id: attendance.id }, data: { checkedInAt: new Date(Date.now() - 45 * 60_000 - 5_000) } })
+
+      // Scanning again asks once, in plain words, and writes nothing yet.
+      await page.goto(qrUrl())
+      const question = page.getByTestId('early-checkout')
+      await expect(question.getByRole('heading', { name: '现在就签退吗？' })).toBeVisible()
+      await expect(question.getByTestId('early-checkout-text')).toHaveText('课还没结束，现在签退只记 1.0 学时。')
+      await expect(question).toContainText(/等到 \d\d:\d\d 下课再签退，可记 2\.7\s学时。/)
+      await expect(page.getByRole('link', { name: '先不签退，返回首页' })).toBeVisible()
+      await expect(page.getByRole('button', { name: '签退', exact: true })).toHaveCount(0)
+      if (javaScriptEnabled) await page.screenshot({ path: testInfo.outputPath('learner-checkout-confirm-360.png') })
+      expect(await credited()).toBe(0)
+
+      // Going back changes nothing; the learner is still checked in.
+      await page.getByRole('link', { name: '先不签退，返回首页' }).click()
+      await expect(page).toHaveURL(/\/me$/)
+      expect((await db.attendance.findUniqueOrThrow({ where: { id: attendance.id } })).checkedOutAt).toBeNull()
+
+      // Asked again; this time the learner confirms.
+      await page.goto(qrUrl())
+      await page.getByRole('button', { name: '确认现在签退' }).click()
+      await expect(page.getByTestId('checkin-result')).toContainText('签退成功，本次计 1.0 学时')
+      expect(await credited()).toBe(45)
+
+      // A mistake: undone while the class runs. The hours go back through a correction; the learner is checked in again.
+      await page.getByRole('button', { name: '签退错了？撤销签退' }).click()
+      await expect(page.getByTestId('checkin-result')).toHaveText(/已撤销签退，退回 1\.0 学时。您还在签到中/)
+      expect(await credited()).toBe(0)
+      expect(await db.hourEntry.count({ where: { enrollmentId: enrollment.id } })).toBe(2)
+      const reopened = await db.attendance.findUniqueOrThrow({ where: { id: attendance.id } })
+      expect(reopened.checkedOutAt).toBeNull()
+
+      // Later: the class is over (it ended a minute ago, the learner was there for 99 minutes of it).
+      const t = Date.now()
+      await db.classSession.update({ where: { id: session.id }, data: { startsAt: new Date(t - 181 * 60_000), endsAt: new Date(t - 60_000) } })
+      await db.attendance.update({ where: { id: attendance.id }, data: { checkedInAt: new Date(t - 100 * 60_000) } })
+      await page.goto(qrUrl())
+      await expect(page.getByTestId('early-checkout')).toHaveCount(0)
+      await page.getByRole('button', { name: '签退', exact: true }).click()
+      await expect(page.getByTestId('checkin-result')).toContainText('签退成功，本次计 2.2 学时') // 99 min / 45
+      await expect(page.getByRole('button', { name: '签退错了？撤销签退' })).toHaveCount(0)
+      expect(await credited()).toBe(99)
+      // Once: scanning again credits nothing more.
+      await page.goto(qrUrl())
+      await expect(page.getByTestId('checkin-result')).toContainText('您已签退，本次计 2.2 学时')
+      expect(await credited()).toBe(99)
+    })
+  })
+}
 
 test('an expired QR code says so in plain words', async ({ page, db, makeUser }) => {
   const { person } = await personInSeededGroup()

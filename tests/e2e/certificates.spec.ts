@@ -143,10 +143,39 @@ test('a teacher downloads the PDF and the Open Badges credential from 我的证�
   await page.goto('/me/certificates')
   await expect(page.getByRole('heading', { name: '培训合格证书' })).toBeVisible()
   await expect(page.getByText(certificate.serial)).toBeVisible()
-  const [badge] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载电子徽章（Open Badges 3.0）' }).click()])
+  const [badge] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载电子证书文件' }).click()])
   expect(badge.suggestedFilename()).toMatch(/\.jwt$/)
   const jwt = (await (await import('node:fs/promises')).readFile((await badge.path())!, 'utf8')).trim()
   expect(jwt.split('.')).toHaveLength(3)
   const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { type?: string[]; vc?: { type?: string[] } }
   expect(JSON.stringify(payload)).toContain('OpenBadgeCredential')
+})
+
+test('a learner without a certificate reads what earns one and what early graduation needs; the way back is a real button @phone', async ({
+  page,
+  makeUser,
+}, testInfo) => {
+  const { person } = await personInSeededGroup()
+  const learner = await makeUser({ role: 'learner', personId: person.id })
+  await signIn(page, learner.username, learner.password)
+  await page.goto('/me/certificates')
+  await expect(page).toHaveTitle(/^我的证书 · 乡学$/)
+  const none = page.getByTestId('certificates-none')
+  await expect(none.getByRole('heading', { name: '您还没有证书' })).toBeVisible()
+  await expect(none).toContainText('学时学够、所有课程考试合格、品德评价合格：发毕业证书。')
+  await expect(none).toContainText('学习期限到了，但学时还没学够：发结业证书。')
+  await expect(none).toContainText('中途不学了（退学）：发写实性学习证明')
+  const early = page.getByTestId('early-graduation')
+  await expect(early.getByRole('heading', { name: '可以提前毕业吗？' })).toBeVisible()
+  await expect(early).toContainText('不用等学习期限到')
+  await expect(page.getByText(/Open Badges|电子钱包/)).toHaveCount(0)
+  const back = page.getByRole('link', { name: '返回首页' })
+  const box = (await back.boundingBox())!
+  expect(box.height).toBeGreaterThanOrEqual(48)
+  await page.screenshot({ path: testInfo.outputPath('learner-certificates-360.png'), fullPage: true })
+  await early.getByRole('link', { name: '去“我的课程”看看' }).click()
+  await expect(page).toHaveURL(/\/me\/courses$/)
+  await page.goto('/me/certificates')
+  await back.click()
+  await expect(page).toHaveURL(/\/me$/)
 })

@@ -158,3 +158,26 @@ test('with JavaScript off the learner gets the basis rule in Chinese and can app
   await context.close()
   await cleanup()
 })
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('the form presets no basis and no mode, so a first honest application goes through @phone', async ({ page, db, makeUser }) => {
+    const { person, enrollment } = await personInSeededGroup()
+    const learner = await makeUser({ role: 'learner', personId: person.id })
+    await signIn(page, learner.username, learner.password)
+    await page.goto('/me/exemptions')
+    // Nothing chosen for the learner: no preset pair that could disagree.
+    await expect(page.getByLabel('依据')).toHaveValue('')
+    await expect(page.getByLabel('申请什么')).toHaveValue('')
+    await expect(page.getByLabel('课程', { exact: true })).toHaveValue('')
+    // A county skills-competition prize: 认定学分, no course, no certificate number needed.
+    await page.getByLabel('依据').selectOption({ label: '比赛获奖' })
+    await page.getByLabel('申请什么').selectOption({ label: '认定学分' })
+    await page.getByLabel('说明').fill('2026 年县职业技能大赛种植组三等奖')
+    await page.getByRole('button', { name: '提交申请' }).click()
+    await expect(page.getByText('已提交，请等待老师审核。')).toBeVisible()
+    await expect(page.getByRole('alert')).toHaveCount(0)
+    expect(await db.exemption.findFirstOrThrow({ where: { enrollmentId: enrollment.id } })).toMatchObject({ basis: 'competition_award', mode: 'credit' })
+  })
+})

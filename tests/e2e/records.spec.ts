@@ -36,21 +36,45 @@ async function teacherWithHours(db: Db) {
   return person
 }
 
-test('a teacher reads the 学时档案 (cards on a phone) and downloads it as PDF and xlsx', async ({ page, db, makeUser }) => {
+test('a teacher reads the 学时档案 (cards on a phone, by cycle and year, newest first) and downloads it as PDF and xlsx', async ({ page, db, makeUser }) => {
   const person = await teacherWithHours(db)
+  // One entry in the last cycle (2021–2025), which ended short of 360 学时.
+  const enrollment = await db.enrollment.findFirstOrThrow({ where: { personId: person.id } })
+  await db.$transaction((tx) =>
+    appendHourEntry(tx, {
+      enrollmentId: enrollment.id,
+      category: 'online',
+      minutes: 90,
+      date: '2024-06-01',
+      source: 'transfer',
+      reason: '2024 年培训转入',
+      createdById: null,
+    }),
+  )
   const user = await makeUser({ role: 'teacher', personId: person.id })
   await signIn(page, user.username, user.password)
   await page.getByRole('link', { name: '查看学时档案' }).click()
   await expect(page.getByRole('heading', { name: '学时档案', level: 1 })).toBeVisible()
 
-  const entries = page.getByTestId('record-entry')
+  // The newest cycle and year first, open; within the year the newest entry first.
+  const year2026 = page.getByTestId('year-2026')
+  await expect(year2026).toHaveAttribute('open', '')
+  const entries = year2026.getByTestId('record-entry')
   await expect(entries).toHaveCount(3)
-  await expect(entries.nth(0)).toContainText('2026年9月15日')
-  await expect(entries.nth(0)).toContainText('8.0 学时')
-  await expect(entries.nth(0)).toContainText('签到')
-  await expect(entries.nth(1)).toContainText('更正第 1 条')
+  await expect(entries.nth(0)).toContainText('2026年10月2日')
+  await expect(entries.nth(1)).toContainText('更正第 2 条') // numbered oldest first: the 2024 entry is 第 1 条
   await expect(entries.nth(1)).toContainText('迟到一节课')
+  await expect(entries.nth(2)).toContainText('2026年9月15日')
+  await expect(entries.nth(2)).toContainText('8.0 学时')
+  await expect(entries.nth(2)).toContainText('签到')
   await expect(page.getByTestId('cycle-2026–2030')).toContainText('8.5 / 360.0 学时')
+  await expect(page.getByTestId('cycle-2026–2030').getByTestId('cycle-status')).toHaveText(/^还差 351\.5 学时$/)
+  // The ended cycle says so, not "还差 …"; its year is folded away until opened.
+  await expect(page.getByTestId('cycle-2021–2025').getByTestId('cycle-status')).toHaveText('已结束，未达标')
+  const year2024 = page.getByTestId('year-2024')
+  await expect(year2024.getByTestId('record-entry')).toBeHidden()
+  await year2024.getByText('2024年 · 1 条').click()
+  await expect(year2024.getByTestId('record-entry')).toContainText('2024 年培训转入')
 
   const viewport = page.viewportSize()!
   if (viewport.width < 720) {

@@ -4,6 +4,7 @@ import {
   AttendanceError,
   CODE_FAILURE_LIMIT,
   cancelSession,
+  confirmEarlyCheckout,
   correctAttendance,
   createSession,
   getRoster,
@@ -11,7 +12,11 @@ import {
   scanByCode,
   scanByToken,
   tickRoster,
+  undoCheckoutInScope,
+  undoOwnCheckout,
 } from '#app/models/attendance.server.ts'
+import { userForSessionToken } from '#app/auth/permissions.server.ts'
+import { NotFoundError } from '#app/models/errors.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { getPublicOrigin } from '#app/utils/env.server.ts'
@@ -66,6 +71,13 @@ async function learner(group = world.groups.class, regionId = world.regions.zhel
 const key = (s: { checkinKey: Uint8Array }) => new Uint8Array(s.checkinKey)
 const tokenAt = (s: { id: string; checkinKey: Uint8Array }, at: Date) => qrToken(key(s), s.id, stepAt(at))
 
+/** A check-out before the end: the scan asks, the learner confirms. */
+async function checkOutEarly(s: { id: string; checkinKey: Uint8Array }, l: { person: { id: string }; user: { id: string } }, at: Date) {
+  const asked = await scanByToken(getDb(), { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, at), now: at })
+  if (asked.kind !== 'confirm_early') throw new Error(`expected the early check-out question, got ${asked.kind}`)
+  return confirmEarlyCheckout(getDb(), { personId: l.person.id, userId: l.user.id, sessionId: s.id, ticket: asked.ticket, now: at })
+}
+
 async function attendanceEntries(sessionId: string) {
   const attendances = await getDb().attendance.findMany({ where: { sessionId }, select: { id: true } })
   return getDb().hourEntry.findMany({ where: { source: 'attendance', sourceRef: { in: attendances.map((a) => a.id) } } })
@@ -93,8 +105,13 @@ describe('QR scans', () => {
     })
     expect(again).toMatchObject({ kind: 'too_soon', checkedInAt: inAt })
 
-    const out = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, outAt), now: outAt })
-    expect(out).toMatchObject({ kind: 'checked_out', creditedMinutes: 152 }) // 09:12:10 → 11:45:00 = 152 min 50 s
+    // 11:45 is before the 17:30 end: the scan only asks (writes nothing); the answer checks out at the scan's time.
+    const asked = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, outAt), now: outAt })
+    expect(asked).toMatchObject({ kind: 'confirm_early', creditedMinutes: 152, fullMinutes: 360 }) // 09:12:10 → 11:45:00 = 152 min 50 s
+    expect(await attendanceEntries(s.id)).toHaveLength(0)
+    const ticket = (asked as { ticket: string }).ticket
+    const out = await confirmEarlyCheckout(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, ticket, now: new Date(outAt.getTime() + 20_000) })
+    expect(out).toMatchObject({ kind: 'checked_out', creditedMinutes: 152 })
     const entries = await attendanceEntries(s.id)
     expect(entries).toHaveLength(1)
     expect(entries[0]).toMatchObject({ enrollmentId: l.enrollment.id, minutes: 152, category: 'concentrated', source: 'attendance' })
@@ -264,7 +281,7 @@ describe('roster', () => {
     const inAt = bj('2026-11-21', '09:05:00')
     const outAt = bj('2026-11-21', '12:05:00')
     await scanByToken(db, { personId: done.person.id, userId: done.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
-    await scanByToken(db, { personId: done.person.id, userId: done.user.id, sessionId: s.id, token: tokenAt(s, outAt), now: outAt })
+    await checkOutEarly(s, done, outAt)
     await scanByToken(db, { personId: open.person.id, userId: open.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
 
     const r = await tickRoster(db, { sessionId: s.id, enrollmentIds: [done.enrollment.id, open.enrollment.id], actorId: coordinator.id })
@@ -340,6 +357,230 @@ describe('roster', () => {
     ).rejects.toMatchObject({
       code: 'correction_invalid',
     })
+  })
+})
+
+describe('undo of a mistaken early check-out', () => {
+  const sum = async (enrollmentId: string) => (await getDb().hourEntry.aggregate({ where: { enrollmentId }, _sum: { minutes: true } }))._sum.minutes ?? 0
+  const post = (cookie: string, sessionId: string, body: Record<string, string>) =>
+    callRoute(learnerQrRoute.action, { url: `/checkin/${sessionId}`, method: 'POST', params: { sessionId }, cookie, body: new URLSearchParams(body) })
+
+  test('the learner undoes an early check-out: reversed by a correction, audited; a later check-out credits the right minutes once', async () => {
+    const db = getDb()
+    // Started an hour ago, ends in two hours, 120 planned minutes.
+    const s = await makeSession({ around: 'now' })
+    const l = await learner()
+    const now = Date.now()
+    const inAt = new Date(now - 50 * 60_000)
+    const earlyAt = new Date(now - 20 * 60_000)
+    await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    const out = await checkOutEarly(s, l, earlyAt)
+    expect(out).toMatchObject({ kind: 'checked_out', creditedMinutes: 30, undoable: true })
+    expect(await sum(l.enrollment.id)).toBe(30)
+
+    // The page's undo (the session still runs).
+    const undo = await post(l.user.cookie, s.id, { intent: 'undo' })
+    expect(undo.status).toBe(200)
+    expect((undo.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'undone', creditedMinutes: 30 })
+    const reopened = await db.attendance.findFirstOrThrow({ where: { sessionId: s.id, enrollmentId: l.enrollment.id } })
+    expect(reopened).toMatchObject({ checkedInAt: inAt, checkedOutAt: null, creditedMinutes: null })
+    // Append-only: the credit is still there, with a correction of −30 and its reason.
+    const entries = await db.hourEntry.findMany({ where: { enrollmentId: l.enrollment.id }, orderBy: { id: 'asc' } })
+    expect(entries.map((e) => [e.minutes, e.source, e.correctsId === null ? null : e.correctsId === entries[0]!.id, e.reason])).toEqual([
+      [30, 'attendance', null, null],
+      [-30, 'adjustment', true, '学员本人撤销提前签退'],
+    ])
+    expect(await sum(l.enrollment.id)).toBe(0)
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'attendance.checkout_undo', entityId: reopened.id } })
+    expect(audit).toMatchObject({ actorId: l.user.id, entityType: 'Attendance' })
+    expect(audit.after).toMatchObject({ checkedOutAt: null, reversedMinutes: 30 })
+    expect(audit.scopePath).toBeTruthy()
+    expect(await db.auditEvent.count({ where: { action: 'hours.correct', entityId: entries[1]!.id.toString() } })).toBe(1)
+
+    // Undoing again: nothing to undo.
+    const twice = await post(l.user.cookie, s.id, { intent: 'undo' })
+    expect((twice.value as { data: unknown }).data).toEqual({ ok: false, error: 'attendance.error.not_checked_out' })
+
+    // The old answer to the question cannot check out again after the undo.
+    const stale = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, earlyAt), now: earlyAt })
+    expect(stale.kind).toBe('confirm_early')
+    const staleTicket = (stale as { ticket: string }).ticket
+    const afterEnd = new Date(s.endsAt.getTime() + 60_000)
+    // Checked out after the end: no question, credited from check-in to the end, capped at 120.
+    const later = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, afterEnd), now: afterEnd })
+    expect(later).toMatchObject({ kind: 'checked_out', creditedMinutes: 120, undoable: false })
+    expect(await sum(l.enrollment.id)).toBe(120)
+    // Once: scanning or confirming again changes nothing.
+    const again = await scanByToken(db, {
+      personId: l.person.id,
+      userId: l.user.id,
+      sessionId: s.id,
+      token: tokenAt(s, afterEnd),
+      now: new Date(afterEnd.getTime() + 20_000),
+    })
+    expect(again).toMatchObject({ kind: 'already_done', creditedMinutes: 120 })
+    await expect(
+      confirmEarlyCheckout(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, ticket: staleTicket, now: afterEnd }),
+    ).resolves.toMatchObject({ kind: 'already_done' })
+    expect(await sum(l.enrollment.id)).toBe(120)
+    const roster = await getRoster(db, s, afterEnd)
+    expect(roster.find((r) => r.enrollmentId === l.enrollment.id)).toMatchObject({ status: 'checked_out', creditedMinutes: 120, undoable: false })
+    const entries2 = await db.hourEntry.findMany({ where: { enrollmentId: l.enrollment.id }, orderBy: { id: 'asc' } })
+    expect(entries2.map((e) => [e.minutes, e.source, e.reason])).toEqual([
+      [30, 'attendance', null],
+      [-30, 'adjustment', '学员本人撤销提前签退'],
+      [120, 'attendance', '撤销签退后再次签退'],
+    ])
+    // And the undo after the end is refused.
+    await expect(undoOwnCheckout(db, (await userForSessionToken(l.user.token))!, { sessionId: s.id, now: afterEnd })).rejects.toMatchObject({
+      code: 'session_ended',
+    })
+    expect(await sum(l.enrollment.id)).toBe(120)
+  })
+
+  test('an answer given before an undo cannot check out again', async () => {
+    const db = getDb()
+    const s = await makeSession({ around: 'now' })
+    const l = await learner()
+    const now = Date.now()
+    const inAt = new Date(now - 50 * 60_000)
+    const earlyAt = new Date(now - 20 * 60_000)
+    await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    const asked = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, earlyAt), now: earlyAt })
+    const ticket = (asked as { ticket: string }).ticket
+    await confirmEarlyCheckout(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, ticket, now: earlyAt })
+    await undoOwnCheckout(db, (await userForSessionToken(l.user.token))!, { sessionId: s.id })
+    await expect(confirmEarlyCheckout(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, ticket, now: earlyAt })).rejects.toMatchObject({
+      code: 'invalid',
+    })
+    // Too old: more than 5 minutes after the question.
+    const fresh = await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, earlyAt), now: earlyAt })
+    await expect(
+      confirmEarlyCheckout(db, {
+        personId: l.person.id,
+        userId: l.user.id,
+        sessionId: s.id,
+        ticket: (fresh as { ticket: string }).ticket,
+        now: new Date(earlyAt.getTime() + 5 * 60_000 + 1),
+      }),
+    ).rejects.toMatchObject({ code: 'confirm_expired' })
+    expect(await sum(l.enrollment.id)).toBe(0)
+  })
+
+  test("a coordinator in scope undoes a learner's check-out; another township's coordinator gets 404; a roster tick cannot be undone", async () => {
+    const db = getDb()
+    const s = await makeSession({ around: 'now' })
+    const l = await learner()
+    const ticked = await learner()
+    const now = Date.now()
+    const inAt = new Date(now - 50 * 60_000)
+    await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    await checkOutEarly(s, l, new Date(now - 5 * 60_000))
+    expect(await sum(l.enrollment.id)).toBe(45)
+    const attendance = await db.attendance.findFirstOrThrow({ where: { sessionId: s.id, enrollmentId: l.enrollment.id } })
+    expect((await getRoster(db, s)).find((r) => r.enrollmentId === l.enrollment.id)).toMatchObject({ undoable: true })
+    const body = { intent: 'undo', attendanceId: attendance.id }
+
+    // Another township: the page is a 404, and so is the model's answer.
+    const foreign = await callRoute(sessionRoute.action, {
+      url: `/coordinator/sessions/${s.id}`,
+      method: 'POST',
+      cookie: otherTownshipCoordinator.cookie,
+      params: { sessionId: s.id },
+      body: new URLSearchParams(body),
+    })
+    expect(foreign.status).toBe(404)
+    await expect(
+      undoCheckoutInScope(db, (await userForSessionToken(otherTownshipCoordinator.token))!, { sessionId: s.id, attendanceId: attendance.id }),
+    ).rejects.toBeInstanceOf(NotFoundError)
+    expect(await sum(l.enrollment.id)).toBe(45)
+
+    const ok = await callRoute(sessionRoute.action, {
+      url: `/coordinator/sessions/${s.id}`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { sessionId: s.id },
+      body: new URLSearchParams(body),
+    })
+    expect(ok.status).toBe(200)
+    expect((ok.value as { data: { message: string } }).data.message).toBe(`已撤销 ${l.person.name} 的签退（退回 1.0 学时），现在又是签到中。`)
+    expect(await sum(l.enrollment.id)).toBe(0)
+    expect(await db.auditEvent.count({ where: { action: 'attendance.checkout_undo', entityId: attendance.id, actorId: coordinator.id } })).toBe(1)
+    expect((await getRoster(db, s)).find((r) => r.enrollmentId === l.enrollment.id)).toMatchObject({ status: 'checked_in', creditedMinutes: 0 })
+
+    // A roster tick is the coordinator's word: corrected as hours, not undone.
+    await tickRoster(db, { sessionId: s.id, enrollmentIds: [ticked.enrollment.id], actorId: coordinator.id })
+    const tickedRow = await db.attendance.findFirstOrThrow({ where: { sessionId: s.id, enrollmentId: ticked.enrollment.id } })
+    const refused = await callRoute(sessionRoute.action, {
+      url: `/coordinator/sessions/${s.id}`,
+      method: 'POST',
+      cookie: coordinator.cookie,
+      params: { sessionId: s.id },
+      body: new URLSearchParams({ intent: 'undo', attendanceId: tickedRow.id }),
+    })
+    expect(refused.status).toBe(409)
+    expect(await sum(ticked.enrollment.id)).toBe(120)
+  })
+
+  test('an undo after the session ended is refused and changes nothing', async () => {
+    const db = getDb()
+    const s = await makeSession({ date: '2026-11-26' })
+    const l = await learner()
+    const inAt = bj('2026-11-26', '09:00:00')
+    await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    await checkOutEarly(s, l, bj('2026-11-26', '11:00:00'))
+    expect(await sum(l.enrollment.id)).toBe(120)
+    // The session (09:00–17:30 on 2026-11-26) is long over: the page refuses.
+    const late = await post(l.user.cookie, s.id, { intent: 'undo' })
+    expect(late.status).toBe(409)
+    expect((late.value as { data: unknown }).data).toEqual({ ok: false, error: 'attendance.error.session_ended' })
+    const attendance = await db.attendance.findFirstOrThrow({ where: { sessionId: s.id, enrollmentId: l.enrollment.id } })
+    const coordinatorUser = (await userForSessionToken(coordinator.token))!
+    await expect(undoCheckoutInScope(db, coordinatorUser, { sessionId: s.id, attendanceId: attendance.id })).rejects.toMatchObject({ code: 'session_ended' })
+    expect(attendance.creditedMinutes).toBe(120)
+    expect(await sum(l.enrollment.id)).toBe(120)
+    expect(await db.auditEvent.count({ where: { action: 'attendance.checkout_undo', entityId: attendance.id } })).toBe(0)
+  })
+
+  test('the QR page asks before an early check-out (a GET, writing nothing) and the answer checks out', async () => {
+    const db = getDb()
+    const s = await makeSession({ around: 'now' })
+    const l = await learner()
+    const inAt = new Date(Date.now() - 30 * 60_000)
+    await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    const token = currentCredentials(key(s), s.id, new Date()).token
+    const get = await callRoute(learnerQrRoute.loader, { url: `/checkin/${s.id}?t=${token}`, params: { sessionId: s.id }, cookie: l.user.cookie })
+    const page = get.value as { next: string; question: { kind: string; creditedMinutes: number; early: { ticket: string; fullMinutes: number } } }
+    expect(page.next).toBe('out')
+    expect(page.question).toMatchObject({ kind: 'confirm_early', creditedMinutes: 30, early: { fullMinutes: 120 } })
+    expect(await sum(l.enrollment.id)).toBe(0)
+    // The big button without an answer asks too (the server never checks out early unasked).
+    const scan = await post(l.user.cookie, s.id, { intent: 'scan', t: token })
+    expect((scan.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'confirm_early', creditedMinutes: 30 })
+    expect(await sum(l.enrollment.id)).toBe(0)
+    const confirm = await post(l.user.cookie, s.id, { intent: 'confirm', ticket: page.question.early.ticket })
+    expect((confirm.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'checked_out', creditedMinutes: 30, undoable: true })
+    expect(await sum(l.enrollment.id)).toBe(30)
+  })
+  test('the code page asks too, and its answer is posted to the session page', async () => {
+    const db = getDb()
+    const s = await makeSession({ around: 'now' })
+    const l = await learner()
+    const inAt = new Date(Date.now() - 30 * 60_000)
+    await scanByToken(db, { personId: l.person.id, userId: l.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    const code = currentCredentials(key(s), s.id, new Date()).code
+    const typed = await callRoute(learnerCodeRoute.action, { url: '/checkin', method: 'POST', cookie: l.user.cookie, body: new URLSearchParams({ code }) })
+    const answer = (typed.value as { data: { kind: string; sessionId: string; early: { ticket: string } } }).data
+    expect(answer).toMatchObject({ kind: 'confirm_early', sessionId: s.id, creditedMinutes: 30 })
+    expect(await sum(l.enrollment.id)).toBe(0)
+    const confirm = await post(l.user.cookie, s.id, { intent: 'confirm', ticket: answer.early.ticket })
+    expect((confirm.value as { data: unknown }).data).toMatchObject({ ok: true, kind: 'checked_out', creditedMinutes: 30 })
+    // Someone else's answer is no answer.
+    const other = await learner()
+    await scanByToken(db, { personId: other.person.id, userId: other.user.id, sessionId: s.id, token: tokenAt(s, inAt), now: inAt })
+    const forged = await post(other.user.cookie, s.id, { intent: 'confirm', ticket: answer.early.ticket })
+    expect((forged.value as { data: unknown }).data).toEqual({ ok: false, error: 'attendance.error.invalid' })
+    expect(await sum(other.enrollment.id)).toBe(0)
   })
 })
 

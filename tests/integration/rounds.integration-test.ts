@@ -14,6 +14,7 @@ import { appendHourEntry } from '#app/models/ledger.server.ts'
 import { groupOutcomeBoard } from '#app/models/outcome-board.server.ts'
 import { loadProgress } from '#app/models/progress.server.ts'
 import { closeEndedRounds, roundForTeacher } from '#app/models/rounds.server.ts'
+import { updateGroup, type GroupInput } from '#app/models/groups.server.ts'
 import { listRoundTemplates } from '#app/models/catalog.server.ts'
 import { templateDefaults, type GroupFormOptions } from '#app/models/group-form.server.ts'
 import { findLessonForPerson, listLessonsForPerson, recordHeartbeat } from '#app/models/online.server.ts'
@@ -462,5 +463,55 @@ describe('teacher lessons by round', () => {
     expect(page!.requirements.find((r) => r.code === 'round-hours')).toBeTruthy()
     // Another person's round: null (a 404).
     expect(await roundForTeacher(db, { personId: teacher.id, groupId: world.groups.round.id, today: '2026-08-10', t, locale: 'zh-CN' })).toBeNull()
+  })
+})
+
+describe('a round whose end date moves later', () => {
+  test('runs again: its closed enrollments are active until the new end, audited; the nightly job closes them when it passes', async () => {
+    clock('2026-08-01')
+    const db = getDb()
+    const round = await makeRound(db, '2026年暑期班主任培训', '2026-07-01', '2026-07-31')
+    const teacher = await createPersonIn(db, world.regions.zhelou.id, 'teacher')
+    const e = await enrollIn(teacher.id, round.id, '2026-07-01')
+    await hours(e.id, [['concentrated', 12 * H, '2026-07-10']])
+    await closeEndedRounds(db, '2026-08-01')
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ status: 'completed', finalOutcome: 'round_incomplete' })
+
+    const input = (endDate: string): GroupInput => ({
+      name: round.name,
+      majorId: null,
+      regionId: round.regionId,
+      organizationId: null,
+      startDate: round.startDate,
+      endDate: day(endDate),
+      requiredMinutes: round.requiredMinutes,
+      plannedConcentratedMinutes: null,
+      plannedOnlineMinutes: null,
+      plannedSchoolBasedMinutes: null,
+      tags: [],
+      courseIds: [],
+    })
+    // Moved, but still in the past: it stays closed.
+    await updateGroup(db, round.id, input('2026-07-30'), { id: coordinatorId })
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ status: 'completed' })
+
+    await updateGroup(db, round.id, input('2026-08-31'), { id: coordinatorId })
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({
+      status: 'active',
+      finalOutcome: null,
+      frozenAt: null,
+      periodEnd: day('2026-08-31'),
+    })
+    expect(await db.auditEvent.findFirst({ where: { action: 'enrollment.round_reopened', entityId: e.id } })).toMatchObject({
+      actorId: coordinatorId,
+      before: { status: 'completed', finalOutcome: 'round_incomplete' },
+      after: { status: 'active', roundEnd: '2026-08-31' },
+    })
+    const p = (await loadProgress(db, [e.id], '2026-08-15')).get(e.id)!
+    expect(p).toMatchObject({ enrollment: { status: 'active' }, outcome: { status: 'in_progress' } })
+
+    clock('2026-09-01')
+    await closeEndedRounds(db, '2026-09-01')
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({ status: 'completed', finalOutcome: 'round_incomplete' })
   })
 })

@@ -61,8 +61,8 @@ export const certificatesZh = {
   'certificates.me.title': '我的证书',
   'certificates.me.link': '我的证书',
   'certificates.me.none': '您还没有证书。',
-  'certificates.me.badge': '下载电子徽章（Open Badges 3.0）',
-  'certificates.me.badgeHint': '可导入支持 Open Badges 的电子钱包，供用人单位在线核验。',
+  'certificates.me.badge': '下载电子证书文件',
+  'certificates.me.badgeHint': '一个小文件，存在手机里。找工作时发给用人单位，对方可以在网上核对证书是真的。',
 } as const
 
 export const certificatesEn: Record<keyof typeof certificatesZh, string> = {
@@ -126,6 +126,6 @@ export const certificatesEn: Record<keyof typeof certificatesZh, string> = {
   'certificates.me.title': 'My certificates',
   'certificates.me.link': 'My certificates',
   'certificates.me.none': 'You have no certificates yet.',
-  'certificates.me.badge': 'Download the digital badge (Open Badges 3.0)',
-  'certificates.me.badgeHint': 'Import it into an Open Badges wallet so employers can verify it online.',
+  'certificates.me.badge': 'Download the digital certificate file',
+  'certificates.me.badgeHint': 'A small file to keep on your phone. Send it to an employer; they can check online that the certificate is real.',
 }
