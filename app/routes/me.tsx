@@ -88,7 +88,7 @@ export default function MyLearning() {
           </Link>
         ) : null}
         <Link className="button block secondary" to="/checkin">
-          <Icon name="qr" /> {t('home.checkin')}
+          <Icon name="qr" /> {t('attendance.me.entry')}
         </Link>
       </nav>
 
