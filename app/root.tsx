@@ -57,25 +57,64 @@ function TopBar() {
   const location = useLocation()
   const user = data?.user
   const back = `${location.pathname}${location.search}`
+  const localeSwitch = (
+    <Form method="post" action="/locale" className="inline-form">
+      <input type="hidden" name="locale" value={data?.locale === 'en' ? 'zh-CN' : 'en'} />
+      <input type="hidden" name="redirectTo" value={back} />
+      <button type="submit" className="linkish topbar-item" lang={data?.locale === 'en' ? 'zh-CN' : 'en'}>
+        {t('locale.switch')}
+      </button>
+    </Form>
+  )
+  // What is not needed on every visit: inline on a wide screen, behind 菜单 on a phone (a <details>: no JavaScript needed).
+  const extras = user ? (
+    <>
+      <span className="whoami topbar-item">
+        {user.displayName}
+        {user.role ? ` · ${t(`role.${user.role}`)}` : ''}
+      </span>
+      {user.canVerify ? (
+        <Link to="/bureau/verification" className="whoami topbar-item">
+          {t('certificates.queue.title')}
+        </Link>
+      ) : null}
+      {user.canAudit ? (
+        <Link to="/audit" className="whoami topbar-item">
+          {t('nav.audit')}
+        </Link>
+      ) : null}
+      {localeSwitch}
+      <Link to="/password" className="whoami topbar-item">
+        {t('nav.password')}
+      </Link>
+    </>
+  ) : null
   return (
     <header className="topbar">
-      <div className="topbar-inner">
-        <Link to={user?.home ?? '/'} className="brand">
+      <nav className="topbar-inner" aria-label={t('nav.menu')}>
+        <Link to={user?.home ?? '/'} className="brand topbar-item">
           {t('app.name')}
         </Link>
-        {user ? (
-          <span className="whoami">
-            {user.displayName}
-            {user.role ? ` · ${t(`role.${user.role}`)}` : ''}
-          </span>
-        ) : null}
         {user && user.home !== '/password' ? (
           <Link
             to="/me/notifications"
-            className="whoami"
+            className="whoami topbar-item"
             data-testid="notifications-link"
             aria-label={data.unread > 0 ? `${t('notifications.nav')} · ${t('notifications.unread', { count: data.unread })}` : t('notifications.nav')}
           >
+            <svg
+              width="20"
+              height="20"
+              viewBox="0 0 24 24"
+              aria-hidden="true"
+              focusable="false"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+              strokeLinecap="round"
+            >
+              <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15zM10 20.5a2.2 2.2 0 0 0 4 0" />
+            </svg>
             {t('notifications.nav')}
             {data.unread > 0 ? (
               <span className="badge" data-testid="unread-badge">
@@ -84,36 +123,40 @@ function TopBar() {
             ) : null}
           </Link>
         ) : null}
-        {user?.canVerify ? (
-          <Link to="/bureau/verification" className="whoami">
-            {t('certificates.queue.title')}
-          </Link>
-        ) : null}
-        {user?.canAudit ? (
-          <Link to="/audit" className="whoami">
-            {t('nav.audit')}
-          </Link>
-        ) : null}
-        <Form method="post" action="/locale" className="inline-form">
-          <input type="hidden" name="locale" value={data?.locale === 'en' ? 'zh-CN' : 'en'} />
-          <input type="hidden" name="redirectTo" value={back} />
-          <button type="submit" className="linkish" lang={data?.locale === 'en' ? 'zh-CN' : 'en'}>
-            {t('locale.switch')}
-          </button>
-        </Form>
-        {user ? (
-          <Link to="/password" className="whoami">
-            {t('nav.password')}
-          </Link>
-        ) : null}
+        {extras ? (
+          <>
+            <div className="topbar-wide">{extras}</div>
+            <details className="topbar-menu">
+              <summary className="topbar-item">
+                <svg
+                  width="20"
+                  height="20"
+                  viewBox="0 0 24 24"
+                  aria-hidden="true"
+                  focusable="false"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                  strokeLinecap="round"
+                >
+                  <path d="M4 7h16M4 12h16M4 17h16" />
+                </svg>
+                {t('nav.menu')}
+              </summary>
+              <div className="topbar-menu-panel">{extras}</div>
+            </details>
+          </>
+        ) : (
+          localeSwitch
+        )}
         {user ? (
           <Form method="post" action="/logout" className="inline-form">
-            <button type="submit" className="linkish">
+            <button type="submit" className="linkish topbar-item">
               {t('nav.signOut')}
             </button>
           </Form>
         ) : null}
-      </div>
+      </nav>
     </header>
   )
 }

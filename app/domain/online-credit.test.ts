@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { decideCredit, lessonCapSeconds, type CreditInput, type Presence } from './online-credit.ts'
+import { decideCredit, decideFinishCredit, lessonCapSeconds, type CreditInput, type FinishReason, type Presence } from './online-credit.ts'
 
 // 2026-11-24 10:00:00 Beijing time.
 const T0 = new Date('2026-11-24T02:00:00.000Z')
@@ -339,5 +339,39 @@ describe('decideCredit', () => {
   test('lesson cap is nominal + 20 %', () => {
     expect(lessonCapSeconds(30)).toBe(36 * 60)
     expect(lessonCapSeconds(45)).toBe(54 * 60)
+  })
+})
+
+describe('decideFinishCredit (学完了 without heartbeats)', () => {
+  // [name, seconds since served, secondsAtOpen, lesson seconds today, person seconds today, nominal minutes, seconds credited, reason]
+  test.each<[string, number, number, number, number, number, number, FinishReason]>([
+    ['12 minutes of reading credit 12 minutes', 720, 0, 0, 0, 30, 720, 'credited'],
+    ['a page left open for hours credits at most the nominal minutes', 5 * 3600, 0, 0, 0, 30, 1800, 'credited'],
+    ['heartbeats counted 5 of the 12 minutes: 7 more', 720, 60, 360, 360, 30, 420, 'credited'],
+    ['heartbeats counted all of it: nothing more', 720, 0, 720, 720, 30, 0, 'already_counted'],
+    ['earlier readings today leave 6 minutes of the lesson cap (36)', 1800, 1800, 1800, 1800, 30, 360, 'lesson_cap'],
+    ['the lesson is full for today', 600, 2160, 2160, 2160, 30, 0, 'lesson_cap'],
+    ['the person’s daily cap leaves 2 minutes', 900, 0, 0, 360 * 60 - 120, 30, 120, 'daily_cap'],
+    ['submitted at once: nothing', 0, 0, 0, 0, 30, 0, 'already_counted'],
+  ])('%s', (_name, elapsed, secondsAtOpen, lessonSeconds, personSeconds, nominal, seconds, reason) => {
+    const d = decideFinishCredit({
+      openedAt: T0,
+      now: at(elapsed),
+      secondsAtOpen,
+      soFar: { lessonSeconds, personSeconds },
+      caps: { lessonNominalMinutes: nominal, dailyOnlineCapMinutes: 360 },
+    })
+    expect([d.seconds, d.reason]).toEqual([seconds, reason])
+  })
+
+  test('a page served before Beijing midnight counts only the time since midnight, for the new day', () => {
+    const openedAt = new Date('2026-11-24T15:50:00Z') // 23:50 Beijing
+    const now = new Date('2026-11-24T16:05:00Z') // 00:05 the next day
+    const d = decideFinishCredit({ openedAt, now, secondsAtOpen: 0, soFar: none, caps })
+    expect(d).toEqual({ seconds: 300, reason: 'credited', day: '2026-11-25' })
+  })
+
+  test('a server clock that stepped back credits nothing', () => {
+    expect(decideFinishCredit({ openedAt: T0, now: at(-60), secondsAtOpen: 0, soFar: none, caps }).seconds).toBe(0)
   })
 })

@@ -120,3 +120,49 @@ export function decideCredit(input: CreditInput): CreditDecision {
   }
   return { seconds, reason, presence: moved, day }
 }
+
+/**
+ * The "学完了" form (issue 13): a lesson read without heartbeats (JavaScript
+ * off, or a page that could not send them) credits the time since the page was
+ * served, capped like the heartbeats:
+ * 1. the elapsed time since the page was served (`openedAt`, server clock),
+ *    only since Beijing midnight when the page was served on an earlier day
+ *    (like `new_day`), never negative;
+ * 2. at most the lesson's nominal minutes;
+ * 3. less what heartbeats credited this lesson since the page was served
+ *    (today's seconds now minus those at serving time, when served today;
+ *    all of today's otherwise), so reading with JavaScript on is not counted twice;
+ * 4. cut to what is left of the lesson's daily cap and the person's daily online cap.
+ * The caller makes it happen once per page served (a one-time token).
+ */
+export type FinishReason = 'credited' | 'already_counted' | 'lesson_cap' | 'daily_cap'
+
+export function decideFinishCredit(input: {
+  openedAt: Date
+  now: Date
+  /** The lesson's seconds credited today when the page was served (same Beijing day as openedAt, else ignored). */
+  secondsAtOpen: number
+  soFar: { lessonSeconds: number; personSeconds: number }
+  caps: { lessonNominalMinutes: number; dailyOnlineCapMinutes: number }
+}): { seconds: number; reason: FinishReason; day: string } {
+  const { openedAt, now, soFar, caps } = input
+  const day = beijingDate(now)
+  const sameDay = beijingDate(openedAt) === day
+  const from = sameDay ? openedAt.getTime() : Math.max(openedAt.getTime(), startOfBeijingDay(day).getTime())
+  const elapsed = Math.max(0, Math.floor((now.getTime() - from) / 1000))
+  const reading = Math.min(elapsed, caps.lessonNominalMinutes * 60)
+  const byHeartbeats = sameDay ? Math.max(0, soFar.lessonSeconds - input.secondsAtOpen) : soFar.lessonSeconds
+  let seconds = Math.max(0, reading - byHeartbeats)
+  if (seconds === 0) return { seconds: 0, reason: 'already_counted', day }
+  const lessonLeft = Math.max(0, lessonCapSeconds(caps.lessonNominalMinutes) - soFar.lessonSeconds)
+  const dayLeft = Math.max(0, caps.dailyOnlineCapMinutes * 60 - soFar.personSeconds)
+  let reason: FinishReason = 'credited'
+  if (seconds > dayLeft && dayLeft <= lessonLeft) {
+    seconds = dayLeft
+    reason = 'daily_cap'
+  } else if (seconds > lessonLeft) {
+    seconds = lessonLeft
+    reason = 'lesson_cap'
+  }
+  return { seconds, reason, day }
+}

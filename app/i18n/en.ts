@@ -27,6 +27,7 @@ import { notificationsEn } from './features/notifications.ts'
 import { coordinatorHomeEn } from './features/coordinator-home.ts'
 import { auditLogEn } from './features/audit-log.ts'
 import { coordinatorCardsEn } from './features/coordinator-cards.ts'
+import { learnerHomeEn } from './features/learner-home.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -243,4 +244,5 @@ export const en: Record<MessageKey, string> = {
   ...coordinatorHomeEn,
   ...auditLogEn,
   ...coordinatorCardsEn,
+  ...learnerHomeEn,
 }

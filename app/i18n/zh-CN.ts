@@ -26,6 +26,7 @@ import { notificationsZh } from './features/notifications.ts'
 import { coordinatorHomeZh } from './features/coordinator-home.ts'
 import { auditLogZh } from './features/audit-log.ts'
 import { coordinatorCardsZh } from './features/coordinator-cards.ts'
+import { learnerHomeZh } from './features/learner-home.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   ...bootZh,
@@ -241,6 +242,7 @@ export const zhCN = {
   ...coordinatorHomeZh,
   ...auditLogZh,
   ...coordinatorCardsZh,
+  ...learnerHomeZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -11,14 +11,16 @@
  * process. The answer is given only after the write has committed, so a
  * crash never loses a second the page was told about.
  */
+import { createHash, randomBytes } from 'node:crypto'
 import { renderLessonHtml } from '#app/domain/lesson-render.ts'
-import { decideCredit, lessonCapSeconds, type CreditReason, type Presence } from '#app/domain/online-credit.ts'
+import { decideCredit, decideFinishCredit, lessonCapSeconds, type CreditReason, type FinishReason, type Presence } from '#app/domain/online-credit.ts'
 import { roundHasEnded } from '#app/domain/rounds.ts'
 import { beijingDate, dateOnly } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { createBatcher } from '#app/utils/pg-batch.server.ts'
 import { getPool } from '#app/utils/pg.server.ts'
+import { NotFoundError } from './errors.server.ts'
 import { appendHourEntry } from './ledger.server.ts'
 import { getPolicy } from './policies.server.ts'
 import { onlineMinutes } from './progress.server.ts'
@@ -330,25 +332,33 @@ export async function lessonSecondsOn(db: Db | Tx, personId: string, day: string
 export { onlineMinutes }
 
 /**
- * Where the person's online lessons come from, as of `today`: the programs of their active classes
- * (every course of the program) and their current rounds (the courses of each round's programme,
- * never the whole program: teacher lessons are listed by round). A round that has ended offers
- * nothing, closed or not.
+ * Where the person's online lessons come from, as of `today` (issue 13: the learner's own lessons
+ * only): the teaching plan of each active class's major (its PlanItems, in plan order; never the
+ * whole program, so a 种植 learner sees no 烹饪 lessons) and their current rounds (the courses of
+ * each round's programme, in its order). A round that has ended offers nothing, closed or not.
  */
 async function lessonSources(db: Db | Tx, personId: string, today: string) {
   const active = await db.enrollment.findMany({
     where: { personId, status: 'active' },
     orderBy: [{ startDate: 'asc' }, { createdAt: 'asc' }],
     select: {
-      programId: true,
-      group: { select: { id: true, name: true, kind: true, endDate: true, roundCourses: { orderBy: { position: 'asc' }, select: { courseId: true } } } },
+      group: {
+        select: {
+          id: true,
+          name: true,
+          kind: true,
+          endDate: true,
+          major: { select: { planItems: { where: { retiredAt: null }, orderBy: [{ position: 'asc' }, { createdAt: 'asc' }], select: { courseId: true } } } },
+          roundCourses: { orderBy: { position: 'asc' }, select: { courseId: true } },
+        },
+      },
     },
   })
-  const programIds = [...new Set(active.filter((e) => e.group.kind !== 'round').map((e) => e.programId))]
+  const planCourseIds = [...new Set(active.filter((e) => e.group.kind === 'class').flatMap((e) => e.group.major?.planItems.map((p) => p.courseId) ?? []))]
   const rounds = active
     .filter((e) => e.group.kind === 'round' && !roundHasEnded(e.group.endDate ? beijingDate(e.group.endDate) : null, today))
     .map((e) => ({ id: e.group.id, name: e.group.name, courseIds: e.group.roundCourses.map((rc) => rc.courseId) }))
-  return { programIds, rounds }
+  return { planCourseIds, rounds }
 }
 
 const LESSON_COURSE_SELECT = {
@@ -361,43 +371,76 @@ const LESSON_COURSE_SELECT = {
   },
 }
 
+export type LessonState = 'done' | 'in_progress' | 'not_started'
+
 /**
- * The person's online lessons with today's credited minutes per lesson, in sections: one per
- * current round (its modules, in the programme's order) and one for the programs of their classes
- * (`round` null). Sections without lessons are left out.
+ * 已学完 when the learner said so (学完了) or the credited time reached the lesson's nominal minutes,
+ * 学习中 when the page was opened or some time was credited, 未开始 otherwise.
+ */
+export function lessonState(l: { nominalMinutes: number }, creditedSeconds: number, progress: { completedAt: Date | null } | undefined): LessonState {
+  if (progress?.completedAt || creditedSeconds >= l.nominalMinutes * 60) return 'done'
+  if (progress || creditedSeconds > 0) return 'in_progress'
+  return 'not_started'
+}
+
+/** Per lesson of the person: all seconds credited (every day) and the reading row. */
+async function lessonStates(db: Db | Tx, personId: string, lessonIds: string[]) {
+  if (lessonIds.length === 0) return { total: new Map<string, number>(), progress: new Map<string, { completedAt: Date | null; lastOpenedAt: Date }>() }
+  const [sums, rows] = await Promise.all([
+    db.onlineCredit.groupBy({ by: ['lessonId'], where: { personId, lessonId: { in: lessonIds } }, _sum: { seconds: true } }),
+    db.lessonProgress.findMany({ where: { personId, lessonId: { in: lessonIds } }, select: { lessonId: true, completedAt: true, lastOpenedAt: true } }),
+  ])
+  return {
+    total: new Map(sums.map((r) => [r.lessonId, r._sum.seconds ?? 0])),
+    progress: new Map(rows.map((r) => [r.lessonId, { completedAt: r.completedAt, lastOpenedAt: r.lastOpenedAt }])),
+  }
+}
+
+/**
+ * The person's own online lessons with today's credited minutes and each lesson's state, in
+ * sections: one per current round (its modules, in the programme's order) and one for the plans of
+ * their classes (`round` null, in plan order). Sections without lessons are left out.
  */
 export async function listLessonsForPerson(db: Db, personId: string, today: string) {
-  const { programIds, rounds } = await lessonSources(db, personId, today)
-  const roundCourseIds = [...new Set(rounds.flatMap((r) => r.courseIds))]
-  if (programIds.length === 0 && roundCourseIds.length === 0) return []
+  const { planCourseIds, rounds } = await lessonSources(db, personId, today)
+  const courseIds = [...new Set([...rounds.flatMap((r) => r.courseIds), ...planCourseIds])]
+  if (courseIds.length === 0) return []
   const live = { retiredAt: null, lessons: { some: { retiredAt: null } } }
-  const [programCourses, moduleCourses, seconds] = await Promise.all([
-    programIds.length === 0
-      ? Promise.resolve([])
-      : db.course.findMany({ where: { programId: { in: programIds }, ...live }, orderBy: [{ code: 'asc' }], select: LESSON_COURSE_SELECT }),
-    roundCourseIds.length === 0 ? Promise.resolve([]) : db.course.findMany({ where: { id: { in: roundCourseIds }, ...live }, select: LESSON_COURSE_SELECT }),
+  const [courses, seconds] = await Promise.all([
+    db.course.findMany({ where: { id: { in: courseIds }, ...live }, select: LESSON_COURSE_SELECT }),
     lessonSecondsOn(db, personId, today),
   ])
-  const view = (c: (typeof programCourses)[number]) => ({
+  const states = await lessonStates(
+    db,
+    personId,
+    courses.flatMap((c) => c.lessons.map((l) => l.id)),
+  )
+  const view = (c: (typeof courses)[number]) => ({
     id: c.id,
     name: c.name,
-    lessons: c.lessons.map((l) => ({ ...l, minutesToday: onlineMinutes(seconds.get(l.id) ?? 0) })),
+    lessons: c.lessons.map((l) => ({
+      ...l,
+      minutesToday: onlineMinutes(seconds.get(l.id) ?? 0),
+      state: lessonState(l, states.total.get(l.id) ?? 0, states.progress.get(l.id)),
+    })),
   })
-  const moduleById = new Map(moduleCourses.map((c) => [c.id, c]))
+  const byId = new Map(courses.map((c) => [c.id, c]))
+  const inOrder = (ids: string[]) => ids.flatMap((id) => (byId.has(id) ? [view(byId.get(id)!)] : []))
   const sections: { round: { id: string; name: string } | null; courses: ReturnType<typeof view>[] }[] = rounds.map((r) => ({
     round: { id: r.id, name: r.name },
-    courses: r.courseIds.flatMap((id) => (moduleById.has(id) ? [view(moduleById.get(id)!)] : [])),
+    courses: inOrder(r.courseIds),
   }))
-  sections.push({ round: null, courses: programCourses.map(view) })
+  sections.push({ round: null, courses: inOrder(planCourseIds) })
   return sections.filter((section) => section.courses.length > 0)
 }
 
-/** One lesson, when the person's lesson list offers it (an active class's program, a current round's module; null otherwise: a 404). */
+/** One lesson, when the person's lesson list offers it (their class's plan, a current round's module; null otherwise: a 404). */
 export async function findLessonForPerson(db: Db, personId: string, lessonId: string, today: string) {
-  const { programIds, rounds } = await lessonSources(db, personId, today)
-  const courseIds = [...new Set(rounds.flatMap((r) => r.courseIds))]
+  const { planCourseIds, rounds } = await lessonSources(db, personId, today)
+  const courseIds = [...new Set([...rounds.flatMap((r) => r.courseIds), ...planCourseIds])]
+  if (courseIds.length === 0 || !/^[A-Za-z0-9_-]{1,64}$/.test(lessonId)) return null
   const lesson = await db.lesson.findFirst({
-    where: { id: lessonId, retiredAt: null, course: { retiredAt: null, OR: [{ programId: { in: programIds } }, { id: { in: courseIds } }] } },
+    where: { id: lessonId, retiredAt: null, course: { retiredAt: null, id: { in: courseIds } } },
     select: { id: true, title: true, content: true, nominalMinutes: true, course: { select: { id: true, name: true } } },
   })
   if (!lesson) return null
@@ -405,4 +448,98 @@ export async function findLessonForPerson(db: Db, personId: string, lessonId: st
   // The page gets the server-rendered HTML, not the JSON (no renderer in the learner's bundle).
   const { content, ...rest } = lesson
   return { ...rest, html: renderLessonHtml(content), secondsToday: seconds, capSeconds: lessonCapSeconds(lesson.nominalMinutes) }
+}
+
+const sha256 = (token: string) => new Uint8Array(createHash('sha256').update(token).digest())
+
+/**
+ * The lesson page is served (issue 13): the lesson (as findLessonForPerson; null: 404) and a new
+ * one-time token for its "学完了" form. Records when the page was served and the lesson's seconds
+ * credited today at that moment; a newer page of the same lesson replaces the token (one page at a
+ * time, like the heartbeats).
+ */
+export async function openLessonForPerson(db: Db, opts: { personId: string; lessonId: string; now: Date }) {
+  const lesson = await findLessonForPerson(db, opts.personId, opts.lessonId, beijingDate(opts.now))
+  if (!lesson) return null
+  const finishToken = randomBytes(24).toString('base64url')
+  const data = { lastOpenedAt: opts.now, openTokenHash: sha256(finishToken), secondsAtOpen: lesson.secondsToday }
+  const progress = await db.lessonProgress.upsert({
+    where: { personId_lessonId: { personId: opts.personId, lessonId: lesson.id } },
+    create: { personId: opts.personId, lessonId: lesson.id, firstOpenedAt: opts.now, ...data },
+    update: data,
+    select: { completedAt: true },
+  })
+  return { ...lesson, finishToken, completed: progress.completedAt !== null }
+}
+
+export type FinishResult = {
+  /** `already`: this page's 学完了 was taken before (a double submit, or a newer page of the lesson was opened). */
+  status: 'credited' | 'already'
+  seconds: number
+  reason: FinishReason | null
+  lessonSecondsToday: number
+}
+
+/**
+ * "学完了" (issue 13): credits the time since the page was served, capped like the heartbeats
+ * (decideFinishCredit), once per page served: the token is taken under the row's lock, so a second
+ * submit credits nothing. Marks the lesson done. NotFoundError for a lesson not the person's.
+ * The seconds go into today's OnlineCredit row (folded into the ledger like the heartbeats').
+ * Not serialised against a heartbeat of another tab arriving in the same instant (at most one beat, ≤ 60 s, over the caps).
+ */
+export async function finishLessonReading(db: Db, opts: { personId: string; lessonId: string; token: string; now: Date }): Promise<FinishResult> {
+  const day = beijingDate(opts.now)
+  const lesson = await findLessonForPerson(db, opts.personId, opts.lessonId, day)
+  if (!lesson) throw new NotFoundError()
+  const info = await lessonInfo(db, lesson.id)
+  if (!info) throw new NotFoundError()
+  const totals = await readTotals({ personId: opts.personId, lessonId: lesson.id, day, programId: info.programId, courseId: info.courseId })
+  const capMinutes = await dailyCapMinutes(db, info.programId, totals.policyVersion)
+  return db.$transaction(async (tx) => {
+    const taken = await tx.$queryRaw<{ lastOpenedAt: Date; secondsAtOpen: number }[]>`
+      UPDATE "LessonProgress" SET "openTokenHash" = NULL, "completedAt" = COALESCE("completedAt", ${opts.now.toISOString()}::timestamptz)
+      WHERE "personId" = ${opts.personId} AND "lessonId" = ${lesson.id} AND "openTokenHash" = ${sha256(opts.token.slice(0, 200))}
+      RETURNING "lastOpenedAt", "secondsAtOpen"`
+    const row = taken[0]
+    if (!row) return { status: 'already' as const, seconds: 0, reason: null, lessonSecondsToday: totals.lessonSeconds }
+    const decision = decideFinishCredit({
+      openedAt: row.lastOpenedAt,
+      now: opts.now,
+      secondsAtOpen: row.secondsAtOpen,
+      soFar: { lessonSeconds: totals.lessonSeconds, personSeconds: totals.personSeconds },
+      caps: { lessonNominalMinutes: info.nominalMinutes, dailyOnlineCapMinutes: capMinutes },
+    })
+    let seconds = 0
+    if (decision.seconds > 0 && totals.enrollmentId) {
+      const written = await tx.$executeRaw`
+        INSERT INTO "OnlineCredit" ("id", "personId", "lessonId", "enrollmentId", "day", "seconds", "lastBeatAt")
+        VALUES (${newId()}, ${opts.personId}, ${lesson.id}, ${totals.enrollmentId}, ${decision.day}::date, ${decision.seconds}, ${opts.now.toISOString()}::timestamptz)
+        ON CONFLICT ("personId", "lessonId", "day") DO UPDATE
+          SET "seconds" = "OnlineCredit"."seconds" + EXCLUDED."seconds"
+          WHERE "OnlineCredit"."foldedAt" IS NULL`
+      if (written > 0) {
+        seconds = decision.seconds
+        await tx.lessonProgress.update({
+          where: { personId_lessonId: { personId: opts.personId, lessonId: lesson.id } },
+          data: { finishedSeconds: { increment: seconds } },
+        })
+      }
+    }
+    return { status: 'credited' as const, seconds, reason: decision.reason, lessonSecondsToday: totals.lessonSeconds + seconds }
+  })
+}
+
+/** The lesson the person opened last that is still one of theirs (继续学习 on the home), or null. */
+export async function lastOpenedLesson(db: Db, personId: string, today: string) {
+  const recent = await db.lessonProgress.findMany({
+    where: { personId },
+    orderBy: { lastOpenedAt: 'desc' },
+    take: 5,
+    select: { lessonId: true, completedAt: true },
+  })
+  for (const r of recent) {
+    const lesson = await findLessonForPerson(db, personId, r.lessonId, today)
+    if (lesson) return { id: lesson.id, title: lesson.title, course: lesson.course.name, completed: r.completedAt !== null }
+  }
+  return null
 }

@@ -5,11 +5,15 @@ import { SELF_ROLES } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { listLessonsForPerson } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { Icon } from '#app/components/icons.tsx'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
-export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'online.title') }]
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'learn.title') }]
 
-/** The online lessons of the learner's classes and the teacher's current rounds (each round's own modules), with the minutes counted today. */
+/**
+ * The learner's own lessons (issue 13): the courses of their class's teaching plan and of the teacher's current
+ * rounds (each round's own modules), in plan order, each lesson marked 已学完 / 学习中 / 未开始, with the minutes counted today.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)
   const sections = user.personId ? await listLessonsForPerson(getDb(), user.personId, beijingDate(new Date())) : []
@@ -22,8 +26,8 @@ export default function Learn() {
   const titled = sections.length > 1 || sections.some((s) => s.round)
   return (
     <div className="narrow">
-      <h1>{t('online.title')}</h1>
-      <p className="muted">{t('online.intro')}</p>
+      <h1>{t('learn.title')}</h1>
+      <p>{t('learn.intro')}</p>
       {sections.length === 0 ? <p className="card">{t('online.none')}</p> : null}
       {sections.map((section) => (
         <section key={section.round?.id ?? 'classes'} aria-label={section.round?.name ?? t('rounds.learn.classes')}>
@@ -48,11 +52,15 @@ function Courses({ courses, nested }: { courses: CourseList; nested: boolean }) 
           <Heading>{course.name}</Heading>
           <ul className="list">
             {course.lessons.map((lesson) => (
-              <li key={lesson.id}>
+              <li key={lesson.id} className="lesson-item" data-testid="lesson-item">
                 <Link to={`/learn/lessons/${lesson.id}`} className="lesson-link">
-                  <strong>{lesson.title}</strong>
+                  <Icon name="book" /> <strong>{lesson.title}</strong>
                 </Link>
-                <div className="muted">
+                <div className="lesson-meta">
+                  <span className={`lesson-state lesson-state-${lesson.state}`} data-testid="lesson-state">
+                    {lesson.state === 'done' ? <Icon name="check" /> : null}
+                    {t(`learn.state.${lesson.state}`)}
+                  </span>{' '}
                   {t('online.lesson.minutes', { minutes: lesson.nominalMinutes })}
                   {lesson.minutesToday > 0 ? ` · ${t('online.lesson.today', { minutes: lesson.minutesToday })}` : ''}
                 </div>

@@ -1,23 +1,51 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { SELF_ROLES } from '#app/domain/roles.ts'
+import { Icon } from '#app/components/icons.tsx'
+import { ReadAloud } from '#app/components/read-aloud.tsx'
 import { RichText } from '#app/components/rich-text.tsx'
-import { beijingDate } from '#app/domain/time.ts'
-import { findLessonForPerson } from '#app/models/online.server.ts'
+import type { MessageKey } from '#app/i18n/index.ts'
+import { finishLessonReading, openLessonForPerson } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { pageLoad } from '#app/utils/page-errors.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: data ? `${data.lesson.title} · ${pageTitle(matches)}` : pageTitle(matches) }]
 
-/** One lesson of the person's active programs; any other lesson is a 404. */
+/**
+ * One of the person's own lessons (their class's plan, a current round's module); any other lesson
+ * is a 404. Serving the page records when it was opened and gives the "学完了" form a one-time token.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)
   if (!user.personId) throw notFound()
-  const lesson = await findLessonForPerson(getDb(), user.personId, params.lessonId ?? '', beijingDate(new Date()))
+  const lesson = await openLessonForPerson(getDb(), { personId: user.personId, lessonId: params.lessonId ?? '', now: new Date() })
   if (!lesson) throw notFound()
   return { lesson }
+}
+
+/** "学完了": credits the time since the page was served, capped like the heartbeats, once per page (works without JavaScript). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, SELF_ROLES)
+  if (!user.personId) throw notFound()
+  const form = await request.formData()
+  const token = String(form.get('token') ?? '')
+  const result = await pageLoad(() => finishLessonReading(getDb(), { personId: user.personId!, lessonId: params.lessonId ?? '', token, now: new Date() }))
+  const key: MessageKey =
+    result.status === 'already'
+      ? 'learn.finish.already'
+      : result.reason === 'lesson_cap' && result.seconds === 0
+        ? 'learn.finish.lessonCap'
+        : result.reason === 'daily_cap' && result.seconds === 0
+          ? 'learn.finish.dailyCap'
+          : result.reason === 'already_counted'
+            ? 'learn.finish.alreadyCounted'
+            : result.seconds < 60
+              ? 'learn.finish.short'
+              : 'learn.finish.credited'
+  return { finished: { key, minutes: Math.floor(result.seconds / 60) } }
 }
 
 const BEAT_MS = 30_000
@@ -104,6 +132,8 @@ function useHeartbeat(lessonId: string, initialSeconds: number) {
 
 export default function LessonPage() {
   const { lesson } = useLoaderData<typeof loader>()
+  const finished = useActionData<typeof action>()?.finished
+  const navigation = useNavigation()
   const t = useT()
   const { seconds, state, takeOver } = useHeartbeat(lesson.id, lesson.secondsToday)
   const message =
@@ -124,10 +154,19 @@ export default function LessonPage() {
                   : null
   return (
     <article className="narrow lesson">
-      <p className="muted">
-        <Link to="/learn">{t('online.back')}</Link> · {lesson.course.name}
+      <p className="lesson-crumbs">
+        <Link to="/learn" className="back-link">
+          <Icon name="list" /> {t('learn.back')}
+        </Link>
+        <span className="home-sub">{lesson.course.name}</span>
       </p>
       <h1>{lesson.title}</h1>
+      {lesson.completed ? (
+        <p className="req-met" data-testid="lesson-done">
+          <Icon name="check" /> {t('learn.finish.done')}
+        </p>
+      ) : null}
+      <ReadAloud targetId="lesson-body" />
       <div className="card" role="status" aria-live="polite" data-testid="online-status">
         <div>{t('online.status', { minutes: Math.floor(seconds / 60), cap: Math.floor(lesson.capSeconds / 60) })}</div>
         {message ? <div className={state === 'counting' ? 'muted' : 'form-error'}>{message}</div> : null}
@@ -140,7 +179,22 @@ export default function LessonPage() {
           <div className="muted">{t('online.noscript')}</div>
         </noscript>
       </div>
-      <RichText html={lesson.html} />
+      <div id="lesson-body">
+        <RichText html={lesson.html} />
+      </div>
+      <Form method="post" className="card lesson-finish" data-testid="lesson-finish">
+        {finished ? (
+          <p className="notice" role="status">
+            {t(finished.key, { minutes: finished.minutes })}
+          </p>
+        ) : (
+          <p>{t('learn.finish.hint')}</p>
+        )}
+        <input type="hidden" name="token" value={lesson.finishToken} />
+        <button type="submit" className="block" disabled={navigation.state === 'submitting'}>
+          <Icon name="check" /> {t('learn.finish.button')}
+        </button>
+      </Form>
     </article>
   )
 }

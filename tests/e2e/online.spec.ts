@@ -10,10 +10,15 @@ test('a learner reads a lesson on the phone: the page says it is counting and th
   const { person, group } = await personInSeededGroup()
   const learner = await makeUser({ role: 'learner', personId: person.id })
   const suffix = newId().slice(0, 8)
-  const course = await db.course.create({ data: { id: newId(), programId: group.programId, code: `E2E-C-${suffix}`, name: '玉米种植', kind: 'skill' } })
+  // A lesson of the learner's own plan (a course of the class's major): other lessons are not theirs (issue 13).
+  const { course } = await db.planItem.findFirstOrThrow({
+    where: { majorId: group.majorId!, retiredAt: null },
+    orderBy: { position: 'asc' },
+    include: { course: true },
+  })
   const content = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: '玉米要种在向阳的地里。' }] }] }
   const lesson = await db.lesson.create({
-    data: { id: newId(), courseId: course.id, code: `E2E-L-${suffix}`, title: '玉米种植第一课', content, nominalMinutes: 30 },
+    data: { id: newId(), courseId: course.id, code: `E2E-L-${suffix}`, title: '玉米种植第一课', content, nominalMinutes: 30, position: 900 },
   })
 
   // The page's clock starts 30 s behind the server's, so that after fast-forwarding it the next
@@ -24,7 +29,7 @@ test('a learner reads a lesson on the phone: the page says it is counting and th
   await expect(page.getByRole('heading', { name: '玉米种植第一课' })).toBeVisible()
   const status = page.getByTestId('online-status')
   await expect(status.getByText('正在计时')).toBeVisible()
-  await expect(status.getByText('本课今天已计 0 分钟（上限 36 分钟）')).toBeVisible()
+  await expect(status.getByText('这节课今天记了 0 分钟（最多记 36 分钟）')).toBeVisible()
   await expect.poll(() => db.onlinePresence.count({ where: { personId: person.id, lessonId: lesson.id } })).toBe(1)
 
   // The first beat was 30 s ago (server side); the page's next beat comes 30 s later on its clock.

@@ -21,9 +21,11 @@ test('a learner on the phone, JavaScript off, sees each course state, credits an
   const page = await context.newPage()
   await signIn(page, learner.username, learner.password)
   await expect(page).toHaveURL(/\/me$/)
-  const line = page.getByTestId(`progress-${enrollment.id}`).getByTestId('outcome-line')
-  await expect(line).toContainText('在读 · 思想品德评价尚未通过')
-  await line.getByRole('link', { name: '看我的课程和学分' }).click()
+  // The home says what is left in plain words (issue 13), not the policy's 思想品德评价尚未通过.
+  const todo = page.getByTestId('home-todo')
+  await expect(todo).toContainText('品德评价还没有填：由班主任填写，你不用做什么')
+  await expect(todo).toContainText(`还有 ${plan.length - 1} 门课没有考过`)
+  await todo.getByRole('link', { name: '看我的课程和学分' }).click()
 
   await expect(page.getByRole('heading', { name: '我的课程', level: 1 })).toBeVisible()
   const card = page.getByTestId(`courses-${enrollment.id}`)

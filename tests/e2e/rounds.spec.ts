@@ -87,14 +87,18 @@ test('a teacher in two rounds at once sees both on the phone, each with its sess
   const cardB = page.getByRole('region', { name: b.name })
   await expect(cardA).toBeVisible()
   await expect(cardB).toBeVisible()
-  await expect(cardA).toContainText('8.0')
-  await expect(cardA).toContainText('40.0')
+  await expect(cardA).toContainText('已学 8 / 40 学时')
+  // Each round's split of what was earned (issue 13): 集中面授 / 线上学习 / 校本研修.
+  const roundA = page.getByTestId('home-round').filter({ hasText: a.name })
+  await expect(roundA.getByTestId('round-earned')).toHaveText('已学：集中面授 8 学时 · 线上学习 0 学时 · 校本研修 0 学时')
+  await expect(roundA).toContainText('册亨县教师发展中心 多功能厅')
 
   for (const [round, card, venue, module, earned] of [
     [a, cardA, '册亨县教师发展中心 多功能厅', '信息技术与课堂教学融合', '8.0'],
     [b, cardB, '者楼街道第一小学 会议室', '新课标与课堂教学', '0.0'],
   ] as const) {
-    await card.getByRole('link', { name: '面授安排与线上课程' }).click()
+    await expect(card).toBeVisible()
+    await page.getByTestId('home-round').filter({ hasText: round.name }).getByRole('link', { name: '看这次培训' }).click()
     await expect(page.getByRole('heading', { name: round.name, level: 1 })).toBeVisible()
     await expect(page.getByTestId('round-tags')).toContainText('乡村')
     await expect(page.getByTestId('round-sessions')).toContainText(venue)

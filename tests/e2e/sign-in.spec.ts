@@ -70,6 +70,9 @@ test.describe('with JavaScript disabled', () => {
 test('the language switch sticks across pages and visits', async ({ page, makeUser }) => {
   const user = await makeUser({ role: 'bureau', scopeRegionCode: '522327' })
   await signIn(page, user.username, user.password)
+  // On a phone the language switch is behind 菜单 (the top bar stays one line, issue 13).
+  const menu = page.getByText('菜单', { exact: true })
+  if (await menu.isVisible()) await menu.click()
   await page.getByRole('button', { name: 'English' }).click()
   await expect(page.getByRole('heading', { name: 'Bureau overview' })).toBeVisible()
   await page.reload()
