@@ -60,7 +60,8 @@ function TopBar() {
         {user ? (
           <span className="whoami">
             {user.displayName}
-            {user.role ? ` · ${t(`role.${user.role}`)}` : ''}
+            {/* A role account named after its role ("系统管理员") reads once, not "系统管理员 · 系统管理员". */}
+            {user.role && t(`role.${user.role}`) !== user.displayName ? ` · ${t(`role.${user.role}`)}` : ''}
           </span>
         ) : null}
         {user && user.home !== '/password' ? (

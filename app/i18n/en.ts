@@ -21,6 +21,7 @@ import { signInCardsEn } from './features/sign-in-cards.ts'
 import { apiTokensEn } from './features/api-tokens.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
+import { adminEn } from './features/admin.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -231,4 +232,5 @@ export const en: Record<MessageKey, string> = {
   ...householdExportEn,
   ...bureauStatsEn,
   ...notificationsEn,
+  ...adminEn,
 }

@@ -20,6 +20,7 @@ import { roundsZh } from './features/rounds.ts'
 import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
 import { notificationsZh } from './features/notifications.ts'
+import { adminZh } from './features/admin.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   ...bootZh,
@@ -229,6 +230,7 @@ export const zhCN = {
   ...refusalsZh,
   ...apiTokensZh,
   ...notificationsZh,
+  ...adminZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN
