@@ -11,6 +11,7 @@ import {
   formatSerial,
   initialStatus,
   maskName,
+  studyEndDate,
   type CertificateSnapshot,
   type CertificateType,
 } from '#app/domain/certificates.ts'
@@ -184,6 +185,8 @@ const ENROLLMENT_SELECT = {
   periodEnd: true,
   person: { select: { name: true, idMasked: true } },
   withdrawal: { select: { withdrawnOn: true, reason: true } },
+  // The approval of an early graduation is the end of study on its certificate (DESIGN.md §11).
+  earlyGraduationRequests: { where: { status: 'approved' }, orderBy: { reviewedAt: 'desc' }, take: 1, select: { reviewedAt: true, createdAt: true } },
   program: { select: { code: true, name: true, minutesPerHour: true } },
   group: {
     select: {
@@ -198,6 +201,35 @@ const ENROLLMENT_SELECT = {
   },
 } as const
 
+function snapshotHead(
+  type: CertificateType,
+  e: Prisma.EnrollmentGetPayload<{ select: typeof ENROLLMENT_SELECT }>,
+  countyName: string,
+  withdrawal: { date: string } | null,
+  earlyApproved: boolean,
+) {
+  const early = earlyApproved ? e.earlyGraduationRequests[0] : undefined
+  return {
+    type,
+    holderName: e.person.name,
+    idNumberMasked: e.person.idMasked,
+    programCode: e.program.code,
+    programName: e.program.name,
+    groupCode: e.group.code,
+    groupName: e.group.name,
+    majorName: e.group.major?.name ?? null,
+    organizationName: e.group.organization?.name ?? `${countyName}教育局`,
+    countyName,
+    startDate: dateOnly(e.startDate),
+    endDate: studyEndDate({
+      type,
+      withdrawnOn: withdrawal?.date ?? null,
+      earlyApprovedAt: early ? (early.reviewedAt ?? early.createdAt) : null,
+      periodEnd: e.periodEnd ? dateOnly(e.periodEnd) : e.group.endDate ? dateOnly(e.group.endDate) : null,
+    }),
+  }
+}
+
 function buildSnapshot(opts: {
   type: CertificateType
   e: Prisma.EnrollmentGetPayload<{ select: typeof ENROLLMENT_SELECT }>
@@ -211,18 +243,7 @@ function buildSnapshot(opts: {
   const withdrawal = e.withdrawal ? { date: dateOnly(e.withdrawal.withdrawnOn), reason: e.withdrawal.reason } : null
   const isClass = e.group.kind === 'class'
   return {
-    type,
-    holderName: e.person.name,
-    idNumberMasked: e.person.idMasked,
-    programCode: e.program.code,
-    programName: e.program.name,
-    groupCode: e.group.code,
-    groupName: e.group.name,
-    majorName: e.group.major?.name ?? null,
-    organizationName: e.group.organization?.name ?? `${countyName}教育局`,
-    countyName,
-    startDate: dateOnly(e.startDate),
-    endDate: withdrawal?.date ?? (e.periodEnd ? dateOnly(e.periodEnd) : e.group.endDate ? dateOnly(e.group.endDate) : null),
+    ...snapshotHead(type, e, countyName, withdrawal, progress.outcome.earlyGraduation === 'approved'),
     issuedOn,
     hours: minutes === null ? null : minutesToHours(minutes, e.program.minutesPerHour),
     minutes,

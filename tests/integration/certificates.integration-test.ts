@@ -117,6 +117,8 @@ describe('issuing', () => {
       majorName: '种植',
       countyName: '册亨县',
       issuedOn: TODAY,
+      // Graduated early: the study ends on the day early graduation was approved (DESIGN.md §11), not at the period's end in 2029.
+      endDate: '2026-10-02',
       hours: 360,
       minutes: 360 * H,
       withdrawal: null,
