@@ -22,6 +22,7 @@ import { apiTokensEn } from './features/api-tokens.ts'
 import type { MessageKey } from './zh-CN.ts'
 import { notificationsEn } from './features/notifications.ts'
 import { adminEn } from './features/admin.ts'
+import { certificateViewEn } from './features/certificate-view.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -233,4 +234,5 @@ export const en: Record<MessageKey, string> = {
   ...bureauStatsEn,
   ...notificationsEn,
   ...adminEn,
+  ...certificateViewEn,
 }

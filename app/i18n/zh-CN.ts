@@ -21,6 +21,7 @@ import { signInCardsZh } from './features/sign-in-cards.ts'
 import { apiTokensZh } from './features/api-tokens.ts'
 import { notificationsZh } from './features/notifications.ts'
 import { adminZh } from './features/admin.ts'
+import { certificateViewZh } from './features/certificate-view.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   ...bootZh,
@@ -231,6 +232,7 @@ export const zhCN = {
   ...apiTokensZh,
   ...notificationsZh,
   ...adminZh,
+  ...certificateViewZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -145,6 +145,18 @@ export async function verificationQueue(db: Db, user: CurrentUser, take = 500) {
     where: { type: 'graduation', status: 'pending_verification', enrollment: { group: { OR: paths.map((p) => ({ region: { path: { startsWith: p } } })) } } },
     orderBy: [{ countyCode: 'asc' }, { sequence: 'asc' }],
     take,
+    include: {
+      // What the prefecture checks before stamping (issue 15): the evidence of the enrollment's approved exemptions.
+      enrollment: {
+        select: {
+          exemptions: {
+            where: { status: 'approved', evidenceKey: { not: null } },
+            orderBy: { createdAt: 'asc' },
+            select: { id: true, course: { select: { name: true } } },
+          },
+        },
+      },
+    },
   })
 }
 
@@ -445,6 +457,15 @@ export function publicView(c: CertificateRow) {
     serial: c.serial,
     revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
   }
+}
+
+/**
+ * What the public check page (/v/) shows: the public view (as the API gives it)
+ * and the issuing school and the major the certificate states.
+ */
+export function publicPageView(c: CertificateRow) {
+  const s = c.snapshot as unknown as CertificateSnapshot
+  return { ...publicView(c), organizationName: s.organizationName, majorName: s.majorName ?? null }
 }
 
 /** The certificate's PDF as it stands now (status, verification and revocation marks). */

@@ -345,13 +345,25 @@ export function countPendingExemptions(db: Db, scopes: Scope[]) {
  * The evidence of an application, when `viewer` may see it: the learner whose
  * application it is, or staff whose scopes hold the class. Null otherwise (404).
  */
-export async function evidenceKeyForViewer(db: Db, exemptionId: string, viewer: { personId: string | null; scopes: Scope[] }): Promise<string | null> {
-  if (!viewer.personId && viewer.scopes.length === 0) return null
+export async function evidenceKeyForViewer(
+  db: Db,
+  exemptionId: string,
+  viewer: { personId: string | null; scopes: Scope[]; verifierPaths?: readonly string[] },
+): Promise<string | null> {
+  const verifierPaths = viewer.verifierPaths ?? []
+  if (!viewer.personId && viewer.scopes.length === 0 && verifierPaths.length === 0) return null
   const row = await db.exemption.findFirst({
     where: {
       id: exemptionId,
       evidenceKey: { not: null },
-      OR: [...(viewer.personId ? [{ enrollment: { personId: viewer.personId } }] : []), ...(viewer.scopes.length > 0 ? [exemptionInScope(viewer.scopes)] : [])],
+      OR: [
+        ...(viewer.personId ? [{ enrollment: { personId: viewer.personId } }] : []),
+        ...(viewer.scopes.length > 0 ? [exemptionInScope(viewer.scopes)] : []),
+        // A prefecture verifier (州教育局验印) checks the evidence behind a graduation certificate of its counties before stamping it.
+        ...verifierPaths.map((p) => ({
+          enrollment: { group: { region: { path: { startsWith: p } } }, certificates: { some: { type: 'graduation' as const } } },
+        })),
+      ],
     },
     select: { evidenceKey: true },
   })
