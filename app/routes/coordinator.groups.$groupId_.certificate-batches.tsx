@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
+import { CertificatePreviewLinks } from '#app/components/certificate-preview-links.tsx'
 import { CERTIFICATE_TYPES, type CertificateType } from '#app/domain/certificates.ts'
 import { formatInstant } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
@@ -94,6 +95,7 @@ export default function GroupCertificateBatches() {
             </button>
           </Form>
         )}
+        <CertificatePreviewLinks types={counts.map((c) => c.type)} />
       </section>
       <h2>{t('certificateBatches.recent')}</h2>
       {batches.length === 0 ? <p>{t('certificateBatches.none')}</p> : null}

@@ -32,6 +32,7 @@ import * as queuePage from '#app/routes/bureau.verification.tsx'
 import * as pdfWebRoute from '#app/routes/certificates.$serial.pdf.tsx'
 import * as coordPage from '#app/routes/coordinator.enrollments.$enrollmentId_.certificates.tsx'
 import * as myPage from '#app/routes/me_.certificates.tsx'
+import * as enrollmentPage from '#app/routes/coordinator.enrollments.$enrollmentId.tsx'
 import { callRoute, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
@@ -528,5 +529,18 @@ describe('before stamping (issue 15)', () => {
     const elsewhere = await createTestUser(db, { role: 'bureau', scopeRegionId: world.regions.otherCounty.id })
     await db.roleAssignment.updateMany({ where: { userId: elsewhere.id }, data: { canVerifyGraduation: true } })
     expect(await key(await grantsOf(elsewhere.id))).toBeNull()
+  })
+
+  test("an issued enrollment's study page is read-only: it names the certificate instead of offering result forms", async () => {
+    const db = getDb()
+    const { enrollment } = await eligibleLearner(db)
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const load = async () =>
+      (await callRoute(enrollmentPage.loader, { url: '/x', cookie: coord.cookie, params: { enrollmentId: enrollment.id } })).value as { certificates: string[] }
+    expect((await load()).certificates).toEqual([])
+    const { certificate } = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'graduation', actorId: coordinatorId })
+    expect((await load()).certificates).toEqual([certificate.serial])
+    await revokeCertificate(db, { serial: certificate.serial, reason: '测试撤销', actorId: coordinatorId })
+    expect((await load()).certificates).toEqual([])
   })
 })

@@ -7,9 +7,8 @@ export const certificateViewZh = {
   'certView.queue.check': '验印前核对',
   'certView.queue.pdf': '证书 PDF',
   'certView.queue.evidence': '免修免考证明：{course}',
-  'certView.preview': '证书样张',
   'certView.previewHint': '先看一看各类证书的样子（示例数据）：',
-  'certView.resultsLocked': '本学籍已发毕业证书，成绩只读；如需更改，须先撤销证书。',
+  'certView.resultsLocked': '已发证书（{serials}），以下成绩只读；如需更改，须先撤销证书。',
 } as const
 
 export const certificateViewEn: Record<keyof typeof certificateViewZh, string> = {
@@ -20,7 +19,6 @@ export const certificateViewEn: Record<keyof typeof certificateViewZh, string> =
   'certView.queue.check': 'Check before verifying',
   'certView.queue.pdf': 'Certificate PDF',
   'certView.queue.evidence': 'Exemption evidence: {course}',
-  'certView.preview': 'Certificate samples',
   'certView.previewHint': 'See what each certificate looks like (sample data):',
-  'certView.resultsLocked': 'A graduation certificate has been issued: results are read-only; revoke the certificate first to change them.',
+  'certView.resultsLocked': 'A certificate has been issued ({serials}): the results below are read-only; revoke it first to change them.',
 } as const
