@@ -101,6 +101,23 @@ export function exemptionEnrollments(db: Db, personId: string) {
   })
 }
 
+/**
+ * Whether exemptions exist for this person at all (issue 15): only a program
+ * taught by a teaching plan has them (a class with a major whose plan has
+ * courses, the 双提升 diploma program); teacher-training rounds have none.
+ * Someone who applied before keeps the page, to read their applications.
+ */
+export async function offersExemptions(db: Db, personId: string): Promise<boolean> {
+  const [enrollment, application] = await Promise.all([
+    db.enrollment.findFirst({
+      where: { personId, group: { major: { planItems: { some: { retiredAt: null } } } } },
+      select: { id: true },
+    }),
+    db.exemption.findFirst({ where: { enrollment: { personId } }, select: { id: true } }),
+  ])
+  return Boolean(enrollment || application)
+}
+
 /** The teaching-plan courses of the classes' majors, by major id, in plan order. */
 export async function planCourses(db: Db | Tx, majorIds: string[]) {
   const items = await db.planItem.findMany({
