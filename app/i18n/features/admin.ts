@@ -1,6 +1,6 @@
 /** Admin: user search and paging, account guards, editable regions (issue 15). */
 export const adminZh = {
-  'admin.search.label': '查找用户（姓名或用户名）',
+  'admin.search.label': '按姓名或账号查找用户',
   'admin.search.submit': '查找',
   'admin.search.clear': '清除',
   'admin.search.none': '没有找到匹配的用户。',
