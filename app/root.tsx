@@ -71,7 +71,8 @@ function TopBar() {
     <>
       <span className="whoami topbar-item">
         {user.displayName}
-        {user.role ? ` · ${t(`role.${user.role}`)}` : ''}
+        {/* A role account named after its role ("系统管理员") reads once, not "系统管理员 · 系统管理员". */}
+        {user.role && t(`role.${user.role}`) !== user.displayName ? ` · ${t(`role.${user.role}`)}` : ''}
       </span>
       {user.canVerify ? (
         <Link to="/bureau/verification" className="whoami topbar-item">

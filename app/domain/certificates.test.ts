@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { certificateAllowed, formatSerial, initialStatus, maskName, parseSerial } from './certificates.ts'
+import { certificateAllowed, formatSerial, initialStatus, maskName, parseSerial, studyEndDate } from './certificates.ts'
 
 describe('serials', () => {
   test.each([
@@ -60,4 +60,34 @@ test.each([
   [' 王小明 ', '王*明'],
 ])('%s is shown as %s', (name, masked) => {
   expect(maskName(name)).toBe(masked)
+})
+
+describe('the end of study a certificate states (DESIGN.md §11)', () => {
+  const approvedAt = new Date('2026-11-30T17:00:00Z') // 2026-12-01 01:00 in Beijing
+  test.each([
+    [
+      'early graduation: the approval date (Beijing)',
+      { type: 'graduation' as const, withdrawnOn: null, earlyApprovedAt: approvedAt, periodEnd: '2027-09-01' },
+      '2026-12-01',
+    ],
+    ['graduation at the period end', { type: 'graduation' as const, withdrawnOn: null, earlyApprovedAt: null, periodEnd: '2027-09-01' }, '2027-09-01'],
+    [
+      'approval after the period ended changes nothing',
+      { type: 'graduation' as const, withdrawnOn: null, earlyApprovedAt: approvedAt, periodEnd: '2026-09-01' },
+      '2026-09-01',
+    ],
+    [
+      'a completion certificate keeps the period end',
+      { type: 'completion' as const, withdrawnOn: null, earlyApprovedAt: approvedAt, periodEnd: '2027-09-01' },
+      '2027-09-01',
+    ],
+    [
+      'a study record: the withdrawal date',
+      { type: 'study_record' as const, withdrawnOn: '2026-11-10', earlyApprovedAt: null, periodEnd: '2027-09-01' },
+      '2026-11-10',
+    ],
+    ['no period end, no approval', { type: 'training' as const, withdrawnOn: null, earlyApprovedAt: null, periodEnd: null }, null],
+  ])('%s', (_label, input, expected) => {
+    expect(studyEndDate(input)).toBe(expected)
+  })
 })

@@ -4,6 +4,7 @@
  * transaction lives in app/models/certificates.server.ts.
  */
 import type { EarlyGraduation, OutcomeStatus } from './outcomes.ts'
+import { beijingDate } from './time.ts'
 
 export const CERTIFICATE_TYPES = ['graduation', 'completion', 'study_record', 'training'] as const
 export type CertificateType = (typeof CERTIFICATE_TYPES)[number]
@@ -87,4 +88,24 @@ export type CertificateSnapshot = {
   /** Study records: each course truthfully with its state. */
   courses: { code: string; name: string; credits: number; state: string }[]
   withdrawal: { date: string; reason: string } | null
+}
+
+/**
+ * The end of study a certificate states: the withdrawal date for a study
+ * record; for a graduation granted early, the (Beijing) date the early
+ * graduation was approved, when that is before the period's end (DESIGN.md
+ * §11); else the period's end (the enrollment's, or its group's).
+ */
+export function studyEndDate(opts: {
+  type: CertificateType
+  withdrawnOn: string | null
+  earlyApprovedAt: Date | null
+  periodEnd: string | null
+}): string | null {
+  if (opts.withdrawnOn) return opts.withdrawnOn
+  if (opts.type === 'graduation' && opts.earlyApprovedAt) {
+    const approved = beijingDate(opts.earlyApprovedAt)
+    if (!opts.periodEnd || approved < opts.periodEnd) return approved
+  }
+  return opts.periodEnd
 }

@@ -28,6 +28,8 @@ import { coordinatorHomeEn } from './features/coordinator-home.ts'
 import { auditLogEn } from './features/audit-log.ts'
 import { coordinatorCardsEn } from './features/coordinator-cards.ts'
 import { learnerHomeEn } from './features/learner-home.ts'
+import { adminEn } from './features/admin.ts'
+import { certificateViewEn } from './features/certificate-view.ts'
 
 /** English: the second locale. */
 export const en: Record<MessageKey, string> = {
@@ -245,4 +247,6 @@ export const en: Record<MessageKey, string> = {
   ...auditLogEn,
   ...coordinatorCardsEn,
   ...learnerHomeEn,
+  ...adminEn,
+  ...certificateViewEn,
 }

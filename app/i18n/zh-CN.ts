@@ -27,6 +27,8 @@ import { coordinatorHomeZh } from './features/coordinator-home.ts'
 import { auditLogZh } from './features/audit-log.ts'
 import { coordinatorCardsZh } from './features/coordinator-cards.ts'
 import { learnerHomeZh } from './features/learner-home.ts'
+import { adminZh } from './features/admin.ts'
+import { certificateViewZh } from './features/certificate-view.ts'
 /** Simplified Chinese: the default locale. Every user-facing string lives here. */
 export const zhCN = {
   ...bootZh,
@@ -243,6 +245,8 @@ export const zhCN = {
   ...auditLogZh,
   ...coordinatorCardsZh,
   ...learnerHomeZh,
+  ...adminZh,
+  ...certificateViewZh,
 } as const
 
 export type MessageKey = keyof typeof zhCN

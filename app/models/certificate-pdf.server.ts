@@ -235,8 +235,12 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   page.drawText(`发证日期：${zhDate(s.issuedOn)}`, { x: issuerX, y: 96, font: regular, size: 12, color: INK })
 
   // Graduation: the prefecture verification mark.
+  // Pending: the 待验印 mark; verified (also when revoked later): the verification mark; revoked before
+  // verification: neither, the revocation mark below says it all.
   if (s.type === 'graduation') {
-    if (status !== 'pending_verification' && input.verifiedOn) {
+    if (status !== 'pending_verification' && !input.verifiedOn) {
+      // Revoked before it was ever verified: no verification mark of either kind.
+    } else if (status !== 'pending_verification' && input.verifiedOn) {
       stamp(
         page,
         [

@@ -11,6 +11,7 @@ import {
   formatSerial,
   initialStatus,
   maskName,
+  studyEndDate,
   type CertificateSnapshot,
   type CertificateType,
 } from '#app/domain/certificates.ts'
@@ -144,6 +145,18 @@ export async function verificationQueue(db: Db, user: CurrentUser, take = 500) {
     where: { type: 'graduation', status: 'pending_verification', enrollment: { group: { OR: paths.map((p) => ({ region: { path: { startsWith: p } } })) } } },
     orderBy: [{ countyCode: 'asc' }, { sequence: 'asc' }],
     take,
+    include: {
+      // What the prefecture checks before stamping (issue 15): the evidence of the enrollment's approved exemptions.
+      enrollment: {
+        select: {
+          exemptions: {
+            where: { status: 'approved', evidenceKey: { not: null } },
+            orderBy: { createdAt: 'asc' },
+            select: { id: true, course: { select: { name: true } } },
+          },
+        },
+      },
+    },
   })
 }
 
@@ -184,6 +197,8 @@ const ENROLLMENT_SELECT = {
   periodEnd: true,
   person: { select: { name: true, idMasked: true } },
   withdrawal: { select: { withdrawnOn: true, reason: true } },
+  // The approval of an early graduation is the end of study on its certificate (DESIGN.md §11).
+  earlyGraduationRequests: { where: { status: 'approved' }, orderBy: { reviewedAt: 'desc' }, take: 1, select: { reviewedAt: true, createdAt: true } },
   program: { select: { code: true, name: true, minutesPerHour: true } },
   group: {
     select: {
@@ -198,6 +213,35 @@ const ENROLLMENT_SELECT = {
   },
 } as const
 
+function snapshotHead(
+  type: CertificateType,
+  e: Prisma.EnrollmentGetPayload<{ select: typeof ENROLLMENT_SELECT }>,
+  countyName: string,
+  withdrawal: { date: string } | null,
+  earlyApproved: boolean,
+) {
+  const early = earlyApproved ? e.earlyGraduationRequests[0] : undefined
+  return {
+    type,
+    holderName: e.person.name,
+    idNumberMasked: e.person.idMasked,
+    programCode: e.program.code,
+    programName: e.program.name,
+    groupCode: e.group.code,
+    groupName: e.group.name,
+    majorName: e.group.major?.name ?? null,
+    organizationName: e.group.organization?.name ?? `${countyName}教育局`,
+    countyName,
+    startDate: dateOnly(e.startDate),
+    endDate: studyEndDate({
+      type,
+      withdrawnOn: withdrawal?.date ?? null,
+      earlyApprovedAt: early ? (early.reviewedAt ?? early.createdAt) : null,
+      periodEnd: e.periodEnd ? dateOnly(e.periodEnd) : e.group.endDate ? dateOnly(e.group.endDate) : null,
+    }),
+  }
+}
+
 function buildSnapshot(opts: {
   type: CertificateType
   e: Prisma.EnrollmentGetPayload<{ select: typeof ENROLLMENT_SELECT }>
@@ -211,18 +255,7 @@ function buildSnapshot(opts: {
   const withdrawal = e.withdrawal ? { date: dateOnly(e.withdrawal.withdrawnOn), reason: e.withdrawal.reason } : null
   const isClass = e.group.kind === 'class'
   return {
-    type,
-    holderName: e.person.name,
-    idNumberMasked: e.person.idMasked,
-    programCode: e.program.code,
-    programName: e.program.name,
-    groupCode: e.group.code,
-    groupName: e.group.name,
-    majorName: e.group.major?.name ?? null,
-    organizationName: e.group.organization?.name ?? `${countyName}教育局`,
-    countyName,
-    startDate: dateOnly(e.startDate),
-    endDate: withdrawal?.date ?? (e.periodEnd ? dateOnly(e.periodEnd) : e.group.endDate ? dateOnly(e.group.endDate) : null),
+    ...snapshotHead(type, e, countyName, withdrawal, progress.outcome.earlyGraduation === 'approved'),
     issuedOn,
     hours: minutes === null ? null : minutesToHours(minutes, e.program.minutesPerHour),
     minutes,
@@ -424,6 +457,15 @@ export function publicView(c: CertificateRow) {
     serial: c.serial,
     revokedOn: c.revokedAt ? beijingDate(c.revokedAt) : null,
   }
+}
+
+/**
+ * What the public check page (/v/) shows: the public view (as the API gives it)
+ * and the issuing school and the major the certificate states.
+ */
+export function publicPageView(c: CertificateRow) {
+  const s = c.snapshot as unknown as CertificateSnapshot
+  return { ...publicView(c), organizationName: s.organizationName, majorName: s.majorName ?? null }
 }
 
 /** The certificate's PDF as it stands now (status, verification and revocation marks). */

@@ -101,6 +101,23 @@ export function exemptionEnrollments(db: Db, personId: string) {
   })
 }
 
+/**
+ * Whether exemptions exist for this person at all (issue 15): only a program
+ * taught by a teaching plan has them (a class with a major whose plan has
+ * courses, the 双提升 diploma program); teacher-training rounds have none.
+ * Someone who applied before keeps the page, to read their applications.
+ */
+export async function offersExemptions(db: Db, personId: string): Promise<boolean> {
+  const [enrollment, application] = await Promise.all([
+    db.enrollment.findFirst({
+      where: { personId, group: { major: { planItems: { some: { retiredAt: null } } } } },
+      select: { id: true },
+    }),
+    db.exemption.findFirst({ where: { enrollment: { personId } }, select: { id: true } }),
+  ])
+  return Boolean(enrollment || application)
+}
+
 /** The teaching-plan courses of the classes' majors, by major id, in plan order. */
 export async function planCourses(db: Db | Tx, majorIds: string[]) {
   const items = await db.planItem.findMany({
@@ -345,13 +362,25 @@ export function countPendingExemptions(db: Db, scopes: Scope[]) {
  * The evidence of an application, when `viewer` may see it: the learner whose
  * application it is, or staff whose scopes hold the class. Null otherwise (404).
  */
-export async function evidenceKeyForViewer(db: Db, exemptionId: string, viewer: { personId: string | null; scopes: Scope[] }): Promise<string | null> {
-  if (!viewer.personId && viewer.scopes.length === 0) return null
+export async function evidenceKeyForViewer(
+  db: Db,
+  exemptionId: string,
+  viewer: { personId: string | null; scopes: Scope[]; verifierPaths?: readonly string[] },
+): Promise<string | null> {
+  const verifierPaths = viewer.verifierPaths ?? []
+  if (!viewer.personId && viewer.scopes.length === 0 && verifierPaths.length === 0) return null
   const row = await db.exemption.findFirst({
     where: {
       id: exemptionId,
       evidenceKey: { not: null },
-      OR: [...(viewer.personId ? [{ enrollment: { personId: viewer.personId } }] : []), ...(viewer.scopes.length > 0 ? [exemptionInScope(viewer.scopes)] : [])],
+      OR: [
+        ...(viewer.personId ? [{ enrollment: { personId: viewer.personId } }] : []),
+        ...(viewer.scopes.length > 0 ? [exemptionInScope(viewer.scopes)] : []),
+        // A prefecture verifier (州教育局验印) checks the evidence behind a graduation certificate of its counties before stamping it.
+        ...verifierPaths.map((p) => ({
+          enrollment: { group: { region: { path: { startsWith: p } } }, certificates: { some: { type: 'graduation' as const } } },
+        })),
+      ],
     },
     select: { evidenceKey: true },
   })

@@ -514,6 +514,8 @@ async function studyRecordOf(db: Db, enrollmentId: string) {
       moralEvaluations: { orderBy: { createdAt: 'desc' }, take: 1, select: { passed: true, note: true, createdAt: true } },
       withdrawal: { select: { withdrawnOn: true, reason: true } },
       earlyGraduationRequests: { orderBy: { createdAt: 'desc' }, select: { id: true, status: true, createdAt: true, reviewReason: true, reviewedAt: true } },
+      // Certificates in force (or awaiting the stamp): their results are what the page shows read-only (issue 15).
+      certificates: { where: { status: { not: 'revoked' } }, orderBy: { issuedAt: 'asc' }, select: { serial: true, type: true } },
     },
   })
   if (!e) return null

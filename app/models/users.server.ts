@@ -5,7 +5,9 @@ import { hashPassword, passwordProblem, randomInitialPassword, verifyPassword } 
 import { invalidateUserSessions } from '#app/auth/session.server.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
+import type { T } from '#app/i18n/index.ts'
 import { recordAudit } from './audit.server.ts'
+import { AppError, type AppErrorKind } from './errors.server.ts'
 import { checkPasswordThrottled } from './login-throttle.server.ts'
 import { checkSensitiveChange } from './sensitive-change.server.ts'
 
@@ -17,6 +19,33 @@ export class UserError extends Error {
   ) {
     super(code)
   }
+}
+
+/** An admin may not lock the platform out of administration (issue 15): refused here, for every entry point. */
+export class AccountGuardError extends AppError {
+  constructor(readonly problem: 'selfDisable' | 'lastAdmin') {
+    super(problem)
+    this.name = 'AccountGuardError'
+  }
+  get kind(): AppErrorKind {
+    return 'conflict'
+  }
+  describe(t: T) {
+    return t(`admin.error.${this.problem}`)
+  }
+}
+
+/**
+ * Refuses when `userId` is the last enabled account holding the admin role. Takes
+ * a transaction-wide lock first, so two admins demoting each other at once cannot
+ * both pass the count.
+ */
+async function assertNotLastAdmin(tx: Tx, userId: string) {
+  await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${'admin-accounts'}, 0))`
+  const target = await tx.user.findUnique({ where: { id: userId }, select: { disabled: true, roles: { select: { role: true } } } })
+  if (!target || target.disabled || !target.roles.some((r) => r.role === 'admin')) return
+  const others = await tx.user.count({ where: { id: { not: userId }, disabled: false, roles: { some: { role: 'admin' } } } })
+  if (others === 0) throw new AccountGuardError('lastAdmin')
 }
 
 export type GrantInput = {
@@ -160,6 +189,7 @@ export async function setUserGrant(db: Db, opts: { actorId: string; userId: stri
   await db.$transaction(async (tx) => {
     const before = await tx.roleAssignment.findMany({ where: { userId: opts.userId } })
     if (!(await tx.user.findUnique({ where: { id: opts.userId } }))) throw new UserError('not_found')
+    if (opts.grant.role !== 'admin') await assertNotLastAdmin(tx, opts.userId)
     await tx.roleAssignment.deleteMany({ where: { userId: opts.userId } })
     await tx.roleAssignment.create({ data: { id: newId(), userId: opts.userId, ...grantSnapshot(opts.grant) } })
     await invalidateUserSessions(tx, opts.userId)
@@ -176,11 +206,16 @@ export async function setUserGrant(db: Db, opts: { actorId: string; userId: stri
   })
 }
 
-/** Disables or enables an account; disabling ends all of its sessions. */
+/**
+ * Disables or enables an account; disabling ends all of its sessions. No one
+ * disables their own account, nor the last enabled admin (AccountGuardError).
+ */
 export async function setUserDisabled(db: Db, opts: { actorId: string; userId: string; disabled: boolean; ip?: string | null }) {
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: opts.userId } })
     if (!user) throw new UserError('not_found')
+    if (opts.disabled && opts.actorId === user.id) throw new AccountGuardError('selfDisable')
+    if (opts.disabled) await assertNotLastAdmin(tx, user.id)
     await tx.user.update({ where: { id: user.id }, data: { disabled: opts.disabled } })
     if (opts.disabled) await invalidateUserSessions(tx, user.id)
     await recordAudit(tx, {

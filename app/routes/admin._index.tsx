@@ -1,28 +1,36 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { ACCOUNT_ADMINS } from '#app/domain/roles.ts'
-import { listRegions, listUsers } from '#app/models/admin.server.ts'
+import { listUsers } from '#app/models/admin.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { Table } from '#app/components/ui/table.tsx'
 import { useT } from '#app/utils/i18n.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ACCOUNT_ADMINS)
-  const db = getDb()
-  const [users, regions] = await Promise.all([listUsers(db), listRegions(db)])
-  return { users, regions }
+  const admin = await requireRole(request, ACCOUNT_ADMINS)
+  const url = new URL(request.url)
+  const page = await listUsers(getDb(), { q: url.searchParams.get('q'), after: url.searchParams.get('after') })
+  return { ...page, selfId: admin.id }
 }
 
 export default function AdminHome() {
-  const { users, regions } = useLoaderData<typeof loader>()
+  const { users, q, total, offset, next, selfId } = useLoaderData<typeof loader>()
   const t = useT()
+  const pageLink = (after: string | null) => {
+    const params = new URLSearchParams()
+    if (q) params.set('q', q)
+    if (after) params.set('after', after)
+    const s = params.toString()
+    return s ? `/admin?${s}` : '/admin'
+  }
   return (
     <>
       <h1>{t('admin.title')}</h1>
       <p className="row">
         <Link to="/admin/queues">{t('queues.title')}</Link>
         <Link to="/admin/deliveries">{t('deliveries.title')}</Link>
+        <Link to="/admin/regions">{t('admin.regions.link')}</Link>
       </p>
       <div className="row">
         <h2 style={{ marginRight: 'auto' }}>{t('admin.users')}</h2>
@@ -31,32 +39,43 @@ export default function AdminHome() {
           {t('admin.newUser')}
         </Link>
       </div>
-      <Table headers={[t('admin.username'), t('admin.displayName'), t('admin.role'), t('admin.scope'), t('admin.status')]}>
-        {users.map((u) => (
-          <tr key={u.id}>
-            <td className="mono">
-              <Link to={`/admin/users/${u.id}`}>{u.username}</Link>
-            </td>
-            <td>{u.displayName}</td>
-            <td>{u.roles.map((r) => t(`role.${r.role}`)).join('、')}</td>
-            <td>{u.roles.map((r) => r.scopeRegion?.name ?? r.scopeOrganization?.name ?? (r.role === 'admin' ? t('admin.scopeAll') : '—')).join('、')}</td>
-            <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
-          </tr>
-        ))}
-      </Table>
-      <h2>{t('admin.regions')}</h2>
-      <Table headers={[t('group.name'), t('admin.code'), t('admin.level')]}>
-        {regions.map((r) => (
-          <tr key={r.id}>
-            <td>
-              {'\u3000'.repeat(Math.max(0, r.path.split('/').length - 3))}
-              {r.name}
-            </td>
-            <td className="mono">{r.code}</td>
-            <td>{t(`admin.level.${r.level}`)}</td>
-          </tr>
-        ))}
-      </Table>
+      <Form method="get" className="row" role="search">
+        <label htmlFor="user-q">{t('admin.search.label')}</label>
+        <input id="user-q" name="q" type="search" defaultValue={q} maxLength={64} />
+        <button type="submit">{t('admin.search.submit')}</button>
+        {q ? <Link to="/admin">{t('admin.search.clear')}</Link> : null}
+      </Form>
+      {users.length === 0 ? (
+        <p className="card">{t('admin.search.none')}</p>
+      ) : (
+        <>
+          <p className="muted" data-testid="user-count">
+            {t('admin.page.showing', { from: offset + 1, to: offset + users.length, total })}
+          </p>
+          <Table headers={[t('admin.username'), t('admin.displayName'), t('admin.role'), t('admin.scope'), t('admin.status')]}>
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td className="mono">
+                  <Link to={`/admin/users/${u.id}`}>{u.username}</Link>
+                  {u.id === selfId ? t('admin.self') : null}
+                </td>
+                <td>{u.displayName}</td>
+                <td>{u.roles.map((r) => t(`role.${r.role}`)).join('、')}</td>
+                <td>{u.roles.map((r) => r.scopeRegion?.name ?? r.scopeOrganization?.name ?? (r.role === 'admin' ? t('admin.scopeAll') : '—')).join('、')}</td>
+                <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
+      <p className="row">
+        {offset > 0 ? <Link to={pageLink(null)}>{t('admin.page.first')}</Link> : null}
+        {next ? (
+          <Link to={pageLink(next)} rel="next">
+            {t('admin.page.next')}
+          </Link>
+        ) : null}
+      </p>
     </>
   )
 }

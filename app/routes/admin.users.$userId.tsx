@@ -8,16 +8,17 @@ import { ScopeOptions } from '#app/components/scope-options.tsx'
 import { SelectField } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { getUserForEdit, listOrganizations, listRegions } from '#app/models/admin.server.ts'
+import { AppError, APP_ERROR_STATUS } from '#app/models/errors.server.ts'
 import { resetUserPassword, setUserDisabled, setUserGrant, UserError } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { useT } from '#app/utils/i18n.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ACCOUNT_ADMINS)
+  const admin = await requireRole(request, ACCOUNT_ADMINS)
   const db = getDb()
   const [user, regions, organizations] = await Promise.all([getUserForEdit(db, params.userId ?? ''), listRegions(db), listOrganizations(db)])
   if (!user) throw notFound()
-  return { user, regions, organizations }
+  return { user, regions, organizations, isSelf: user.id === admin.id }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -49,13 +50,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         })
       } catch (error) {
         if (error instanceof UserError && error.code === 'scope_invalid') return data({ message: null, error: t('admin.scopeRequired') }, { status: 422 })
+        if (error instanceof AppError) return data({ message: null, error: error.describe(t) }, { status: APP_ERROR_STATUS[error.kind] })
         throw error
       }
       return { message: t('admin.roleSaved'), error: null }
     }
     case 'disable':
     case 'enable':
-      await setUserDisabled(db, { actorId: admin.id, userId, disabled: v.intent === 'disable', ip: context.ip })
+      try {
+        await setUserDisabled(db, { actorId: admin.id, userId, disabled: v.intent === 'disable', ip: context.ip })
+      } catch (error) {
+        if (error instanceof AppError) return data({ message: null, error: error.describe(t) }, { status: APP_ERROR_STATUS[error.kind] })
+        throw error
+      }
       return { message: t('admin.userStatusChanged'), error: null }
     case 'reset-password': {
       const password = await resetUserPassword(db, { actorId: admin.id, userId, ip: context.ip })
@@ -65,7 +72,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditUser() {
-  const { user, regions, organizations } = useLoaderData<typeof loader>()
+  const { user, regions, organizations, isSelf } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const t = useT()
   return (
@@ -117,6 +124,8 @@ export default function EditUser() {
             <button type="submit" name="intent" value="enable" className="secondary">
               {t('admin.enable')}
             </button>
+          ) : isSelf ? (
+            <span className="muted">{t('admin.selfNoDisable')}</span>
           ) : (
             <button type="submit" name="intent" value="disable" className="danger">
               {t('admin.disable')}

@@ -21,7 +21,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     rows: rows.map((c) => {
       const s = c.snapshot as unknown as CertificateSnapshot
-      return { serial: c.serial, holder: s.holderName, county: s.countyName, group: s.groupName, issuedOn: beijingDate(c.issuedAt) }
+      return {
+        serial: c.serial,
+        holder: s.holderName,
+        county: s.countyName,
+        group: s.groupName,
+        issuedOn: beijingDate(c.issuedAt),
+        evidence: c.enrollment.exemptions.map((x) => ({ id: x.id, course: x.course?.name ?? '' })),
+      }
     }),
   }
 }
@@ -86,6 +93,7 @@ export default function VerificationQueue() {
                 <th>{t('certificates.queue.county')}</th>
                 <th>{t('certificates.queue.group')}</th>
                 <th>{t('certificates.page.issuedOn')}</th>
+                <th>{t('certView.queue.check')}</th>
               </tr>
             </thead>
             <tbody>
@@ -101,6 +109,27 @@ export default function VerificationQueue() {
                   <td>{r.county}</td>
                   <td>{r.group}</td>
                   <td>{formatDate(r.issuedOn, locale)}</td>
+                  <td>
+                    <ul className="plain-list">
+                      <li>
+                        <a
+                          href={`/certificates/${encodeURIComponent(r.serial)}/pdf`}
+                          target="_blank"
+                          rel="noreferrer"
+                          aria-label={`${t('certView.queue.pdf')} ${r.serial}`}
+                        >
+                          {t('certView.queue.pdf')}
+                        </a>
+                      </li>
+                      {r.evidence.map((x) => (
+                        <li key={x.id}>
+                          <a href={`/exemptions/${x.id}/evidence`} target="_blank" rel="noreferrer">
+                            {t('certView.queue.evidence', { course: x.course })}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
                 </tr>
               ))}
             </tbody>

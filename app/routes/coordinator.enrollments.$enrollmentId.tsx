@@ -47,6 +47,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     moral: e.moralEvaluations[0]
       ? { passed: e.moralEvaluations[0].passed, note: e.moralEvaluations[0].note, at: beijingDate(e.moralEvaluations[0].createdAt) }
       : null,
+    /** Certificates not revoked: once one is issued, the results it states are read-only here. */
+    certificates: e.certificates.map((c) => c.serial),
     withdrawal: e.withdrawal ? { date: dateOnly(e.withdrawal.withdrawnOn), reason: e.withdrawal.reason } : null,
     early: e.earlyGraduationRequests.map((r) => ({
       id: r.id,
@@ -158,13 +160,16 @@ function Outcome({ ok, message }: { ok: boolean; message: string }) {
 }
 
 export default function EnrollmentRecord() {
-  const { enrollment: e, courses, moral, withdrawal, early, outcome, today, canApplyEarly } = useLoaderData<typeof loader>()
+  const { enrollment: e, courses, moral, withdrawal, early, outcome, today, canApplyEarly, certificates } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>() as ActionResult | undefined
   const busy = useNavigation().state === 'submitting'
   const t = useT()
   const locale = useLocale()
   const date = (d: string | null) => (d ? formatDate(d, locale) : '—')
   const active = e.status === 'active'
+  // Results, tasks and the moral evaluation are read-only once a certificate states them.
+  const editable = active && certificates.length === 0
+  const statusLabel = t(`enrollment.status.${e.status}`)
   const shown = (intent: string, target: string | null = null) =>
     result && result.intent === intent && result.target === target ? <Outcome ok={result.ok} message={result.message} /> : null
   const pending = early.find((r) => r.status === 'pending')
@@ -197,7 +202,12 @@ export default function EnrollmentRecord() {
           </dd>
           <dt>{t('study.status')}</dt>
           <dd>
-            <span className="tag">{t(`enrollment.status.${e.status}`)}</span>{' '}
+            {/* "已毕业 已毕业" reads once: the outcome's tag only when it says something the status does not. */}
+            {statusLabel !== outcome.label ? (
+              <>
+                <span className="tag">{statusLabel}</span>{' '}
+              </>
+            ) : null}
             <span className="tag" data-testid="outcome">
               {outcome.label}
             </span>
@@ -211,7 +221,13 @@ export default function EnrollmentRecord() {
           </dd>
         </dl>
       </div>
-      {!active ? <p className="hint">{t('study.notActive')}</p> : null}
+      {certificates.length > 0 ? (
+        <p className="hint" data-testid="results-locked">
+          {t('certView.resultsLocked', { serials: certificates.join('、') })}
+        </p>
+      ) : !active ? (
+        <p className="hint">{t('study.notActive')}</p>
+      ) : null}
 
       <h2>{t('study.plan')}</h2>
       {courses.length === 0 ? <p className="card">{t('study.noPlan')}</p> : null}
@@ -231,7 +247,7 @@ export default function EnrollmentRecord() {
                 <span className="tag">{t(`study.taskKind.${task.kind}`)}</span> {task.name}{' '}
                 {task.done ? (
                   <strong>✓ {t(task.source === 'learner' ? 'study.taskDoneByLearner' : 'study.taskDone')}</strong>
-                ) : active ? (
+                ) : editable ? (
                   <Form method="post" style={{ display: 'inline' }}>
                     <input type="hidden" name="intent" value="task" />
                     <input type="hidden" name="taskId" value={task.id} />
@@ -256,7 +272,7 @@ export default function EnrollmentRecord() {
             {c.attempts > 1 ? <span className="muted"> · {t('study.resultAttempts', { count: c.attempts })}</span> : null}
           </p>
           {shown('result', c.id)}
-          {active ? (
+          {editable ? (
             <Form method="post" className="row">
               <input type="hidden" name="intent" value="result" />
               <input type="hidden" name="courseId" value={c.id} />
@@ -280,7 +296,7 @@ export default function EnrollmentRecord() {
           {moral?.note ? <span className="muted"> · {moral.note}</span> : null}
         </p>
         {shown('moral')}
-        {active ? (
+        {editable ? (
           <Form method="post">
             <input type="hidden" name="intent" value="moral" />
             <VerdictField />

@@ -14,6 +14,7 @@ import {
   loadEnrollmentCertificates,
   revokeCertificate,
 } from '#app/models/certificates.server.ts'
+import { CertificatePreviewLinks } from '#app/components/certificate-preview-links.tsx'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { pageLoad, refusal } from '#app/utils/page-errors.server.ts'
@@ -100,6 +101,7 @@ export default function EnrollmentCertificates() {
             </button>
           </Form>
         ))}
+        <CertificatePreviewLinks types={allowed.length > 0 ? allowed : [...new Set(certificates.map((c) => c.type))]} />
       </section>
       <h2>{t('certificates.page.issued')}</h2>
       {certificates.length === 0 ? <p>{t('certificates.page.none')}</p> : null}

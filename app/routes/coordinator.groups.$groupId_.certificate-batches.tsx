@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { scopesFor } from '#app/models/access.server.ts'
+import { CertificatePreviewLinks } from '#app/components/certificate-preview-links.tsx'
 import { CERTIFICATE_TYPES, type CertificateType } from '#app/domain/certificates.ts'
 import { formatInstant } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
@@ -105,6 +106,7 @@ export default function GroupCertificateBatches() {
             </button>
           </Form>
         )}
+        <CertificatePreviewLinks types={counts.map((c) => c.type)} />
       </section>
       {preview ? (
         <section className="card" aria-labelledby="batch-preview-title" data-testid="batch-preview">

@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { requireRole } from '#app/auth/permissions.server.ts'
+import { notFound, requireRole } from '#app/auth/permissions.server.ts'
 import { ExemptionForm } from '#app/components/exemption-form.tsx'
 import { SELF_ROLES } from '#app/domain/roles.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { serverT } from '#app/i18n/locale.server.ts'
 import { submitApplicationForm } from '#app/models/exemption-form.server.ts'
-import { exemptionEnrollments, listExemptionsOfPerson, planCourses } from '#app/models/exemptions.server.ts'
+import { exemptionEnrollments, listExemptionsOfPerson, offersExemptions, planCourses } from '#app/models/exemptions.server.ts'
 import { UploadError } from '#app/models/uploads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
@@ -18,8 +18,14 @@ const ROLES = SELF_ROLES
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'exemptions.title') }]
 
+/** No exemption feature for someone whose programs have none (a teacher in training rounds): the 404 page. */
+async function requireExemptionFeature(personId: string | null) {
+  if (!personId || !(await offersExemptions(getDb(), personId))) throw notFound()
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ROLES)
+  await requireExemptionFeature(user.personId)
   const db = getDb()
   const [enrollments, applications] = user.personId
     ? await Promise.all([exemptionEnrollments(db, user.personId), listExemptionsOfPerson(db, user.personId)])
@@ -52,6 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const t = serverT(request, user.locale)
   const fail = (errors: Record<string, string>, values: Record<string, string>, status: number) => data({ errors, values }, { status })
   if (!user.personId) return fail({ enrollmentId: t('exemptions.err.enrollment') }, {}, 404)
+  await requireExemptionFeature(user.personId)
   let upload: UploadForm
   try {
     upload = await readUploadForm(request, { file: 'evidence' })

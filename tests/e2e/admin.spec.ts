@@ -34,3 +34,31 @@ test('an admin creates a township coordinator, who must choose a password at fir
 
   await db.user.delete({ where: { username } })
 })
+
+test('an admin finds a user by name, sees no way to disable their own account, and opens the editable region tree @desktop', async ({ page }) => {
+  await signIn(page, 'admin', SEED_PASSWORD)
+  // A role account named after its role reads once in the header.
+  await expect(page.locator('.whoami').first()).toHaveText('系统管理员')
+  await page.getByLabel('按姓名或账号查找用户').fill('coord.zhelou')
+  await page.getByRole('button', { name: '查找' }).click()
+  await expect(page).toHaveURL(/\/admin\?q=coord\.zhelou/)
+  await expect(page.getByRole('link', { name: 'coord.zhelou' })).toBeVisible()
+  await expect(page.getByRole('link', { name: 'coord.county' })).toHaveCount(0)
+
+  await page.goto('/admin?q=admin')
+  await page.getByRole('link', { name: 'admin', exact: true }).click()
+  await expect(page.getByText('不能停用自己的账号。')).toBeVisible()
+  await expect(page.getByRole('button', { name: '停用' })).toHaveCount(0)
+
+  await page.goto('/admin')
+  await page.getByRole('link', { name: '编辑行政区划' }).click()
+  await expect(page).toHaveURL('/admin/regions')
+  await expect(page.getByRole('heading', { name: '行政区划', level: 1 })).toBeVisible()
+  await expect(page.getByLabel('者楼街道 的新名称')).toHaveValue('者楼街道')
+  // A wrong code is refused in Chinese, and nothing is added.
+  await page.getByLabel('上级区划').selectOption({ label: '\u3000\u3000册亨县（522327）' })
+  await page.getByLabel('区划代码').fill('5223271')
+  await page.getByLabel('名称', { exact: true }).fill('测试镇')
+  await page.getByRole('button', { name: '添加', exact: true }).click()
+  await expect(page.getByText('乡镇/街道代码应为 9 位数字，并以上级代码 522327 开头。')).toBeVisible()
+})

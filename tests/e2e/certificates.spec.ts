@@ -1,3 +1,4 @@
+import type { CertificateSnapshot } from '#app/domain/certificates.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import { issueCertificate, revokeCertificate } from '#app/models/certificates.server.ts'
 import { appendHourEntry } from '#app/models/ledger.server.ts'
@@ -178,4 +179,20 @@ test('a learner without a certificate reads what earns one and what early gradua
   await page.goto('/me/certificates')
   await back.click()
   await expect(page).toHaveURL(/\/me$/)
+})
+
+test('the check page of a graduation certificate awaiting verification shows the school, the major and the not-yet-in-force warning @desktop', async ({
+  page,
+  db,
+}) => {
+  const { certificate } = await graduationCertificate(db)
+  const snapshot = certificate.snapshot as unknown as CertificateSnapshot
+  expect(snapshot.majorName).toBeTruthy()
+  await page.goto(`/v/${certificate.verificationCode}`)
+  await expect(page.getByTestId('cert-status')).toHaveText('待州教育局验印')
+  await expect(page.getByTestId('cert-warning')).toHaveText('验印前本证书尚未生效：州教育局验印后才生效。')
+  await expect(page.getByTestId('cert-school')).toHaveText(snapshot.organizationName)
+  await expect(page.getByTestId('cert-major')).toHaveText(snapshot.majorName!)
+  // The status is more than a colour: an icon beside the words.
+  await expect(page.locator('.cert-status svg')).toHaveCount(1)
 })

@@ -77,6 +77,17 @@ test('graduation: "待州教育局验印" until verified, then the prefecture ma
   expect(verified.bytes.byteLength).toBeLessThanOrEqual(60_000)
 })
 
+test('a graduation certificate revoked before verification carries the revocation mark, not the 待验印 one', async () => {
+  const revoked = await render('graduation', { status: 'revoked', revokedOn: '2026-12-05' })
+  expect(revoked.text).toContain('已撤销：本证书于2026年12月5日撤销，不再有效')
+  expect(revoked.text).not.toContain('待州教育局验印')
+  expect(revoked.text).not.toContain('验印前本证书尚未生效')
+  // Verified first, revoked later: the verification it had stays on record.
+  const verifiedThenRevoked = await render('graduation', { status: 'revoked', verifiedOn: '2026-12-01', revokedOn: '2026-12-05' })
+  expect(verifiedThenRevoked.text).toContain('已验印')
+  expect(verifiedThenRevoked.text).not.toContain('待州教育局验印')
+})
+
 test('revoked: a clear 已撤销 mark with the date, drawn across the page', async () => {
   const valid = await render('completion')
   const revoked = await render('completion', { status: 'revoked', revokedOn: '2026-12-05' })

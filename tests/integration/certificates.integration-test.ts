@@ -6,10 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import type { CertificateSnapshot } from '#app/domain/certificates.ts'
+import { evidenceKeyForViewer } from '#app/models/exemptions.server.ts'
 import { appendHourEntry } from '#app/models/ledger.server.ts'
 import {
   CertificateError,
   findByVerificationCode,
+  graduationVerifierPaths,
   issueCertificate,
   publicView,
   revokeCertificate,
@@ -30,6 +32,7 @@ import * as queuePage from '#app/routes/bureau.verification.tsx'
 import * as pdfWebRoute from '#app/routes/certificates.$serial.pdf.tsx'
 import * as coordPage from '#app/routes/coordinator.enrollments.$enrollmentId_.certificates.tsx'
 import * as myPage from '#app/routes/me_.certificates.tsx'
+import * as enrollmentPage from '#app/routes/coordinator.enrollments.$enrollmentId.tsx'
 import { callRoute, createTestUser, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
@@ -117,6 +120,8 @@ describe('issuing', () => {
       majorName: '种植',
       countyName: '册亨县',
       issuedOn: TODAY,
+      // Graduated early: the study ends on the day early graduation was approved (DESIGN.md §11), not at the period's end in 2029.
+      endDate: '2026-10-02',
       hours: 360,
       minutes: 360 * H,
       withdrawal: null,
@@ -478,4 +483,64 @@ test('the OpenAPI document lists the certificate endpoints with their schemas', 
   expect(Object.keys(doc.components.schemas)).toEqual(
     expect.arrayContaining(['CertificateIssueRequest', 'CertificateIssued', 'PublicCertificate', 'CertificateRevokeRequest']),
   )
+})
+
+describe('before stamping (issue 15)', () => {
+  test('the prefecture verifier opens the certificate PDF and the exemption evidence from its queue; others cannot open the evidence', async () => {
+    const db = getDb()
+    const { enrollment } = await eligibleLearner(db)
+    const { certificate } = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'graduation', actorId: coordinatorId })
+    const exemptionId = newId()
+    await db.exemption.create({
+      data: {
+        id: exemptionId,
+        enrollmentId: enrollment.id,
+        courseId: world.courses.course.id,
+        basis: 'skill_certificate',
+        mode: 'exempt_exam',
+        evidenceKey: `exemptions/${exemptionId}.jpg`,
+        evidenceType: 'image/jpeg',
+        status: 'approved',
+      },
+    })
+    const verifier = await createUserWithSession(db, { role: 'bureau', scopeRegionId: world.regions.prefecture.id })
+    await db.roleAssignment.updateMany({ where: { userId: verifier.id }, data: { canVerifyGraduation: true } })
+    const queue = (await callRoute(queuePage.loader, { url: '/bureau/verification', cookie: verifier.cookie })).value as any
+    const row = queue.rows.find((r: { serial: string }) => r.serial === certificate.serial)
+    expect(row.evidence).toEqual([{ id: exemptionId, course: '种植技术基础' }])
+    const pdf = await callRoute(pdfWebRoute.loader, { url: '/x', cookie: verifier.cookie, params: { serial: certificate.serial } })
+    expect(pdf.status).toBe(200)
+
+    const grantsOf = async (userId: string) => {
+      const grants = await db.roleAssignment.findMany({ where: { userId }, include: { scopeRegion: true } })
+      return graduationVerifierPaths(
+        grants.map((g) => ({
+          role: g.role,
+          canVerifyGraduation: g.canVerifyGraduation,
+          scope: g.scopeRegion ? { kind: 'region' as const, path: g.scopeRegion.path } : { kind: 'none' as const },
+        })),
+      )
+    }
+    const key = (paths: string[]) => evidenceKeyForViewer(db, exemptionId, { personId: null, scopes: [], verifierPaths: paths })
+    expect(await key(await grantsOf(verifier.id))).toBe(`exemptions/${exemptionId}.jpg`)
+    // A bureau user without the verification grant, and a verifier of another county, get nothing.
+    const plain = await createTestUser(db, { role: 'bureau', scopeRegionId: world.regions.prefecture.id })
+    expect(await key(await grantsOf(plain.id))).toBeNull()
+    const elsewhere = await createTestUser(db, { role: 'bureau', scopeRegionId: world.regions.otherCounty.id })
+    await db.roleAssignment.updateMany({ where: { userId: elsewhere.id }, data: { canVerifyGraduation: true } })
+    expect(await key(await grantsOf(elsewhere.id))).toBeNull()
+  })
+
+  test("an issued enrollment's study page is read-only: it names the certificate instead of offering result forms", async () => {
+    const db = getDb()
+    const { enrollment } = await eligibleLearner(db)
+    const coord = await createUserWithSession(db, { role: 'coordinator', scopeRegionId: world.regions.county.id })
+    const load = async () =>
+      (await callRoute(enrollmentPage.loader, { url: '/x', cookie: coord.cookie, params: { enrollmentId: enrollment.id } })).value as { certificates: string[] }
+    expect((await load()).certificates).toEqual([])
+    const { certificate } = await issueCertificate(db, { enrollmentId: enrollment.id, type: 'graduation', actorId: coordinatorId })
+    expect((await load()).certificates).toEqual([certificate.serial])
+    await revokeCertificate(db, { serial: certificate.serial, reason: '测试撤销', actorId: coordinatorId })
+    expect((await load()).certificates).toEqual([])
+  })
 })

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ApiErrorBody } from '#app/api/schemas.ts'
 import { ExemptionCreated, ExemptionDecisionResponse } from '#app/api/schemas-exemptions.ts'
 import { beijingDate } from '#app/domain/time.ts'
-import { decideExemption } from '#app/models/exemptions.server.ts'
+import { decideExemption, offersExemptions } from '#app/models/exemptions.server.ts'
 import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { resetEnvCache } from '#app/utils/env.server.ts'
@@ -25,7 +25,7 @@ import * as queueRoute from '#app/routes/coordinator.exemptions.tsx'
 import * as evidenceRoute from '#app/routes/exemptions.$exemptionId.evidence.tsx'
 import * as learnerRoute from '#app/routes/me_.exemptions.tsx'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
-import { createSignedInLearner, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+import { createEnrolledPerson, createSignedInLearner, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 let world: TrainingWorld
 let uploads: string
@@ -599,5 +599,27 @@ describe('API v1', () => {
       status: 200,
       body: { id: award.body.id, status: 'approved', credits: 3 },
     })
+  })
+})
+
+describe('who has the exemption feature (issue 15)', () => {
+  test('a teacher whose only program is a training round gets no exemption page and cannot apply; a learner of a class with a plan can', async () => {
+    const db = getDb()
+    const { person } = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
+    const teacher = await createUserWithSession(db, { role: 'teacher', personId: person.id })
+    expect(await offersExemptions(db, person.id)).toBe(false)
+    expect((await callRoute(learnerRoute.loader as never, { url: '/me/exemptions', cookie: teacher.cookie })).status).toBe(404)
+    const refused = await callRoute(learnerRoute.action as never, {
+      url: '/me/exemptions',
+      cookie: teacher.cookie,
+      method: 'POST',
+      body: new URLSearchParams(),
+    })
+    expect(refused.status).toBe(404)
+    expect(await db.exemption.count({ where: { enrollment: { personId: person.id } } })).toBe(0)
+
+    const l = await learner()
+    expect(await offersExemptions(db, l.person.id)).toBe(true)
+    expect((await callRoute(learnerRoute.loader as never, { url: '/me/exemptions', cookie: l.user.cookie })).status).toBe(200)
   })
 })
