@@ -19,6 +19,7 @@ import type { Db } from '#app/utils/db.server.ts'
 import type { CurrentUser } from './access.server.ts'
 import { listOwnCertificates } from './certificate-holder.server.ts'
 import { listEnrollmentsOfPerson } from './enrollments.server.ts'
+import { offersExemptions } from './exemptions.server.ts'
 import { listNotifications, unreadCount } from './notifications.server.ts'
 import { lastOpenedLesson } from './online.server.ts'
 import { loadProgress, type EnrollmentProgress } from './progress.server.ts'
@@ -328,5 +329,7 @@ export async function loadLearnerHome(db: Db, opts: { user: CurrentUser; now: Da
     unread,
     certificates: certs,
     rounds,
+    // Teachers in rounds have no 免修免考 (issue 15): the link shows only where the program offers it.
+    offersExemptions: await offersExemptions(db, personId),
   }
 }

@@ -20,7 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function MyLearning() {
-  const { name, enrollments, cards, nextSession, checkedIn, lastLesson, pending, notifications, certificates, rounds } = useLoaderData<typeof loader>()
+  const { name, enrollments, cards, nextSession, checkedIn, lastLesson, pending, notifications, certificates, rounds, offersExemptions } =
+    useLoaderData<typeof loader>()
   const t = useT()
   const hasClass = cards.some((c) => c.kind === 'class')
   return (
@@ -237,9 +238,11 @@ export default function MyLearning() {
               {t('home.todo.courses')}
             </Link>
           ) : null}
-          <Link to="/me/exemptions" className="button secondary block">
-            {t('exemptions.link')}
-          </Link>
+          {offersExemptions ? (
+            <Link to="/me/exemptions" className="button secondary block">
+              {t('exemptions.link')}
+            </Link>
+          ) : null}
         </nav>
       ) : null}
     </div>
