@@ -31,7 +31,7 @@ declare module '@remix-run/node' {
   }
 }
 
-/** Small pure modules nearly every page imports: one chunk instead of five requests (≤ 10 a page, DESIGN.md §7). */
+/** Small pure modules nearly every page imports, and React itself (jsx-runtime was a chunk of its own): one chunk instead of six requests (≤ 10 a page, DESIGN.md §7). */
 const SHARED =
   /[\\/]app[\\/](i18n[\\/](index|audiences|features[\\/]boot)\.ts|utils[\\/](i18n|format)\.ts|domain[\\/](time|progress-display|requirements)\.ts)$/
 
@@ -41,7 +41,9 @@ export default defineConfig(({ isSsrBuild }) => ({
     cssMinify: true,
     // Learners are on cheap phones: keep chunks small and say so when they are not.
     chunkSizeWarningLimit: 200,
-    rollupOptions: isSsrBuild ? {} : { output: { manualChunks: (id: string) => (SHARED.test(id) ? 'shared' : undefined) } },
+    rollupOptions: isSsrBuild
+      ? {}
+      : { output: { manualChunks: (id: string) => (SHARED.test(id) || /[\\/]node_modules[\\/]react[\\/]/.test(id) ? 'shared' : undefined) } },
   },
   server: { port: 3000 },
 }))
