@@ -8,6 +8,7 @@
 import { beforeAll, expect, test } from 'vitest'
 import * as lessonRoute from '#app/routes/learn.lessons.$lessonId.tsx'
 import { getDb } from '#app/utils/db.server.ts'
+import { newId } from '#app/utils/ids.server.ts'
 import { callRoute, createUserWithSession } from '#tests/fixtures/db.ts'
 import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
 
@@ -16,6 +17,8 @@ let world: TrainingWorld
 
 beforeAll(async () => {
   world = await createTrainingWorld(db)
+  // The lesson's course is in the class's plan: a learner reads only the lessons of their own plan.
+  await db.planItem.create({ data: { id: newId(), majorId: world.groups.class.majorId!, courseId: world.lessons.lesson.courseId, position: 1 } })
 })
 
 const HOSTILE = JSON.parse(`{"type":"doc","content":[
