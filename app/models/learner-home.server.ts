@@ -204,7 +204,8 @@ export async function loadLearnerHome(db: Db, opts: { user: CurrentUser; now: Da
     lastOpenedLesson(db, personId, today),
     db.selfStudyLog.findMany({
       where: { personId, OR: [{ status: 'pending' }, { reviewedAt: { gte: decidedSince } }] },
-      orderBy: { createdAt: 'desc' },
+      // Newest first; logs written together (a batch, an offline queue sent at once) by the day studied.
+      orderBy: [{ createdAt: 'desc' }, { studiedOn: 'desc' }, { id: 'desc' }],
       take: 6,
       select: { id: true, studiedOn: true, minutes: true, content: true, status: true, rejectReason: true },
     }),

@@ -111,6 +111,8 @@ test('PWA (issue 13): a lesson page is private, no-cache for its learner (their 
   const lesson = await db.lesson.create({
     data: { id: newId(), courseId: course.id, code: `SEC-L-${suffix}`, title: '离线第一课', content, nominalMinutes: 10 },
   })
+  // In the class's plan: a learner reads only the lessons of their own plan.
+  await db.planItem.create({ data: { id: newId(), majorId: world.groups.class.majorId!, courseId: course.id, position: 1 } })
 
   const page = await rawRequest(server, { path: `/learn/lessons/${lesson.id}`, headers: { Cookie: user.cookie } })
   expect(page.status).toBe(200)
