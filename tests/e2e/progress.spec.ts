@@ -30,7 +30,10 @@ test('a learner logs self-study on the phone, a coordinator approves it, and the
   await signOut(page)
 
   await signIn(page, coord.username, coord.password)
-  await page.getByRole('link', { name: '审核自学记录' }).click()
+  await page
+    .getByTestId('home-queues')
+    .getByRole('link', { name: /自学记录待审核/ })
+    .click()
   await expect(page.getByRole('heading', { name: '自学记录审核' })).toBeVisible()
   const row = page.getByTestId(`log-${log.id}`)
   await expect(row.getByText('看玉米种植视频')).toBeVisible()
