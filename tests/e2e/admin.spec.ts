@@ -38,7 +38,7 @@ test('an admin creates a township coordinator, who must choose a password at fir
 test('an admin finds a user by name, sees no way to disable their own account, and opens the editable region tree @desktop', async ({ page }) => {
   await signIn(page, 'admin', SEED_PASSWORD)
   // A role account named after its role reads once in the header.
-  await expect(page.locator('.whoami').first()).toHaveText('系统管理员')
+  await expect(page.locator('span.whoami').first()).toHaveText('系统管理员')
   await page.getByLabel('按姓名或账号查找用户').fill('coord.zhelou')
   await page.getByRole('button', { name: '查找' }).click()
   await expect(page).toHaveURL(/\/admin\?q=coord\.zhelou/)
