@@ -31,7 +31,7 @@ declare module '@remix-run/node' {
   }
 }
 
-/** Small pure modules nearly every page imports, and React itself (jsx-runtime was a chunk of its own): one chunk instead of six requests (≤ 10 a page, DESIGN.md §7). */
+/** Small pure modules nearly every page imports, React itself (jsx-runtime was a chunk of its own), Vite's preload helper and the learner's icons and 朗读 button: one chunk instead of nine requests (≤ 10 a page, DESIGN.md §7). */
 const SHARED =
   /[\\/]app[\\/](i18n[\\/](index|audiences|features[\\/]boot)\.ts|utils[\\/](i18n|format)\.ts|domain[\\/](time|progress-display|requirements)\.ts)$/
 
@@ -43,7 +43,14 @@ export default defineConfig(({ isSsrBuild }) => ({
     chunkSizeWarningLimit: 200,
     rollupOptions: isSsrBuild
       ? {}
-      : { output: { manualChunks: (id: string) => (SHARED.test(id) || /[\\/]node_modules[\\/]react[\\/]/.test(id) ? 'shared' : undefined) } },
+      : {
+          output: {
+            manualChunks: (id: string) =>
+              SHARED.test(id) || /[\\/]node_modules[\\/]react[\\/]|vite[\\/]preload-helper|[\\/]app[\\/]components[\\/](icons|read-aloud)\.tsx$/.test(id)
+                ? 'shared'
+                : undefined,
+          },
+        },
   },
   server: { port: 3000 },
 }))

@@ -16,7 +16,7 @@
  *    4× CPU slowdown), against LCP ≤ 2.5 s, beside the sign-in page's
  *    (the lightest page) in the same run; and on Regular 3G against 4 s.
  *
- *   npm run bench:bundle   (XX_BENCH_PORT=3811; XX_BENCH_SKIP_BUILD=1 uses build/ as it is)
+ *   npm run bench:bundle   (XX_BENCH_PORT=3811; XX_BENCH_SKIP_BUILD=1 uses build/ as it is; XX_BENCH_VERBOSE=1 lists each page's requests)
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -74,6 +74,7 @@ async function weigh(context: BrowserContext, url: string): Promise<Weight> {
   const pending: Promise<void>[] = []
   page.on('response', (r) => {
     w.requests += 1
+    if (process.env.XX_BENCH_VERBOSE) log(`  ${url}: ${r.request().resourceType()} ${r.url().replace(BASE, '')}`)
     pending.push(
       r
         .body()

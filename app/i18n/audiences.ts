@@ -12,6 +12,7 @@ export type Audience = 'learner' | 'staff'
 
 /** Namespaces (the part of a key before the first dot) that only staff pages use. */
 export const STAFF_ONLY_NAMESPACES: readonly string[] = [
+  'account',
   'admin',
   'apiDocs',
   'apiTokens',
@@ -41,6 +42,7 @@ export const STAFF_ONLY_NAMESPACES: readonly string[] = [
   'roster',
   'rosterImport',
   'selfStudyQueue',
+  'study',
   'targets',
 ]
 
