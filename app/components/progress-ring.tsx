@@ -5,26 +5,26 @@ import { useT } from '#app/utils/i18n.ts'
 const R = 30
 const C = 2 * Math.PI * R
 
-/** A ring in plain SVG (no JS, no web font): the share done, with the percent written inside. */
+/** A ring in plain SVG (no JS, no web font): the share done, with the percent written inside; the learner home's and the progress pages' one ring. */
 export function Ring({ percent, met, size = 72 }: { percent: number; met: boolean; size?: number }) {
   const clamped = Math.min(100, Math.max(0, percent))
   return (
     <svg className="ring" width={size} height={size} viewBox="0 0 72 72" aria-hidden="true" focusable="false">
-      <circle cx="36" cy="36" r={R} fill="none" stroke="#e3e7ec" strokeWidth="8" />
+      <circle cx="36" cy="36" r={R} fill="none" stroke="#d5dbe1" strokeWidth="8" />
       {clamped > 0 ? (
         <circle
           cx="36"
           cy="36"
           r={R}
           fill="none"
-          stroke={met ? '#1e8e3e' : '#1a66c2'}
+          stroke={met ? '#1e7a36' : '#1857a8'}
           strokeWidth="8"
           strokeLinecap={clamped < 100 ? 'round' : 'butt'}
           strokeDasharray={`${((C * clamped) / 100).toFixed(2)} ${C.toFixed(2)}`}
           transform="rotate(-90 36 36)"
         />
       ) : null}
-      <text x="36" y="41" textAnchor="middle" fontSize="15" fontWeight="700" fill="#1f2933">
+      <text x="36" y="42" textAnchor="middle" fontSize="17" fontWeight="700" fill="#1c2430">
         {clamped}%
       </text>
     </svg>
