@@ -7,11 +7,10 @@
  */
 import { UnrecoverableError, Worker } from 'bullmq'
 import { CERTIFICATE_BATCH_QUEUE, certificateBatchPayload, queuePrefix, redisUrl, type CertificateBatchPayload } from '#app/jobs/certificate-batch.ts'
-import { enqueueCertificateBatch, workerConnection } from '#app/jobs/queue.server.ts'
+import { enqueueCertificateBatch, workerOptions } from '#app/jobs/queue.server.ts'
 import { failBatch, runBatch, unfinishedBatchIds } from '#app/models/certificate-batches.server.ts'
 import { CertificateError } from '#app/models/certificates.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { getEnv } from '#app/utils/env.server.ts'
 
 const log = (line: string) => console.log(`[workers] ${new Date().toISOString()} ${line}`)
 
@@ -31,15 +30,7 @@ export async function startWorkers() {
       log(`batch ${batchId}: done, ${result.issued}/${result.total} issued, ${result.skipped} skipped, ${Date.now() - started} ms`)
       return result
     },
-    {
-      connection: workerConnection(),
-      prefix: queuePrefix(),
-      concurrency: 1,
-      // A killed worker's job is taken over once its lock expires (defaults 30 s; tests shorten them).
-      lockDuration: getEnv().XX_WORKER_LOCK_MS,
-      stalledInterval: getEnv().XX_WORKER_STALLED_MS,
-      maxStalledCount: 10,
-    },
+    workerOptions(1),
   )
   worker.on('failed', async (job, error) => {
     log(`batch ${job?.data.batchId}: attempt failed: ${error.message}`)

@@ -21,7 +21,7 @@ import {
   type ReminderPayload,
 } from '#app/jobs/reminders.ts'
 import { queuePrefix, redisUrl } from '#app/jobs/certificate-batch.ts'
-import { workerConnection } from '#app/jobs/queue.server.ts'
+import { workerConnection, workerOptions } from '#app/jobs/queue.server.ts'
 import type { SmsTemplateId } from '#app/domain/sms-templates.ts'
 import { beijingDate } from '#app/domain/time.ts'
 import {
@@ -115,14 +115,7 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
       if (job.name !== 'dispatch' || (result as { enqueued: number }).enqueued > 0) log(`${job.name}: ${JSON.stringify(result)} in ${Date.now() - started} ms`)
       return result
     },
-    {
-      connection: workerConnection(),
-      prefix,
-      concurrency: 1,
-      lockDuration: env.XX_WORKER_LOCK_MS,
-      stalledInterval: env.XX_WORKER_STALLED_MS,
-      maxStalledCount: 10,
-    },
+    workerOptions(1),
   )
 
   const deliveries = new Worker<DeliveryPayload>(
@@ -138,14 +131,7 @@ export async function startReminderWorkers(opts: { senders?: Senders; deliveryCo
       }
       return r
     },
-    {
-      connection: workerConnection(),
-      prefix,
-      concurrency: opts.deliveryConcurrency ?? 20,
-      lockDuration: env.XX_WORKER_LOCK_MS,
-      stalledInterval: env.XX_WORKER_STALLED_MS,
-      maxStalledCount: 10,
-    },
+    workerOptions(opts.deliveryConcurrency ?? 20),
   )
   reminders.on('failed', (job, error) => log(`${job?.name}: failed: ${error.message}`))
   deliveries.on('failed', (job, error) => {

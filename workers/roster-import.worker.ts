@@ -7,12 +7,11 @@
  */
 import { UnrecoverableError, Worker } from 'bullmq'
 import { queuePrefix, redisUrl } from '#app/jobs/certificate-batch.ts'
-import { workerConnection } from '#app/jobs/queue.server.ts'
+import { workerOptions } from '#app/jobs/queue.server.ts'
 import { enqueueRosterImport, ROSTER_IMPORT_QUEUE, rosterImportPayload, type RosterImportPayload } from '#app/jobs/roster-import.ts'
 import { NotFoundError } from '#app/models/errors.server.ts'
 import { failRosterImport, runRosterImport, unfinishedRosterImportIds } from '#app/models/roster-import.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { getEnv } from '#app/utils/env.server.ts'
 
 const log = (line: string) => console.log(`[roster-import] ${new Date().toISOString()} ${line}`)
 
@@ -31,14 +30,7 @@ export async function startRosterImportWorker() {
       log(`import ${importId}: done, ${result.created} created, ${result.skipped} skipped, ${Date.now() - started} ms`)
       return result
     },
-    {
-      connection: workerConnection(),
-      prefix: queuePrefix(),
-      concurrency: 1,
-      lockDuration: getEnv().XX_WORKER_LOCK_MS,
-      stalledInterval: getEnv().XX_WORKER_STALLED_MS,
-      maxStalledCount: 10,
-    },
+    workerOptions(1),
   )
   worker.on('failed', async (job, error) => {
     log(`import ${job?.data.importId}: attempt failed: ${error.message}`)

@@ -3,7 +3,8 @@
  * (`maxRetriesPerRequest: null`), producers fail fast (`enableOfflineQueue:
  * false`, a short timeout) so a web request never hangs when Redis is down.
  */
-import { Queue, type ConnectionOptions } from 'bullmq'
+import { Queue, type ConnectionOptions, type WorkerOptions } from 'bullmq'
+import { getEnv } from '#app/utils/env.server.ts'
 import { CERTIFICATE_BATCH_QUEUE, queuePrefix, redisUrl, type CertificateBatchPayload } from './certificate-batch.ts'
 
 export function redisConnection(url = redisUrl()): ConnectionOptions {
@@ -19,6 +20,22 @@ export function redisConnection(url = redisUrl()): ConnectionOptions {
 }
 
 export const workerConnection = (): ConnectionOptions => ({ ...redisConnection(), maxRetriesPerRequest: null })
+/**
+ * Every worker's options: its own connection, the queue prefix, and a killed worker's job taken over once
+ * its lock expires (XX_WORKER_LOCK_MS / XX_WORKER_STALLED_MS; 30 s by default, tests shorten them).
+ */
+export function workerOptions(concurrency: number): WorkerOptions {
+  const env = getEnv()
+  return {
+    connection: workerConnection(),
+    prefix: queuePrefix(),
+    concurrency,
+    lockDuration: env.XX_WORKER_LOCK_MS,
+    stalledInterval: env.XX_WORKER_STALLED_MS,
+    maxStalledCount: 10,
+  }
+}
+
 export const producerConnection = (): ConnectionOptions => ({ ...redisConnection(), enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
 
 const g = globalThis as unknown as { __xxBatchQueue?: { key: string; queue: Queue<CertificateBatchPayload> } }
