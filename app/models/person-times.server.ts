@@ -127,16 +127,21 @@ async function programScale(db: Db | Tx): Promise<number> {
  * certificate issued in it, each with its person, key and minutes per 学时,
  * already filtered by scope, program, region and tag.
  *
- * Every row is joined once, by primary key, to the enrollment's facts
- * (EnrollmentFact), which carry everything the scope, the filters and the key
- * need (bench/README.md "npm run bench:dashboard" says why).
+ * A single year or month (the dashboard's usual question, and every period of
+ * a trend) is one range scan of HourRollup, whose rows carry their
+ * enrollment's facts (migration 20261201690000_rollup_facts): no join at all.
+ * Ranges with parts (months plus edge days) add up their parts per enrollment
+ * first and join each sum once, by primary key, to EnrollmentFact, as do the
+ * certificates (bench/README.md "npm run bench:dashboard" says why).
  */
 function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
   // One branch per period and part, with its values as literals of the query, so the planner
   // reads each from the rollup's primary key (grain, periodStart) or the ledger's date index
   // with real estimates (a join to unnest() guesses 100 rows and scans the whole rollup).
+  const direct: Prisma.Sql[] = []
   const nets: Prisma.Sql[] = []
   const done: Prisma.Sql[] = []
+  const columns = sql`f."personId" COLLATE "C" AS pid, (${keySql(f.groupBy)}) COLLATE "C" AS key, f."minutesPerHour" AS mph`
   buckets.forEach((range, b) => {
     const split = splitRange(range)
     const parts: Prisma.Sql[] = []
@@ -154,26 +159,28 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
     }
     const onePeriod = split.days.length === 0 && split.years.length + split.months.length === 1
     if (onePeriod) {
-      // A single year or month (the dashboard's usual case, and every period of a trend): one rollup
-      // row per enrollment already, nothing to add up.
+      // One rollup row per enrollment already, with its facts: nothing to add up, nothing to join.
       const grain = split.years.length ? 'year' : 'month'
       const start = split.years[0] ?? split.months[0]!
-      nets.push(sql`SELECT ${b}::int AS b, r."enrollmentId" AS eid, r."minutes"::bigint AS minutes FROM "HourRollup" r
-        WHERE r."grain" = ${grain}::"RollupGrain" AND r."periodStart" = ${start}::date AND r."minutes" > 0`)
+      direct.push(sql`SELECT ${b}::int AS b, f."enrollmentId" AS eid, f."minutes"::bigint AS minutes, NULL::text AS cid, ${columns}
+        FROM "HourRollup" f
+        WHERE f."grain" = ${grain}::"RollupGrain" AND f."periodStart" = ${start}::date AND f."minutes" > 0 AND ${filterSql(f)}`)
     } else if (parts.length) {
-      nets.push(sql`SELECT ${b}::int AS b, n.eid, SUM(n.m)::bigint AS minutes FROM (${join(parts, ' UNION ALL ')}) n GROUP BY n.eid HAVING SUM(n.m) > 0`)
+      nets.push(sql`SELECT ${b}::int AS b, n.eid, SUM(n.m)::bigint AS minutes, NULL::text AS cid FROM (${join(parts, ' UNION ALL ')}) n GROUP BY n.eid HAVING SUM(n.m) > 0`)
     }
     done.push(sql`SELECT ${b}::int AS b, c."enrollmentId" AS eid, 0::bigint AS minutes, c."id" AS cid FROM "Certificate" c
       WHERE c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
         AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked'`)
   })
-  const rows = [...nets.map((n) => sql`SELECT x.b, x.eid, x.minutes, NULL::text AS cid FROM (${n}) x`), ...done]
-  return sql`
-    SELECT x.b, x.eid, x.minutes, x.cid, f."personId" COLLATE "C" AS pid, (${keySql(f.groupBy)}) COLLATE "C" AS key, f."minutesPerHour" AS mph
-      FROM (${join(rows, ' UNION ALL ')}) x
+  const joined = sql`SELECT x.b, x.eid, x.minutes, x.cid, ${columns}
+      FROM (${join([...nets, ...done], ' UNION ALL ')}) x
       JOIN "EnrollmentFact" f ON f."enrollmentId" = x.eid
      WHERE ${filterSql(f)}`
+  return join([...direct, joined], ' UNION ALL ')
 }
+
+/** Groupings whose key is the person's own (home region, school): each person has one key, so persons add up across rows. */
+const PERSON_KEYED: readonly StatsGroupBy[] = ['county', 'township', 'school', 'none']
 
 /**
  * One statement of these figures with two planner settings of its own
@@ -207,19 +214,36 @@ async function withPlannerSettings<T>(db: Db | Tx, query: Prisma.Sql): Promise<T
 
 type AggregateRow = { b: number; key: string | null; total: number; person_times: number; persons: number; scaled: bigint; completions: number }
 
+/**
+ * The figures per (bucket, key) and per bucket, by hash aggregation in two
+ * steps (no sort for count(DISTINCT)): first one row per (bucket, key,
+ * person) — that person's 人次, scaled minutes and completions there — then
+ * per key, where the rows with 人次 are the distinct persons. A bucket's total
+ * of persons is the sum of its keys' when the key is the person's own
+ * (PERSON_KEYED), else the distinct persons over its keys.
+ */
 async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
   const scale = await programScale(db)
+  const bucketPersons = PERSON_KEYED.includes(f.groupBy)
+    ? sql`SELECT b, SUM(persons)::int AS persons FROM per_key GROUP BY b`
+    : sql`SELECT b, count(*)::int AS persons FROM (SELECT b, pid FROM kp WHERE n > 0 GROUP BY b, pid) d GROUP BY b`
   const rows = await withPlannerSettings<AggregateRow[]>(
     db,
     sql`
-    WITH x AS (${factsSql(buckets, f)})
-    SELECT b, key, GROUPING(key)::int AS total,
-           count(*) FILTER (WHERE minutes > 0)::int AS person_times,
-           count(DISTINCT pid) FILTER (WHERE minutes > 0)::int AS persons,
-           COALESCE(SUM(minutes * (${scale}::int / mph)) FILTER (WHERE minutes > 0), 0)::bigint AS scaled,
-           count(cid)::int AS completions
-      FROM x
-     GROUP BY GROUPING SETS ((b, key), (b))`,
+    WITH x AS (${factsSql(buckets, f)}),
+    kp AS (
+      SELECT b, key, pid, count(*) FILTER (WHERE minutes > 0) AS n,
+             COALESCE(SUM(minutes * (${scale}::int / mph)) FILTER (WHERE minutes > 0), 0) AS s, count(cid) AS c
+        FROM x GROUP BY b, key, pid),
+    per_key AS (
+      SELECT b, key, SUM(n)::int AS person_times, (count(*) FILTER (WHERE n > 0))::int AS persons, SUM(s)::bigint AS scaled, SUM(c)::int AS completions
+        FROM kp GROUP BY b, key),
+    bucket_persons AS (${bucketPersons})
+    SELECT b, key, 0 AS total, person_times, persons, scaled, completions FROM per_key
+    UNION ALL
+    SELECT k.b, NULL, 1, SUM(k.person_times)::int, COALESCE(bp.persons, 0), SUM(k.scaled)::bigint, SUM(k.completions)::int
+      FROM per_key k LEFT JOIN bucket_persons bp ON bp.b = k.b
+     GROUP BY k.b, bp.persons`,
   )
   return { rows, scale }
 }

@@ -9,6 +9,11 @@
  * from the sources, and the figures follow (a person who moves is counted in
  * the new township at once). Concurrent changes to a person or group and
  * enrollments being written at the same moment leave it exact too.
+ *
+ * HourRollup's rows carry the same copy (migration 20261201690000_rollup_facts)
+ * and are held to the same truth: after the same random changes with hour
+ * entries written among them, and when hours are written while their
+ * person or round changes.
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, test } from 'vitest'
@@ -47,7 +52,15 @@ async function drift() {
     )
     SELECT 'missing or stale' AS side, "enrollmentId" FROM (SELECT * FROM truth EXCEPT SELECT * FROM copy) a
     UNION ALL
-    SELECT 'extra or stale' AS side, "enrollmentId" FROM (SELECT * FROM copy EXCEPT SELECT * FROM truth) b`
+    SELECT 'extra or stale' AS side, "enrollmentId" FROM (SELECT * FROM copy EXCEPT SELECT * FROM truth) b
+    UNION ALL
+    SELECT 'rollup row stale: ' || r."grain" || ' ' || r."periodStart" AS side, r."enrollmentId"
+      FROM "HourRollup" r LEFT JOIN truth t ON t."enrollmentId" = r."enrollmentId"
+     WHERE (r."personId", r."personRegionPath", r."personRegionCode", r."personOrganizationId", r."personOrganizationCode", r."groupCode",
+            r."groupRegionPath", r."groupOrganizationId", r."groupTags", r."majorCode", r."programCode", r."minutesPerHour")
+           IS DISTINCT FROM
+           (t."personId", t."personRegionPath", t."personRegionCode", t."personOrganizationId", t."personOrganizationCode", t."groupCode",
+            t."groupRegionPath", t."groupOrganizationId", t."groupTags", t."majorCode", t."programCode", t."minutesPerHour")`
 }
 
 beforeAll(async () => {
@@ -82,7 +95,24 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('renameMajor' as const), major: fc.nat(1) }),
   fc.record({ kind: fc.constant('programScale' as const), teacher: fc.boolean(), minutesPerHour: fc.constantFrom(40, 45, 50, 60) }),
   fc.record({ kind: fc.constant('unenroll' as const), enrollment: fc.nat() }),
+  fc.record({ kind: fc.constant('hours' as const), enrollment: fc.nat(), minutes: fc.integer({ min: -60, max: 240 }).filter((m) => m !== 0), month: fc.integer({ min: 1, max: 12 }) }),
 )
+
+/** One ledger entry (the rollup trigger writes its rows with the enrollment's facts). */
+async function addHours(enrollment: { id: string; personId: string; groupId: string }, minutes: number, occurredOn: string, client: Pick<typeof db, 'hourEntry'> = db) {
+  await client.hourEntry.create({
+    data: {
+      enrollmentId: enrollment.id,
+      personId: enrollment.personId,
+      groupId: enrollment.groupId,
+      category: 'online',
+      minutes,
+      occurredOn: new Date(`${occurredOn}T00:00:00Z`),
+      source: 'adjustment',
+      reason: '补录',
+    },
+  })
+}
 
 describe('EnrollmentFact stays equal to its sources', () => {
   test('random changes to people, classes, rounds, programs, schools and majors', { timeout: 60_000 }, async () => {
@@ -150,6 +180,11 @@ describe('EnrollmentFact stays equal to its sources', () => {
                 orderBy: { id: 'asc' },
               })
               if (free.length) await db.enrollment.delete({ where: { id: free[o.enrollment % free.length]!.id } })
+              break
+            }
+            case 'hours': {
+              const all = await db.enrollment.findMany({ select: { id: true, personId: true, groupId: true }, orderBy: { id: 'asc' } })
+              if (all.length) await addHours(all[o.enrollment % all.length]!, o.minutes, `2026-${String(o.month).padStart(2, '0')}-15`)
               break
             }
           }
@@ -236,5 +271,37 @@ describe('EnrollmentFact stays equal to its sources', () => {
       pause(100).then(() => db.person.update({ where: { id: c.id }, data: { regionId: r.otherTownship.id } })),
     ])
     expect(await drift()).toEqual([])
+
+    // 4. hours written (a new month's rollup row) while the person moves, both ways round, and while the round moves
+    const d = await createPersonIn(db, r.zhelou.id)
+    const enrollment = await db.enrollment.create({
+      data: { id: newId(), personId: d.id, groupId: group.id, programId: group.programId, startDate: group.startDate, status: 'active' },
+    })
+    await addHours(enrollment, 45, '2026-01-10')
+    await Promise.all([
+      db.$transaction(async (tx) => {
+        await addHours(enrollment, 45, '2026-02-10', tx)
+        await pause(400)
+      }),
+      pause(100).then(() => db.person.update({ where: { id: d.id }, data: { regionId: r.gaoluo.id } })),
+    ])
+    expect(await drift()).toEqual([])
+    await Promise.all([
+      db.$transaction(async (tx) => {
+        await tx.person.update({ where: { id: d.id }, data: { regionId: r.otherTownship.id } })
+        await pause(400)
+      }),
+      pause(100).then(() => addHours(enrollment, 45, '2026-03-10')),
+    ])
+    expect(await drift()).toEqual([])
+    await Promise.all([
+      db.$transaction(async (tx) => {
+        await tx.group.update({ where: { id: group.id }, data: { tags: ['backbone'] } })
+        await pause(400)
+      }),
+      pause(100).then(() => addHours(enrollment, -30, '2026-04-10')),
+    ])
+    expect(await drift()).toEqual([])
+    expect(await db.hourRollup.count({ where: { enrollmentId: enrollment.id, grain: 'month' } })).toBe(4)
   })
 })
