@@ -36,6 +36,7 @@ import {
 import { bucketsOf, nextDay, splitRange, type DateRange, type Grain } from '#app/domain/stat-periods.ts'
 import { startOfBeijingDay } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
+import { getPool, pgTransaction } from '#app/utils/pg.server.ts'
 import type { AccessMode, Scope } from './access.server.ts'
 
 export { STATS_GROUP_BYS, type StatsGroupBy }
@@ -115,10 +116,30 @@ function filterSql(f: StatsFilter): Prisma.Sql {
   return join(conditions, ' AND ')
 }
 
+/**
+ * Runs one read of these figures: on the plain pg pool when called with the
+ * client (Prisma's per-statement cost — its query compiler, and four round
+ * trips for a two-statement $transaction — was a fifth of the dashboard's
+ * time: bench/README.md), else inside the caller's Prisma transaction.
+ * `settings` are planner settings local to the statement's transaction.
+ */
+async function read<T>(db: Db | Tx, query: Prisma.Sql, settings?: Prisma.Sql): Promise<T[]> {
+  if ('$transaction' in db && typeof db.$transaction === 'function') {
+    if (!settings) return (await getPool().query(query.text, query.values)).rows as T[]
+    return pgTransaction(async (client) => {
+      await client.query(settings.text, settings.values)
+      return (await client.query(query.text, query.values)).rows as T[]
+    })
+  }
+  const tx = db as Tx
+  if (!settings) return tx.$queryRaw<T[]>(query)
+  return withTxSettings<T[]>(tx, settings, query)
+}
+
 /** Every program's minutes per 学时, once per call: the scale of the exact 人学时 sum. */
 async function programScale(db: Db | Tx): Promise<number> {
-  const rows = await db.program.findMany({ select: { minutesPerHour: true } })
-  return hoursScale(new Set(rows.map((r) => r.minutesPerHour).filter((m) => m > 0)))
+  const rows = await read<{ m: number }>(db, sql`SELECT DISTINCT "minutesPerHour" AS m FROM "Program" WHERE "minutesPerHour" > 0`)
+  return hoursScale(new Set(rows.map((r) => r.m)))
 }
 
 /**
@@ -166,7 +187,9 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
         FROM "HourRollup" f
         WHERE f."grain" = ${grain}::"RollupGrain" AND f."periodStart" = ${start}::date AND f."minutes" > 0 AND ${filterSql(f)}`)
     } else if (parts.length) {
-      nets.push(sql`SELECT ${b}::int AS b, n.eid, SUM(n.m)::bigint AS minutes, NULL::text AS cid FROM (${join(parts, ' UNION ALL ')}) n GROUP BY n.eid HAVING SUM(n.m) > 0`)
+      nets.push(
+        sql`SELECT ${b}::int AS b, n.eid, SUM(n.m)::bigint AS minutes, NULL::text AS cid FROM (${join(parts, ' UNION ALL ')}) n GROUP BY n.eid HAVING SUM(n.m) > 0`,
+      )
     }
     done.push(sql`SELECT ${b}::int AS b, c."enrollmentId" AS eid, 0::bigint AS minutes, c."id" AS cid FROM "Certificate" c
       WHERE c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
@@ -183,8 +206,8 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
 const PERSON_KEYED: readonly StatsGroupBy[] = ['county', 'township', 'school', 'none']
 
 /**
- * One statement of these figures with two planner settings of its own
- * (bench/README.md "npm run bench:dashboard" shows both plans):
+ * One statement of these figures with planner settings of its own
+ * (bench/README.md "npm run bench:dashboard" shows the plans):
  * - no JIT compiler: over a trend's few hundred thousand rollup rows the cost
  *   estimate passes jit_above_cost, and compiling took longer (240 ms) than
  *   running the query;
@@ -192,23 +215,26 @@ const PERSON_KEYED: readonly StatsGroupBy[] = ['county', 'township', 'school', '
  *   net minutes > 0 after adding up a range's parts (it guesses 200 of
  *   28,500), and then looks up each one's facts by index instead of one hash
  *   join; every join here is "all counted rows × one table by key", where a
- *   hash join is right.
+ *   hash join is right;
+ * - no parallel workers and no sorts where a hash will do: guessing a fifth
+ *   of the rows the scope keeps, the planner chose two workers, a Gather Merge
+ *   and sorted group aggregates (222 ms) over what one process hashes in 85 ms
+ *   (the statement has no ORDER BY; a sort it truly needs still runs).
  * Within the caller's transaction the settings are put back afterwards.
  */
-async function withPlannerSettings<T>(db: Db | Tx, query: Prisma.Sql): Promise<T> {
-  const set = (jit: string, nestloop: string) => sql`SELECT set_config('jit', ${jit}, true), set_config('enable_nestloop', ${nestloop}, true)`
-  if ('$transaction' in db && typeof db.$transaction === 'function') {
-    const client = db as Db
-    const [, rows] = await client.$transaction([client.$queryRaw(set('off', 'off')), client.$queryRaw<T>(query)])
-    return rows
-  }
-  const tx = db as Tx
-  const [was] = await tx.$queryRaw<{ jit: string; nestloop: string }[]>`SELECT current_setting('jit') AS jit, current_setting('enable_nestloop') AS nestloop`
-  await tx.$queryRaw(set('off', 'off'))
+const SETTINGS = { jit: 'off', enable_nestloop: 'off', max_parallel_workers_per_gather: '0', enable_sort: 'off' } as const
+type Setting = keyof typeof SETTINGS
+const SETTING_NAMES = Object.keys(SETTINGS) as Setting[]
+const setSettings = (values: Record<Setting, string>) => sql`SELECT ${join(SETTING_NAMES.map((n) => sql`set_config(${n}, ${values[n]}, true)`))}`
+
+/** Inside a caller's transaction: the settings for one statement, then put back. */
+async function withTxSettings<T>(tx: Tx, settings: Prisma.Sql, query: Prisma.Sql): Promise<T> {
+  const [was] = await tx.$queryRaw<Record<Setting, string>[]>`SELECT ${join(SETTING_NAMES.map((n) => sql`current_setting(${n}) AS ${Prisma.raw(`"${n}"`)}`))}`
+  await tx.$queryRaw(settings)
   try {
     return await tx.$queryRaw<T>(query)
   } finally {
-    await tx.$queryRaw(set(was?.jit ?? 'on', was?.nestloop ?? 'on'))
+    if (was) await tx.$queryRaw(setSettings(was))
   }
 }
 
@@ -227,7 +253,7 @@ async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
   const bucketPersons = PERSON_KEYED.includes(f.groupBy)
     ? sql`SELECT b, SUM(persons)::int AS persons FROM per_key GROUP BY b`
     : sql`SELECT b, count(*)::int AS persons FROM (SELECT b, pid FROM kp WHERE n > 0 GROUP BY b, pid) d GROUP BY b`
-  const rows = await withPlannerSettings<AggregateRow[]>(
+  const rows = await read<AggregateRow>(
     db,
     sql`
     WITH x AS (${factsSql(buckets, f)}),
@@ -244,6 +270,7 @@ async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
     SELECT k.b, NULL, 1, SUM(k.person_times)::int, COALESCE(bp.persons, 0), SUM(k.scaled)::bigint, SUM(k.completions)::int
       FROM per_key k LEFT JOIN bucket_persons bp ON bp.b = k.b
      GROUP BY k.b, bp.persons`,
+    setSettings(SETTINGS),
   )
   return { rows, scale }
 }
@@ -253,14 +280,11 @@ const emptyFigures = (): PersonTimeFigures => ({ personTimes: 0, persons: 0, per
 /** Labels of the keys of a grouping (region, school, program, major or group names). */
 async function labelsFor(db: Db | Tx, groupBy: StatsGroupBy, keys: string[], unknownLabel: string): Promise<Map<string, string>> {
   const named = keys.filter((k) => k !== '')
-  let pairs: { code: string; name: string }[] = []
-  const where = { code: { in: named } }
-  const select = { code: true, name: true } as const
-  if (groupBy === 'county' || groupBy === 'township') pairs = await db.region.findMany({ where, select })
-  else if (groupBy === 'school') pairs = await db.organization.findMany({ where, select })
-  else if (groupBy === 'program') pairs = await db.program.findMany({ where, select })
-  else if (groupBy === 'major') pairs = await db.major.findMany({ where, select })
-  else if (groupBy === 'group') pairs = await db.group.findMany({ where, select })
+  const table = { county: 'Region', township: 'Region', school: 'Organization', program: 'Program', major: 'Major', group: 'Group', none: null }[groupBy]
+  const pairs =
+    table && named.length
+      ? await read<{ code: string; name: string }>(db, sql`SELECT "code", "name" FROM ${Prisma.raw(`"${table}"`)} WHERE "code" = ANY(${named}::text[])`)
+      : []
   const labels = new Map(pairs.map((p) => [p.code, p.name]))
   if (groupBy === 'none') labels.set('all', unknownLabel)
   labels.set('', unknownLabel)

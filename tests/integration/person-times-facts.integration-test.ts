@@ -95,11 +95,21 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('renameMajor' as const), major: fc.nat(1) }),
   fc.record({ kind: fc.constant('programScale' as const), teacher: fc.boolean(), minutesPerHour: fc.constantFrom(40, 45, 50, 60) }),
   fc.record({ kind: fc.constant('unenroll' as const), enrollment: fc.nat() }),
-  fc.record({ kind: fc.constant('hours' as const), enrollment: fc.nat(), minutes: fc.integer({ min: -60, max: 240 }).filter((m) => m !== 0), month: fc.integer({ min: 1, max: 12 }) }),
+  fc.record({
+    kind: fc.constant('hours' as const),
+    enrollment: fc.nat(),
+    minutes: fc.integer({ min: -60, max: 240 }).filter((m) => m !== 0),
+    month: fc.integer({ min: 1, max: 12 }),
+  }),
 )
 
 /** One ledger entry (the rollup trigger writes its rows with the enrollment's facts). */
-async function addHours(enrollment: { id: string; personId: string; groupId: string }, minutes: number, occurredOn: string, client: Pick<typeof db, 'hourEntry'> = db) {
+async function addHours(
+  enrollment: { id: string; personId: string; groupId: string },
+  minutes: number,
+  occurredOn: string,
+  client: Pick<typeof db, 'hourEntry'> = db,
+) {
   await client.hourEntry.create({
     data: {
       enrollmentId: enrollment.id,
