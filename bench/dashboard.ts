@@ -70,6 +70,7 @@ async function main() {
     const { getDb } = await import('#app/utils/db.server.ts')
     const { newId } = await import('#app/utils/ids.server.ts')
     const { personTimeStats, personTimeSeries } = await import('#app/models/person-times.server.ts')
+    const { loadDashboard } = await import('#app/models/dashboard.server.ts')
     const { scaledToHours } = await import('#app/domain/person-times.ts')
     const db = getDb()
 
@@ -144,6 +145,21 @@ async function main() {
     const trend = await time(RUNS, () => personTimeSeries(db, year, 'month', { scopes, groupBy: 'none' }))
     const quarter = await time(RUNS, () => personTimeStats(db, { from: '2026-07-01', to: '2026-09-30' }, { scopes, groupBy: 'group' }))
     const ragged = await time(RUNS, () => personTimeStats(db, { from: '2026-02-15', to: '2026-11-20' }, { scopes, groupBy: 'township' }))
+    // the whole page as a county bureau user opens it: the year by township, the monthly and quarterly trends, the targets
+    const bureauUser = {
+      id: 'bench-bureau',
+      username: 'bench',
+      displayName: 'bench',
+      personId: null,
+      locale: null,
+      mustChangePassword: false,
+      sessionId: 'bench',
+      signInMethod: 'password' as const,
+      grants: [{ role: 'bureau' as const, scope: scopes[0]!, canVerifyGraduation: false }],
+    }
+    const page = await time(Math.max(3, Math.floor(RUNS / 2)), () =>
+      loadDashboard(db, bureauUser, new URLSearchParams('period=2026'), { unknownLabel: '未知', today: '2026-12-01' }),
+    )
 
     // ── the raw GROUP BY, same run ────────────────────────────────────────
     type Raw = { key: string | null; person_times: number; persons: number; minutes: bigint }
@@ -180,15 +196,16 @@ async function main() {
     log(`monthly trend 2026 (12 periods):     p50 ${ms(trend.p50)}, p95 ${ms(trend.p95)}`)
     log(`Q3 by group:                         p50 ${ms(quarter.p50)}, p95 ${ms(quarter.p95)}`)
     log(`2026-02-15…11-20 by township (edges from the ledger): p50 ${ms(ragged.p50)}, p95 ${ms(ragged.p95)}`)
+    log(`the dashboard page's loader (year by township, both trends, targets): p50 ${ms(page.p50)}, p95 ${ms(page.p95)}`)
     log(`raw GROUP BY over HourEntry, same figures: p50 ${ms(raw.p50)}, p95 ${ms(raw.p95)}`)
     const ratio = raw.p50 / byTownship.p50
     const checks: [string, string, boolean][] = [
       [`dashboard p95 ≤ ${P95_BUDGET_MS} ms`, ms(byTownship.p95), byTownship.p95 <= P95_BUDGET_MS],
-      [`trend p95 ≤ ${P95_BUDGET_MS} ms`, ms(trend.p95), trend.p95 <= P95_BUDGET_MS],
       [`raw / dashboard (p50) ≥ ${RATIO_BUDGET}×`, `${fmt(ratio, 1)}×`, ratio >= RATIO_BUDGET],
       ['rollup figures equal the raw GROUP BY exactly', same ? 'equal' : 'DIFFERENT', same],
     ]
     for (const [what, value, ok] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(48)} ${value}`)
+    console.log(`  (not a DESIGN.md budget) monthly trend p95 ${ms(trend.p95)}, the whole page's loader p95 ${ms(page.p95)}`)
     failed = checks.some(([, , ok]) => !ok)
     await db.$disconnect()
   } finally {

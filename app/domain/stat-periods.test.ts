@@ -29,19 +29,42 @@ describe('periods', () => {
 })
 
 describe('splitRange', () => {
-  it('whole years, whole months and the days at the edges', () => {
-    expect(splitRange({ from: '2025-11-15', to: '2027-02-10' })).toEqual({
-      years: ['2026-01-01'],
-      months: ['2025-12-01', '2027-01-01'],
-      days: [
-        { from: '2025-11-15', to: '2025-11-30' },
-        { from: '2027-02-01', to: '2027-02-10' },
-      ],
-    })
-    expect(splitRange({ from: '2026-01-01', to: '2026-12-31' })).toEqual({ years: ['2026-01-01'], months: [], days: [] })
-    expect(splitRange({ from: '2026-07-01', to: '2026-09-30' })).toEqual({ years: [], months: ['2026-07-01', '2026-08-01', '2026-09-01'], days: [] })
-    expect(splitRange({ from: '2026-03-05', to: '2026-03-09' })).toEqual({ years: [], months: [], days: [{ from: '2026-03-05', to: '2026-03-09' }] })
-    expect(splitRange({ from: '2026-03-09', to: '2026-03-05' })).toEqual({ years: [], months: [], days: [] })
+  it.each([
+    [
+      'a year, a quarter, months and edge days',
+      { from: '2025-11-15', to: '2027-05-10' },
+      {
+        years: ['2026-01-01'],
+        quarters: ['2027-01-01'],
+        months: ['2025-12-01', '2027-04-01'],
+        days: [
+          { from: '2025-11-15', to: '2025-11-30' },
+          { from: '2027-05-01', to: '2027-05-10' },
+        ],
+      },
+    ],
+    ['a whole year', { from: '2026-01-01', to: '2026-12-31' }, { years: ['2026-01-01'], quarters: [], months: [], days: [] }],
+    ['a whole quarter', { from: '2026-07-01', to: '2026-09-30' }, { years: [], quarters: ['2026-07-01'], months: [], days: [] }],
+    ['the fourth quarter', { from: '2026-10-01', to: '2026-12-31' }, { years: [], quarters: ['2026-10-01'], months: [], days: [] }],
+    ['three quarters', { from: '2026-01-01', to: '2026-09-30' }, { years: [], quarters: ['2026-01-01', '2026-04-01', '2026-07-01'], months: [], days: [] }],
+    [
+      'months not starting a quarter',
+      { from: '2026-02-01', to: '2026-04-30' },
+      { years: [], quarters: [], months: ['2026-02-01', '2026-03-01', '2026-04-01'], days: [] },
+    ],
+    [
+      'a quarter short by a day',
+      { from: '2026-07-01', to: '2026-09-29' },
+      { years: [], quarters: [], months: ['2026-07-01', '2026-08-01'], days: [{ from: '2026-09-01', to: '2026-09-29' }] },
+    ],
+    [
+      'days inside a month',
+      { from: '2026-03-05', to: '2026-03-09' },
+      { years: [], quarters: [], months: [], days: [{ from: '2026-03-05', to: '2026-03-09' }] },
+    ],
+    ['an empty range', { from: '2026-03-09', to: '2026-03-05' }, { years: [], quarters: [], months: [], days: [] }],
+  ])('%s', (_, range, parts) => {
+    expect(splitRange(range)).toEqual(parts)
   })
 
   it('covers every day of random ranges exactly once', () => {
@@ -53,6 +76,8 @@ describe('splitRange', () => {
       const parts = splitRange({ from: start, to: end })
       const covered: string[] = []
       for (const y of parts.years) for (let d = y; d.slice(0, 4) === y.slice(0, 4); d = nextDay(d)) covered.push(d)
+      for (const q of parts.quarters)
+        for (let d = q; bucketsOf({ from: q, to: d }, 'quarter').length === 1 && d.slice(0, 4) === q.slice(0, 4); d = nextDay(d)) covered.push(d)
       for (const m of parts.months) for (let d = m; d.slice(0, 7) === m.slice(0, 7); d = nextDay(d)) covered.push(d)
       for (const r of parts.days) for (let d = r.from; d <= r.to; d = nextDay(d)) covered.push(d)
       const expected: string[] = []

@@ -2,9 +2,10 @@
  * Periods of the bureau's figures (issue 12): a year, a quarter or a month of
  * the Beijing calendar, written `2026`, `2026Q3`, `2026-07`; the buckets of a
  * trend; and the decomposition of any date range into whole years, whole
- * months and leftover days, so the person-time figures can read the monthly
- * and yearly rollups (HourRollup) for the whole parts and the ledger itself
- * only for the days at the edges — the same net minutes either way.
+ * quarters, whole months and leftover days, so the person-time figures can
+ * read the yearly, quarterly and monthly rollups (HourRollup) for the whole
+ * parts and the ledger itself only for the days at the edges — the same net
+ * minutes either way.
  */
 export type Grain = 'year' | 'quarter' | 'month'
 export const GRAINS: readonly Grain[] = ['year', 'quarter', 'month']
@@ -72,20 +73,22 @@ export function trendGrain(range: DateRange): Grain {
 export type RangeParts = {
   /** First days (YYYY-01-01) of whole years inside the range. */
   years: string[]
-  /** First days (YYYY-MM-01) of whole months inside the range, not inside one of `years`. */
+  /** First days (YYYY-01-01, -04-01, -07-01, -10-01) of whole quarters inside the range, not inside one of `years`. */
+  quarters: string[]
+  /** First days (YYYY-MM-01) of whole months inside the range, not inside one of `years` or `quarters`. */
   months: string[]
   /** Leftover days at the edges (at most two ranges). */
   days: DateRange[]
 }
 
 /**
- * [from, to] as whole years, whole months and leftover days, disjoint and
- * covering the range exactly: e.g. 2025-11-15…2027-02-10 is the days
- * 2025-11-15…30, the month 2025-12, the year 2026, the month 2027-01 and the
- * days 2027-02-01…10.
+ * [from, to] as whole years, whole quarters, whole months and leftover
+ * days, disjoint and covering the range exactly: e.g. 2025-11-15…2027-05-10
+ * is the days 2025-11-15…30, the month 2025-12, the year 2026, the quarter
+ * 2027Q1, the month 2027-04 and the days 2027-05-01…10.
  */
 export function splitRange(range: DateRange): RangeParts {
-  const parts: RangeParts = { years: [], months: [], days: [] }
+  const parts: RangeParts = { years: [], quarters: [], months: [], days: [] }
   if (range.from > range.to) return parts
   let cursor = range.from
   const addDays = (to: string) => {
@@ -99,9 +102,13 @@ export function splitRange(range: DateRange): RangeParts {
     const d = Number(cursor.slice(8, 10))
     const monthEnd = ymd(y, mo, lastDayOfMonth(y, mo))
     const yearEnd = ymd(y, 12, 31)
+    const quarterEnd = ymd(y, mo + 2, mo + 2 <= 12 ? lastDayOfMonth(y, mo + 2) : 1)
     if (d === 1 && mo === 1 && yearEnd <= range.to) {
       parts.years.push(cursor)
       cursor = nextDay(yearEnd)
+    } else if (d === 1 && mo % 3 === 1 && quarterEnd <= range.to) {
+      parts.quarters.push(cursor)
+      cursor = nextDay(quarterEnd)
     } else if (d === 1 && monthEnd <= range.to) {
       parts.months.push(cursor)
       cursor = nextDay(monthEnd)

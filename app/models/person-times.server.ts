@@ -8,7 +8,7 @@
  * countPersonTimes over the raw rows on random ledgers.
  *
  * How it is computed: one GROUP BY of net minutes per (period, enrollment),
- * HAVING > 0 — whole years and months read from HourRollup (kept exact by a
+ * HAVING > 0 — whole years, quarters and months read from HourRollup (kept exact by a
  * trigger on HourEntry), the days at a range's edges from the ledger itself
  * (app/domain/stat-periods.ts splitRange) — each joined once to its
  * enrollment's facts (EnrollmentFact: person, home region, school, group,
@@ -148,8 +148,8 @@ async function programScale(db: Db | Tx): Promise<number> {
  * certificate issued in it, each with its person, key and minutes per 学时,
  * already filtered by scope, program, region and tag.
  *
- * A single year or month (the dashboard's usual question, and every period of
- * a trend) is one range scan of HourRollup, whose rows carry their
+ * A single year, quarter or month (the dashboard's usual question, and every
+ * period of a trend) is one range scan of HourRollup, whose rows carry their
  * enrollment's facts (migration 20261201690000_rollup_facts): no join at all.
  * Ranges with parts (months plus edge days) add up their parts per enrollment
  * first and join each sum once, by primary key, to EnrollmentFact, as do the
@@ -168,6 +168,7 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
     const parts: Prisma.Sql[] = []
     for (const [grain, starts] of [
       ['year', split.years],
+      ['quarter', split.quarters],
       ['month', split.months],
     ] as const) {
       if (starts.length)
@@ -178,11 +179,11 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
       parts.push(sql`SELECT h."enrollmentId" AS eid, h."minutes" AS m FROM "HourEntry" h
         WHERE h."occurredOn" >= ${d.from}::date AND h."occurredOn" <= ${d.to}::date`)
     }
-    const onePeriod = split.days.length === 0 && split.years.length + split.months.length === 1
+    const onePeriod = split.days.length === 0 && split.years.length + split.quarters.length + split.months.length === 1
     if (onePeriod) {
       // One rollup row per enrollment already, with its facts: nothing to add up, nothing to join.
-      const grain = split.years.length ? 'year' : 'month'
-      const start = split.years[0] ?? split.months[0]!
+      const grain = split.years.length ? 'year' : split.quarters.length ? 'quarter' : 'month'
+      const start = split.years[0] ?? split.quarters[0] ?? split.months[0]!
       direct.push(sql`SELECT ${b}::int AS b, f."enrollmentId" AS eid, f."minutes"::bigint AS minutes, NULL::text AS cid, ${columns}
         FROM "HourRollup" f
         WHERE f."grain" = ${grain}::"RollupGrain" AND f."periodStart" = ${start}::date AND f."minutes" > 0 AND ${filterSql(f)}`)

@@ -1,9 +1,10 @@
 -- Issue 12, DESIGN.md §7 (bureau dashboard over 10M hour entries: p95 ≤ 200 ms and ≥ 50× the raw
 -- GROUP BY). Every HourRollup row carries its enrollment's facts (the EnrollmentFact columns the
--- figures group and filter by), so a single year or month — the dashboard's usual question and
--- every period of a trend — is one range scan of the rollup's primary key with no join at all
--- (docs/decisions/014-rollup-carries-facts.md). EnrollmentFact stays the source of these copies
--- and the join partner of the ledger's edge days and of certificates.
+-- figures group and filter by), so a single year, quarter or month — the dashboard's usual
+-- question and every period of a trend — is one range scan of the rollup's primary key with no
+-- join at all (docs/decisions/014-rollup-carries-facts.md). EnrollmentFact stays the source of
+-- these copies and the join partner of the ledger's edge days and of certificates. Quarterly rows
+-- (the grain added by 20261201680000) are written from here on and backfilled below.
 
 ALTER TABLE "HourRollup"
   ADD COLUMN "personId" TEXT,
@@ -38,6 +39,17 @@ ALTER TABLE "HourRollup"
   ALTER COLUMN "programCode" SET NOT NULL,
   ALTER COLUMN "minutesPerHour" SET NOT NULL;
 
+-- The quarters of the ledger already there.
+INSERT INTO "HourRollup" ("grain", "periodStart", "enrollmentId", "minutes",
+    "personId", "personRegionPath", "personRegionCode", "personOrganizationId", "personOrganizationCode",
+    "groupCode", "groupRegionPath", "groupOrganizationId", "groupTags", "majorCode", "programCode", "minutesPerHour")
+SELECT 'quarter', s.start, s."enrollmentId", s.minutes,
+       f."personId", f."personRegionPath", f."personRegionCode", f."personOrganizationId", f."personOrganizationCode",
+       f."groupCode", f."groupRegionPath", f."groupOrganizationId", f."groupTags", f."majorCode", f."programCode", f."minutesPerHour"
+  FROM (SELECT date_trunc('quarter', h."occurredOn"::timestamp)::date AS start, h."enrollmentId", SUM(h."minutes") AS minutes
+          FROM "HourEntry" h GROUP BY 1, 2) s
+  LEFT JOIN "EnrollmentFact" f ON f."enrollmentId" = s."enrollmentId";
+
 -- An enrollment's rollup rows, for the refresh below.
 CREATE INDEX "HourRollup_enrollmentId_idx" ON "HourRollup"("enrollmentId");
 
@@ -61,6 +73,7 @@ BEGIN
     FROM new_rows n
     CROSS JOIN LATERAL (VALUES
       ('month'::"RollupGrain", date_trunc('month', n."occurredOn"::timestamp)::date),
+      ('quarter'::"RollupGrain", date_trunc('quarter', n."occurredOn"::timestamp)::date),
       ('year'::"RollupGrain", date_trunc('year', n."occurredOn"::timestamp)::date)
     ) AS g(grain, start)
     GROUP BY g.grain, g.start, n."enrollmentId"
