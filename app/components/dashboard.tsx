@@ -17,7 +17,7 @@ export type DashboardView = {
   options: { regions: { code: string; name: string; level: string }[]; programs: { code: string; name: string }[]; groupBys: readonly StatsGroupBy[] }
   totals: PersonTimeFigures
   rows: ({ key: string; label: string } & PersonTimeFigures)[]
-  trend: { key: string; totals: PersonTimeFigures; selected: boolean }[]
+  trend: { key: string; totals: Omit<PersonTimeFigures, 'persons'>; selected: boolean }[]
   quarters: { key: string; totals: PersonTimeFigures }[]
   targets: TargetView[]
 }

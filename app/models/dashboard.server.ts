@@ -14,7 +14,15 @@ import { beijingDate } from '#app/domain/time.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { regionScopeWhere, scopesFor, type CurrentUser, type Scope } from './access.server.ts'
 import { ForbiddenError } from './errors.server.ts'
-import { DRILL_METRICS, peopleBehind, personTimeSeries, personTimeStats, type DrillMetric, type StatsFilter } from './person-times.server.ts'
+import {
+  DRILL_METRICS,
+  peopleBehind,
+  personTimeCountSeries,
+  personTimeSeries,
+  personTimeStats,
+  type DrillMetric,
+  type StatsFilter,
+} from './person-times.server.ts'
 import { listTargets } from './targets.server.ts'
 
 export type DashboardQuery = { period: string; grain: Grain; range: DateRange; regionCode: string; programCode: string; groupBy: StatsGroupBy }
@@ -98,7 +106,8 @@ export async function loadDashboard(db: Db, user: CurrentUser, params: URLSearch
   const yearRange = { from: `${year}-01-01`, to: `${year}-12-31` }
   const [stats, trend, quarters, targets] = await Promise.all([
     personTimeStats(db, query.range, filter),
-    personTimeSeries(db, yearRange, 'month', { ...filter, groupBy: 'none' }),
+    // the monthly columns show 人次 only: no distinct persons to count (one pass over the months' rows)
+    personTimeCountSeries(db, yearRange, 'month', filter),
     personTimeSeries(db, yearRange, 'quarter', { ...filter, groupBy: 'none' }),
     listTargets(db, user, { fromYear: year, toYear: year, asOf: today }),
   ])
@@ -109,7 +118,11 @@ export async function loadDashboard(db: Db, user: CurrentUser, params: URLSearch
     options: { regions: options.regions.map(({ path: _p, ...r }) => r), programs: options.programs, groupBys: STATS_GROUP_BYS },
     totals: stats.totals,
     rows: stats.rows,
-    trend: trend.buckets.map((b) => ({ key: b.key, totals: b.totals, selected: selected(b.key) })),
+    trend: trend.buckets.map(({ key, personTimes, personHours, completions }) => ({
+      key,
+      totals: { personTimes, personHours, completions },
+      selected: selected(key),
+    })),
     quarters: quarters.buckets.map((b) => ({ key: b.key, totals: b.totals })),
     targets,
     today,

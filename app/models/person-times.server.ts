@@ -335,6 +335,40 @@ export async function personTimeSeries(db: Db | Tx, range: DateRange, grain: Gra
   return { grain, buckets: buckets.map((b, i) => ({ ...b, ...shape(rows, scale, labels, i) })) }
 }
 
+export type PersonTimeCounts = Omit<PersonTimeFigures, 'persons'>
+export type PersonTimeCountSeries = { grain: Grain; buckets: ({ key: string } & DateRange & PersonTimeCounts)[] }
+
+/**
+ * A trend of the figures that add up over rows — 人次, 人学时, completions —
+ * without distinct persons, for charts that show only those (the dashboard's
+ * monthly columns): one count and sum per period over the same rows as
+ * personTimeSeries, with no grouping by person, so it costs one pass over the
+ * periods' rollup rows. Each bucket equals personTimeSeries' totals but for
+ * `persons` (tests/integration/person-times checks it).
+ */
+export async function personTimeCountSeries(db: Db | Tx, range: DateRange, grain: Grain, f: Omit<StatsFilter, 'groupBy'>): Promise<PersonTimeCountSeries> {
+  const buckets = bucketsOf(range, grain)
+  if (buckets.length === 0) return { grain, buckets: [] }
+  const scale = await programScale(db)
+  const rows = await read<{ b: number; person_times: number; scaled: string | bigint; completions: number }>(
+    db,
+    sql`
+    WITH x AS (${factsSql(buckets, { ...f, groupBy: 'none' })})
+    SELECT b, (count(*) FILTER (WHERE minutes > 0))::int AS person_times,
+           COALESCE(SUM(minutes * (${scale}::int / mph)) FILTER (WHERE minutes > 0), 0)::bigint AS scaled, count(cid)::int AS completions
+      FROM x GROUP BY b`,
+    setSettings(SETTINGS),
+  )
+  const byBucket = new Map(rows.map((r) => [r.b, r]))
+  return {
+    grain,
+    buckets: buckets.map((b, i) => {
+      const r = byBucket.get(i)
+      return { ...b, personTimes: r?.person_times ?? 0, personHours: r ? scaledToHours(Number(r.scaled), scale) : 0, completions: r?.completions ?? 0 }
+    }),
+  }
+}
+
 // ─── The people behind a number ─────────────────────────────────────────────
 
 export const DRILL_METRICS = ['person_times', 'persons', 'person_hours', 'completions'] as const
