@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto'
 import { getEnv } from './env.server.ts'
 
 /**
@@ -7,11 +7,21 @@ import { getEnv } from './env.server.ts'
  * detection. A plain or salted hash of an 18-digit ID number is brute-forceable;
  * an HMAC without the key is not.
  */
+// The keys as KeyObjects, made once per key (the roster import seals and HMACs hundreds of thousands of fields).
+const keyObjects = new Map<string, KeyObject>()
+function keyObject(hex: string) {
+  let key = keyObjects.get(hex)
+  if (!key) {
+    key = createSecretKey(Buffer.from(hex, 'hex'))
+    keyObjects.set(hex, key)
+  }
+  return key
+}
 function dataKey() {
-  return Buffer.from(getEnv().XX_DATA_KEY, 'hex')
+  return keyObject(getEnv().XX_DATA_KEY)
 }
 function hmacKey() {
-  return Buffer.from(getEnv().XX_HMAC_KEY, 'hex')
+  return keyObject(getEnv().XX_HMAC_KEY)
 }
 
 export function encryptField(plain: string): string {
