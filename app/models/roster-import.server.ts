@@ -256,6 +256,7 @@ export async function previewRosterImport(user: CurrentUser, input: PreviewInput
   let chunk: CheckedRow[] = []
   let client: pg.PoolClient | null = null
   let copy: ReturnType<typeof copyIn> | null = null
+  let pending: Promise<void> = Promise.resolve()
   const flush = async () => {
     if (!client) {
       client = await getPool().connect()
@@ -276,13 +277,19 @@ export async function previewRosterImport(user: CurrentUser, input: PreviewInput
       )
       copy = copyIn(client, PREVIEW_COPY)
     }
-    const classified = await classify(chunk)
-    for (const r of classified) {
-      counts[r.outcome]++
-      if (r.outcome !== 'refused' && r.issues.some((i) => i.severity === 'warning')) counts.warnings++
-    }
-    await copy!.write(previewLines(id, classified))
+    // The chunk's look-ups run while the next chunk is read and checked; its lines go into the COPY in order.
+    const rows = chunk
     chunk = []
+    await pending
+    pending = (async () => {
+      const classified = await classify(rows)
+      for (const r of classified) {
+        counts[r.outcome]++
+        if (r.outcome !== 'refused' && r.issues.some((i) => i.severity === 'warning')) counts.warnings++
+      }
+      await copy!.write(previewLines(id, classified))
+    })()
+    pending.catch(() => {}) // awaited at the next flush or the end
   }
   try {
     for await (const { rowNumber, cells } of rows) {
@@ -303,6 +310,7 @@ export async function previewRosterImport(user: CurrentUser, input: PreviewInput
     if (!header) throw new RosterImportError('no_header')
     if (counts.total === 0) throw new RosterImportError('no_rows')
     if (chunk.length) await flush()
+    await pending
     const tx = client as pg.PoolClient | null
     await copy!.end()
     await tx!.query(`UPDATE "RosterImport" SET "totalRows" = $2, "newRows" = $3, "existingRows" = $4, "refusedRows" = $5, "warningRows" = $6 WHERE "id" = $1`, [
