@@ -14,13 +14,15 @@
  *      - import: previewRosterImport (file checks, exceljs streaming read, row
  *        checks, the database look-ups, the preview rows stored) then
  *        runRosterImport (persons, accounts, roles, audit events in batches of
- *        1,000) — exactly what the page and the worker run;
+ *        1,000) — exactly what the page and the worker run, with no Prisma
+ *        query (the child checks that no Prisma Client was made);
  *      - rerun: the 10,000-row file again (everything already known, adds 0);
  *      - baseline read: exceljs's streaming reader over the same file, cells
  *        only (DESIGN.md §7's reference: ≈ 25k rows/s);
  *      - baseline insert: the same good rows as raw multi-row INSERTs of Person
- *        and User (1,000 a statement, ID and phone encrypted and HMACed as the
- *        import does), nothing read, checked, previewed or audited.
+ *        and User on a pg pool, in another county (1,000 a statement, ID and
+ *        phone encrypted and HMACed as the import does), nothing read,
+ *        checked, previewed or audited.
  * 4. The people export after the imports (DESIGN.md §7: 100,000 rows ≤ 10 s):
  *    startExport as the page calls it, xlsx and CSV (and xlsx with full ID
  *    numbers, each decrypted), its stream read to the end, in a child each.
@@ -321,6 +323,7 @@ async function main() {
         )
         checks.push([`${fmt(f.n)} rows imported again adds nothing`, `${rerun.detail.created} created`, Number(rerun.detail.created) === 0])
       }
+      checks.push([`${fmt(f.n)} rows: the import made no Prisma Client`, `Prisma Client: ${d.prismaClient}`, d.prismaClient === 'none'])
       const wantCreated = f.n - 2 * Math.floor(f.n / 100)
       checks.push([`${fmt(f.n)} rows: every good row created`, `${fmt(Number(d.created))} of ${fmt(wantCreated)}`, Number(d.created) === wantCreated])
       if (f.n >= 100_000) {

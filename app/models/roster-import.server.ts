@@ -658,9 +658,10 @@ export async function runRosterImport(
   })
   // A bulk load leaves the planner's statistics behind (PostgreSQL's advice after populating a table: ANALYZE): until
   // autovacuum catches up, a page of the people list or export would read every person in scope to sort them (measured
-  // after 100,000 rows: 335 ms a page before, 12 ms after). The import's rows are analyzed for the same reason.
+  // after 100,000 rows: 335 ms a page before, 12 ms after). The import's rows are analyzed for the same reason, and the
+  // regions (a county's few dozen stay below autovacuum's threshold, and the export joins them).
   if (final.createdCount >= ANALYZE_AFTER) {
-    await pool.query('ANALYZE "Person", "User", "RoleAssignment", "RosterImportRow"').catch(() => {})
+    await pool.query('ANALYZE "Person", "User", "RoleAssignment", "RosterImportRow", "Region"').catch(() => {})
   }
   return { created: final.createdCount, skipped: final.skippedCount }
 }
