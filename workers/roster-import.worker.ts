@@ -11,19 +11,17 @@ import { workerOptions } from '#app/jobs/queue.server.ts'
 import { enqueueRosterImport, ROSTER_IMPORT_QUEUE, rosterImportPayload, type RosterImportPayload } from '#app/jobs/roster-import.ts'
 import { NotFoundError } from '#app/models/errors.server.ts'
 import { failRosterImport, runRosterImport, unfinishedRosterImportIds } from '#app/models/roster-import.server.ts'
-import { getDb } from '#app/utils/db.server.ts'
 
 const log = (line: string) => console.log(`[roster-import] ${new Date().toISOString()} ${line}`)
 
 export async function startRosterImportWorker() {
-  const db = getDb()
   const worker = new Worker<RosterImportPayload>(
     ROSTER_IMPORT_QUEUE,
     async (job) => {
       const { importId } = rosterImportPayload.parse(job.data)
       const started = Date.now()
       log(`import ${importId}: start (attempt ${job.attemptsMade + 1})`)
-      const result = await runRosterImport(db, importId, { onProgress: (p) => job.updateProgress(p) }).catch((error: unknown) => {
+      const result = await runRosterImport(importId, { onProgress: (p) => job.updateProgress(p) }).catch((error: unknown) => {
         if (error instanceof NotFoundError) throw new UnrecoverableError(`import ${importId} not found`)
         throw error
       })
@@ -34,13 +32,13 @@ export async function startRosterImportWorker() {
   )
   worker.on('failed', async (job, error) => {
     log(`import ${job?.data.importId}: attempt failed: ${error.message}`)
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) await failRosterImport(db, job.data.importId, error.message).catch(() => {})
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) await failRosterImport(job.data.importId, error.message).catch(() => {})
   })
   worker.on('error', (error) => log(`error: ${error.message}`))
   await worker.waitUntilReady()
   log(`roster-import worker ready (redis ${redisUrl()}, prefix ${queuePrefix()})`)
   // An import whose job was lost (Redis down or flushed) is enqueued again; the cursor makes a second run harmless.
-  for (const id of await unfinishedRosterImportIds(db)) await enqueueRosterImport(id).catch((e: Error) => log(`re-enqueue ${id}: ${e.message}`))
+  for (const id of await unfinishedRosterImportIds()) await enqueueRosterImport(id).catch((e: Error) => log(`re-enqueue ${id}: ${e.message}`))
 
   let closing = false
   const close = async (signal: string) => {

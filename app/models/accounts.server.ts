@@ -7,7 +7,7 @@
  * the person page's account panel and actions (phone of record, password
  * reset, disable/enable), all audited.
  */
-import { randomInt } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { maskPhone, normalizePhone } from '#app/domain/names.ts'
 import { PEOPLE_MANAGERS, SELF_ROLES, type RoleName } from '#app/domain/roles.ts'
 import type { PersonKind } from '#app/generated/prisma/enums.ts'
@@ -38,8 +38,10 @@ const USERNAME_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
  * (40 bits) — readable, never derived from the ID number or the phone.
  */
 export function generatedUsername(role: 'learner' | 'teacher'): string {
+  // One draw of 8 bytes, 5 bits of each (32 letters divide 256: no bias).
+  const bytes = randomBytes(8)
   let tail = ''
-  for (let i = 0; i < 8; i++) tail += USERNAME_ALPHABET[randomInt(0, USERNAME_ALPHABET.length)]
+  for (let i = 0; i < 8; i++) tail += USERNAME_ALPHABET[bytes[i]! & 31]
   return `${role === 'teacher' ? 'js' : 'xs'}${tail}`
 }
 

@@ -35,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { file } = await readUploadForm(request, { file: 'file', maxFileBytes: MAX_ROSTER_BYTES })
     if (!file) throw new RosterImportError('no_file')
     const bytes = new Uint8Array(await file.arrayBuffer())
-    const { id } = await previewRosterImport(getDb(), user, { fileName: file.name, bytes, ip: (context.ip as string | undefined) ?? null })
+    const { id } = await previewRosterImport(user, { fileName: file.name, bytes, ip: (context.ip as string | undefined) ?? null })
     return redirect(`/coordinator/imports/${id}`)
   } catch (error) {
     if (error instanceof UploadError) return data({ error: t('rosterImport.error.too_large') }, { status: 413 })

@@ -5,3 +5,11 @@ import { randomBytes } from 'node:crypto'
 export function newId(): string {
   return encodeBase32LowerCaseNoPadding(randomBytes(15))
 }
+
+/** `n` ids at once (one draw of randomness for all: the roster import's batches). */
+export function newIds(n: number): string[] {
+  const bytes = randomBytes(15 * n)
+  const ids: string[] = new Array(n)
+  for (let i = 0; i < n; i++) ids[i] = encodeBase32LowerCaseNoPadding(bytes.subarray(15 * i, 15 * i + 15))
+  return ids
+}

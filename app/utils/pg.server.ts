@@ -1,5 +1,11 @@
+import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
 import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
 import { getEnv } from './env.server.ts'
+
+/** A pool or one of its clients (inside a transaction). */
+export type PgQueryable = Pick<pg.Pool | pg.PoolClient, 'query'>
 
 /**
  * A plain node-postgres pool on the same DATABASE_URL as getDb(), for the few
@@ -45,5 +51,38 @@ export async function pgTransaction<R>(work: (client: pg.PoolClient) => Promise<
     throw error
   } finally {
     client.release()
+  }
+}
+
+/** One value in COPY's text format: NULL as \\N; backslash, tab, newline and carriage return escaped. */
+export function copyValue(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '\\N'
+  const s = String(v)
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s
+}
+
+/** One row in COPY's text format. */
+export const copyLine = (values: readonly (string | number | boolean | null | undefined)[]) => `${values.map(copyValue).join('\t')}\n`
+
+/**
+ * `COPY … FROM STDIN` on a client (inside its transaction, when there is one;
+ * pg-copy-streams): write lines (copyLine) as they come, with backpressure,
+ * then `end()` waits for the server to take them all. A COPY cut off by an
+ * error is never half-applied: the statement (and its transaction) fails whole.
+ */
+export function copyIn(client: pg.PoolClient, sql: string) {
+  const stream = client.query(copyFrom(sql))
+  let failure: Error | null = null
+  stream.on('error', (error: Error) => (failure ??= error))
+  return {
+    async write(text: string) {
+      if (failure) throw failure
+      if (!stream.write(text)) await once(stream, 'drain')
+    },
+    async end() {
+      if (failure) throw failure
+      stream.end()
+      await finished(stream)
+    },
   }
 }

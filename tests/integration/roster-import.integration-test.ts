@@ -152,7 +152,7 @@ describe('a 1,000-row roster with 37 bad rows', () => {
   test('the preview says 963 new and 37 refused, each with its reason; confirmed, 963 are imported, each with a learner account without a password', async () => {
     const db = getDb()
     const before = await db.person.count()
-    const { id } = await previewRosterImport(db, county, { fileName: '册亨县花名册.xlsx', bytes: file, today: TODAY })
+    const { id } = await previewRosterImport(county, { fileName: '册亨县花名册.xlsx', bytes: file, today: TODAY })
     const preview = await getRosterImport(db, county, id)
     expect(preview.import).toMatchObject({ status: 'previewed', totalRows: 1000, newRows: 963, existingRows: 0, refusedRows: 37, warningRows: 5 })
     expect(preview.import.header).toMatchObject({ headerRow: 1, labels: { name: '姓名', idNumber: '身份证号码', township: '乡镇（街道）' } })
@@ -204,7 +204,7 @@ describe('a 1,000-row roster with 37 bad rows', () => {
     const db = getDb()
     const before = await db.person.count()
     const users = await db.user.count()
-    const { id } = await previewRosterImport(db, county, { fileName: '册亨县花名册.xlsx', bytes: file, today: TODAY })
+    const { id } = await previewRosterImport(county, { fileName: '册亨县花名册.xlsx', bytes: file, today: TODAY })
     expect((await getRosterImport(db, county, id)).import).toMatchObject({ newRows: 0, existingRows: 963, refusedRows: 37 })
     await confirmRosterImport(db, county, id, { enqueue: inlineOnly })
     expect((await getRosterImport(db, county, id)).import).toMatchObject({ status: 'done', createdCount: 0 })
@@ -216,7 +216,7 @@ describe('a 1,000-row roster with 37 bad rows', () => {
 
   test('another coordinator cannot see, confirm or download someone else’s import (404)', async () => {
     const db = getDb()
-    const { id } = await previewRosterImport(db, county, { fileName: 'x.xlsx', bytes: file, today: TODAY })
+    const { id } = await previewRosterImport(county, { fileName: 'x.xlsx', bytes: file, today: TODAY })
     const other = await currentUser({ scopeRegionId: world.regions.county.id })
     await expect(getRosterImport(db, other, id)).rejects.toMatchObject({ kind: 'not_found' })
     await expect(confirmRosterImport(db, other, id, { enqueue: inlineOnly })).rejects.toMatchObject({ kind: 'not_found' })
@@ -231,7 +231,7 @@ describe('files refused before parsing, with bounded memory', () => {
     global.gc?.()
     const rss = process.memoryUsage().rss
     const t0 = performance.now()
-    const error = await previewRosterImport(db, county, { fileName, bytes, today: TODAY }).then(
+    const error = await previewRosterImport(county, { fileName, bytes, today: TODAY }).then(
       () => null,
       (e: unknown) => e,
     )
@@ -289,7 +289,7 @@ test('a GBK CSV (as Excel in China saves it) imports its Chinese names intact', 
     people.map((p, i) => rosterLine(p, i + 1)),
     'gbk',
   )
-  const { id } = await previewRosterImport(db, county, { fileName: '者楼街道.csv', bytes: file, today: TODAY })
+  const { id } = await previewRosterImport(county, { fileName: '者楼街道.csv', bytes: file, today: TODAY })
   expect((await getRosterImport(db, county, id)).import).toMatchObject({ fileKind: 'csv', encoding: 'gbk', newRows: 30, refusedRows: 0 })
   await confirmRosterImport(db, county, id, { enqueue: inlineOnly })
   const names = (await importedPeople(id)).map((p) => p.name).sort()
@@ -309,7 +309,7 @@ test('a township coordinator’s import holds only their township: rows of the n
     undefined,
     { title: '者楼街道 2026 年学员名单' },
   )
-  const { id } = await previewRosterImport(db, zhelou, { fileName: 'zhelou.xlsx', bytes: file, today: TODAY })
+  const { id } = await previewRosterImport(zhelou, { fileName: 'zhelou.xlsx', bytes: file, today: TODAY })
   const preview = await getRosterImport(db, zhelou, id, { filter: 'refused' })
   expect(preview.import).toMatchObject({ newRows: 12, refusedRows: 9, header: { headerRow: 2 } })
   expect(preview.rows.slice(0, 8).map((r) => r.issues[0]!.code)).toEqual(Array(8).fill('out_of_scope'))
@@ -323,14 +323,14 @@ test('a township coordinator’s import holds only their township: rows of the n
 test('an import that fails after a batch keeps the committed batches whole and, confirmed again, resumes at its cursor', async () => {
   const db = getDb()
   const people = Array.from({ length: 250 }, (_, i) => rosterPerson(40_000 + i, { township: '者楼街道', phoneBase: 4_000_000 }))
-  const { id } = await previewRosterImport(db, county, {
+  const { id } = await previewRosterImport(county, {
     fileName: 'r.xlsx',
     bytes: await rosterXlsx(people.map((p, i) => rosterLine(p, i + 1))),
     today: TODAY,
   })
   await db.rosterImport.update({ where: { id }, data: { status: 'queued' } })
   await expect(
-    runRosterImport(db, id, {
+    runRosterImport(id, {
       batchSize: 100,
       afterBatch: (n) => {
         if (n === 1) throw new Error('断电')
@@ -373,7 +373,7 @@ test('6,000 rows run as a BullMQ job; the worker SIGKILLed mid-import leaves eve
   const db = getDb()
   const N = 6000
   const people = Array.from({ length: N }, (_, i) => rosterPerson(100_000 + i, { township: '者楼街道', phoneBase: 5_000_000 }))
-  const { id } = await previewRosterImport(db, county, {
+  const { id } = await previewRosterImport(county, {
     fileName: 'big.xlsx',
     bytes: await rosterXlsx(people.map((p, i) => rosterLine(p, i + 1))),
     today: TODAY,
