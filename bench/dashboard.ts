@@ -25,6 +25,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { migrate } from '#prisma/migrate-runner.ts'
 import { createDatabase, dropDatabase, resolvePostgres, withDatabase } from '#tests/services.ts'
+import { benchUser } from './bench-user.ts'
 
 const N = Number(process.env.XX_BENCH_ENTRIES ?? 1_000_000)
 const E = Number(process.env.XX_BENCH_ENROLLMENTS ?? 30_000)
@@ -146,17 +147,7 @@ async function main() {
     const quarter = await time(RUNS, () => personTimeStats(db, { from: '2026-07-01', to: '2026-09-30' }, { scopes, groupBy: 'group' }))
     const ragged = await time(RUNS, () => personTimeStats(db, { from: '2026-02-15', to: '2026-11-20' }, { scopes, groupBy: 'township' }))
     // the whole page as a county bureau user opens it: the year by township, the monthly and quarterly trends, the targets
-    const bureauUser = {
-      id: 'bench-bureau',
-      username: 'bench',
-      displayName: 'bench',
-      personId: null,
-      locale: null,
-      mustChangePassword: false,
-      sessionId: 'bench',
-      signInMethod: 'password' as const,
-      grants: [{ role: 'bureau' as const, scope: scopes[0]!, canVerifyGraduation: false }],
-    }
+    const bureauUser = benchUser('bureau', county)
     const page = await time(Math.max(3, Math.floor(RUNS / 2)), () =>
       loadDashboard(db, bureauUser, new URLSearchParams('period=2026'), { unknownLabel: '未知', today: '2026-12-01' }),
     )

@@ -36,6 +36,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchUser } from './bench-user.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const log = (line: string) => console.log(`[bench] ${line}`)
@@ -64,23 +65,7 @@ async function child(mode: string, file: string) {
     const county = (
       await pool.query<{ id: string; code: string; name: string; path: string }>(`SELECT "id", "code", "name", "path" FROM "Region" WHERE "code" = '522327'`)
     ).rows[0]!
-    return {
-      id: 'bench-coordinator',
-      username: 'bench',
-      displayName: 'bench',
-      personId: null,
-      locale: null,
-      mustChangePassword: false,
-      sessionId: 'bench',
-      signInMethod: 'password' as const,
-      grants: [
-        {
-          role: 'coordinator' as const,
-          scope: { kind: 'region' as const, regionId: county.id, code: county.code, name: county.name, path: county.path },
-          canVerifyGraduation: false,
-        },
-      ],
-    }
+    return benchUser('coordinator', county)
   }
   let prisma: { $disconnect(): Promise<void> } | null = null
   const t0 = performance.now()
