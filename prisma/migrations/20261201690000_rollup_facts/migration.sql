@@ -20,12 +20,33 @@ ALTER TABLE "HourRollup"
   ADD COLUMN "programCode" TEXT,
   ADD COLUMN "minutesPerHour" INTEGER;
 
-UPDATE "HourRollup" r SET
-  "personId" = f."personId", "personRegionPath" = f."personRegionPath", "personRegionCode" = f."personRegionCode",
-  "personOrganizationId" = f."personOrganizationId", "personOrganizationCode" = f."personOrganizationCode",
-  "groupCode" = f."groupCode", "groupRegionPath" = f."groupRegionPath", "groupOrganizationId" = f."groupOrganizationId",
-  "groupTags" = f."groupTags", "majorCode" = f."majorCode", "programCode" = f."programCode", "minutesPerHour" = f."minutesPerHour"
-  FROM "EnrollmentFact" f WHERE f."enrollmentId" = r."enrollmentId";
+-- An enrollment's rollup rows, for the copy below.
+CREATE INDEX "HourRollup_enrollmentId_idx" ON "HourRollup"("enrollmentId");
+
+-- THE copy: the rollup rows of these enrollments take their facts (only rows that differ are written).
+CREATE FUNCTION "xx_rollup_copy_facts"(ids TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
+  UPDATE "HourRollup" r SET
+    "personId" = f."personId", "personRegionPath" = f."personRegionPath", "personRegionCode" = f."personRegionCode",
+    "personOrganizationId" = f."personOrganizationId", "personOrganizationCode" = f."personOrganizationCode",
+    "groupCode" = f."groupCode", "groupRegionPath" = f."groupRegionPath", "groupOrganizationId" = f."groupOrganizationId",
+    "groupTags" = f."groupTags", "majorCode" = f."majorCode", "programCode" = f."programCode", "minutesPerHour" = f."minutesPerHour"
+    FROM "EnrollmentFact" f
+   WHERE f."enrollmentId" = ANY(ids) AND r."enrollmentId" = f."enrollmentId"
+     AND (r."personId", r."personRegionPath", r."personRegionCode", r."personOrganizationId", r."personOrganizationCode", r."groupCode",
+          r."groupRegionPath", r."groupOrganizationId", r."groupTags", r."majorCode", r."programCode", r."minutesPerHour")
+         IS DISTINCT FROM
+         (f."personId", f."personRegionPath", f."personRegionCode", f."personOrganizationId", f."personOrganizationCode", f."groupCode",
+          f."groupRegionPath", f."groupOrganizationId", f."groupTags", f."majorCode", f."programCode", f."minutesPerHour");
+END $$;
+
+-- The quarters of the ledger already there (their facts come with everyone's below).
+INSERT INTO "HourRollup" ("grain", "periodStart", "enrollmentId", "minutes")
+SELECT 'quarter', date_trunc('quarter', h."occurredOn"::timestamp)::date, h."enrollmentId", SUM(h."minutes")
+  FROM "HourEntry" h GROUP BY 2, 3;
+
+SELECT "xx_rollup_copy_facts"(ARRAY(SELECT f."enrollmentId" FROM "EnrollmentFact" f));
 
 -- A rollup row without facts would be a row the figures cannot see: refused, never silently dropped.
 ALTER TABLE "HourRollup"
@@ -39,23 +60,20 @@ ALTER TABLE "HourRollup"
   ALTER COLUMN "programCode" SET NOT NULL,
   ALTER COLUMN "minutesPerHour" SET NOT NULL;
 
--- The quarters of the ledger already there.
-INSERT INTO "HourRollup" ("grain", "periodStart", "enrollmentId", "minutes",
-    "personId", "personRegionPath", "personRegionCode", "personOrganizationId", "personOrganizationCode",
-    "groupCode", "groupRegionPath", "groupOrganizationId", "groupTags", "majorCode", "programCode", "minutesPerHour")
-SELECT 'quarter', s.start, s."enrollmentId", s.minutes,
-       f."personId", f."personRegionPath", f."personRegionCode", f."personOrganizationId", f."personOrganizationCode",
-       f."groupCode", f."groupRegionPath", f."groupOrganizationId", f."groupTags", f."majorCode", f."programCode", f."minutesPerHour"
-  FROM (SELECT date_trunc('quarter', h."occurredOn"::timestamp)::date AS start, h."enrollmentId", SUM(h."minutes") AS minutes
-          FROM "HourEntry" h GROUP BY 1, 2) s
-  LEFT JOIN "EnrollmentFact" f ON f."enrollmentId" = s."enrollmentId";
-
--- An enrollment's rollup rows, for the refresh below.
-CREATE INDEX "HourRollup_enrollmentId_idx" ON "HourRollup"("enrollmentId");
+-- Facts change only through xx_enrollment_fact_refresh (migration 20261201650000), which has locked
+-- the fact rows (FOR UPDATE, or its upsert) when it writes them; this trigger, in the same statement
+-- and transaction, passes the change on to the enrollments' rollup rows. New fact rows have no
+-- rollup rows yet.
+CREATE FUNCTION "xx_enrollment_fact_to_rollup"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM "xx_rollup_copy_facts"(ARRAY(SELECT n."enrollmentId" FROM new_rows n));
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "EnrollmentFact_to_rollup" AFTER UPDATE ON "EnrollmentFact"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "xx_enrollment_fact_to_rollup"();
 
 -- The ledger's trigger: the facts are read under FOR SHARE first, so a concurrent change of the
--- enrollment's facts (a person moved, a round re-tagged: xx_enrollment_fact_refresh locks the fact
--- rows FOR UPDATE) either waits for this insert — and then refreshes the rows it wrote — or is
+-- enrollment's facts either waits for this insert — and then rewrites the rows it wrote — or is
 -- waited for, and the INSERT below (a statement of its own, a new snapshot) reads it committed.
 CREATE OR REPLACE FUNCTION "xx_hour_rollup"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -80,73 +98,7 @@ BEGIN
   ) s
   LEFT JOIN "EnrollmentFact" f ON f."enrollmentId" = s."enrollmentId"
   ORDER BY s.grain, s.start, s."enrollmentId"
-  ON CONFLICT ("grain", "periodStart", "enrollmentId") DO UPDATE SET
-    "minutes" = "HourRollup"."minutes" + EXCLUDED."minutes",
-    "personId" = EXCLUDED."personId",
-    "personRegionPath" = EXCLUDED."personRegionPath",
-    "personRegionCode" = EXCLUDED."personRegionCode",
-    "personOrganizationId" = EXCLUDED."personOrganizationId",
-    "personOrganizationCode" = EXCLUDED."personOrganizationCode",
-    "groupCode" = EXCLUDED."groupCode",
-    "groupRegionPath" = EXCLUDED."groupRegionPath",
-    "groupOrganizationId" = EXCLUDED."groupOrganizationId",
-    "groupTags" = EXCLUDED."groupTags",
-    "majorCode" = EXCLUDED."majorCode",
-    "programCode" = EXCLUDED."programCode",
-    "minutesPerHour" = EXCLUDED."minutesPerHour";
+  -- A row already there has the current facts (the trigger above keeps them): only its minutes change.
+  ON CONFLICT ("grain", "periodStart", "enrollmentId") DO UPDATE SET "minutes" = "HourRollup"."minutes" + EXCLUDED."minutes";
   RETURN NULL;
-END $$;
-
--- The facts' refresh (migration 20261201650000) now also rewrites the copies in the enrollments'
--- rollup rows, in the same transaction, after the fact rows are locked and written.
-CREATE OR REPLACE FUNCTION "xx_enrollment_fact_refresh"(ids TEXT[], new_enrollments BOOLEAN) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
-  IF new_enrollments THEN
-    PERFORM 1 FROM "Person" p WHERE p."id" IN (SELECT e."personId" FROM "Enrollment" e WHERE e."id" = ANY(ids)) ORDER BY p."id" FOR SHARE;
-    PERFORM 1 FROM "Group" g WHERE g."id" IN (SELECT e."groupId" FROM "Enrollment" e WHERE e."id" = ANY(ids)) ORDER BY g."id" FOR SHARE;
-  ELSE
-    PERFORM 1 FROM "EnrollmentFact" f WHERE f."enrollmentId" = ANY(ids) ORDER BY f."enrollmentId" FOR UPDATE;
-  END IF;
-  INSERT INTO "EnrollmentFact" ("enrollmentId", "personId", "personRegionPath", "personRegionCode", "personOrganizationId",
-      "personOrganizationCode", "groupId", "groupCode", "groupRegionPath", "groupOrganizationId", "groupTags", "majorCode",
-      "programCode", "minutesPerHour")
-  SELECT e."id", e."personId", pr."path", pr."code", p."organizationId", po."code", g."id", g."code", gr."path",
-         g."organizationId", g."tags", mj."code", prog."code", prog."minutesPerHour"
-    FROM "Enrollment" e
-    JOIN "Person" p ON p."id" = e."personId"
-    JOIN "Region" pr ON pr."id" = p."regionId"
-    LEFT JOIN "Organization" po ON po."id" = p."organizationId"
-    JOIN "Group" g ON g."id" = e."groupId"
-    JOIN "Region" gr ON gr."id" = g."regionId"
-    LEFT JOIN "Major" mj ON mj."id" = g."majorId"
-    JOIN "Program" prog ON prog."id" = e."programId"
-   WHERE e."id" = ANY(ids)
-   ORDER BY e."id"
-  ON CONFLICT ("enrollmentId") DO UPDATE SET
-    "personId" = EXCLUDED."personId",
-    "personRegionPath" = EXCLUDED."personRegionPath",
-    "personRegionCode" = EXCLUDED."personRegionCode",
-    "personOrganizationId" = EXCLUDED."personOrganizationId",
-    "personOrganizationCode" = EXCLUDED."personOrganizationCode",
-    "groupId" = EXCLUDED."groupId",
-    "groupCode" = EXCLUDED."groupCode",
-    "groupRegionPath" = EXCLUDED."groupRegionPath",
-    "groupOrganizationId" = EXCLUDED."groupOrganizationId",
-    "groupTags" = EXCLUDED."groupTags",
-    "majorCode" = EXCLUDED."majorCode",
-    "programCode" = EXCLUDED."programCode",
-    "minutesPerHour" = EXCLUDED."minutesPerHour";
-  UPDATE "HourRollup" r SET
-    "personId" = f."personId", "personRegionPath" = f."personRegionPath", "personRegionCode" = f."personRegionCode",
-    "personOrganizationId" = f."personOrganizationId", "personOrganizationCode" = f."personOrganizationCode",
-    "groupCode" = f."groupCode", "groupRegionPath" = f."groupRegionPath", "groupOrganizationId" = f."groupOrganizationId",
-    "groupTags" = f."groupTags", "majorCode" = f."majorCode", "programCode" = f."programCode", "minutesPerHour" = f."minutesPerHour"
-    FROM "EnrollmentFact" f
-   WHERE f."enrollmentId" = ANY(ids) AND r."enrollmentId" = f."enrollmentId"
-     AND (r."personId", r."personRegionPath", r."personRegionCode", r."personOrganizationId", r."personOrganizationCode", r."groupCode",
-          r."groupRegionPath", r."groupOrganizationId", r."groupTags", r."majorCode", r."programCode", r."minutesPerHour")
-         IS DISTINCT FROM
-         (f."personId", f."personRegionPath", f."personRegionCode", f."personOrganizationId", f."personOrganizationCode", f."groupCode",
-          f."groupRegionPath", f."groupOrganizationId", f."groupTags", f."majorCode", f."programCode", f."minutesPerHour");
 END $$;
