@@ -6,7 +6,7 @@
  * (/dashboard/people with the same filters). No client code is needed.
  */
 import type { ReactNode } from 'react'
-import type { PersonTimeFigures, StatsGroupBy } from '#app/domain/person-times.ts'
+import type { PersonTimeCounts, PersonTimeFigures, StatsGroupBy } from '#app/domain/person-times.ts'
 import type { TargetMetric } from '#app/domain/targets.ts'
 import type { T } from '#app/i18n/index.ts'
 import { BarList, ColumnChart, ProgressBar } from './charts.tsx'
@@ -17,7 +17,7 @@ export type DashboardView = {
   options: { regions: { code: string; name: string; level: string }[]; programs: { code: string; name: string }[]; groupBys: readonly StatsGroupBy[] }
   totals: PersonTimeFigures
   rows: ({ key: string; label: string } & PersonTimeFigures)[]
-  trend: { key: string; totals: Omit<PersonTimeFigures, 'persons'>; selected: boolean }[]
+  trend: { key: string; totals: PersonTimeCounts; selected: boolean }[]
   quarters: { key: string; totals: PersonTimeFigures }[]
   targets: TargetView[]
 }

@@ -23,6 +23,8 @@ export const COMPLETION_TYPES = ['graduation', 'completion', 'training'] as cons
  */
 export const STATS_GROUP_BYS = ['county', 'township', 'school', 'program', 'major', 'group', 'none'] as const
 export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number]
+/** Groupings whose key is the person's own (home region, school, or none): each person has one key, so persons add up across rows. */
+export const PERSON_KEYED_GROUP_BYS: readonly StatsGroupBy[] = ['county', 'township', 'school', 'none']
 
 export type PersonTimeEnrollment = {
   enrollmentId: string
@@ -38,6 +40,8 @@ export type PersonTimeCertificate = { enrollmentId: string; type: string; issued
 
 export type PersonTimeFigures = { personTimes: number; persons: number; personHours: number; completions: number }
 export type PersonTimeRow = { key: string; label: string } & PersonTimeFigures
+/** The figures that add up over rows (a chart of 人次 needs no distinct persons). */
+export type PersonTimeCounts = Omit<PersonTimeFigures, 'persons'>
 
 const inRange = (date: string, from: string, to: string) => date >= from && date <= to
 

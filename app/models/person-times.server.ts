@@ -27,8 +27,10 @@ import { Prisma } from '#app/generated/prisma/client.ts'
 import {
   COMPLETION_TYPES,
   hoursScale,
+  PERSON_KEYED_GROUP_BYS,
   scaledToHours,
   STATS_GROUP_BYS,
+  type PersonTimeCounts,
   type PersonTimeFigures,
   type PersonTimeRow,
   type StatsGroupBy,
@@ -203,9 +205,6 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
   return join([...direct, joined], ' UNION ALL ')
 }
 
-/** Groupings whose key is the person's own (home region, school): each person has one key, so persons add up across rows. */
-const PERSON_KEYED: readonly StatsGroupBy[] = ['county', 'township', 'school', 'none']
-
 /**
  * One statement of these figures with planner settings of its own
  * (bench/README.md "npm run bench:dashboard" shows the plans):
@@ -247,11 +246,11 @@ type AggregateRow = { b: number; key: string | null; total: number; person_times
  * person) — that person's 人次, scaled minutes and completions there — then
  * per key, where the rows with 人次 are the distinct persons. A bucket's total
  * of persons is the sum of its keys' when the key is the person's own
- * (PERSON_KEYED), else the distinct persons over its keys.
+ * (PERSON_KEYED_GROUP_BYS), else the distinct persons over its keys.
  */
 async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
   const scale = await programScale(db)
-  const bucketPersons = PERSON_KEYED.includes(f.groupBy)
+  const bucketPersons = PERSON_KEYED_GROUP_BYS.includes(f.groupBy)
     ? sql`SELECT b, SUM(persons)::int AS persons FROM per_key GROUP BY b`
     : sql`SELECT b, count(*)::int AS persons FROM (SELECT b, pid FROM kp WHERE n > 0 GROUP BY b, pid) d GROUP BY b`
   const rows = await read<AggregateRow>(
@@ -335,7 +334,6 @@ export async function personTimeSeries(db: Db | Tx, range: DateRange, grain: Gra
   return { grain, buckets: buckets.map((b, i) => ({ ...b, ...shape(rows, scale, labels, i) })) }
 }
 
-export type PersonTimeCounts = Omit<PersonTimeFigures, 'persons'>
 export type PersonTimeCountSeries = { grain: Grain; buckets: ({ key: string } & DateRange & PersonTimeCounts)[] }
 
 /**
