@@ -240,6 +240,130 @@ async function withTxSettings<T>(tx: Tx, settings: Prisma.Sql, query: Prisma.Sql
 
 type AggregateRow = { b: number; key: string | null; total: number; person_times: number; persons: number; scaled: bigint; completions: number }
 
+/** The one period (grain and start) a range is, when it is a whole year, quarter or month. */
+function singlePeriod(range: DateRange): { grain: Grain; start: string } | null {
+  const split = splitRange(range)
+  if (split.days.length || split.years.length + split.quarters.length + split.months.length !== 1) return null
+  if (split.years.length) return { grain: 'year', start: split.years[0]! }
+  if (split.quarters.length) return { grain: 'quarter', start: split.quarters[0]! }
+  return { grain: 'month', start: split.months[0]! }
+}
+
+/**
+ * Whether RollupCell can answer these figures (migration
+ * 20261202100000_rollup_cells): every bucket one whole period, a grouping by
+ * the person's home region or school, the program, or none; a scope of all
+ * or of one region (the cells know the person's home; the people enrolled in
+ * the region from elsewhere are read from the rollup); no round tag (the
+ * cells know no rounds). Anything else is read from the rollup rows.
+ */
+function cellPlan(buckets: DateRange[], f: StatsFilter) {
+  if (f.roundTag || !['county', 'township', 'school', 'program', 'none'].includes(f.groupBy)) return null
+  const scopes = f.scopes.filter((s) => s.kind !== 'none')
+  const region = scopes.some((s) => s.kind === 'all') ? null : scopes.length === 1 && scopes[0]!.kind === 'region' ? scopes[0]!.path : undefined
+  if (region === undefined) return null
+  const periods = buckets.map(singlePeriod)
+  if (periods.some((p) => p === null)) return null
+  return { region, periods: periods as { grain: Grain; start: string }[] }
+}
+
+/** Depth of a region path ("/52/5223/522327/" → 3): its segments. */
+const pathDepth = (regionPath: string) => regionPath.split('/').filter(Boolean).length
+
+/**
+ * The figures from the cells, in one statement: per bucket and key, the
+ * cells' 人次, scaled minutes and persons of the people whose home is in
+ * scope (persons add up over cells: each person has one home region and
+ * school; over programs the '*' cells hold them); the people of the scope's
+ * classes and rounds who live elsewhere (read from the rollup by
+ * HourRollup_outsiders_idx: a set disjoint from the first, so their persons
+ * add); the completions from the certificates, as factsSql reads them.
+ */
+async function aggregateCells(db: Db | Tx, buckets: DateRange[], f: StatsFilter, plan: NonNullable<ReturnType<typeof cellPlan>>) {
+  const scale = await programScale(db)
+  const byProgram = Boolean(f.programCode) || f.groupBy === 'program'
+  const rowPersons = byProgram ? sql`NOT star` : sql`star`
+  const totalPersons = f.programCode ? sql`NOT star` : sql`star`
+  const cellWhere: Prisma.Sql[] = []
+  if (plan.region) cellWhere.push(sql`starts_with(f."personRegionPath", ${plan.region})`)
+  if (f.regionPath) cellWhere.push(sql`starts_with(f."personRegionPath", ${f.regionPath})`)
+  cellWhere.push(f.programCode ? sql`f."programCode" = ${f.programCode}` : sql`TRUE`)
+  const cells: Prisma.Sql[] = []
+  const outsiders: Prisma.Sql[] = []
+  plan.periods.forEach((p, b) => {
+    cells.push(sql`SELECT ${b}::int AS b, (${keySql(f.groupBy)}) COLLATE "C" AS key, f."programCode" = '*' AS star,
+        f."enrollments", f."minutes", f."persons", f."minutesPerHour" AS mph
+      FROM "RollupCell" f
+     WHERE f."grain" = ${p.grain}::"RollupGrain" AND f."periodStart" = ${p.start}::date AND ${join(cellWhere, ' AND ')}`)
+    if (plan.region) {
+      const depths = Array.from({ length: pathDepth(plan.region) }, (_, i) => i)
+      // "/52/5223/" → everything from "/52/5223/" up to (not including) "/52/52230": the paths under it, in byte order.
+      const upper = `${plan.region.slice(0, -1)}0`
+      outsiders.push(sql`SELECT ${b}::int AS b, (${keySql(f.groupBy)}) COLLATE "C" AS key, f."personId" AS pid, f."minutes", f."minutesPerHour" AS mph
+        FROM "HourRollup" f
+       WHERE f."grain" = ${p.grain}::"RollupGrain" AND f."periodStart" = ${p.start}::date
+         AND "xx_path_common_depth"(f."personRegionPath", f."groupRegionPath") = ANY(${depths}::int[])
+         AND (f."groupRegionPath" COLLATE "C") >= ${plan.region} AND (f."groupRegionPath" COLLATE "C") < ${upper}
+         AND NOT starts_with(f."personRegionPath", ${plan.region}) AND f."minutes" > 0 AND ${filterSql(f)}`)
+    }
+  })
+  const done = buckets.map(
+    (range, b) => sql`SELECT ${b}::int AS b, (${keySql(f.groupBy)}) COLLATE "C" AS key
+      FROM "Certificate" c JOIN "EnrollmentFact" f ON f."enrollmentId" = c."enrollmentId"
+     WHERE c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
+       AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked' AND ${filterSql(f)}`,
+  )
+  const scaled = (minutes: Prisma.Sql) => sql`${minutes} * (${scale}::int / NULLIF(mph, 0))`
+  type Part = { src: string; b: number; key: string | null; person_times: number; persons: number; scaled: string | bigint; completions: number }
+  const parts = await read<Part>(
+    db,
+    sql`
+    WITH c AS (${join(cells, ' UNION ALL ')}),
+    o AS (${outsiders.length ? join(outsiders, ' UNION ALL ') : sql`SELECT 0 AS b, ''::text AS key, ''::text AS pid, 0 AS minutes, 1 AS mph WHERE FALSE`}),
+    d AS (${join(done, ' UNION ALL ')})
+    SELECT 'cell' AS src, b, key, COALESCE(SUM(enrollments) FILTER (WHERE NOT star), 0)::int AS person_times,
+           COALESCE(SUM(persons) FILTER (WHERE ${rowPersons}), 0)::int AS persons,
+           COALESCE(SUM(${scaled(sql`minutes`)}) FILTER (WHERE NOT star), 0)::bigint AS scaled, 0 AS completions
+      FROM c GROUP BY b, key
+    UNION ALL
+    SELECT 'cell', b, NULL, 0, COALESCE(SUM(persons) FILTER (WHERE ${totalPersons}), 0)::int, 0, 0 FROM c GROUP BY b
+    UNION ALL
+    SELECT 'out', b, key, count(*)::int, count(DISTINCT pid)::int, SUM(${scaled(sql`minutes`)})::bigint, 0 FROM o GROUP BY b, key
+    UNION ALL
+    SELECT 'out', b, NULL, 0, count(DISTINCT pid)::int, 0, 0 FROM o GROUP BY b
+    UNION ALL
+    SELECT 'done', b, key, 0, 0, 0, count(*)::int FROM d GROUP BY b, key`,
+    sql`SELECT set_config('jit', 'off', true)`,
+  )
+  // Per (bucket, key): the parts added (their persons are disjoint sets); a key shows when it has a 人次 or a completion.
+  const rows = new Map<string, AggregateRow>()
+  const totals = new Map<number, AggregateRow>()
+  for (const part of parts) {
+    const isTotal = part.key === null
+    const id = `${part.b}\u0000${part.key ?? ''}`
+    const into = isTotal ? totals : rows
+    const mapKey = isTotal ? part.b : id
+    let row = (into as Map<unknown, AggregateRow>).get(mapKey)
+    if (!row) {
+      row = { b: part.b, key: part.key, total: isTotal ? 1 : 0, person_times: 0, persons: 0, scaled: 0n, completions: 0 }
+      ;(into as Map<unknown, AggregateRow>).set(mapKey, row)
+    }
+    row.persons += part.persons
+    row.scaled += BigInt(part.scaled)
+    row.completions += part.completions
+    row.person_times += part.person_times
+  }
+  const shown = [...rows.values()].filter((r) => r.person_times > 0 || r.completions > 0)
+  for (const r of shown) {
+    const t = totals.get(r.b)!
+    t.person_times += r.person_times
+    t.scaled += r.scaled
+    t.completions += r.completions
+  }
+  const result = [...shown, ...[...totals.values()].filter((t) => shown.some((r) => r.b === t.b))]
+  return { rows: result, scale }
+}
+
 /**
  * The figures per (bucket, key) and per bucket, by hash aggregation in two
  * steps (no sort for count(DISTINCT)): first one row per (bucket, key,
@@ -249,6 +373,8 @@ type AggregateRow = { b: number; key: string | null; total: number; person_times
  * (PERSON_KEYED_GROUP_BYS), else the distinct persons over its keys.
  */
 async function aggregate(db: Db | Tx, buckets: DateRange[], f: StatsFilter) {
+  const plan = cellPlan(buckets, f)
+  if (plan) return aggregateCells(db, buckets, f, plan)
   const scale = await programScale(db)
   const bucketPersons = PERSON_KEYED_GROUP_BYS.includes(f.groupBy)
     ? sql`SELECT b, SUM(persons)::int AS persons FROM per_key GROUP BY b`
@@ -347,6 +473,18 @@ export type PersonTimeCountSeries = { grain: Grain; buckets: ({ key: string } & 
 export async function personTimeCountSeries(db: Db | Tx, range: DateRange, grain: Grain, f: Omit<StatsFilter, 'groupBy'>): Promise<PersonTimeCountSeries> {
   const buckets = bucketsOf(range, grain)
   if (buckets.length === 0) return { grain, buckets: [] }
+  const plan = cellPlan(buckets, { ...f, groupBy: 'none' })
+  if (plan) {
+    // The cells give the whole figures of each period at once; the persons are not needed here.
+    const cells = await aggregateCells(db, buckets, { ...f, groupBy: 'none' }, plan)
+    return {
+      grain,
+      buckets: buckets.map((b, i) => {
+        const t = shape(cells.rows, cells.scale, new Map(), i).totals
+        return { ...b, personTimes: t.personTimes, personHours: t.personHours, completions: t.completions }
+      }),
+    }
+  }
   const scale = await programScale(db)
   const rows = await read<{ b: number; person_times: number; scaled: string | bigint; completions: number }>(
     db,

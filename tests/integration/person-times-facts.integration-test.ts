@@ -31,8 +31,55 @@ let majors: string[]
 let groupIds: string[]
 let regionIds: string[]
 
-/** Rows of EnrollmentFact that differ from the same columns computed from the sources (both ways). */
+/** Rows of EnrollmentFact that differ from the same columns computed from the sources (both ways), and cells that differ from the rollup. */
 async function drift() {
+  return [...(await factDrift()), ...(await cellDrift())]
+}
+
+/**
+ * RollupCell and RollupPresence (migration 20261202100000_rollup_cells)
+ * recomputed from the rollup rows: per cell the counted enrollments, their
+ * minutes and the distinct persons; per person and cell the counted
+ * enrollments ('*': over all programs). Rows that differ, both ways.
+ */
+async function cellDrift() {
+  return db.$queryRaw<{ side: string; enrollmentId: string }[]>`
+    WITH counted AS (
+      SELECT r."grain", r."periodStart", r."personId", r."personRegionPath", r."personRegionCode", COALESCE(r."personOrganizationCode", '') AS org,
+             l."programCode", l.mph, l.star, r."minutes"
+        FROM "HourRollup" r
+        CROSS JOIN LATERAL (VALUES (r."programCode", r."minutesPerHour", false), ('*', 0, true)) AS l("programCode", mph, star)
+       WHERE r."minutes" > 0
+    ), truth_cells AS (
+      SELECT "grain", "periodStart", "personRegionPath", "personRegionCode", org, "programCode", mph,
+             (count(*) FILTER (WHERE NOT star))::int AS enrollments, COALESCE(SUM("minutes") FILTER (WHERE NOT star), 0)::bigint AS minutes,
+             count(DISTINCT "personId")::int AS persons
+        FROM counted GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ), cells AS (
+      SELECT "grain", "periodStart", "personRegionPath", "personRegionCode", "personOrganizationCode", "programCode", "minutesPerHour",
+             "enrollments", "minutes", "persons"
+        FROM "RollupCell" WHERE "enrollments" <> 0 OR "minutes" <> 0 OR "persons" <> 0
+    ), truth_presence AS (
+      SELECT "grain", "periodStart", "personId", "personRegionPath", "personRegionCode", org, "programCode", mph, count(*)::int AS n
+        FROM counted GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    ), presence AS (
+      SELECT "grain", "periodStart", "personId", "personRegionPath", "personRegionCode", "personOrganizationCode", "programCode", "minutesPerHour", "n"
+        FROM "RollupPresence" WHERE "n" <> 0
+    )
+    SELECT 'cell missing or stale: ' || "grain" || ' ' || "periodStart" || ' ' || "personRegionPath" || ' ' || "programCode" AS side, '' AS "enrollmentId"
+      FROM (SELECT * FROM truth_cells EXCEPT SELECT * FROM cells) a
+    UNION ALL
+    SELECT 'cell extra or stale: ' || "grain" || ' ' || "periodStart" || ' ' || "personRegionPath" || ' ' || "programCode", ''
+      FROM (SELECT * FROM cells EXCEPT SELECT * FROM truth_cells) b
+    UNION ALL
+    SELECT 'presence missing or stale: ' || "grain" || ' ' || "periodStart" || ' ' || "programCode", "personId"
+      FROM (SELECT * FROM truth_presence EXCEPT SELECT * FROM presence) c
+    UNION ALL
+    SELECT 'presence extra or stale: ' || "grain" || ' ' || "periodStart" || ' ' || "programCode", "personId"
+      FROM (SELECT * FROM presence EXCEPT SELECT * FROM truth_presence) d`
+}
+
+async function factDrift() {
   return db.$queryRaw<{ side: string; enrollmentId: string }[]>`
     WITH truth AS (
       SELECT e."id" AS "enrollmentId", e."personId", pr."path" AS "personRegionPath", pr."code" AS "personRegionCode",
@@ -313,5 +360,32 @@ describe('EnrollmentFact stays equal to its sources', () => {
     ])
     expect(await drift()).toEqual([])
     expect(await db.hourRollup.count({ where: { enrollmentId: enrollment.id, grain: 'month' } })).toBe(4)
+
+    // 5. one person's two enrollments counted for the first time at the same moment (the cell must count one person,
+    //    not two), then one correction taking an enrollment out while the other gets more hours (still one)
+    const e = await createPersonIn(db, r.zhelou.id)
+    const [first, second] = await Promise.all(
+      [world.groups.class, world.groups.otherCountyClass].map((g) =>
+        db.enrollment.create({
+          data: { id: newId(), personId: e.id, groupId: g.id, programId: g.programId, startDate: g.startDate, status: 'withdrawn' },
+        }),
+      ),
+    )
+    await Promise.all([
+      db.$transaction(async (tx) => {
+        await addHours(first!, 60, '2026-05-10', tx)
+        await pause(400)
+      }),
+      pause(100).then(() => addHours(second!, 60, '2026-05-11')),
+    ])
+    expect(await drift()).toEqual([])
+    await Promise.all([
+      db.$transaction(async (tx) => {
+        await addHours(first!, -60, '2026-05-12', tx)
+        await pause(400)
+      }),
+      pause(100).then(() => addHours(second!, 30, '2026-05-12')),
+    ])
+    expect(await drift()).toEqual([])
   })
 })

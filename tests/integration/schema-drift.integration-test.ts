@@ -40,8 +40,12 @@ const UNDECLARED_UNIQUE_INDEXES: Record<string, string> = {
   HourEntry_transfer_external_id: 'one synced day per enrollment and externalId (POST /api/v1/hours/batch)',
 }
 
-/** Same for non-unique indexes (e.g. a GIN or expression index Prisma cannot express). None yet. */
-const UNDECLARED_PLAIN_INDEXES: Record<string, string> = {}
+/** Same for non-unique indexes (e.g. a GIN or expression index Prisma cannot express). */
+const UNDECLARED_PLAIN_INDEXES: Record<string, string> = {
+  // Expression: (grain, periodStart, xx_path_common_depth(personRegionPath, groupRegionPath), groupRegionPath COLLATE "C")
+  // (migration 20261202100000_rollup_cells): the rows a region's scope sees of people living elsewhere.
+  HourRollup_outsiders_idx: "the rollup rows whose person's home lies outside their class or round's region",
+}
 
 // ---------------------------------------------------------------------------
 // schema.prisma, read with Prisma's own parser
