@@ -5,11 +5,12 @@ import { personRow } from '#app/models/people.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { fakePerson } from '#tests/fixtures/factories.ts'
-import { createTrainingWorld } from '#tests/fixtures/training.ts'
+import { createTrainingWorld, offerWorldLessons } from '#tests/fixtures/training.ts'
 import { currentPolicyVersion } from '#app/models/policies.server.ts'
 
 export async function seedBench(db: Db, count: number) {
   const world = await createTrainingWorld(db)
+  await offerWorldLessons(db, world)
   const group = world.groups.class
   const policyVersion = await currentPolicyVersion(db, group.programId)
   const people = new Map<string, ReturnType<typeof personRow>>()

@@ -98,8 +98,10 @@ type TotalsRow = {
  * day, program, course) tuples, one row per tuple in order; one snapshot.
  * Concurrent beats' reads are coalesced into one statement
  * (app/utils/pg-batch.server.ts). The enrollment credited is an active one of
- * the lesson's program, not of a round that has ended, and among a teacher's
- * rounds the one whose programme has the lesson's course (else the newest).
+ * the lesson's program that offers the lesson, as the learner's lesson list
+ * does (listLessonsForPerson): a class whose major's plan has the course, or a
+ * round not yet ended whose programme has it (the newest such); a lesson the
+ * list does not offer credits nothing.
  */
 const READ_SQL = `
   SELECT k."i", p."tabToken", p."lessonId", p."lastSeq", p."lastBeatAt", p."lastSentAt",
@@ -110,8 +112,11 @@ const READ_SQL = `
   LEFT JOIN "OnlinePresence" p ON p."personId" = k."person"
   LEFT JOIN LATERAL (SELECT x."id", x."policyVersion" FROM "Enrollment" x JOIN "Group" g ON g."id" = x."groupId"
                      WHERE x."personId" = k."person" AND x."programId" = k."program" AND x."status" = 'active'
-                       AND (g."kind" <> 'round' OR g."endDate" IS NULL OR g."endDate" >= k."day")
-                     ORDER BY EXISTS (SELECT 1 FROM "RoundCourse" rc WHERE rc."groupId" = x."groupId" AND rc."courseId" = k."course") DESC, x."createdAt" DESC
+                       AND CASE WHEN g."kind" = 'round'
+                                THEN (g."endDate" IS NULL OR g."endDate" >= k."day")
+                                     AND EXISTS (SELECT 1 FROM "RoundCourse" rc WHERE rc."groupId" = x."groupId" AND rc."courseId" = k."course")
+                                ELSE EXISTS (SELECT 1 FROM "PlanItem" pi WHERE pi."majorId" = g."majorId" AND pi."courseId" = k."course" AND pi."retiredAt" IS NULL) END
+                     ORDER BY x."createdAt" DESC
                      LIMIT 1) e ON true
   ORDER BY k."i"`
 

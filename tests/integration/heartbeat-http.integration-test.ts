@@ -13,7 +13,7 @@ import { HEARTBEAT_PATH, heartbeatHandler } from '#app/server/heartbeat.server.t
 import { getDb } from '#app/utils/db.server.ts'
 import { closePool } from '#app/utils/pg.server.ts'
 import { createUserWithSession } from '#tests/fixtures/db.ts'
-import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+import { createEnrolledPerson, createTrainingWorld, offerWorldLessons, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 let world: TrainingWorld
 let server: Server
@@ -21,6 +21,7 @@ let base: string
 
 beforeAll(async () => {
   world = await createTrainingWorld(getDb())
+  await offerWorldLessons(getDb(), world)
   const app = express()
   app.post(HEARTBEAT_PATH, (req, res) => void heartbeatHandler(req, res))
   server = app.listen(0, '127.0.0.1')

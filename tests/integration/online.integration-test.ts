@@ -4,11 +4,12 @@ import { loadEnrollmentProgress } from '#app/models/progress.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { closePool } from '#app/utils/pg.server.ts'
-import { createEnrolledPerson, createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+import { createEnrolledPerson, createTrainingWorld, offerWorldLessons, type TrainingWorld } from '#tests/fixtures/training.ts'
 
 let world: TrainingWorld
 beforeAll(async () => {
   world = await createTrainingWorld(getDb())
+  await offerWorldLessons(getDb(), world)
 })
 afterAll(closePool)
 
@@ -206,4 +207,38 @@ test('a lesson outside the person’s programs, or without an active enrollment,
   await db.enrollment.update({ where: { id: enrollment.id }, data: { status: 'withdrawn' } })
   await expect(beat('t', 2, 30)).rejects.toMatchObject({ code: 'no_active_enrollment' })
   expect(await db.onlineCredit.count({ where: { personId: person.id } })).toBe(0)
+})
+
+test('a lesson of the program that the learner’s plan or round does not offer credits nothing (as the lesson list does not list it)', async () => {
+  const db = getDb()
+  const suffix = newId().slice(0, 6)
+  // A course of the same program, not in the class major's plan, and one of the teacher program outside the round's programme.
+  const courses = [
+    { id: newId(), programId: world.programs.skills.id, code: `X-C-${suffix}`, name: '养殖技术', credits: 2, kind: 'skill' as const },
+    { id: newId(), programId: world.programs.teacher.id, code: `X-TC-${suffix}`, name: '班级管理', credits: 0, kind: 'culture' as const },
+  ]
+  await db.course.createMany({ data: courses })
+  const content = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: '养殖' }] }] }
+  const lessons = courses.map((c) => ({ id: newId(), courseId: c.id, code: `X-L-${c.code}`, title: c.name, content, nominalMinutes: 30 }))
+  await db.lesson.createMany({ data: lessons })
+  const { person } = await learner()
+  const teacher = await createEnrolledPerson(db, { regionId: world.regions.zhelou.id, group: world.groups.round, kind: 'teacher' })
+  for (const [personId, lessonId] of [
+    [person.id, lessons[0]!.id],
+    [teacher.person.id, lessons[1]!.id],
+  ] as const) {
+    await expect(recordHeartbeat(db, { personId, lessonId, tabToken: 't', seq: 1, sentAt: at(0), now: at(0) })).rejects.toMatchObject({
+      code: 'no_active_enrollment',
+    })
+  }
+  // The lessons on offer are credited: the plan's lesson for the learner, the round's module for the teacher.
+  for (const [personId, lessonId] of [
+    [person.id, world.lessons.lesson.id],
+    [teacher.person.id, world.lessons.teacherLesson.id],
+  ] as const) {
+    const beat = beater(personId, lessonId)
+    await beat('t', 1, 0)
+    expect((await beat('t', 2, 30)).credited).toBe(30)
+  }
+  expect(await db.onlineCredit.count({ where: { personId: { in: [person.id, teacher.person.id] }, lessonId: { in: lessons.map((l) => l.id) } } })).toBe(0)
 })
