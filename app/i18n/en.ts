@@ -79,6 +79,7 @@ export const en: Record<MessageKey, string> = {
 
   'error.csrf': 'Request origin refused. Submit again from a XiangXue page.',
   'error.bodyTooLarge': 'Request too large (at most {kb} KB); it was not processed.',
+  'error.nulCharacter': 'The request contains a NUL character (U+0000); it was not processed. Remove it and try again.',
 
   'idNumber.empty': 'Enter the ID number.',
   'idNumber.length': 'An ID number has 18 characters; you entered {length}.',

@@ -77,6 +77,7 @@ export const zhCN = {
 
   'error.csrf': '请求来源不被允许，请从乡学页面重新提交。',
   'error.bodyTooLarge': '请求内容过大（最多 {kb} KB），没有被处理。',
+  'error.nulCharacter': '提交的内容里有空字符（U+0000），没有被处理。请删掉它再试一次。',
 
   'idNumber.empty': '请填写身份证号。',
   'idNumber.length': '身份证号应为 18 位，您填写了 {length} 位。',

@@ -177,17 +177,53 @@ function capped(req: IncomingMessage, res: ServerResponse, limit: number): Reada
 }
 
 /**
+ * U+0000 in a page's query or form, which PostgreSQL refuses in text (a 500
+ * wherever a route passes it on): refused here once for every page, 400 with
+ * a Chinese message, nothing read further or written. The API answers it
+ * itself, as its contract says (422 naming the field: app/api/http.server.ts);
+ * multipart forms are their routes' (a file may hold any byte).
+ */
+const pageForm = (req: IncomingMessage) =>
+  !/^\/api\//i.test(routingPath(req.url ?? '/')) && /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')
+const holdsNul = (text: string) => /%00/i.test(text) || text.includes('\u0000')
+
+function refuseNul(res: ServerResponse) {
+  const text = translate('zh-CN', 'error.nulCharacter')
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' })
+  res.end(text)
+}
+
+/** A page's form within its ceiling, read whole (at most the ceiling) so it can be looked at before the route parses it. */
+function readForm(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void, body?: Buffer) {
+  const pass = (buffer: Buffer) => {
+    if (holdsNul(buffer.toString('latin1'))) return refuseNul(res)
+    bodies.set(req, buffer)
+    next()
+  }
+  if (body) return pass(body)
+  const chunks: Buffer[] = []
+  req.on('data', (chunk: Buffer) => chunks.push(chunk))
+  req.once('end', () => pass(Buffer.concat(chunks)))
+  req.once('error', (error) => next(error))
+}
+
+/**
  * Express middleware: the ceiling of the request's path, applied before
- * anything reads the body. Requests without a body pass untouched.
+ * anything reads the body, and no U+0000 in a page's query or form (above).
+ * Requests without a body pass untouched but for their query.
  */
 export function bodyLimit(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: (error?: unknown) => void) {
+  const url = req.originalUrl ?? req.url ?? '/'
+  const query = url.includes('?') ? url.slice(url.indexOf('?')) : ''
+  if (query && holdsNul(query) && !/^\/api\//i.test(routingPath(url))) return refuseNul(res)
   const declared = req.headers['content-length']
   const chunked = req.headers['transfer-encoding'] !== undefined
   if (!chunked && (declared === undefined || declared === '0')) return next()
-  const rule = bodyLimitFor(req.originalUrl ?? req.url ?? '/')
+  const rule = bodyLimitFor(url)
   const limit = rule?.maxBytes ?? CEILINGS.form
-  // Node never delivers more than a declared length: within the ceiling, the body streams to the route as it came.
-  if (!chunked && Number(declared) <= limit) return next()
+  // Node never delivers more than a declared length: within the ceiling, the body streams to the route as it came
+  // (a page's form is read first, to be looked at for U+0000).
+  if (!chunked && Number(declared) <= limit) return pageForm(req) ? readForm(req, res, next) : next()
   if (rule?.kind === 'upload' || rule?.kind === 'roster') {
     // The upload form says what is wrong in its own words (文件不能超过 10 MB) rather than on a bare 413 page.
     bodies.set(req, capped(req, res, limit))
@@ -210,7 +246,9 @@ export function bodyLimit(req: IncomingMessage & { originalUrl?: string }, res: 
   }
   const onEnd = () => {
     cleanup()
-    bodies.set(req, Buffer.concat(chunks, total))
+    const body = Buffer.concat(chunks, total)
+    if (pageForm(req)) return readForm(req, res, next, body)
+    bodies.set(req, body)
     next()
   }
   const onError = (error: Error) => {

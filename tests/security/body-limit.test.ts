@@ -82,3 +82,30 @@ test.each([
   expect(res.headers['content-type']).toMatch(/^text\/html/)
   expect(res.body).toContain('10 MB')
 })
+
+test('U+0000 in a page form or query is refused once, in front of every route: 400 in Chinese, not a 500', async () => {
+  for (const body of [form({ username: 'a\u0000b', password: 'x' }), 'username=a%00b&password=x', 'username=a\u0000b&password=x']) {
+    const res = await rawRequest(server, { method: 'POST', path: '/login', headers: FORM, body })
+    expect(res.status, body).toBe(400)
+    expect(res.body).toContain('空字符（U+0000）')
+  }
+  // chunked too, and in a query (a search box)
+  const chunked = await rawRequest(server, { method: 'POST', path: '/login', headers: FORM, chunks: { size: 16, count: 1, first: 'username=%00&x=' } })
+  expect(chunked.status).toBe(400)
+  for (const path of ['/coordinator/people?q=%00', '/audit?actor=a%00b']) {
+    const res = await rawRequest(server, { method: 'GET', path })
+    expect(res.status, path).toBe(400)
+  }
+  // a typed "%00" arrives as %2500 and is just text: the sign-in answers as for any wrong password
+  const typed = await rawRequest(server, { method: 'POST', path: '/login', headers: FORM, body: form({ username: 'a%00b', password: 'x' }) })
+  expect(typed.status).toBeLessThan(500)
+  expect(typed.body.startsWith('<!DOCTYPE html>'), 'the sign-in page answered, not the refusal').toBe(true)
+  // the API keeps its contract's own answer (422 naming the field)
+  const api = await rawRequest(server, {
+    method: 'POST',
+    path: '/api/v1/auth/token',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'a\u0000b', password: 'x' }),
+  })
+  expect(api.status).toBe(422)
+})
