@@ -197,6 +197,42 @@ async function main() {
     ]
     for (const [what, value, ok] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${what.padEnd(48)} ${value}`)
     console.log(`  (not a DESIGN.md budget) monthly trend p95 ${ms(trend.p95)}, the whole page's loader p95 ${ms(page.p95)}`)
+
+    // ── what the cells cost the ledger's writers (last: it leaves the cells stale) ──
+    // One entry per transaction, as a check-out, a correction or the nightly fold of an online credit writes it,
+    // on a connection of its own; then the same with the cells' triggers off (decision 015), alternating.
+    const { getPool } = await import('#app/utils/pg.server.ts')
+    const client = await getPool().connect()
+    const WRITES = Number(process.env.XX_BENCH_WRITES ?? 1000)
+    const cellTriggers = ['HourRollup_cells_insert', 'HourRollup_cells_update', 'HourRollup_cells_delete']
+    const writeRun = async (offset: number) => {
+      const t0 = performance.now()
+      for (let i = 0; i < WRITES; i++) {
+        const g = offset + i
+        await client.query('BEGIN')
+        await client.query(
+          `INSERT INTO "HourEntry" ("enrollmentId", "personId", "groupId", "category", "minutes", "occurredOn", "source", "reason")
+           SELECT e.id, e."personId", e."groupId", 'online', 30, date '2026-01-01' + ($1::int % 330), 'adjustment', 'bench'
+             FROM "Enrollment" e WHERE e.id = 'e' || (1 + ($1::int * 7919) % ${E})::text`,
+          [g],
+        )
+        await client.query('COMMIT')
+      }
+      return WRITES / ((performance.now() - t0) / 1000)
+    }
+    const withCells: number[] = []
+    const without: number[] = []
+    for (let round = 0; round < 2; round++) {
+      withCells.push(await writeRun(round * 2 * WRITES))
+      for (const name of cellTriggers) await client.query(`ALTER TABLE "HourRollup" DISABLE TRIGGER "${name}"`)
+      without.push(await writeRun((round * 2 + 1) * WRITES))
+      for (const name of cellTriggers) await client.query(`ALTER TABLE "HourRollup" ENABLE TRIGGER "${name}"`)
+    }
+    client.release()
+    const best = (xs: number[]) => Math.max(...xs)
+    console.log(
+      `  (cost of the cells) ledger writes, one entry a transaction: ${fmt(best(withCells))}/s with the cells, ${fmt(best(without))}/s without (${fmt((best(withCells) / best(without)) * 100, 0)} %; best of 2 × ${fmt(WRITES)} each)`,
+    )
     failed = checks.some(([, , ok]) => !ok)
     await db.$disconnect()
   } finally {

@@ -129,12 +129,13 @@ export async function listTargets(db: Db, user: CurrentUser, opts: { fromYear?: 
       { roundTag: 'asc' },
     ],
   })
-  const out: TargetWithProgress[] = []
-  for (const t of targets) {
-    const actual = await targetActual(db, t, t.region)
+  // Each target's actual value is a statement of its own (its period, program, tag and region); they run side by side.
+  const actuals = await Promise.all(targets.map((t) => targetActual(db, t, t.region)))
+  return targets.map((t, i) => {
+    const actual = actuals[i]!
     const range = targetRange(t)
     const progress = targetProgress({ value: t.value, periodStart: range.from, periodEnd: range.to }, actual, asOf)
-    out.push({
+    return {
       id: t.id,
       regionCode: t.region.code,
       regionName: t.region.name,
@@ -148,9 +149,8 @@ export async function listTargets(db: Db, user: CurrentUser, opts: { fromYear?: 
       actual,
       ...progress,
       editable: editableBy(user, t.region.path),
-    })
-  }
-  return out
+    }
+  })
 }
 
 /** The bureau's edit of one target (value and label), audited with before and after. */
