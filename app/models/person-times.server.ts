@@ -335,33 +335,42 @@ async function aggregateCells(db: Db | Tx, buckets: DateRange[], f: StatsFilter,
     SELECT 'done', b, key, 0, 0, 0, count(*)::int FROM d GROUP BY b, key`,
     sql`SELECT set_config('jit', 'off', true)`,
   )
-  // Per (bucket, key): the parts added (their persons are disjoint sets); a key shows when it has a 人次 or a completion.
+  // Per (bucket, key) and per bucket: the parts added (their persons are disjoint sets). A key shows when it has a
+  // 人次 or a completion; a bucket's total when any key shows (its persons come from the parts' own totals).
+  const empty = (b: number, key: string | null): AggregateRow => ({
+    b,
+    key,
+    total: key === null ? 1 : 0,
+    person_times: 0,
+    persons: 0,
+    scaled: 0n,
+    completions: 0,
+  })
   const rows = new Map<string, AggregateRow>()
-  const totals = new Map<number, AggregateRow>()
+  const personsOfBucket = new Map<number, number>()
   for (const part of parts) {
-    const isTotal = part.key === null
-    const id = `${part.b}\u0000${part.key ?? ''}`
-    const into = isTotal ? totals : rows
-    const mapKey = isTotal ? part.b : id
-    let row = (into as Map<unknown, AggregateRow>).get(mapKey)
-    if (!row) {
-      row = { b: part.b, key: part.key, total: isTotal ? 1 : 0, person_times: 0, persons: 0, scaled: 0n, completions: 0 }
-      ;(into as Map<unknown, AggregateRow>).set(mapKey, row)
+    if (part.key === null) {
+      personsOfBucket.set(part.b, (personsOfBucket.get(part.b) ?? 0) + part.persons)
+      continue
     }
+    const id = `${part.b}\u0000${part.key}`
+    const row = rows.get(id) ?? empty(part.b, part.key)
+    rows.set(id, row)
+    row.person_times += part.person_times
     row.persons += part.persons
     row.scaled += BigInt(part.scaled)
     row.completions += part.completions
-    row.person_times += part.person_times
   }
   const shown = [...rows.values()].filter((r) => r.person_times > 0 || r.completions > 0)
+  const totals = new Map<number, AggregateRow>()
   for (const r of shown) {
-    const t = totals.get(r.b)!
+    const t = totals.get(r.b) ?? { ...empty(r.b, null), persons: personsOfBucket.get(r.b) ?? 0 }
+    totals.set(r.b, t)
     t.person_times += r.person_times
     t.scaled += r.scaled
     t.completions += r.completions
   }
-  const result = [...shown, ...[...totals.values()].filter((t) => shown.some((r) => r.b === t.b))]
-  return { rows: result, scale }
+  return { rows: [...shown, ...totals.values()], scale }
 }
 
 /**

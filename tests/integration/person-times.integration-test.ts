@@ -415,6 +415,43 @@ describe('person-time figures equal the definition over the raw rows', () => {
   })
 })
 
+describe('periods without hours', () => {
+  test('a year with completions but no 人次 anywhere in scope shows its completions (the cells have nothing there)', async () => {
+    // 2031: no random ledger reaches it; a graduation certificate issued then for hours earned before
+    const person = await createPersonIn(db, world.regions.zhelou.id)
+    const enrollment = await enroll(db, { personId: person.id, group: world.groups.class })
+    seq++
+    await db.certificate.create({
+      data: {
+        id: newId(),
+        enrollmentId: enrollment.id,
+        type: 'graduation',
+        serial: `PT-${seq}-${newId().slice(0, 6)}`,
+        countyCode: '522327',
+        year: 2031,
+        sequence: seq,
+        verificationCode: randomBytes(12).toString('base64url'),
+        status: 'valid',
+        snapshot: {},
+        issuedAt: new Date('2031-06-30T02:00:00Z'),
+      },
+    })
+    const county: Scope[] = [
+      { kind: 'region', regionId: world.regions.county.id, code: world.regions.county.code, name: '册亨县', path: world.regions.county.path },
+    ]
+    for (const groupBy of ['township', 'program', 'none'] as const) {
+      const stats = await personTimeStats(db, { from: '2031-01-01', to: '2031-12-31' }, { scopes: county, groupBy })
+      expect(stats.totals, groupBy).toEqual({ personTimes: 0, persons: 0, personHours: 0, completions: 1 })
+      expect(
+        stats.rows.map((r) => [r.personTimes, r.completions]),
+        groupBy,
+      ).toEqual([[0, 1]])
+    }
+    const q2 = await personTimeCountSeries(db, { from: '2031-01-01', to: '2031-12-31' }, 'quarter', { scopes: county })
+    expect(q2.buckets.map((b) => b.completions)).toEqual([0, 1, 0, 0])
+  })
+})
+
 describe('the API refuses bad questions in Chinese', () => {
   test('validation, roles and an unknown program', async () => {
     const learner = await createUserWithSession(db, { role: 'learner' })
