@@ -15,14 +15,19 @@
  * entries written among them, and when hours are written while their
  * person or round changes.
  */
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import fc from 'fast-check'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, inject, test } from 'vitest'
 import type { Scope } from '#app/models/access.server.ts'
 import { personTimeStats } from '#app/models/person-times.server.ts'
-import { getDb } from '#app/utils/db.server.ts'
+import { createDb, getDb, type Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { createPersonIn } from '#tests/fixtures/db.ts'
 import { createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
+import { migrate, MIGRATIONS_DIR, readMigrations } from '#prisma/migrate-runner.ts'
+import { createDatabase, dropDatabase, withDatabase } from '#tests/services.ts'
 
 const db = getDb()
 let world: TrainingWorld
@@ -33,7 +38,7 @@ let regionIds: string[]
 
 /** Rows of EnrollmentFact that differ from the same columns computed from the sources (both ways), and cells that differ from the rollup. */
 async function drift() {
-  return [...(await factDrift()), ...(await cellDrift())]
+  return [...(await factDrift()), ...(await cellDrift(db))]
 }
 
 /**
@@ -42,7 +47,7 @@ async function drift() {
  * minutes and the distinct persons; per person and cell the counted
  * enrollments ('*': over all programs). Rows that differ, both ways.
  */
-async function cellDrift() {
+async function cellDrift(db: Db) {
   return db.$queryRaw<{ side: string; enrollmentId: string }[]>`
     WITH counted AS (
       SELECT r."grain", r."periodStart", r."personId", r."personRegionPath", r."personRegionCode", COALESCE(r."personOrganizationCode", '') AS org,
@@ -387,5 +392,74 @@ describe('EnrollmentFact stays equal to its sources', () => {
       pause(100).then(() => addHours(second!, 30, '2026-05-12')),
     ])
     expect(await drift()).toEqual([])
+  })
+})
+
+describe('the cells migration', () => {
+  test('on a database with hours already written, the backfill gives the cells the triggers would have', { timeout: 60_000 }, async () => {
+    const adminUrl = inject('pgAdminUrl')
+    const name = `xx_t_cells_${newId().slice(0, 10)}`
+    await createDatabase(adminUrl, name)
+    const url = withDatabase(adminUrl, name)
+    const before = await mkdtemp(path.join(os.tmpdir(), 'xx-migrations-'))
+    const old = createDb(url)
+    try {
+      for (const m of await readMigrations()) {
+        if (m.name >= '20261202100000') break
+        await cp(path.join(MIGRATIONS_DIR, m.name), path.join(before, m.name), { recursive: true })
+      }
+      await migrate({ connectionString: url, dir: before })
+      // people in two townships, one in a class and a round (two programs), hours over two years with a correction
+      const w = await createTrainingWorld(old)
+      const people = [
+        await createPersonIn(old, w.regions.zhelou.id),
+        await createPersonIn(old, w.regions.gaoluo.id),
+        await createPersonIn(old, w.regions.otherCounty.id),
+      ]
+      const enrollments: { id: string; personId: string; groupId: string }[] = []
+      for (const [person, group] of [
+        [people[0]!, w.groups.class],
+        [people[0]!, w.groups.round],
+        [people[1]!, w.groups.class],
+        [people[2]!, w.groups.class],
+      ] as const) {
+        enrollments.push(
+          await old.enrollment.create({
+            data: { id: newId(), personId: person.id, groupId: group.id, programId: group.programId, startDate: group.startDate, status: 'withdrawn' },
+          }),
+        )
+      }
+      const entry = (e: (typeof enrollments)[number], minutes: number, day: string) => ({
+        enrollmentId: e.id,
+        personId: e.personId,
+        groupId: e.groupId,
+        category: 'online' as const,
+        minutes,
+        occurredOn: new Date(`${day}T00:00:00Z`),
+        source: 'adjustment' as const,
+        reason: '补录',
+      })
+      await old.hourEntry.createMany({
+        data: [
+          entry(enrollments[0]!, 90, '2025-11-03'),
+          entry(enrollments[0]!, 45, '2026-02-10'),
+          entry(enrollments[1]!, 60, '2026-02-11'),
+          entry(enrollments[2]!, 30, '2026-03-01'),
+          entry(enrollments[2]!, -30, '2026-03-20'),
+          entry(enrollments[3]!, 120, '2026-07-07'),
+        ],
+      })
+      const { applied } = await migrate({ connectionString: url })
+      expect(applied).toContain('20261202100000_rollup_cells')
+      expect(await cellDrift(old)).toEqual([])
+      // 2026 in the cells: 3 人次 (the March one cancelled), 2 persons (one of them in two programs)
+      const cells = await old.rollupCell.findMany({ where: { grain: 'year', periodStart: new Date('2026-01-01T00:00:00Z') } })
+      expect(cells.filter((c) => c.programCode !== '*').reduce((n, c) => n + c.enrollments, 0)).toBe(3)
+      expect(cells.filter((c) => c.programCode === '*').reduce((n, c) => n + c.persons, 0)).toBe(2)
+    } finally {
+      await old.$disconnect()
+      await rm(before, { recursive: true, force: true })
+      await dropDatabase(adminUrl, name)
+    }
   })
 })
