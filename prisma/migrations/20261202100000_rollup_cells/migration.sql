@@ -50,7 +50,10 @@ CREATE TYPE "xx_cell_delta" AS (
 -- THE apply: deltas summed per person and cell (each also counts in its '*' cell), the persons'
 -- presences upserted in a fixed key order, and the cells given their enrollments, minutes and the
 -- persons who arrived (count 0 → > 0) or left (> 0 → 0).
-CREATE FUNCTION "xx_rollup_cells_apply"(deltas "xx_cell_delta"[]) RETURNS void LANGUAGE sql AS $$
+-- (plpgsql, so its one statement is planned once per connection, not on every call as a SQL function's is)
+CREATE FUNCTION "xx_rollup_cells_apply"(deltas "xx_cell_delta"[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF cardinality(deltas) = 0 THEN RETURN; END IF;
   WITH d AS (
     SELECT u."grain", u."periodStart", u."personId", u."personRegionPath", u."personRegionCode", u."personOrganizationCode",
            l."programCode", l."minutesPerHour", SUM(u."n")::int AS n, SUM(CASE WHEN l.star THEN 0 ELSE u."minutes" END)::bigint AS minutes
@@ -91,7 +94,7 @@ CREATE FUNCTION "xx_rollup_cells_apply"(deltas "xx_cell_delta"[]) RETURNS void L
     FROM c ORDER BY 1, 2, 3, 4, 5, 6, 7
   ON CONFLICT ("grain", "periodStart", "personRegionPath", "personRegionCode", "personOrganizationCode", "programCode", "minutesPerHour")
     DO UPDATE SET "enrollments" = rc."enrollments" + EXCLUDED."enrollments", "minutes" = rc."minutes" + EXCLUDED."minutes", "persons" = rc."persons" + EXCLUDED."persons";
-$$;
+END $$;
 
 -- A rollup row's part in its cell: counted when its net minutes are > 0 (the definition of 人次).
 CREATE FUNCTION "xx_cell_delta_of"(r "HourRollup", sign INTEGER) RETURNS "xx_cell_delta" LANGUAGE sql IMMUTABLE AS $$
