@@ -7,16 +7,21 @@
  * call this one module, and tests/integration/person-times checks it against
  * countPersonTimes over the raw rows on random ledgers.
  *
- * How it is computed: one GROUP BY of net minutes per (period, enrollment),
- * HAVING > 0 — whole years, quarters and months read from HourRollup (kept exact by a
- * trigger on HourEntry), the days at a range's edges from the ledger itself
- * (app/domain/stat-periods.ts splitRange) — each joined once to its
- * enrollment's facts (EnrollmentFact: person, home region, school, group,
- * tags, major, program, kept exact by triggers; docs/decisions/013) for scope,
- * filters and key — then, per row and for the totals
- * in the same statement (GROUPING SETS), count(*) for 人次 and
- * count(DISTINCT person) for persons (never a sum of rows), and 人学时 as an
- * exact integer sum of scaled minutes rounded once.
+ * How it is computed. A whole year, quarter or month by home region, school,
+ * program or none, in everything's or one region's scope (the dashboard's
+ * questions), is read from RollupCell: figures per period and cell (home
+ * region, school, program), kept exact by triggers (migration
+ * 20261202100000_rollup_cells, docs/decisions/015), plus the few people of
+ * the region's classes and rounds who live elsewhere, and the certificates
+ * (aggregateCells). Everything else reads net minutes per (period,
+ * enrollment), > 0: whole years, quarters and months from HourRollup (kept
+ * exact by a trigger on HourEntry, its rows carrying their enrollment's facts:
+ * docs/decisions/014), the days at a range's edges from the ledger itself
+ * (app/domain/stat-periods.ts splitRange) joined once to EnrollmentFact — then
+ * per row and for the totals in the same statement (aggregate: two hash
+ * aggregations), 人次 counted, persons distinct (never a sum of rows but where
+ * each person has one key), and 人学时 as an exact integer sum of scaled
+ * minutes rounded once.
  *
  * Scope (DESIGN.md §11): groupings by the person (county, township, school,
  * program, none) follow the reading rule — the class or round in scope, or
@@ -258,7 +263,7 @@ function singlePeriod(range: DateRange): { grain: Grain; start: string } | null 
  * cells know no rounds). Anything else is read from the rollup rows.
  */
 function cellPlan(buckets: DateRange[], f: StatsFilter) {
-  if (f.roundTag || !['county', 'township', 'school', 'program', 'none'].includes(f.groupBy)) return null
+  if (f.roundTag || !(PERSON_KEYED_GROUP_BYS.includes(f.groupBy) || f.groupBy === 'program')) return null
   const scopes = f.scopes.filter((s) => s.kind !== 'none')
   const region = scopes.some((s) => s.kind === 'all') ? null : scopes.length === 1 && scopes[0]!.kind === 'region' ? scopes[0]!.path : undefined
   if (region === undefined) return null
@@ -314,25 +319,25 @@ async function aggregateCells(db: Db | Tx, buckets: DateRange[], f: StatsFilter,
        AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked' AND ${filterSql(f)}`,
   )
   const scaled = (minutes: Prisma.Sql) => sql`${minutes} * (${scale}::int / NULLIF(mph, 0))`
-  type Part = { src: string; b: number; key: string | null; person_times: number; persons: number; scaled: string | bigint; completions: number }
+  type Part = { b: number; key: string | null; person_times: number; persons: number; scaled: string | bigint; completions: number }
   const parts = await read<Part>(
     db,
     sql`
     WITH c AS (${join(cells, ' UNION ALL ')}),
     o AS (${outsiders.length ? join(outsiders, ' UNION ALL ') : sql`SELECT 0 AS b, ''::text AS key, ''::text AS pid, 0 AS minutes, 1 AS mph WHERE FALSE`}),
     d AS (${join(done, ' UNION ALL ')})
-    SELECT 'cell' AS src, b, key, COALESCE(SUM(enrollments) FILTER (WHERE NOT star), 0)::int AS person_times,
+    SELECT b, key, COALESCE(SUM(enrollments) FILTER (WHERE NOT star), 0)::int AS person_times,
            COALESCE(SUM(persons) FILTER (WHERE ${rowPersons}), 0)::int AS persons,
            COALESCE(SUM(${scaled(sql`minutes`)}) FILTER (WHERE NOT star), 0)::bigint AS scaled, 0 AS completions
       FROM c GROUP BY b, key
     UNION ALL
-    SELECT 'cell', b, NULL, 0, COALESCE(SUM(persons) FILTER (WHERE ${totalPersons}), 0)::int, 0, 0 FROM c GROUP BY b
+    SELECT b, NULL, 0, COALESCE(SUM(persons) FILTER (WHERE ${totalPersons}), 0)::int, 0, 0 FROM c GROUP BY b
     UNION ALL
-    SELECT 'out', b, key, count(*)::int, count(DISTINCT pid)::int, SUM(${scaled(sql`minutes`)})::bigint, 0 FROM o GROUP BY b, key
+    SELECT b, key, count(*)::int, count(DISTINCT pid)::int, SUM(${scaled(sql`minutes`)})::bigint, 0 FROM o GROUP BY b, key
     UNION ALL
-    SELECT 'out', b, NULL, 0, count(DISTINCT pid)::int, 0, 0 FROM o GROUP BY b
+    SELECT b, NULL, 0, count(DISTINCT pid)::int, 0, 0 FROM o GROUP BY b
     UNION ALL
-    SELECT 'done', b, key, 0, 0, 0, count(*)::int FROM d GROUP BY b, key`,
+    SELECT b, key, 0, 0, 0, count(*)::int FROM d GROUP BY b, key`,
     sql`SELECT set_config('jit', 'off', true)`,
   )
   // Per (bucket, key) and per bucket: the parts added (their persons are disjoint sets). A key shows when it has a
