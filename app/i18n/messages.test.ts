@@ -17,3 +17,12 @@ test('placeholders are filled and Chinese is the default wording', () => {
   expect(translate('zh-CN', 'login.locked', { seconds: 4 })).toBe('尝试次数过多，请 4 秒后再试（正确的密码也需等待）。')
   expect(translate('en', 'idNumber.length', { length: 17 })).toContain('you entered 17')
 })
+
+test('every scheduled job says what it does on the admin queue page, in both languages', async () => {
+  const { REMINDER_SCHEDULES } = await import('#app/jobs/reminders.ts')
+  for (const s of REMINDER_SCHEDULES) {
+    const key = `queues.job.${s.name}` as keyof typeof zhCN
+    expect(zhCN[key], key).toMatch(/\p{Script=Han}/u)
+    expect(en[key as keyof typeof en], key).toBeTruthy()
+  }
+})

@@ -36,16 +36,16 @@ export type ReminderPayload = z.infer<typeof reminderPayload>
 export const deliveryPayload = z.object({ deliveryId: z.string().min(1) })
 export type DeliveryPayload = z.infer<typeof deliveryPayload>
 
-/** When each scheduled job runs (cron in Asia/Shanghai; the dispatcher every minute). */
-export const REMINDER_SCHEDULES: { name: ReminderJobName; pattern?: string; every?: number; what: string }[] = [
-  { name: 'daily-sweep', pattern: '30 8 * * *', what: '每天 8:30 检查所有在读学员，发进度和截止提醒' },
-  { name: 'session-sweep', pattern: '5 * * * *', what: '每小时检查 24 小时内的面授课' },
-  { name: 'fold-online', pattern: '10 0 * * *', what: '每天 0:10 把前一天的在线学习时间记入学时' },
-  { name: 'close-rounds', pattern: '20 0 * * *', what: '每天 0:20 结束已到期的培训项目' },
-  { name: 'prune-idempotency', pattern: '40 0 * * *', what: '每天 0:40 删除超过 24 小时的接口幂等记录' },
-  { name: 'coordinator-digest', pattern: '0 8 * * 1-5', what: '工作日 8:00 给培训管理员发待办汇总' },
-  { name: 'quarterly-report', pattern: '0 9 * * *', what: '每季度初提醒教育局报送季度报表' },
-  { name: 'dispatch', every: 60_000, what: '每分钟补发到时间的短信和邮件' },
+/** When each scheduled job runs (cron in Asia/Shanghai; the dispatcher every minute). What each does, in words, is the message `queues.job.<name>` (the admin's queue page). */
+export const REMINDER_SCHEDULES: { name: ReminderJobName; pattern?: string; every?: number }[] = [
+  { name: 'daily-sweep', pattern: '30 8 * * *' },
+  { name: 'session-sweep', pattern: '5 * * * *' },
+  { name: 'fold-online', pattern: '10 0 * * *' },
+  { name: 'close-rounds', pattern: '20 0 * * *' },
+  { name: 'prune-idempotency', pattern: '40 0 * * *' },
+  { name: 'coordinator-digest', pattern: '0 8 * * 1-5' },
+  { name: 'quarterly-report', pattern: '0 9 * * *' },
+  { name: 'dispatch', every: 60_000 },
 ]
 
 export const JOB_RETENTION = { removeOnComplete: { count: 1000, age: 24 * 3600 }, removeOnFail: { count: 5000, age: 7 * 24 * 3600 } }

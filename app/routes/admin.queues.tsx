@@ -7,6 +7,7 @@ import { formatInstant } from '#app/domain/time.ts'
 import { checkRedisHealth, queueSnapshot, type QueueSnapshot } from '#app/jobs/reminders.ts'
 import { deliveryCounts } from '#app/models/notifications.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import type { MessageKey } from '#app/i18n/index.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'queues.title') }]
@@ -60,12 +61,13 @@ export default function Queues() {
         </Table>
       )}
       <h2>{t('queues.schedules')}</h2>
-      <Table headers={[t('queues.name'), 'cron / ms', t('queues.next')]}>
+      <Table headers={[t('queues.name'), t('queues.what'), 'cron / ms', t('queues.next')]}>
         {queues
           .flatMap((q) => q.schedulers)
           .map((s) => (
             <tr key={s.name}>
               <td className="mono">{s.name}</td>
+              <td>{t(`queues.job.${s.name}` as MessageKey)}</td>
               <td className="mono">{s.pattern ?? s.every}</td>
               <td>{s.next ? formatInstant(new Date(s.next), locale) : '—'}</td>
             </tr>
