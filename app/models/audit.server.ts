@@ -6,21 +6,11 @@ import { safeCell } from '#app/domain/spreadsheet-cells.ts'
 import { beijingDate, formatDate, formatInstant, isIsoDate, startOfBeijingDay } from '#app/domain/time.ts'
 import { translate, type Locale, type MessageKey, type T } from '#app/i18n/index.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
-import type { PgQueryable } from '#app/utils/pg.server.ts'
+import type { AuditInput } from './audit-pg.server.ts'
 import { auditScopeWhere, personScopeWhere, scopesFor, type CurrentUser } from './access.server.ts'
 import { personSearch } from './directory.server.ts'
 
-export type AuditInput = {
-  actorId: string | null
-  action: string
-  entityType: string
-  entityId?: string | null
-  before?: unknown
-  after?: unknown
-  ip?: string | null
-  /** Region path of the record (see AuditEvent.scopePath). */
-  scopePath?: string | null
-}
+export { recordAuditPg, type AuditInput } from './audit-pg.server.ts'
 
 const json = (v: unknown) => (v === undefined || v === null ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue))
 
@@ -55,20 +45,6 @@ export async function recordAudit(db: Db | Tx, e: AuditInput) {
       scopePath: e.scopePath ?? null,
     },
   })
-}
-
-/**
- * The same event written through node-postgres (a pool, or the client of a
- * `pgTransaction`): for the paths that never touch Prisma, such as the roster
- * import, whose process then never loads Prisma's query compiler.
- */
-export async function recordAuditPg(db: PgQueryable, e: AuditInput) {
-  const text = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v))
-  await db.query(
-    `INSERT INTO "AuditEvent" ("actorId", "action", "entityType", "entityId", "before", "after", "ip", "scopePath")
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)`,
-    [e.actorId, e.action, e.entityType, e.entityId ?? null, text(e.before), text(e.after), e.ip ?? null, e.scopePath ?? null],
-  )
 }
 
 export const AUDIT_PAGE_SIZE = 50
