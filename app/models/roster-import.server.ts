@@ -16,7 +16,6 @@
  * (app/jobs/roster-import.ts, workers/roster-import.worker.ts) whose progress
  * is the import row's; fewer run in the request.
  */
-import ExcelJS from 'exceljs'
 import { MAX_ROSTER_BYTES } from '#app/domain/file-kind.ts'
 import { describeIssue, type RosterColumn, type RosterIssue } from '#app/domain/roster-import.ts'
 import { safeCell } from '#app/domain/spreadsheet-cells.ts'
@@ -28,9 +27,9 @@ import type pg from 'pg'
 import { generatedUsername, newIds } from '#app/utils/ids.server.ts'
 import { appModuleFile, runInThread, ThreadError } from '#app/utils/thread.server.ts'
 import { plausibleId, type CurrentUser } from './access.server.ts'
-import { recordAudit, recordAuditPg } from './audit.server.ts'
+import { recordAudit, recordAuditPg } from './audit-record.server.ts'
 import { NotFoundError } from './errors.server.ts'
-import { importerScopes, RosterImportError, type RosterImportErrorCode } from './roster-preview.server.ts'
+import { importerScopes, RosterImportError, type RosterImportErrorCode } from './roster-import-error.server.ts'
 
 /** Above this many new rows the import runs as a BullMQ job with a progress bar; below it, in the request. */
 export const JOB_THRESHOLD = 2000
@@ -47,7 +46,7 @@ const ANALYZE_AFTER = 5000
 const PREVIEW_THREAD_LIMITS = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 }
 
 export { MAX_ROSTER_BYTES }
-export { MAX_ROSTER_ROWS, ROSTER_IMPORTERS, RosterImportError, type CheckedFile, type RosterImportErrorCode } from './roster-preview.server.ts'
+export { MAX_ROSTER_ROWS, ROSTER_IMPORTERS, RosterImportError, type RosterImportErrorCode } from './roster-import-error.server.ts'
 
 export type PreviewInput = { fileName: string; bytes: Uint8Array; ip?: string | null; today?: string }
 
@@ -435,6 +434,8 @@ export async function rosterImportErrorsXlsx(db: Db, user: CurrentUser, id: stri
   const { t } = opts
   const labels = (imp.header as { labels?: Partial<Record<RosterColumn, string>> }).labels ?? {}
   const columnName = (c: RosterColumn) => labels[c] ?? t(`rosterImport.column.${c}` as MessageKey)
+  // exceljs (≈ 13 MB once loaded) only when an errors file is asked for: the worker that imports never needs it.
+  const { default: ExcelJS } = await import('exceljs')
   const wb = new ExcelJS.Workbook()
   wb.creator = 'XiangXue'
   const headers = [

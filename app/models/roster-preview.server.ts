@@ -1,18 +1,18 @@
 /**
- * The roster import's preview (issue 12), the part that reads: a file that
- * app/domain/file-kind.ts `checkRosterFile` accepted is read row by row
- * (exceljs's streaming reader or csv-parse), every row checked
+ * The roster import's preview (issue 12), the part that reads: the file is
+ * checked by its content (app/domain/file-kind.ts `checkRosterFile`), read
+ * row by row (exceljs's streaming reader or csv-parse), every row checked
  * (app/domain/roster-import.ts), the persons it names looked up, and the rows
  * stored with what will happen to them (RosterImportRow). It runs in a worker
  * thread with a bounded heap (app/models/roster-import.server.ts
  * `previewRosterImport`, app/utils/thread.server.ts), so this module imports
- * only what that work needs — no Prisma, no message catalogs — and the thread
- * stays small: each module imported here is loaded a second time there.
+ * only what that work needs — no Prisma, no message catalogs, no dynamic
+ * import() (the thread requires it through tsx's CommonJS hook) — and the
+ * thread stays small: each module imported here is loaded a second time there.
  */
 import { createHash } from 'node:crypto'
 import { maskIdNumber } from '#app/domain/id-number.ts'
 import { maskPhone } from '#app/domain/names.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
 import {
   HEADER_SEARCH_ROWS,
   isBlankRow,
@@ -27,56 +27,20 @@ import {
   type RawCell,
   type TownshipRef,
 } from '#app/domain/roster-import.ts'
-import { checkRosterFile, type RosterFileProblem } from '#app/domain/file-kind.ts'
+import { checkRosterFile } from '#app/domain/file-kind.ts'
 import type { RosterRowOutcome } from '#app/generated/prisma/enums.ts'
-import type { MessageKey, T } from '#app/i18n/index.ts'
 import { encryptField, lookupHmac } from '#app/utils/crypto.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { closePool, copyIn, copyLine, getPool } from '#app/utils/pg.server.ts'
 import { readRosterRows } from '#app/utils/roster-reader.server.ts'
 import type pg from 'pg'
-import { scopesFor, type CurrentUser, type Scope } from './access.server.ts'
-import { recordAuditPg } from './audit-pg.server.ts'
-import { AppError, ForbiddenError, type AppErrorKind } from './errors.server.ts'
+import type { CurrentUser, Scope } from './access.server.ts'
+import { recordAuditPg } from './audit-record.server.ts'
+import { AppError } from './errors.server.ts'
+import { auditPath, importerScopes, MAX_ROSTER_ROWS, RosterImportError } from './roster-import-error.server.ts'
 
-export const ROSTER_IMPORTERS = PEOPLE_MANAGERS
 /** Rows per preview insert. */
 const PREVIEW_CHUNK = 1000
-/** Data rows per file (20 MB holds about 100,000 rows of seven columns). */
-export const MAX_ROSTER_ROWS = 200_000
-
-export type RosterImportErrorCode = RosterFileProblem['code'] | 'no_header' | 'no_rows' | 'too_many_rows' | 'no_file' | 'not_previewed' | 'queue_unavailable'
-
-export class RosterImportError extends AppError {
-  constructor(readonly code: RosterImportErrorCode) {
-    super(code)
-    this.name = 'RosterImportError'
-  }
-  get kind(): AppErrorKind {
-    return this.code === 'not_previewed' || this.code === 'queue_unavailable' ? 'conflict' : 'validation_failed'
-  }
-  override get field() {
-    return this.code === 'not_previewed' || this.code === 'queue_unavailable' ? undefined : 'file'
-  }
-  describe(t: T) {
-    return t(`rosterImport.error.${this.code}` as MessageKey, { max: MAX_ROSTER_ROWS.toLocaleString('en-US') })
-  }
-}
-
-export function importerScopes(user: CurrentUser): Scope[] {
-  const scopes = scopesFor(user, ROSTER_IMPORTERS)
-  if (scopes.length === 0) throw new ForbiddenError()
-  return scopes
-}
-
-/** The region path the import belongs to in the audit log (the importer's first scope; null = everything). */
-export function auditPath(scopes: Scope[]): string | null {
-  for (const s of scopes) {
-    if (s.kind === 'region') return s.path
-    if (s.kind === 'organization') return s.regionPath
-  }
-  return null
-}
 
 /**
  * The townships a row may name, with their villages: every township of the

@@ -9,7 +9,8 @@
  *
  * The thread is plain Node: it registers tsx itself (worker threads do not
  * inherit the parent's module hooks in Node 20, and vitest's transform does
- * not reach them at all), imports the module by its file URL and calls the
+ * not reach them at all), requires the module by its file (so the module and
+ * what it imports must not use top-level await or import.meta) and calls the
  * export with the arguments (structured-cloned). The function's errors come
  * back as `ThreadError` with the original's name, message and `code`, for
  * the caller to map back to its own error classes.
@@ -17,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
 export type ThreadLimits = { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb?: number }
@@ -36,28 +37,30 @@ export class ThreadError extends Error {
 
 type Reply = { ok: true; value: unknown; prismaClient: boolean } | { ok: false; name: string; message: string; code?: string; prismaClient: boolean }
 
-// The thread's whole program. `workerData`: the tsx API's URL, the module's URL, the export's name and its arguments.
+// The thread's whole program (CommonJS). `workerData`: the tsx API's file, the module's file, the export's name and its arguments.
 const BOOT = `
-import { parentPort, workerData } from 'node:worker_threads'
+const { parentPort, workerData } = require('node:worker_threads')
 const { tsx, module, name, args } = workerData
-let reply
-try {
-  const api = await import(tsx)
-  api.register()
-  const value = await (await import(module))[name](...args)
-  reply = { ok: true, value }
-} catch (error) {
-  reply = { ok: false, name: error?.name ?? 'Error', message: String(error?.message ?? error), code: typeof error?.code === 'string' ? error.code : undefined }
-}
-reply.prismaClient = '__xxDb' in globalThis
-parentPort.postMessage(reply)
+;(async () => {
+  let reply
+  try {
+    require(tsx).register()
+    const value = await require(module)[name](...args)
+    reply = { ok: true, value }
+  } catch (error) {
+    reply = { ok: false, name: error?.name ?? 'Error', message: String(error?.message ?? error), code: typeof error?.code === 'string' ? error.code : undefined }
+  }
+  reply.prismaClient = '__xxDb' in globalThis
+  parentPort.postMessage(reply)
+})()
 `
 
-// tsx's ESM API by its package's exports map (require.resolve would give the CommonJS build, which cannot register ESM hooks in a thread).
+// tsx's CommonJS API, by its package's exports map: its require hook compiles the app's ESM TypeScript in the thread
+// itself (+10 MB measured), where the ESM API's hooks would start a loader thread of their own (+31 MB).
 const tsxApi = (() => {
   const pkg = createRequire(import.meta.url).resolve('tsx/package.json')
-  const exports = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports
-  return pathToFileURL(path.join(path.dirname(pkg), exports['./esm/api']!.import.default)).href
+  const exports = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { require: { default: string } }> }).exports
+  return path.join(path.dirname(pkg), exports['./cjs/api']!.require.default)
 })()
 
 /** Whether a thread run by runInThread in this process made a Prisma Client (the import path must not: bench/import.ts checks it). */
@@ -72,7 +75,7 @@ export function runInThread<R>(moduleFile: string, name: string, args: unknown[]
   return new Promise<R>((resolve, reject) => {
     const worker = new Worker(BOOT, {
       eval: true,
-      workerData: { tsx: tsxApi, module: pathToFileURL(moduleFile).href, name, args },
+      workerData: { tsx: tsxApi, module: moduleFile, name, args },
       resourceLimits: limits,
       // The thread's output is the process's; its environment is a copy of the process's at the start.
       stdout: false,
