@@ -9,7 +9,7 @@
  * All-or-report (§8): good rows are kept, bad rows listed with row number,
  * column and reason (the preview, the errors xlsx); nothing half-written
  * (each batch is one transaction: the persons, their accounts and roles, the
- * audit events, the rows' results and the import's cursor); reruns idempotent
+ * audit events, the rows' results and the import's progress); reruns idempotent
  * (`ON CONFLICT DO NOTHING` on the ID number's HMAC — and the phone's — so a
  * second import of the same file, or a batch done again after a crash, adds
  * nobody). More than JOB_THRESHOLD new rows run as a BullMQ job
@@ -166,7 +166,7 @@ export type Enqueue = (importId: string) => Promise<void>
  * Confirm: the preview's new rows are imported — in the request when there
  * are at most JOB_THRESHOLD of them, else as a job (`enqueue`) the page
  * follows. Confirming twice is refused (not_previewed); a failed import may
- * be confirmed again and resumes at its cursor. Audited (roster_import.confirm).
+ * be confirmed again and resumes with the rows no committed batch took. Audited (roster_import.confirm).
  */
 export async function confirmRosterImport(db: Db, user: CurrentUser, id: string, opts: { ip?: string | null; enqueue: Enqueue }): Promise<{ queued: boolean }> {
   const imp = await findImport(db, user, id)
@@ -198,36 +198,60 @@ export async function confirmRosterImport(db: Db, user: CurrentUser, id: string,
 }
 
 type BatchRow = { rowNumber: number; name: string; idHmac: string; idMasked: string; regionId: string }
+type ImportMeta = { createdById: string; scopePath: string | null; personKind: string }
+
+/**
+ * Batches in flight at once, each in its own transaction on its own connection: the batches are bound by
+ * PostgreSQL (Node idles through most of each), which has a second core to use. In-request imports (at most
+ * JOB_THRESHOLD rows) keep to one.
+ */
+const IMPORT_LANES = 2
+
+/**
+ * The next batch's rows, in row order on the (importId, outcome, rowNumber) index, locked (FOR UPDATE) in the
+ * claiming transaction until it commits. The lanes of one run claim one after another (`after` moves past each
+ * claim), so their batches never overlap; a second run of the same import (a stalled job run again) waits on the
+ * locked rows and then finds them done (`result` set), as READ COMMITTED re-reads a locked row.
+ */
+function batchClaimer(importId: string, batchSize: number) {
+  let after = 0
+  let queue: Promise<unknown> = Promise.resolve()
+  return (client: pg.PoolClient): Promise<BatchRow[]> => {
+    const claimed = queue.then(async () => {
+      const { rows } = await client.query<BatchRow>(
+        `SELECT "rowNumber", "name", "idHmac", "idMasked", "regionId"
+         FROM "RosterImportRow"
+         WHERE "importId" = $1 AND "outcome" = 'new' AND "rowNumber" > $2 AND "result" IS NULL
+         ORDER BY "outcome", "rowNumber" LIMIT $3
+         FOR UPDATE`,
+        [importId, after, batchSize],
+      )
+      if (rows.length) after = rows[rows.length - 1]!.rowNumber
+      return rows
+    })
+    queue = claimed.catch(() => {})
+    return claimed
+  }
+}
 
 const AUDIT_COPY = 'COPY "AuditEvent" ("actorId", "action", "entityType", "entityId", "after", "scopePath") FROM STDIN'
 
 /**
  * One batch in one transaction on a pg client: the persons (written straight
  * from their preview rows, which hold the sealed ID and phone), their accounts
- * and roles, the audit events (COPY), the rows' results and the cursor.
+ * and roles, the audit events (COPY), the rows' results and the progress.
  * `regionPaths` caches the regions' paths across batches.
  */
 async function importBatch(
   client: pg.PoolClient,
   importId: string,
-  batchSize: number,
+  imp: ImportMeta,
+  claim: (client: pg.PoolClient) => Promise<BatchRow[]>,
   regionPaths: Map<string, string>,
-): Promise<{ done: boolean; created: number; skipped: number; rows: number }> {
+): Promise<{ created: number; skipped: number; rows: number }> {
   const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => client.query<R>(sql, params).then((r) => r.rows)
-  const [imp] = await q<{ lastRowNumber: number; createdById: string; scopePath: string | null; personKind: string }>(
-    'SELECT "lastRowNumber", "createdById", "scopePath", "personKind"::text AS "personKind" FROM "RosterImport" WHERE "id" = $1 FOR UPDATE',
-    [importId],
-  )
-  if (!imp) throw new NotFoundError()
-  // In row order from the cursor on the (importId, outcome, rowNumber) index.
-  const rows = await q<BatchRow>(
-    `SELECT "rowNumber", "name", "idHmac", "idMasked", "regionId"
-     FROM "RosterImportRow"
-     WHERE "importId" = $1 AND "outcome" = 'new' AND "rowNumber" > $2 AND "result" IS NULL
-     ORDER BY "outcome", "rowNumber" LIMIT $3`,
-    [importId, imp.lastRowNumber, batchSize],
-  )
-  if (rows.length === 0) return { done: true, created: 0, skipped: 0, rows: 0 }
+  const rows = await claim(client)
+  if (rows.length === 0) return { created: 0, skipped: 0, rows: 0 }
   const first = rows[0]!.rowNumber
   const last = rows[rows.length - 1]!.rowNumber
   const rowNumbers = rows.map((r) => r.rowNumber)
@@ -325,12 +349,12 @@ async function importBatch(
   )
   const skipped = rows.length - created.length
   await q(
-    `UPDATE "RosterImport" SET "lastRowNumber" = $2, "processedRows" = "processedRows" + $3, "createdCount" = "createdCount" + $4,
+    `UPDATE "RosterImport" SET "lastRowNumber" = GREATEST("lastRowNumber", $2), "processedRows" = "processedRows" + $3, "createdCount" = "createdCount" + $4,
        "skippedCount" = "skippedCount" + $5, "status" = 'importing'
      WHERE "id" = $1`,
     [importId, last, rows.length, created.length, skipped],
   )
-  return { done: rows.length < batchSize, created: created.length, skipped, rows: rows.length }
+  return { created: created.length, skipped, rows: rows.length }
 }
 
 export type ImportProgress = { processed: number; total: number; created: number }
@@ -350,34 +374,45 @@ type ImportRow = {
 const IMPORT_COLUMNS = `"createdById", "fileName", "status"::text AS "status", "scopePath", "newRows", "processedRows", "createdCount", "skippedCount", "refusedRows", "existingRows"`
 
 /**
- * Imports a confirmed import's new rows, batch after batch from its cursor
- * (the worker's job and the in-request path). Safe to run again after a
- * crash or a kill: committed batches are behind the cursor, and a batch cut
- * off mid-way left nothing. Marks the import done (audited) at the end.
+ * Imports a confirmed import's new rows, batch after batch (the worker's job
+ * and the in-request path), IMPORT_LANES batches at once for a job. Safe to
+ * run again after a crash or a kill: a committed batch's rows have their
+ * result and are never claimed again, and a batch cut off mid-way left
+ * nothing. Marks the import done (audited) at the end.
  * Runs on node-postgres only (no Prisma query: the worker's import never
  * loads Prisma's query compiler).
  */
 export async function runRosterImport(
   importId: string,
-  opts: { batchSize?: number; onProgress?: (p: ImportProgress) => unknown; afterBatch?: (n: number) => unknown } = {},
+  opts: { batchSize?: number; lanes?: number; onProgress?: (p: ImportProgress) => unknown; afterBatch?: (n: number) => unknown } = {},
 ): Promise<{ created: number; skipped: number }> {
   const pool = getPool()
   const [imp] = (await pool.query<ImportRow>(`SELECT ${IMPORT_COLUMNS} FROM "RosterImport" WHERE "id" = $1`, [importId])).rows
   if (!imp) throw new NotFoundError()
   if (imp.status === 'done') return { created: imp.createdCount, skipped: imp.skippedCount }
   await pool.query(`UPDATE "RosterImport" SET "status" = 'importing' WHERE "id" = $1 AND "status" IN ('queued', 'failed')`, [importId])
+  const [meta] = (
+    await pool.query<ImportMeta>(`SELECT "createdById", "scopePath", "personKind"::text AS "personKind" FROM "RosterImport" WHERE "id" = $1`, [importId])
+  ).rows
   let processed = imp.processedRows
   let batches = 0
+  let failure: { error: unknown } | null = null
   const regionPaths = new Map<string, string>()
-  try {
-    for (;;) {
-      const r = await pgTransaction((client) => importBatch(client, importId, opts.batchSize ?? IMPORT_BATCH, regionPaths))
+  const claim = batchClaimer(importId, opts.batchSize ?? IMPORT_BATCH)
+  // A lane takes batches until a claim finds no rows left; after one lane's failure the others stop at their next batch.
+  const lane = async () => {
+    while (!failure) {
+      const r = await pgTransaction((client) => importBatch(client, importId, meta!, claim, regionPaths))
+      if (r.rows === 0) return
       processed += r.rows
-      if (r.rows) await opts.onProgress?.({ processed, total: imp.newRows, created: r.created })
-      if (r.rows) await opts.afterBatch?.(++batches)
-      if (r.done) break
+      await opts.onProgress?.({ processed, total: imp.newRows, created: r.created })
+      await opts.afterBatch?.(++batches)
     }
-  } catch (error) {
+  }
+  const lanes = opts.lanes ?? (imp.newRows - imp.processedRows > JOB_THRESHOLD ? IMPORT_LANES : 1)
+  await Promise.all(Array.from({ length: lanes }, () => lane().catch((error: unknown) => void (failure ??= { error }))))
+  if (failure) {
+    const { error } = failure as { error: unknown }
     await pool
       .query(`UPDATE "RosterImport" SET "status" = 'failed', "error" = $2 WHERE "id" = $1`, [
         importId,
@@ -416,7 +451,7 @@ export async function unfinishedRosterImportIds(): Promise<string[]> {
   return rows.map((r) => r.id)
 }
 
-/** A job that gave up: the import shows the error and may be confirmed again (it resumes at its cursor). */
+/** A job that gave up: the import shows the error and may be confirmed again (it resumes with the rows not yet imported). */
 export async function failRosterImport(importId: string, message: string) {
   await getPool().query(`UPDATE "RosterImport" SET "status" = 'failed', "error" = $2 WHERE "id" = $1 AND "status" <> 'done'`, [importId, message.slice(0, 500)])
 }
