@@ -93,8 +93,9 @@ async function child(mode: string, file: string) {
       )
     ).rows[0]!
     Object.assign(detail, { rows: imp.totalRows, new: imp.newRows, existing: imp.existingRows, refused: imp.refusedRows, created: r.created })
-    // Did anything on this path make a Prisma Client (getDb)? None made, no Prisma query, so its query compiler never loaded.
-    detail.prismaClient = '__xxDb' in globalThis ? 'made' : 'none'
+    // Did anything on this path make a Prisma Client (getDb), here or in a thread it ran? None made, no Prisma query, so its query compiler never loaded.
+    const { threadsMadePrismaClient } = await import('#app/utils/thread.server.ts')
+    detail.prismaClient = '__xxDb' in globalThis || threadsMadePrismaClient() ? 'made' : 'none'
   } else if (mode === 'export') {
     // The people export as the page runs it (app/routes/exports.file.ts → startExport), its stream read to the end.
     await import('#app/i18n/locale.server.ts')

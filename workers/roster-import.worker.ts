@@ -3,7 +3,7 @@
  * workers`, workers/index.ts, or inside `npm start`): runs a confirmed
  * import's batches (app/models/roster-import.server.ts `runRosterImport`),
  * concurrency 1. Killed mid-way, the batch in flight is rolled back whole and
- * the job (or the re-enqueue at the next start) resumes at the import's cursor.
+ * the job (or the re-enqueue at the next start) resumes with the rows no committed batch took.
  */
 import { UnrecoverableError, Worker } from 'bullmq'
 import { queuePrefix, redisUrl } from '#app/jobs/certificate-batch.ts'
@@ -37,7 +37,7 @@ export async function startRosterImportWorker() {
   worker.on('error', (error) => log(`error: ${error.message}`))
   await worker.waitUntilReady()
   log(`roster-import worker ready (redis ${redisUrl()}, prefix ${queuePrefix()})`)
-  // An import whose job was lost (Redis down or flushed) is enqueued again; the cursor makes a second run harmless.
+  // An import whose job was lost (Redis down or flushed) is enqueued again; a row a committed batch took is never taken again, so a second run is harmless.
   for (const id of await unfinishedRosterImportIds()) await enqueueRosterImport(id).catch((e: Error) => log(`re-enqueue ${id}: ${e.message}`))
 
   let closing = false

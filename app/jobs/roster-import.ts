@@ -1,7 +1,7 @@
 /**
  * The roster-import queue (issue 12): one job per confirmed import of more
  * than JOB_THRESHOLD new rows, jobId = the import's id. The job only names the
- * import; its rows, cursor and progress live in PostgreSQL (RosterImport), so
+ * import; its rows, their results and progress live in PostgreSQL (RosterImport), so
  * a lost or repeated job never loses or doubles a person.
  */
 import { Queue } from 'bullmq'

@@ -7,7 +7,6 @@
  * the person page's account panel and actions (phone of record, password
  * reset, disable/enable), all audited.
  */
-import { randomBytes } from 'node:crypto'
 import { maskPhone, normalizePhone } from '#app/domain/names.ts'
 import { PEOPLE_MANAGERS, SELF_ROLES, type RoleName } from '#app/domain/roles.ts'
 import type { PersonKind } from '#app/generated/prisma/enums.ts'
@@ -15,7 +14,7 @@ import type { T } from '#app/i18n/index.ts'
 import { invalidateUserSessions } from '#app/auth/session.server.ts'
 import { decryptField, lookupHmac } from '#app/utils/crypto.server.ts'
 import { isUniqueViolation, type Db, type Tx } from '#app/utils/db.server.ts'
-import { newId } from '#app/utils/ids.server.ts'
+import { generatedUsername, newId } from '#app/utils/ids.server.ts'
 import { findPersonInScope, type CurrentUser } from './access.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { AppError, type AppErrorKind } from './errors.server.ts'
@@ -28,21 +27,6 @@ export type AccountActor = { actorId: string | null; ip?: string | null }
 /** The role an enrolled person's account gets. */
 export function accountRoleFor(kind: PersonKind): 'learner' | 'teacher' {
   return kind === 'teacher' ? 'teacher' : 'learner'
-}
-
-/** Crockford's base32 in lower case: no i, l, o or u, so a username read aloud or copied by hand stays right. */
-const USERNAME_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
-
-/**
- * A generated username: "xs" (学生) or "js" (教师) and 8 random characters
- * (40 bits) — readable, never derived from the ID number or the phone.
- */
-export function generatedUsername(role: 'learner' | 'teacher'): string {
-  // One draw of 8 bytes, 5 bits of each (32 letters divide 256: no bias).
-  const bytes = randomBytes(8)
-  let tail = ''
-  for (let i = 0; i < 8; i++) tail += USERNAME_ALPHABET[bytes[i]! & 31]
-  return `${role === 'teacher' ? 'js' : 'xs'}${tail}`
 }
 
 /**

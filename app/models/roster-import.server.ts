@@ -9,225 +9,46 @@
  * All-or-report (§8): good rows are kept, bad rows listed with row number,
  * column and reason (the preview, the errors xlsx); nothing half-written
  * (each batch is one transaction: the persons, their accounts and roles, the
- * audit events, the rows' results and the import's cursor); reruns idempotent
+ * audit events, the rows' results and the import's progress); reruns idempotent
  * (`ON CONFLICT DO NOTHING` on the ID number's HMAC — and the phone's — so a
  * second import of the same file, or a batch done again after a crash, adds
  * nobody). More than JOB_THRESHOLD new rows run as a BullMQ job
  * (app/jobs/roster-import.ts, workers/roster-import.worker.ts) whose progress
  * is the import row's; fewer run in the request.
  */
-import { createHash } from 'node:crypto'
-import ExcelJS from 'exceljs'
-import { checkRosterFile, MAX_ROSTER_BYTES, type RosterFileProblem } from '#app/domain/file-kind.ts'
-import { maskIdNumber } from '#app/domain/id-number.ts'
-import { maskPhone } from '#app/domain/names.ts'
-import { PEOPLE_MANAGERS } from '#app/domain/roles.ts'
-import {
-  describeIssue,
-  HEADER_SEARCH_ROWS,
-  isBlankRow,
-  isRefused,
-  matchHeader,
-  RosterChecker,
-  rowOutcome,
-  townshipKey,
-  villageKey,
-  type CheckedRow,
-  type HeaderMatch,
-  type RawCell,
-  type RosterColumn,
-  type RosterIssue,
-  type TownshipRef,
-} from '#app/domain/roster-import.ts'
+import { MAX_ROSTER_BYTES } from '#app/domain/file-kind.ts'
+import { describeIssue, type RosterColumn, type RosterIssue } from '#app/domain/roster-import.ts'
 import { safeCell } from '#app/domain/spreadsheet-cells.ts'
 import { beijingDate } from '#app/domain/time.ts'
-import type { RosterRowOutcome } from '#app/generated/prisma/enums.ts'
 import type { MessageKey, T } from '#app/i18n/index.ts'
-import { encryptField, lookupHmac } from '#app/utils/crypto.server.ts'
 import type { Db } from '#app/utils/db.server.ts'
 import { copyIn, copyLine, getPool, pgTransaction } from '#app/utils/pg.server.ts'
 import type pg from 'pg'
-import { newId, newIds } from '#app/utils/ids.server.ts'
-import { readRosterRows } from '#app/utils/roster-reader.server.ts'
-import { generatedUsername } from './accounts.server.ts'
-import { plausibleId, scopesFor, type CurrentUser, type Scope } from './access.server.ts'
-import { recordAudit, recordAuditPg } from './audit.server.ts'
-import { AppError, ForbiddenError, NotFoundError, type AppErrorKind } from './errors.server.ts'
+import { generatedUsername, newIds } from '#app/utils/ids.server.ts'
+import { appModuleFile, runInThread, ThreadError } from '#app/utils/thread.server.ts'
+import { plausibleId, type CurrentUser } from './access.server.ts'
+import { recordAudit, recordAuditPg } from './audit-record.server.ts'
+import { NotFoundError } from './errors.server.ts'
+import { importerScopes, RosterImportError, type RosterImportErrorCode } from './roster-import-error.server.ts'
 
-export const ROSTER_IMPORTERS = PEOPLE_MANAGERS
 /** Above this many new rows the import runs as a BullMQ job with a progress bar; below it, in the request. */
 export const JOB_THRESHOLD = 2000
 /** Rows per import transaction. */
 export const IMPORT_BATCH = 1000
 /** An import that created at least this many persons refreshes the planner's statistics at the end. */
 const ANALYZE_AFTER = 5000
-/** Rows per preview insert. */
-const PREVIEW_CHUNK = 1000
-/** Data rows per file (20 MB holds about 100,000 rows of seven columns). */
-export const MAX_ROSTER_ROWS = 200_000
+/**
+ * The preview thread's heap (app/utils/thread.server.ts). Its live set at 100,000 rows — exceljs's shared strings
+ * (every name, ID number and phone), the modules, a chunk in flight — stays near 70 MB, and the thread's heap near
+ * 85 MB (measured); the bound leaves room for MAX_ROSTER_ROWS, and beyond it the thread alone ends. The young
+ * generation is V8's default size, named so that it cannot grow with a flag either.
+ */
+const PREVIEW_THREAD_LIMITS = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 }
 
 export { MAX_ROSTER_BYTES }
-
-export type RosterImportErrorCode = RosterFileProblem['code'] | 'no_header' | 'no_rows' | 'too_many_rows' | 'no_file' | 'not_previewed' | 'queue_unavailable'
-
-export class RosterImportError extends AppError {
-  constructor(readonly code: RosterImportErrorCode) {
-    super(code)
-    this.name = 'RosterImportError'
-  }
-  get kind(): AppErrorKind {
-    return this.code === 'not_previewed' || this.code === 'queue_unavailable' ? 'conflict' : 'validation_failed'
-  }
-  override get field() {
-    return this.code === 'not_previewed' || this.code === 'queue_unavailable' ? undefined : 'file'
-  }
-  describe(t: T) {
-    return t(`rosterImport.error.${this.code}` as MessageKey, { max: MAX_ROSTER_ROWS.toLocaleString('en-US') })
-  }
-}
-
-function importerScopes(user: CurrentUser): Scope[] {
-  const scopes = scopesFor(user, ROSTER_IMPORTERS)
-  if (scopes.length === 0) throw new ForbiddenError()
-  return scopes
-}
-
-/** The region path the import belongs to in the audit log (the importer's first scope; null = everything). */
-function auditPath(scopes: Scope[]): string | null {
-  for (const s of scopes) {
-    if (s.kind === 'region') return s.path
-    if (s.kind === 'organization') return s.regionPath
-  }
-  return null
-}
-
-/**
- * The townships a row may name, with their villages: every township of the
- * counties the importer's scopes lie in (or below a prefecture scope), each
- * marked in scope or not — so a township coordinator's row of the next
- * township is "out of scope", and a made-up one "unknown".
- */
-async function townshipsFor(scopes: Scope[]): Promise<Map<string, TownshipRef>> {
-  const pool = getPool()
-  const all = scopes.some((s) => s.kind === 'all')
-  const paths = scopes.flatMap((s) => (s.kind === 'region' ? [s.path] : s.kind === 'organization' ? [s.regionPath] : []))
-  type Row = { id: string; name: string; path: string }
-  const rows = all
-    ? (await pool.query<Row>(`SELECT "id", "name", "path" FROM "Region" WHERE "level" = 'township'`)).rows
-    : paths.length === 0
-      ? []
-      : (
-          await pool.query<Row>(
-            `WITH roots AS (
-               SELECT COALESCE(
-                 (SELECT c."path" FROM "Region" c WHERE c."level" = 'county' AND p LIKE c."path" || '%' ORDER BY length(c."path") DESC LIMIT 1),
-                 p) AS "path"
-               FROM unnest($1::text[]) AS p
-             )
-             SELECT DISTINCT t."id", t."name", t."path" FROM "Region" t JOIN roots r ON t."path" LIKE r."path" || '%' WHERE t."level" = 'township'`,
-            [paths],
-          )
-        ).rows
-  const villages = rows.length
-    ? (
-        await pool.query<{ id: string; name: string; parentId: string }>(
-          `SELECT "id", "name", "parentId" FROM "Region" WHERE "level" = 'village' AND "parentId" = ANY($1::text[])`,
-          [rows.map((r) => r.id)],
-        )
-      ).rows
-    : []
-  const byTownship = new Map<string, Map<string, { id: string; name: string }>>()
-  for (const v of villages) {
-    const m = byTownship.get(v.parentId) ?? new Map()
-    m.set(villageKey(v.name), { id: v.id, name: v.name })
-    byTownship.set(v.parentId, m)
-  }
-  const map = new Map<string, TownshipRef>()
-  for (const r of rows.sort((a, b) => a.path.localeCompare(b.path))) {
-    const inScope = all || paths.some((p) => r.path.startsWith(p))
-    const key = townshipKey(r.name)
-    const ref = { id: r.id, name: r.name, inScope, villages: byTownship.get(r.id) ?? new Map() }
-    // The same name in two counties (a prefecture scope): the one in scope wins.
-    if (!map.has(key) || (inScope && !map.get(key)!.inScope)) map.set(key, ref)
-  }
-  return map
-}
-
-type PreviewRow = CheckedRow & { outcome: RosterRowOutcome; idHmac: string | null; phoneHmac: string | null }
-
-/** Asks the database about a chunk of checked rows: who exists already, whose phone someone else holds. */
-async function classify(rows: CheckedRow[]): Promise<PreviewRow[]> {
-  const withHmac = rows.map((r) => ({
-    ...r,
-    idHmac: r.idNumber ? lookupHmac('id', r.idNumber) : null,
-    phoneHmac: r.phone ? lookupHmac('phone', r.phone) : null,
-  }))
-  const idHmacs = withHmac.flatMap((r) => (r.idHmac && !isRefused(r) ? [r.idHmac] : []))
-  const phoneHmacs = withHmac.flatMap((r) => (r.phoneHmac && !isRefused(r) ? [r.phoneHmac] : []))
-  // One look-up for both: the persons holding one of the ID numbers or one of the phones.
-  const found =
-    idHmacs.length || phoneHmacs.length
-      ? (
-          await getPool().query<{ idHmac: string; phoneHmac: string | null }>(
-            'SELECT "idHmac", "phoneHmac" FROM "Person" WHERE "idHmac" = ANY($1::text[]) OR "phoneHmac" = ANY($2::text[])',
-            [idHmacs, phoneHmacs],
-          )
-        ).rows
-      : []
-  const knownIds = new Set(found.map((k) => k.idHmac))
-  const phoneOwner = new Map(found.flatMap((p) => (p.phoneHmac ? [[p.phoneHmac, p.idHmac] as const] : [])))
-  return withHmac.map((r) => {
-    const personExists = r.idHmac !== null && knownIds.has(r.idHmac)
-    // A new person whose phone someone else already holds: refused (the phone of record is unique).
-    if (!personExists && r.phoneHmac && phoneOwner.has(r.phoneHmac) && phoneOwner.get(r.phoneHmac) !== r.idHmac && !isRefused(r)) {
-      r.issues.push({ severity: 'error', column: 'phone', code: 'phone_taken' })
-    }
-    return { ...r, outcome: rowOutcome(r, { personExists }) }
-  })
-}
-
-const PREVIEW_COPY = `COPY "RosterImportRow" ("importId", "rowNumber", "outcome", "issues", "warning", "name", "idMasked", "regionId", "regionName",
-  "idCipher", "idHmac", "gender", "birthDate", "phoneCipher", "phoneMasked", "phoneHmac", "priorEducation") FROM STDIN`
-
-/** A chunk of classified rows as COPY lines (a new row carries its person's fields, sealed, until it is imported). */
-function previewLines(importId: string, rows: PreviewRow[]): string {
-  let text = ''
-  for (const r of rows) {
-    const isNew = r.outcome === 'new'
-    text += copyLine([
-      importId,
-      r.rowNumber,
-      r.outcome,
-      JSON.stringify(r.issues),
-      r.issues.some((i) => i.severity === 'warning'),
-      r.name.slice(0, 100),
-      r.idNumber ? maskIdNumber(r.idNumber) : null,
-      r.regionId,
-      r.regionName,
-      isNew ? encryptField(r.idNumber!) : null,
-      isNew ? r.idHmac : null,
-      isNew ? r.gender : null,
-      isNew ? r.birthDate : null,
-      isNew && r.phone ? encryptField(r.phone) : null,
-      isNew && r.phone ? maskPhone(r.phone) : null,
-      isNew ? r.phoneHmac : null,
-      isNew ? r.education : null,
-    ])
-  }
-  return text
-}
+export { MAX_ROSTER_ROWS, ROSTER_IMPORTERS, RosterImportError, type RosterImportErrorCode } from './roster-import-error.server.ts'
 
 export type PreviewInput = { fileName: string; bytes: Uint8Array; ip?: string | null; today?: string }
-
-/** The reader's rows; anything exceljs or csv-parse throws on a file that passed the checks is a damaged file. */
-async function* readable(rows: AsyncGenerator<{ rowNumber: number; cells: RawCell[] }>) {
-  try {
-    yield* rows
-  } catch (error) {
-    if (error instanceof AppError) throw error
-    throw new RosterImportError('zip_corrupt')
-  }
-}
 
 /**
  * Upload → preview: checks the file by its content (refusing it before any
@@ -235,112 +56,35 @@ async function* readable(rows: AsyncGenerator<{ rowNumber: number; cells: RawCel
  * every row and stores what will happen to it. Nothing is imported yet.
  * Returns the import's id. Audited (roster_import.preview).
  *
- * One transaction on a node-postgres client (no Prisma query on this path, so
- * a process that only imports never loads Prisma's query compiler): the
- * import's row, its rows streamed in with COPY as they are read and checked
- * (the database look-ups on the pool beside it), the counts and the audit
- * event — stored whole or, on any error or a kill, not at all.
+ * All of it runs in a worker thread with a bounded heap (app/models/roster-preview.server.ts
+ * through runInThread): the memory budget of DESIGN.md §7 held by the code,
+ * whatever flags the process was started with, and a file that would need
+ * more ends its thread, not the server. The checks run there too: their
+ * inflated XML is garbage the idle thread waiting here would keep for the
+ * whole preview (≈ 60 MB at 100,000 rows, measured), where the thread's next
+ * collection frees it. There, one transaction on a node-postgres client (no
+ * Prisma query on this path, so a process that only imports never loads
+ * Prisma's query compiler): the import's row, its rows streamed in with COPY
+ * as they are read and checked (the database look-ups on the pool beside
+ * it), the counts and the audit event — stored whole or, on any error or a
+ * kill, not at all.
  */
 export async function previewRosterImport(user: CurrentUser, input: PreviewInput): Promise<{ id: string }> {
-  const scopes = importerScopes(user)
+  importerScopes(user)
   if (input.bytes.byteLength === 0) throw new RosterImportError('no_file')
-  const kind = checkRosterFile(input.bytes)
-  if (!kind.ok) throw new RosterImportError(kind.problem.code)
-  const today = input.today ?? beijingDate(new Date())
-  const townships = await townshipsFor(scopes)
-  const rows = readable(readRosterRows(kind.kind === 'xlsx' ? { kind: 'xlsx', bytes: input.bytes } : { kind: 'csv', text: kind.text }))
-
-  let header: HeaderMatch | null = null
-  let headerRow = 0
-  let checker: RosterChecker | null = null
-  const id = newId()
-  const counts = { total: 0, new: 0, existing: 0, refused: 0, warnings: 0 }
-  let chunk: CheckedRow[] = []
-  let client: pg.PoolClient | null = null
-  let copy: ReturnType<typeof copyIn> | null = null
-  let pending: Promise<void> = Promise.resolve()
-  const flush = async () => {
-    if (!client) {
-      client = await getPool().connect()
-      await client.query('BEGIN')
-      await client.query(
-        `INSERT INTO "RosterImport" ("id", "createdById", "scopePath", "fileName", "fileKind", "encoding", "fileSha256", "header")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-        [
-          id,
-          user.id,
-          auditPath(scopes),
-          input.fileName.slice(0, 200) || 'roster',
-          kind.kind,
-          kind.kind === 'csv' ? kind.encoding : null,
-          createHash('sha256').update(input.bytes).digest('hex'),
-          JSON.stringify({ headerRow, columns: header!.columns, labels: header!.labels }),
-        ],
-      )
-      copy = copyIn(client, PREVIEW_COPY)
-    }
-    // The chunk's look-ups run while the next chunk is read and checked; its lines go into the COPY in order.
-    const rows = chunk
-    chunk = []
-    await pending
-    pending = (async () => {
-      const classified = await classify(rows)
-      for (const r of classified) {
-        counts[r.outcome]++
-        if (r.outcome !== 'refused' && r.issues.some((i) => i.severity === 'warning')) counts.warnings++
-      }
-      await copy!.write(previewLines(id, classified))
-    })()
-    pending.catch(() => {}) // awaited at the next flush or the end
-  }
   try {
-    for await (const { rowNumber, cells } of rows) {
-      if (!header) {
-        const m = matchHeader(cells.map((c) => (c === null ? '' : String(c))))
-        if (m.missing.length === 0) {
-          header = m
-          headerRow = rowNumber
-          checker = new RosterChecker(m, { today, townships })
-        } else if (rowNumber >= HEADER_SEARCH_ROWS) throw new RosterImportError('no_header')
-        continue
-      }
-      if (isBlankRow(cells)) continue
-      if (++counts.total > MAX_ROSTER_ROWS) throw new RosterImportError('too_many_rows')
-      chunk.push(checker!.check(cells, rowNumber))
-      if (chunk.length >= PREVIEW_CHUNK) await flush()
-    }
-    if (!header) throw new RosterImportError('no_header')
-    if (counts.total === 0) throw new RosterImportError('no_rows')
-    if (chunk.length) await flush()
-    await pending
-    const tx = client as pg.PoolClient | null
-    await copy!.end()
-    await tx!.query(`UPDATE "RosterImport" SET "totalRows" = $2, "newRows" = $3, "existingRows" = $4, "refusedRows" = $5, "warningRows" = $6 WHERE "id" = $1`, [
-      id,
-      counts.total,
-      counts.new,
-      counts.existing,
-      counts.refused,
-      counts.warnings,
-    ])
-    await recordAuditPg(tx!, {
-      actorId: user.id,
-      action: 'roster_import.preview',
-      entityType: 'RosterImport',
-      entityId: id,
-      after: { fileName: input.fileName, fileKind: kind.kind, total: counts.total, new: counts.new, existing: counts.existing, refused: counts.refused },
-      ip: input.ip,
-      scopePath: auditPath(scopes),
-    })
-    await tx!.query('COMMIT')
-    tx!.release()
-    client = null
+    return await runInThread<{ id: string }>(
+      appModuleFile('app/models/roster-preview.server.ts', new URL('./roster-preview.server.ts', import.meta.url)),
+      'previewInThisThread',
+      [user, { fileName: input.fileName, ip: input.ip ?? null, today: input.today ?? beijingDate(new Date()) }, input.bytes],
+      PREVIEW_THREAD_LIMITS,
+    )
   } catch (error) {
-    // A preview is stored whole or not at all: the connection (a COPY may be in flight on it) is closed, which rolls the transaction back.
-    ;(client as pg.PoolClient | null)?.release(true)
+    if (error instanceof ThreadError && error.originalName === 'RosterImportError') throw new RosterImportError(error.code as RosterImportErrorCode)
+    // The file needed more than the thread's heap (beyond MAX_ROSTER_ROWS of plain rows): refused as too big, the process unharmed.
+    if (error instanceof ThreadError && error.code === 'ERR_WORKER_OUT_OF_MEMORY') throw new RosterImportError('too_many_rows')
     throw error
   }
-  return { id }
 }
 
 /** THE finder of an import: its creator's (an admin sees every one); anyone else, or a bad id: 404. */
@@ -422,7 +166,7 @@ export type Enqueue = (importId: string) => Promise<void>
  * Confirm: the preview's new rows are imported — in the request when there
  * are at most JOB_THRESHOLD of them, else as a job (`enqueue`) the page
  * follows. Confirming twice is refused (not_previewed); a failed import may
- * be confirmed again and resumes at its cursor. Audited (roster_import.confirm).
+ * be confirmed again and resumes with the rows no committed batch took. Audited (roster_import.confirm).
  */
 export async function confirmRosterImport(db: Db, user: CurrentUser, id: string, opts: { ip?: string | null; enqueue: Enqueue }): Promise<{ queued: boolean }> {
   const imp = await findImport(db, user, id)
@@ -454,36 +198,60 @@ export async function confirmRosterImport(db: Db, user: CurrentUser, id: string,
 }
 
 type BatchRow = { rowNumber: number; name: string; idHmac: string; idMasked: string; regionId: string }
+type ImportMeta = { createdById: string; scopePath: string | null; personKind: string }
+
+/**
+ * Batches in flight at once, each in its own transaction on its own connection: the batches are bound by
+ * PostgreSQL (Node idles through most of each), which has a second core to use. In-request imports (at most
+ * JOB_THRESHOLD rows) keep to one.
+ */
+const IMPORT_LANES = 2
+
+/**
+ * The next batch's rows, in row order on the (importId, outcome, rowNumber) index, locked (FOR UPDATE) in the
+ * claiming transaction until it commits. The lanes of one run claim one after another (`after` moves past each
+ * claim), so their batches never overlap; a second run of the same import (a stalled job run again) waits on the
+ * locked rows and then finds them done (`result` set), as READ COMMITTED re-reads a locked row.
+ */
+function batchClaimer(importId: string, batchSize: number) {
+  let after = 0
+  let queue: Promise<unknown> = Promise.resolve()
+  return (client: pg.PoolClient): Promise<BatchRow[]> => {
+    const claimed = queue.then(async () => {
+      const { rows } = await client.query<BatchRow>(
+        `SELECT "rowNumber", "name", "idHmac", "idMasked", "regionId"
+         FROM "RosterImportRow"
+         WHERE "importId" = $1 AND "outcome" = 'new' AND "rowNumber" > $2 AND "result" IS NULL
+         ORDER BY "outcome", "rowNumber" LIMIT $3
+         FOR UPDATE`,
+        [importId, after, batchSize],
+      )
+      if (rows.length) after = rows[rows.length - 1]!.rowNumber
+      return rows
+    })
+    queue = claimed.catch(() => {})
+    return claimed
+  }
+}
 
 const AUDIT_COPY = 'COPY "AuditEvent" ("actorId", "action", "entityType", "entityId", "after", "scopePath") FROM STDIN'
 
 /**
  * One batch in one transaction on a pg client: the persons (written straight
  * from their preview rows, which hold the sealed ID and phone), their accounts
- * and roles, the audit events (COPY), the rows' results and the cursor.
+ * and roles, the audit events (COPY), the rows' results and the progress.
  * `regionPaths` caches the regions' paths across batches.
  */
 async function importBatch(
   client: pg.PoolClient,
   importId: string,
-  batchSize: number,
+  imp: ImportMeta,
+  claim: (client: pg.PoolClient) => Promise<BatchRow[]>,
   regionPaths: Map<string, string>,
-): Promise<{ done: boolean; created: number; skipped: number; rows: number }> {
+): Promise<{ created: number; skipped: number; rows: number }> {
   const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[]) => client.query<R>(sql, params).then((r) => r.rows)
-  const [imp] = await q<{ lastRowNumber: number; createdById: string; scopePath: string | null; personKind: string }>(
-    'SELECT "lastRowNumber", "createdById", "scopePath", "personKind"::text AS "personKind" FROM "RosterImport" WHERE "id" = $1 FOR UPDATE',
-    [importId],
-  )
-  if (!imp) throw new NotFoundError()
-  // In row order from the cursor on the (importId, outcome, rowNumber) index.
-  const rows = await q<BatchRow>(
-    `SELECT "rowNumber", "name", "idHmac", "idMasked", "regionId"
-     FROM "RosterImportRow"
-     WHERE "importId" = $1 AND "outcome" = 'new' AND "rowNumber" > $2 AND "result" IS NULL
-     ORDER BY "outcome", "rowNumber" LIMIT $3`,
-    [importId, imp.lastRowNumber, batchSize],
-  )
-  if (rows.length === 0) return { done: true, created: 0, skipped: 0, rows: 0 }
+  const rows = await claim(client)
+  if (rows.length === 0) return { created: 0, skipped: 0, rows: 0 }
   const first = rows[0]!.rowNumber
   const last = rows[rows.length - 1]!.rowNumber
   const rowNumbers = rows.map((r) => r.rowNumber)
@@ -581,12 +349,12 @@ async function importBatch(
   )
   const skipped = rows.length - created.length
   await q(
-    `UPDATE "RosterImport" SET "lastRowNumber" = $2, "processedRows" = "processedRows" + $3, "createdCount" = "createdCount" + $4,
+    `UPDATE "RosterImport" SET "lastRowNumber" = GREATEST("lastRowNumber", $2), "processedRows" = "processedRows" + $3, "createdCount" = "createdCount" + $4,
        "skippedCount" = "skippedCount" + $5, "status" = 'importing'
      WHERE "id" = $1`,
     [importId, last, rows.length, created.length, skipped],
   )
-  return { done: rows.length < batchSize, created: created.length, skipped, rows: rows.length }
+  return { created: created.length, skipped, rows: rows.length }
 }
 
 export type ImportProgress = { processed: number; total: number; created: number }
@@ -606,34 +374,45 @@ type ImportRow = {
 const IMPORT_COLUMNS = `"createdById", "fileName", "status"::text AS "status", "scopePath", "newRows", "processedRows", "createdCount", "skippedCount", "refusedRows", "existingRows"`
 
 /**
- * Imports a confirmed import's new rows, batch after batch from its cursor
- * (the worker's job and the in-request path). Safe to run again after a
- * crash or a kill: committed batches are behind the cursor, and a batch cut
- * off mid-way left nothing. Marks the import done (audited) at the end.
+ * Imports a confirmed import's new rows, batch after batch (the worker's job
+ * and the in-request path), IMPORT_LANES batches at once for a job. Safe to
+ * run again after a crash or a kill: a committed batch's rows have their
+ * result and are never claimed again, and a batch cut off mid-way left
+ * nothing. Marks the import done (audited) at the end.
  * Runs on node-postgres only (no Prisma query: the worker's import never
  * loads Prisma's query compiler).
  */
 export async function runRosterImport(
   importId: string,
-  opts: { batchSize?: number; onProgress?: (p: ImportProgress) => unknown; afterBatch?: (n: number) => unknown } = {},
+  opts: { batchSize?: number; lanes?: number; onProgress?: (p: ImportProgress) => unknown; afterBatch?: (n: number) => unknown } = {},
 ): Promise<{ created: number; skipped: number }> {
   const pool = getPool()
   const [imp] = (await pool.query<ImportRow>(`SELECT ${IMPORT_COLUMNS} FROM "RosterImport" WHERE "id" = $1`, [importId])).rows
   if (!imp) throw new NotFoundError()
   if (imp.status === 'done') return { created: imp.createdCount, skipped: imp.skippedCount }
   await pool.query(`UPDATE "RosterImport" SET "status" = 'importing' WHERE "id" = $1 AND "status" IN ('queued', 'failed')`, [importId])
+  const [meta] = (
+    await pool.query<ImportMeta>(`SELECT "createdById", "scopePath", "personKind"::text AS "personKind" FROM "RosterImport" WHERE "id" = $1`, [importId])
+  ).rows
   let processed = imp.processedRows
   let batches = 0
+  let failure: { error: unknown } | null = null
   const regionPaths = new Map<string, string>()
-  try {
-    for (;;) {
-      const r = await pgTransaction((client) => importBatch(client, importId, opts.batchSize ?? IMPORT_BATCH, regionPaths))
+  const claim = batchClaimer(importId, opts.batchSize ?? IMPORT_BATCH)
+  // A lane takes batches until a claim finds no rows left; after one lane's failure the others stop at their next batch.
+  const lane = async () => {
+    while (!failure) {
+      const r = await pgTransaction((client) => importBatch(client, importId, meta!, claim, regionPaths))
+      if (r.rows === 0) return
       processed += r.rows
-      if (r.rows) await opts.onProgress?.({ processed, total: imp.newRows, created: r.created })
-      if (r.rows) await opts.afterBatch?.(++batches)
-      if (r.done) break
+      await opts.onProgress?.({ processed, total: imp.newRows, created: r.created })
+      await opts.afterBatch?.(++batches)
     }
-  } catch (error) {
+  }
+  const lanes = opts.lanes ?? (imp.newRows - imp.processedRows > JOB_THRESHOLD ? IMPORT_LANES : 1)
+  await Promise.all(Array.from({ length: lanes }, () => lane().catch((error: unknown) => void (failure ??= { error }))))
+  if (failure) {
+    const { error } = failure as { error: unknown }
     await pool
       .query(`UPDATE "RosterImport" SET "status" = 'failed', "error" = $2 WHERE "id" = $1`, [
         importId,
@@ -672,7 +451,7 @@ export async function unfinishedRosterImportIds(): Promise<string[]> {
   return rows.map((r) => r.id)
 }
 
-/** A job that gave up: the import shows the error and may be confirmed again (it resumes at its cursor). */
+/** A job that gave up: the import shows the error and may be confirmed again (it resumes with the rows not yet imported). */
 export async function failRosterImport(importId: string, message: string) {
   await getPool().query(`UPDATE "RosterImport" SET "status" = 'failed', "error" = $2 WHERE "id" = $1 AND "status" <> 'done'`, [importId, message.slice(0, 500)])
 }
@@ -690,6 +469,8 @@ export async function rosterImportErrorsXlsx(db: Db, user: CurrentUser, id: stri
   const { t } = opts
   const labels = (imp.header as { labels?: Partial<Record<RosterColumn, string>> }).labels ?? {}
   const columnName = (c: RosterColumn) => labels[c] ?? t(`rosterImport.column.${c}` as MessageKey)
+  // exceljs (≈ 13 MB once loaded) only when an errors file is asked for: the worker that imports never needs it.
+  const { default: ExcelJS } = await import('exceljs')
   const wb = new ExcelJS.Workbook()
   wb.creator = 'XiangXue'
   const headers = [

@@ -347,6 +347,42 @@ test('an import that fails after a batch keeps the committed batches whole and, 
   expect(all.every((p) => p.user !== null)).toBe(true)
 }, 60_000)
 
+test('two lanes at once: a failure after a batch leaves only whole batches, each person once with an account, and run again every row is imported once', async () => {
+  const db = getDb()
+  const people = Array.from({ length: 950 }, (_, i) => rosterPerson(41_000 + i, { township: '者楼街道', phoneBase: 4_100_000 }))
+  const { id } = await previewRosterImport(county, {
+    fileName: 'r.xlsx',
+    bytes: await rosterXlsx(people.map((p, i) => rosterLine(p, i + 1))),
+    today: TODAY,
+  })
+  await db.rosterImport.update({ where: { id }, data: { status: 'queued' } })
+  await expect(
+    runRosterImport(id, {
+      batchSize: 100,
+      lanes: 2,
+      afterBatch: (n) => {
+        if (n === 1) throw new Error('断电')
+      },
+    }),
+  ).rejects.toThrow('断电')
+  const failed = (await getRosterImport(db, county, id)).import
+  // The other lane's batch in flight may have committed too, never more.
+  expect(failed.status).toBe('failed')
+  expect([100, 200]).toContain(failed.processedRows)
+  expect(failed.createdCount).toBe(failed.processedRows)
+  const some = await importedPeople(id)
+  expect(some).toHaveLength(failed.processedRows)
+  expect(some.every((p) => p.user?.roles.length === 1)).toBe(true)
+  await db.rosterImport.update({ where: { id }, data: { status: 'queued' } })
+  await runRosterImport(id, { batchSize: 100, lanes: 2 })
+  expect((await getRosterImport(db, county, id)).import).toMatchObject({ status: 'done', processedRows: 950, createdCount: 950, skippedCount: 0 })
+  const all = await importedPeople(id)
+  expect(all).toHaveLength(950)
+  expect(all.every((p) => p.user !== null && p.user.roles.length === 1)).toBe(true)
+  const rows = await db.rosterImportRow.groupBy({ by: ['result'], where: { importId: id }, _count: true })
+  expect(rows).toEqual([{ result: 'created', _count: 950 }])
+}, 60_000)
+
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
     cwd: root,
