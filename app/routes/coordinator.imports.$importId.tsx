@@ -175,21 +175,28 @@ export default function RosterImportPage() {
             t('rosterImport.col.outcome'),
             t('rosterImport.col.reason'),
           ]}
+          cards
         >
           {rows.map((r) => (
             <tr key={r.rowNumber}>
-              <td>{r.rowNumber}</td>
-              <td style={NOWRAP}>{r.name}</td>
-              <td className="mono">{r.idMasked ?? ''}</td>
-              <td style={NOWRAP}>{r.regionName ?? ''}</td>
-              <td className={OUTCOME_CLASS[r.outcome]} style={NOWRAP}>
+              <td data-label={t('rosterImport.col.row')}>{r.rowNumber}</td>
+              <td className="cell-title" style={NOWRAP}>
+                {r.name}
+              </td>
+              <td className="mono" data-label={t('rosterImport.col.idNumber')}>
+                {r.idMasked ?? ''}
+              </td>
+              <td data-label={t('rosterImport.col.region')} style={NOWRAP}>
+                {r.regionName ?? ''}
+              </td>
+              <td className={OUTCOME_CLASS[r.outcome]} data-label={t('rosterImport.col.outcome')} style={NOWRAP}>
                 {r.result && r.result !== 'created'
                   ? t(`rosterImport.result.${r.result as 'existing' | 'phone_taken'}`)
                   : r.result === 'created'
                     ? t('rosterImport.result.created')
                     : t(`rosterImport.outcome.${r.outcome}`)}
               </td>
-              <td>
+              <td data-label={r.issues.length ? t('rosterImport.col.reason') : undefined}>
                 {r.issues.map((i, k) => (
                   <div key={k} className={i.severity === 'error' ? 'error' : 'hint'}>
                     {columnName(i.column)}：{describeIssue(t, i)}
