@@ -23,37 +23,27 @@ export type AuditInput = {
 
 const json = (v: unknown) => (v === undefined || v === null ? undefined : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue))
 
+/** An event as its AuditEvent row. */
+const eventRow = (e: AuditInput) => ({
+  actorId: e.actorId,
+  action: e.action,
+  entityType: e.entityType,
+  entityId: e.entityId ?? null,
+  before: json(e.before),
+  after: json(e.after),
+  ip: e.ip ?? null,
+  scopePath: e.scopePath ?? null,
+})
+
 /** Records many audit events in one multi-row insert (a batch's entries). Pass the transaction client of the change. */
 export async function recordAudits(db: Db | Tx, events: readonly AuditInput[]) {
   if (events.length === 0) return
-  await db.auditEvent.createMany({
-    data: events.map((e) => ({
-      actorId: e.actorId,
-      action: e.action,
-      entityType: e.entityType,
-      entityId: e.entityId ?? null,
-      before: json(e.before),
-      after: json(e.after),
-      ip: e.ip ?? null,
-      scopePath: e.scopePath ?? null,
-    })),
-  })
+  await db.auditEvent.createMany({ data: events.map(eventRow) })
 }
 
 /** Records an audit event. Pass the transaction client of the change it records. */
 export async function recordAudit(db: Db | Tx, e: AuditInput) {
-  await db.auditEvent.create({
-    data: {
-      actorId: e.actorId,
-      action: e.action,
-      entityType: e.entityType,
-      entityId: e.entityId ?? null,
-      before: json(e.before),
-      after: json(e.after),
-      ip: e.ip ?? null,
-      scopePath: e.scopePath ?? null,
-    },
-  })
+  await db.auditEvent.create({ data: eventRow(e) })
 }
 
 /**
