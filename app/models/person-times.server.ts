@@ -149,6 +149,11 @@ async function programScale(db: Db | Tx): Promise<number> {
   return hoursScale(new Set(rows.map((r) => r.m)))
 }
 
+/** A certificate `c` that counts as a completion of the range: of a completion type, not revoked, issued within it (Beijing dates). */
+const completionIn = (range: DateRange) =>
+  sql`c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
+      AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked'`
+
 /**
  * The facts of the periods (`buckets`, each a date range): one row per
  * (bucket, enrollment) with net minutes > 0 in it, and one per completion
@@ -199,9 +204,7 @@ function factsSql(buckets: DateRange[], f: StatsFilter): Prisma.Sql {
         sql`SELECT ${b}::int AS b, n.eid, SUM(n.m)::bigint AS minutes, NULL::text AS cid FROM (${join(parts, ' UNION ALL ')}) n GROUP BY n.eid HAVING SUM(n.m) > 0`,
       )
     }
-    done.push(sql`SELECT ${b}::int AS b, c."enrollmentId" AS eid, 0::bigint AS minutes, c."id" AS cid FROM "Certificate" c
-      WHERE c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
-        AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked'`)
+    done.push(sql`SELECT ${b}::int AS b, c."enrollmentId" AS eid, 0::bigint AS minutes, c."id" AS cid FROM "Certificate" c WHERE ${completionIn(range)}`)
   })
   const joined = sql`SELECT x.b, x.eid, x.minutes, x.cid, ${columns}
       FROM (${join([...nets, ...done], ' UNION ALL ')}) x
@@ -315,8 +318,7 @@ async function aggregateCells(db: Db | Tx, buckets: DateRange[], f: StatsFilter,
   const done = buckets.map(
     (range, b) => sql`SELECT ${b}::int AS b, (${keySql(f.groupBy)}) COLLATE "C" AS key
       FROM "Certificate" c JOIN "EnrollmentFact" f ON f."enrollmentId" = c."enrollmentId"
-     WHERE c."issuedAt" >= ${startOfBeijingDay(range.from).toISOString()}::timestamptz AND c."issuedAt" < ${startOfBeijingDay(nextDay(range.to)).toISOString()}::timestamptz
-       AND c."type"::text IN (${join([...COMPLETION_TYPES])}) AND c."status" <> 'revoked' AND ${filterSql(f)}`,
+     WHERE ${completionIn(range)} AND ${filterSql(f)}`,
   )
   const scaled = (minutes: Prisma.Sql) => sql`${minutes} * (${scale}::int / NULLIF(mph, 0))`
   type Part = { b: number; key: string | null; person_times: number; persons: number; scaled: string | bigint; completions: number }
