@@ -320,23 +320,23 @@ test('a township coordinator’s import holds only their township: rows of the n
   expect(people.every((p) => p.regionId === world.regions.zhelou.id)).toBe(true)
 })
 
+/** A previewed import of `n` new people of 者楼街道 (the fixture's people from `first`), confirmed as a job would be. */
+async function queuedImport(n: number, first: number) {
+  const people = Array.from({ length: n }, (_, i) => rosterPerson(first + i, { township: '者楼街道', phoneBase: first * 100 }))
+  const { id } = await previewRosterImport(county, { fileName: 'r.xlsx', bytes: await rosterXlsx(people.map((p, i) => rosterLine(p, i + 1))), today: TODAY })
+  await getDb().rosterImport.update({ where: { id }, data: { status: 'queued' } })
+  return id
+}
+
+/** The job's process dies after its first committed batch. */
+const powerCutAfterFirst = (n: number) => {
+  if (n === 1) throw new Error('断电')
+}
+
 test('an import that fails after a batch keeps the committed batches whole and, confirmed again, resumes at its cursor', async () => {
   const db = getDb()
-  const people = Array.from({ length: 250 }, (_, i) => rosterPerson(40_000 + i, { township: '者楼街道', phoneBase: 4_000_000 }))
-  const { id } = await previewRosterImport(county, {
-    fileName: 'r.xlsx',
-    bytes: await rosterXlsx(people.map((p, i) => rosterLine(p, i + 1))),
-    today: TODAY,
-  })
-  await db.rosterImport.update({ where: { id }, data: { status: 'queued' } })
-  await expect(
-    runRosterImport(id, {
-      batchSize: 100,
-      afterBatch: (n) => {
-        if (n === 1) throw new Error('断电')
-      },
-    }),
-  ).rejects.toThrow('断电')
+  const id = await queuedImport(250, 40_000)
+  await expect(runRosterImport(id, { batchSize: 100, afterBatch: powerCutAfterFirst })).rejects.toThrow('断电')
   const failed = await getRosterImport(db, county, id)
   expect(failed.import).toMatchObject({ status: 'failed', processedRows: 100, createdCount: 100, error: '断电' })
   expect(await importedPeople(id)).toHaveLength(100)
@@ -349,22 +349,8 @@ test('an import that fails after a batch keeps the committed batches whole and, 
 
 test('two lanes at once: a failure after a batch leaves only whole batches, each person once with an account, and run again every row is imported once', async () => {
   const db = getDb()
-  const people = Array.from({ length: 950 }, (_, i) => rosterPerson(41_000 + i, { township: '者楼街道', phoneBase: 4_100_000 }))
-  const { id } = await previewRosterImport(county, {
-    fileName: 'r.xlsx',
-    bytes: await rosterXlsx(people.map((p, i) => rosterLine(p, i + 1))),
-    today: TODAY,
-  })
-  await db.rosterImport.update({ where: { id }, data: { status: 'queued' } })
-  await expect(
-    runRosterImport(id, {
-      batchSize: 100,
-      lanes: 2,
-      afterBatch: (n) => {
-        if (n === 1) throw new Error('断电')
-      },
-    }),
-  ).rejects.toThrow('断电')
+  const id = await queuedImport(950, 41_000)
+  await expect(runRosterImport(id, { batchSize: 100, lanes: 2, afterBatch: powerCutAfterFirst })).rejects.toThrow('断电')
   const failed = (await getRosterImport(db, county, id)).import
   // The other lane's batch in flight may have committed too, never more.
   expect(failed.status).toBe('failed')
