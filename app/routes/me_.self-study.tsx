@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react'
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useRouteError, useSearchParams } from '@remix-run/react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { z } from 'zod'
 import { requireRole } from '#app/auth/permissions.server.ts'
 import { SELF_ROLES } from '#app/domain/roles.ts'
@@ -16,11 +16,21 @@ import { newId } from '#app/utils/ids.server.ts'
 import { readUploadForm, type UploadForm } from '#app/utils/uploads.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
-import { enqueue, flushQueue, newClientKey, readQueue, type QueuedLog } from '#app/utils/offline-self-study.ts'
+import {
+  answeredOnline,
+  enqueue,
+  flushQueue,
+  keptAfterFailedSend,
+  newClientKey,
+  readQueue,
+  SELF_STUDY_FIELDS,
+  sendingOnline,
+  type QueuedLog,
+} from '#app/utils/offline-self-study.ts'
 
 const ROLES = SELF_ROLES
 const HOURS = Array.from({ length: 13 }, (_, i) => i)
-const MINUTES = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]
+const MINUTES = Array.from({ length: 12 }, (_, i) => i * 5)
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'selfStudy.title') }]
 
@@ -150,8 +160,12 @@ export default function SelfStudy() {
   const [params] = useSearchParams()
   const navigation = useNavigation()
   const t = useT()
-  const locale = useLocale()
   const offline = useOfflineQueue(queueOwner)
+  // The server answered a log sent online (saved: the redirect's ?saved=1; refused: the form's errors).
+  const answered = navigation.state === 'idle' && (actionData !== undefined || params.has('saved'))
+  useEffect(() => {
+    if (answered) answeredOnline()
+  }, [answered])
   const errors: Errors = { ...(actionData?.errors ?? {}), ...offline.errors }
   const values: Record<string, string> = actionData?.values ?? {}
   // After a log kept offline the form starts again with a key of the phone's; a new page view brings the server's.
@@ -276,13 +290,7 @@ export default function SelfStudy() {
           <h3>{t('pwa.waiting', { count: offline.queued.length })}</h3>
           <ul className="list" data-testid="queued-logs">
             {offline.queued.map((q) => (
-              <li key={q.idempotencyKey}>
-                <div>
-                  <strong>{showDate(q.date, locale)}</strong> · {t('selfStudy.minutesText', { minutes: Number(q.hours) * 60 + Number(q.minutes) })}{' '}
-                  <span className="tag">{t('pwa.waitingTag')}</span>
-                </div>
-                <div>{q.content}</div>
-              </li>
+              <LogItem key={q.idempotencyKey} date={q.date} minutes={Number(q.hours) * 60 + Number(q.minutes)} tag={t('pwa.waitingTag')} content={q.content} />
             ))}
           </ul>
         </>
@@ -290,12 +298,7 @@ export default function SelfStudy() {
       {logs.length === 0 && offline.queued.length === 0 ? <p className="muted">{t('selfStudy.noneYet')}</p> : null}
       <ul className="list" data-testid="my-logs">
         {logs.map((l) => (
-          <li key={l.id}>
-            <div>
-              <strong>{showDate(l.date, locale)}</strong> · {t('selfStudy.minutesText', { minutes: l.minutes })}{' '}
-              <span className={l.status === 'approved' ? 'tag tag-must' : 'tag'}>{t(`selfStudy.status.${l.status}`)}</span>
-            </div>
-            <div>{l.content}</div>
+          <LogItem key={l.id} date={l.date} minutes={l.minutes} tag={t(`selfStudy.status.${l.status}`)} approved={l.status === 'approved'} content={l.content}>
             {l.status === 'rejected' && l.rejectReason ? <div className="field-error">{t('selfStudy.rejectReason', { reason: l.rejectReason })}</div> : null}
             {l.hasPhoto ? (
               <a href={`/self-study/${l.id}/photo`} target="_blank" rel="noreferrer">
@@ -303,9 +306,46 @@ export default function SelfStudy() {
               </a>
             ) : null}
             <div className="muted">{l.group}</div>
-          </li>
+          </LogItem>
         ))}
       </ul>
+    </div>
+  )
+}
+
+/** One log in the lists: its day, how long, its state and what was learnt (then what the list adds). */
+function LogItem(p: { date: Date | string; minutes: number; tag: string; approved?: boolean; content: string; children?: ReactNode }) {
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <li>
+      <div>
+        <strong>{showDate(p.date, locale)}</strong> · {t('selfStudy.minutesText', { minutes: p.minutes })}{' '}
+        <span className={p.approved ? 'tag tag-must' : 'tag'}>{p.tag}</span>
+      </div>
+      <div>{p.content}</div>
+      {p.children}
+    </li>
+  )
+}
+
+/**
+ * The signal went while a log was being sent (the request failed; the phone
+ * thought it was online): say the log is kept on the phone, and the way back
+ * to the page that sends it. Anything else is the root's error page.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const t = useT()
+  // (On the server nothing is in flight: keptAfterFailedSend is false.)
+  if (isRouteErrorResponse(error) || !keptAfterFailedSend()) throw error
+  return (
+    <div className="card narrow" role="alert" data-testid="send-failed">
+      <h1>{t('pwa.lostTitle')}</h1>
+      <p>{t('pwa.lostBody')}</p>
+      <a className="button" href="/me/self-study">
+        {t('pwa.lostBack')}
+      </a>
     </div>
   )
 }
@@ -315,6 +355,8 @@ export default function SelfStudy() {
  * while the phone is offline is kept on it (app/utils/offline-self-study.ts)
  * instead, and the queue is sent on load and when the network comes back;
  * the list is then loaded again, so each log shows up once, pending review.
+ * A form sent online is kept there as well until the server answers, so a
+ * signal that drops mid-send loses nothing (the page's ErrorBoundary).
  */
 function useOfflineQueue(owner: string) {
   const revalidator = useRevalidator()
@@ -345,30 +387,20 @@ function useOfflineQueue(owner: string) {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>, t: T, serverKey: string) => {
     setErrors({})
-    if (navigator.onLine) return
-    event.preventDefault()
     const form = new FormData(event.currentTarget)
-    const field = (name: string) => {
-      const v = form.get(name)
-      return typeof v === 'string' ? v : ''
-    }
-    const content = field('content').trim()
-    const total = Number(field('hours')) * 60 + Number(field('minutes'))
+    const entry = { queuedAt: Date.now() } as QueuedLog
+    for (const f of SELF_STUDY_FIELDS) entry[f] = String(form.get(f) ?? '').trim()
+    // Online as far as the phone knows: the form goes as usual, a copy kept until the server answers.
+    if (navigator.onLine) return sendingOnline(owner, entry)
+    event.preventDefault()
+    const total = Number(entry.hours) * 60 + Number(entry.minutes)
     const problems: Errors = {}
-    if (!isIsoDate(field('date'))) problems.date = t('selfStudy.err.date')
+    if (!isIsoDate(entry.date)) problems.date = t('selfStudy.err.date')
     if (!(total >= MIN_LOG_MINUTES && total <= MAX_LOG_MINUTES)) problems.duration = t('selfStudy.err.minutes')
-    if (!content) problems.content = t('selfStudy.err.content')
+    if (!entry.content) problems.content = t('selfStudy.err.content')
     if (Object.keys(problems).length > 0) return setErrors(problems)
     const photo = form.get('photo')
-    enqueue(owner, {
-      idempotencyKey: field('idempotencyKey'),
-      enrollmentId: field('enrollmentId'),
-      date: field('date'),
-      hours: field('hours'),
-      minutes: field('minutes'),
-      content,
-      queuedAt: Date.now(),
-    })
+    enqueue(owner, entry)
     setQueued(readQueue(owner))
     setNote(photo instanceof File && photo.size > 0 ? 'queuedPhoto' : 'queued')
     setResult({ sent: 0, refused: 0 })

@@ -6,6 +6,12 @@
  * keeps the idempotency key its form had, so an entry sent twice (the answer
  * lost on a weak signal, two tabs at once) is still one log on the server.
  * Photos are not kept: a queued log goes without its photo, and says so.
+ *
+ * A log sent while the phone says it is online is kept here too, before it
+ * goes (an outbox): a village signal often drops with `navigator.onLine`
+ * still true, and then the request fails or never answers. The page forgets
+ * the copy once the server has answered (saved, or the form's errors); if the
+ * answer never comes, the copy is sent with the rest on the next visit.
  * Browser-only: call from effects and event handlers.
  */
 export type QueuedLog = {
@@ -22,11 +28,8 @@ export const SELF_STUDY_FIELDS = ['idempotencyKey', 'enrollmentId', 'date', 'hou
 
 const storageKey = (owner: string) => `xx.selfStudyQueue.${owner}`
 
-function isQueuedLog(v: unknown): v is QueuedLog {
-  if (!v || typeof v !== 'object') return false
-  const o = v as Record<string, unknown>
-  return SELF_STUDY_FIELDS.every((f) => typeof o[f] === 'string')
-}
+/** An entry of the shape this code writes (anything else in the slot is passed over). */
+const isQueuedLog = (v: unknown): v is QueuedLog => SELF_STUDY_FIELDS.every((f) => typeof (v as Partial<QueuedLog> | null)?.[f] === 'string')
 
 export function readQueue(owner: string): QueuedLog[] {
   try {
@@ -48,11 +51,33 @@ export function enqueue(owner: string, entry: QueuedLog) {
   writeQueue(owner, [...entries, entry])
 }
 
-function drop(owner: string, idempotencyKey: string) {
+/** Forgets one kept log (the server has it, or has said why not). */
+export function forget(owner: string, idempotencyKey: string) {
   writeQueue(
     owner,
     readQueue(owner).filter((e) => e.idempotencyKey !== idempotencyKey),
   )
+}
+
+/** The log sent online and not yet answered (one page, one form: at most one), for the page's error boundary. */
+let inFlight: { owner: string; idempotencyKey: string } | null = null
+
+export function sendingOnline(owner: string, entry: QueuedLog) {
+  enqueue(owner, entry)
+  inFlight = { owner, idempotencyKey: entry.idempotencyKey }
+}
+
+/** The server answered the log sent online: its copy on the phone is not needed. */
+export function answeredOnline() {
+  if (inFlight) forget(inFlight.owner, inFlight.idempotencyKey)
+  inFlight = null
+}
+
+/** Whether the log sent online got no answer and waits on the phone (the request failed). */
+export function keptAfterFailedSend(): boolean {
+  if (!inFlight) return false
+  const { owner, idempotencyKey } = inFlight
+  return readQueue(owner).some((e) => e.idempotencyKey === idempotencyKey)
 }
 
 /** A fresh idempotency key, in the server's shape (32 lowercase hex digits). */
@@ -88,7 +113,7 @@ export function flushQueue(owner: string, action = '/me/self-study'): Promise<{ 
       if (response.ok && new URL(response.url, location.href).pathname !== action) break // signed out: sign-in page
       if (response.ok) sent++
       else refused++
-      drop(owner, entry.idempotencyKey)
+      forget(owner, entry.idempotencyKey)
     }
     return { sent, refused }
   }

@@ -92,3 +92,53 @@ test('@phone offline: an opened lesson reads without network, and a self-study l
   await signOut(page)
   await expect.poll(storedLessons).toBe(0)
 })
+
+/**
+ * The village signal that drops while the phone still says it is online: the
+ * log being sent is kept on the phone (the request failed, nothing is lost),
+ * the page says so, and the next visit sends it, once. A log the server
+ * answered (saved, or refused with the form's errors) leaves no copy behind.
+ */
+test('@phone a signal lost mid-send: the log waits on the phone and is sent once on the next visit', async ({ page, db }) => {
+  await signIn(page, 'learner.demo', SEED_PASSWORD)
+  const kept = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('xx.selfStudyQueue.')).length)
+  await page.goto('/me/self-study')
+  await expect(page.getByRole('heading', { name: '记录自学', level: 1 })).toBeVisible()
+
+  // Refused by the server (nothing typed): the errors show, no copy stays.
+  await page.getByLabel('学了什么').fill('')
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByText('请写上学了什么')).toBeVisible()
+  expect(await kept()).toBe(0)
+
+  // The request fails on its way (the phone is "online").
+  const content = `断网自学 ${newId().slice(0, 6)}`
+  const selfStudy = (url: URL) => url.pathname.startsWith('/me/self-study')
+  await page.route(selfStudy, (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()))
+  await page.getByLabel('小时').selectOption('0')
+  await page.getByLabel('分钟').selectOption('10')
+  await page.getByLabel('学了什么').fill(content)
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByTestId('send-failed')).toContainText('网络断了，没有提交上')
+  await expect(page.getByTestId('send-failed')).toContainText('已经保存在手机上')
+  expect(await kept()).toBe(1)
+  expect(await db.selfStudyLog.count({ where: { content } })).toBe(0)
+
+  // Signal back: the way back sends it, and it is there once.
+  await page.unroute(selfStudy)
+  await page.getByRole('link', { name: '回到记录自学' }).click()
+  await expect(page.getByTestId('offline-note')).toHaveText('联网了：1 条离线记录已提交，等待审核。')
+  await expect(page.getByTestId('my-logs').locator('li').filter({ hasText: content })).toHaveCount(1)
+  await expect.poll(kept).toBe(0)
+  expect(await db.selfStudyLog.count({ where: { content } })).toBe(1)
+
+  // Saved online as usual: no copy is left on the phone.
+  const again = `在线自学 ${newId().slice(0, 6)}`
+  await page.getByLabel('小时').selectOption('0')
+  await page.getByLabel('分钟').selectOption('15')
+  await page.getByLabel('学了什么').fill(again)
+  await page.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByText('已提交，等待管理员审核。')).toBeVisible()
+  await expect(page.getByTestId('my-logs').locator('li').filter({ hasText: again })).toHaveCount(1)
+  expect(await kept()).toBe(0)
+})
