@@ -7,7 +7,7 @@ import remixOptions from './remix.config.js'
 /**
  * The message catalogs stay on the server (DESIGN.md §7: a learner page
  * carries only learner messages, within 90 KB of JavaScript). In the browser's
- * build app/i18n/zh-CN.ts is an empty catalog; the root loader sends each page
+ * build app/i18n/zh-CN.ts is an empty catalog; the loaders send each page
  * the messages of its audience (app/i18n/audiences.ts). The server build, the
  * workers and vitest (its own config) import the real file.
  */

@@ -76,7 +76,7 @@ function TopBar() {
       </span>
       {user.canVerify ? (
         <Link to="/bureau/verification" className="whoami topbar-item">
-          {t('certificates.queue.title')}
+          {t('nav.verification')}
         </Link>
       ) : null}
       {user.canAudit ? (

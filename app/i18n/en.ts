@@ -40,6 +40,11 @@ export const en: Record<MessageKey, string> = {
   'nav.signOutEverywhere': 'Sign out everywhere',
   'nav.signOutEverywhereHint': 'Lost your phone or signed in on someone else’s computer? End every session.',
   'nav.audit': 'Audit log',
+  'nav.verification': 'Verify graduation certificates',
+  // A page's error boundary has no loader data, so its words are in a core namespace (app/routes/me_.self-study.tsx).
+  'error.sendLost.title': 'The network dropped: the log was not sent',
+  'error.sendLost.body': 'It is saved on this phone and will not be lost. Open “Log self-study” when you are online and it is sent by itself.',
+  'error.sendLost.back': 'Back to self-study',
   'nav.password': 'Change password',
   'locale.switch': '中文',
   'locale.label': 'Language',

@@ -1,6 +1,6 @@
 import { bootZh } from './features/boot.ts'
 // In the browser's bundle this import is an empty catalog (vite.config.ts, `serverOnlyCatalogs`):
-// pages get their messages from the root loader. The server, the workers and the tests get them all.
+// pages get their messages from the loaders (app/i18n/audiences.ts). The server, the workers and the tests get them all.
 import { zhCN, type MessageKey } from './zh-CN.ts'
 
 export type Locale = 'zh-CN' | 'en'
@@ -10,13 +10,13 @@ export const LOCALE_COOKIE = 'xx_locale'
 export type { MessageKey }
 
 export type Catalog = Record<MessageKey, string>
-/** Part of a catalog: what the root loader sends a page (app/i18n/audiences.ts). */
+/** Part of a catalog: what the loaders send a page (app/i18n/audiences.ts). */
 export type Messages = Partial<Catalog>
 
 /**
  * No catalog is bundled for the browser but the boot strings (learner pages
- * have a 90 KB JS budget, DESIGN.md §7): the root loader sends the messages of
- * the viewer's audience (app/i18n/audiences.ts) with the page. The server
+ * have a 90 KB JS budget, DESIGN.md §7): the loaders send the messages of
+ * the viewer's audience and page (app/i18n/audiences.ts) with it. The server
  * registers English (locale.server.ts).
  */
 const catalogs: Partial<Record<Locale, Catalog>> = { 'zh-CN': zhCN }

@@ -6,7 +6,7 @@ import { zhCN } from './zh-CN.ts'
 
 registerCatalog('en', en)
 
-/** The messages the browser needs for this locale and audience (sent by the root loader; none are bundled). */
+/** The messages the root loader sends for this locale and audience (a learner page's own come from its loader: page-messages.server.ts). */
 export function clientCatalog(locale: Locale, audience: Audience): Messages {
   return messagesFor(locale === 'en' ? en : zhCN, audience)
 }

@@ -38,6 +38,11 @@ export const zhCN = {
   'nav.signOutEverywhere': '退出所有设备',
   'nav.signOutEverywhereHint': '手机丢失或在别人的电脑上登录过？退出所有设备上的登录。',
   'nav.audit': '审计日志',
+  'nav.verification': '毕业证书验印',
+  // A page's error boundary has no loader data, so its words are in a core namespace (app/routes/me_.self-study.tsx).
+  'error.sendLost.title': '网络断了，没有提交上',
+  'error.sendLost.body': '这条记录已经保存在手机上，不会丢。有网的时候打开“记录自学”，它会自动提交。',
+  'error.sendLost.back': '回到记录自学',
   'nav.password': '修改密码',
   'locale.switch': 'English',
   'locale.label': '语言',

@@ -5,6 +5,7 @@ import { previewCard, signInWithCard, type CardCheck } from '#app/models/sign-in
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
 import cardCss from '../styles/sign-in-card.css?url'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cardCss }]
 
@@ -36,9 +37,9 @@ function answer(check: CardCheck) {
  * only the button's POST does. An unknown, malformed or revoked card: 404
  * with a plain sentence saying to ask for a new card.
  */
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export const loader = withMessages(['cards'], async ({ params, context }: LoaderFunctionArgs) => {
   return answer(await previewCard(getDb(), { token: params.token ?? '', ip: context.ip }))
-}
+})
 
 /** POST /c/:token — signs in with the card (session method 'card') and goes to /me. */
 export async function action({ request, params, context }: ActionFunctionArgs) {

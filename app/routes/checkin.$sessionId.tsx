@@ -8,6 +8,7 @@ import type { MessageKey } from '#app/i18n/index.ts'
 import { AttendanceError, confirmEarlyCheckout, previewScan, scanAnswer, scanByToken, undoOwnCheckout } from '#app/models/attendance.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.me.entry') }]
 
@@ -21,7 +22,7 @@ const errorKey = (code: string) => `attendance.error.${code}` as MessageKey
  * 现在签退只记 X 学时"; intent=confirm answers it); a check-out can be undone
  * until the session ends (intent=undo). All plain forms: no JavaScript needed.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = withMessages(['attendance', 'checkout'], async ({ request, params }: LoaderFunctionArgs) => {
   const user = await requireRole(request, SELF_ROLES)
   const token = new URL(request.url).searchParams.get('t')?.slice(0, 120) ?? ''
   const preview = user.personId ? await previewScan(getDb(), { personId: user.personId, sessionId: params.sessionId ?? '', token }) : null
@@ -58,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status,
     question,
   }
-}
+})
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)

@@ -7,14 +7,15 @@ import type { MessageKey } from '#app/i18n/index.ts'
 import { AttendanceError, scanAnswer, scanByCode } from '#app/models/attendance.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'attendance.code.title') }]
 
 /** For phones that cannot scan: type the 6 digits shown beside the QR code. Works without JavaScript. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['attendance', 'checkout'], async ({ request }: LoaderFunctionArgs) => {
   await requireRole(request, SELF_ROLES)
-  return null
-}
+  return {}
+})
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, SELF_ROLES)

@@ -7,6 +7,7 @@ import { listLessonsForPerson } from '#app/models/online.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { Icon } from '#app/components/icons.tsx'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'learn.title') }]
 
@@ -14,11 +15,11 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
  * The learner's own lessons (issue 13): the courses of their class's teaching plan and of the teacher's current
  * rounds (each round's own modules), in plan order, each lesson marked 已学完 / 学习中 / 未开始, with the minutes counted today.
  */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['learn', 'online', 'outcomes', 'rounds'], async ({ request }: LoaderFunctionArgs) => {
   const user = await requireRole(request, SELF_ROLES)
   const sections = user.personId ? await listLessonsForPerson(getDb(), user.personId, beijingDate(new Date())) : []
   return { sections }
-}
+})
 
 export default function Learn() {
   const { sections } = useLoaderData<typeof loader>()

@@ -11,6 +11,7 @@ import { finishLessonReading, openLessonForPerson } from '#app/models/online.ser
 import { getDb } from '#app/utils/db.server.ts'
 import { pageLoad } from '#app/utils/page-errors.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title: data ? `${data.lesson.title} · ${pageTitle(matches)}` : pageTitle(matches) }]
 
@@ -18,13 +19,13 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [{ title
  * One of the person's own lessons (their class's plan, a current round's module); any other lesson
  * is a 404. Serving the page records when it was opened and gives the "学完了" form a one-time token.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = withMessages(['home', 'learn', 'online', 'outcomes'], async ({ request, params }: LoaderFunctionArgs) => {
   const user = await requireRole(request, SELF_ROLES)
   if (!user.personId) throw notFound()
   const lesson = await openLessonForPerson(getDb(), { personId: user.personId, lessonId: params.lessonId ?? '', now: new Date() })
   if (!lesson) throw notFound()
   return { lesson }
-}
+})
 
 /** "学完了": credits the time since the page was served, capped like the heartbeats, once per page (works without JavaScript). */
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -12,15 +12,16 @@ import { requestSignInCode, signInWithSmsCode } from '#app/models/sms-sign-in.se
 import { getDb } from '#app/utils/db.server.ts'
 import { safeRedirect } from '#app/utils/http.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'login.title') }]
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['login', 'signin', 'sms'], async ({ request }: LoaderFunctionArgs) => {
   const user = await getCurrentUser(request)
   if (user) throw redirect(user.mustChangePassword ? '/password' : homePath(user))
   const url = new URL(request.url)
   return { signedOut: url.searchParams.has('signedOut') }
-}
+})
 
 const SignInSchema = z.object({
   identifier: z.string().trim().min(1).max(64),

@@ -9,15 +9,19 @@ import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { loadLearnerHome } from '#app/models/learner-home.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'me.title') }]
 
 /** Learner and teacher home (issue 13): how am I doing and what do I do next, in one model call. */
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, SELF_ROLES)
-  const home = await loadLearnerHome(getDb(), { user, now: new Date(), t: serverT(request), locale: getLocale(request) })
-  return { name: user.displayName, ...home }
-}
+export const loader = withMessages(
+  ['attendance', 'exemptions', 'home', 'learn', 'me', 'outcomes', 'progress', 'records'],
+  async ({ request }: LoaderFunctionArgs) => {
+    const user = await requireRole(request, SELF_ROLES)
+    const home = await loadLearnerHome(getDb(), { user, now: new Date(), t: serverT(request), locale: getLocale(request) })
+    return { name: user.displayName, ...home }
+  },
+)
 
 export default function MyLearning() {
   const { name, enrollments, cards, nextSession, checkedIn, lastLesson, pending, notifications, certificates, rounds, offersExemptions } =

@@ -7,6 +7,7 @@ import { formatDate } from '#app/domain/time.ts'
 import { listOwnCertificates } from '#app/models/certificate-holder.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.me.title') }]
 
@@ -16,10 +17,10 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
  * certificate; a learner also reads what early graduation needs before they
  * are eligible (the button itself is on 我的课程 once they are).
  */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['certificates', 'outcomes'], async ({ request }: LoaderFunctionArgs) => {
   const user = await requireRole(request, SELF_ROLES)
   return { certificates: await listOwnCertificates(getDb(), user), learner: user.grants.some((g) => g.role === 'learner') }
-}
+})
 
 const LEARNER_TYPES = ['graduation', 'completion', 'study_record'] as const
 

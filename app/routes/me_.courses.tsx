@@ -12,11 +12,12 @@ import { openTasksOf } from '#app/models/study-records.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { showDate } from '#app/utils/format.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'outcomes.myCourses') }]
 
 /** The learner's own classes (and rounds): each course with its state, credits, and the outcome with its reasons. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['outcomes'], async ({ request }: LoaderFunctionArgs) => {
   const user = await requireRole(request, SELF_ROLES)
   const db = getDb()
   const enrollments = user.personId ? await listEnrollmentsOfPerson(db, user.personId) : []
@@ -52,7 +53,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ]
   })
   return { cards }
-}
+})
 
 const STATE_CLASS: Record<string, string> = { passed: 'req-met', exempted: 'req-met', waived: 'req-met', failed: 'req-missing', pending: '' }
 

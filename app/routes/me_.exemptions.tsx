@@ -13,6 +13,7 @@ import { showDate } from '#app/utils/format.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { readUploadForm, type UploadForm } from '#app/utils/uploads.server.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 const ROLES = SELF_ROLES
 
@@ -23,7 +24,7 @@ async function requireExemptionFeature(personId: string | null) {
   if (!personId || !(await offersExemptions(getDb(), personId))) throw notFound()
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['exemptions', 'outcomes'], async ({ request }: LoaderFunctionArgs) => {
   const user = await requireRole(request, ROLES)
   await requireExemptionFeature(user.personId)
   const db = getDb()
@@ -51,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // A fresh key per page view: a double submit of this form creates one application.
     idempotencyKey: newId(),
   }
-}
+})
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ROLES)

@@ -6,11 +6,12 @@ import { getDb } from '#app/utils/db.server.ts'
 import { safeRedirect } from '#app/utils/http.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { formatInstant } from '#app/domain/time.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'notifications.title') }]
 
 /** The notification centre of any signed-in account (learners, teachers, staff): newest first, and SMS/email on or off. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['outcomes'], async ({ request }: LoaderFunctionArgs) => {
   const user = await requireUser(request)
   const db = getDb()
   const [items, prefs] = await Promise.all([listNotifications(db, user.id), getPreferences(db, user.id)])
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     prefs,
     items: items.map((n) => ({ id: n.id, title: n.title, body: n.body, read: n.readAt !== null, at: n.createdAt.toISOString(), hasLink: n.link !== null })),
   }
-}
+})
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request)

@@ -9,6 +9,7 @@ import { getLocale, serverT } from '#app/i18n/locale.server.ts'
 import { roundForTeacher } from '#app/models/rounds.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'rounds.me.title') }]
 
@@ -17,7 +18,7 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
  * checked in or not), the online modules with the minutes credited per lesson, and the round's 学时
  * progress. Only the teacher's own rounds (404 otherwise); an ended round reads as completed.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = withMessages(['common', 'outcomes', 'progress', 'rounds'], async ({ request, params }: LoaderFunctionArgs) => {
   const user = await requireRole(request, SELF_ROLES)
   if (!user.personId) throw notFound()
   const round = await roundForTeacher(getDb(), {
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   })
   if (!round) throw notFound()
   return round
-}
+})
 
 export default function MyRound() {
   const { round, status, sessions, requirements, pace, outcome } = useLoaderData<typeof loader>()

@@ -27,6 +27,7 @@ import {
   sendingOnline,
   type QueuedLog,
 } from '#app/utils/offline-self-study.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 const ROLES = SELF_ROLES
 const HOURS = Array.from({ length: 13 }, (_, i) => i)
@@ -63,7 +64,7 @@ const schema = (t: T) =>
 
 type Errors = Partial<Record<'enrollmentId' | 'date' | 'duration' | 'content' | 'photo' | 'form', string>>
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['outcomes', 'pwa', 'selfStudy'], async ({ request }: LoaderFunctionArgs) => {
   const user = await requireRole(request, ROLES)
   const { enrollments, logs } = await loadSelfStudyPage(getDb(), user.personId)
   return {
@@ -84,7 +85,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // Whose logs made offline this phone keeps and sends (app/utils/offline-self-study.ts).
     queueOwner: user.personId ?? user.id,
   }
-}
+})
 
 function problemMessage(t: T, p: SelfStudyProblem, locale: 'zh-CN' | 'en'): { field: keyof Errors; message: string } {
   switch (p.code) {
@@ -341,10 +342,10 @@ export function ErrorBoundary() {
   if (isRouteErrorResponse(error) || !keptAfterFailedSend()) throw error
   return (
     <div className="card narrow" role="alert" data-testid="send-failed">
-      <h1>{t('pwa.lostTitle')}</h1>
-      <p>{t('pwa.lostBody')}</p>
+      <h1>{t('error.sendLost.title')}</h1>
+      <p>{t('error.sendLost.body')}</p>
       <a className="button" href="/me/self-study">
-        {t('pwa.lostBack')}
+        {t('error.sendLost.back')}
       </a>
     </div>
   )

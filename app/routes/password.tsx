@@ -9,16 +9,17 @@ import { phoneOfRecord, requestSensitiveChangeCode } from '#app/models/sensitive
 import { changePassword, UserError } from '#app/models/users.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useT } from '#app/utils/i18n.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'password.title') }]
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = withMessages(['login', 'password', 'sensitiveChange'], async ({ request }: LoaderFunctionArgs) => {
   const user = await requireUser(request, { allowPasswordChange: true })
   // A card session changes the password with an SMS code to the own phone of record instead of the current password (issue 17).
   const smsCodeRequired = user.signInMethod === 'card'
   const phone = smsCodeRequired ? await phoneOfRecord(getDb(), user.id) : null
   return { mustChange: user.mustChangePassword, smsCodeRequired, phoneMasked: phone?.masked ?? null }
-}
+})
 
 // Bounded so nobody can make the server hash megabytes; the policy's own limits come after.
 const Schema = z.object({

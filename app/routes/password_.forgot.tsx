@@ -5,6 +5,7 @@ import { serializeSessionCookie } from '#app/auth/cookie.server.ts'
 import { SmsCodeForms, type SmsStep } from '#app/components/sign-in-ways.tsx'
 import { Field } from '#app/components/ui/field.tsx'
 import { serverT } from '#app/i18n/locale.server.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 import { NewPasswordError, requestSignInCode, resetPasswordWithSmsCode } from '#app/models/sms-sign-in.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { smsStepAfterRefusal, smsStepAfterRequest } from '#app/utils/sms-form.server.ts'
@@ -16,6 +17,9 @@ import { pageTitle, useT } from '#app/utils/i18n.ts'
  * in. Learners and teachers only: no code is ever sent to a staff account.
  */
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'forgot.title') }]
+
+/** Nothing to load but the page's messages (a visitor's page gets only the root's: app/i18n/audiences.ts). */
+export const loader = withMessages(['forgot', 'password', 'signin', 'sms'], async () => ({}))
 
 // Bounded so nobody can make the server hash megabytes; the policy's own limits come after.
 const Schema = z.object({

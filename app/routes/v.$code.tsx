@@ -6,6 +6,7 @@ import { findByVerificationCode, publicPageView } from '#app/models/certificates
 import { getDb } from '#app/utils/db.server.ts'
 import { pageTitle, useLocale, useT } from '#app/utils/i18n.ts'
 import { rateLimit, VERIFY_LIMIT } from '#app/utils/rate-limit.server.ts'
+import { withMessages } from '#app/i18n/page-messages.server.ts'
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'certificates.verify.title') }, { name: 'robots', content: 'noindex' }]
 
@@ -17,14 +18,14 @@ export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 
  * Nothing more (no ID number).
  * Unknown code: 404; too many checks from one IP: 429.
  */
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export const loader = withMessages(['certView', 'certificates', 'outcomes'], async ({ params, context }: LoaderFunctionArgs) => {
   const ip = (context as { ip?: string }).ip ?? 'unknown'
   const limit = await rateLimit(`verify:${ip}`, VERIFY_LIMIT)
   if (!limit.allowed) return data({ state: 'rate_limited' as const, view: null }, { status: 429, headers: { 'Retry-After': String(limit.retryAfterSeconds) } })
   const c = await findByVerificationCode(getDb(), params.code ?? '')
   if (!c) return data({ state: 'not_found' as const, view: null }, { status: 404 })
   return data({ state: 'ok' as const, view: publicPageView(c) }, { headers: { 'Cache-Control': 'no-store' } })
-}
+})
 
 export default function VerifyCertificate() {
   const { state, view } = useLoaderData<typeof loader>()

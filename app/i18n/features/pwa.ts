@@ -6,9 +6,6 @@ export const pwaZh = {
   'pwa.waitingTag': '等待联网',
   'pwa.sent': '联网了：{count} 条离线记录已提交，等待审核。',
   'pwa.refused': '有 {count} 条离线记录没有被接受（日期或时长不对），请重新记一次。',
-  'pwa.lostTitle': '网络断了，没有提交上',
-  'pwa.lostBody': '这条记录已经保存在手机上，不会丢。有网的时候打开“记录自学”，它会自动提交。',
-  'pwa.lostBack': '回到记录自学',
 }
 
 export const pwaEn: Record<keyof typeof pwaZh, string> = {
@@ -18,7 +15,4 @@ export const pwaEn: Record<keyof typeof pwaZh, string> = {
   'pwa.waitingTag': 'Waiting for the network',
   'pwa.sent': 'Back online: {count} offline log(s) sent, waiting for review.',
   'pwa.refused': '{count} offline log(s) were not accepted (date or duration not right); please log them again.',
-  'pwa.lostTitle': 'The network dropped: the log was not sent',
-  'pwa.lostBody': 'It is saved on this phone and will not be lost. Open “Log self-study” when you are online and it is sent by itself.',
-  'pwa.lostBack': 'Back to self-study',
 }
