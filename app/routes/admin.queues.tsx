@@ -31,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
+const COUNTS = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const
 
 export default function Queues() {
   const { health, queues, error, deliveries } = useLoaderData<typeof loader>()
@@ -47,37 +48,41 @@ export default function Queues() {
           {t('queues.unavailable', { error })}
         </p>
       ) : (
-        <Table headers={[t('queues.name'), t('queues.waiting'), t('queues.active'), t('queues.delayed'), t('queues.failed'), t('queues.completed')]}>
+        <Table cards headers={[t('queues.name'), ...COUNTS.map((c) => t(`queues.${c}`))]}>
           {queues.map((q) => (
             <tr key={q.name} data-testid={`queue-${q.name}`}>
-              <td className="mono">{q.name}</td>
-              <td>{q.counts.waiting ?? 0}</td>
-              <td>{q.counts.active ?? 0}</td>
-              <td>{q.counts.delayed ?? 0}</td>
-              <td>{q.counts.failed ?? 0}</td>
-              <td>{q.counts.completed ?? 0}</td>
+              <td className="mono cell-title">{q.name}</td>
+              {COUNTS.map((c) => (
+                <td key={c} data-label={t(`queues.${c}`)}>
+                  {q.counts[c] ?? 0}
+                </td>
+              ))}
             </tr>
           ))}
         </Table>
       )}
       <h2>{t('queues.schedules')}</h2>
-      <Table headers={[t('queues.name'), t('queues.what'), 'cron / ms', t('queues.next')]}>
+      <Table cards headers={[t('queues.name'), t('queues.what'), t('queues.pattern'), t('queues.next')]}>
         {queues
           .flatMap((q) => q.schedulers)
           .map((s) => (
             <tr key={s.name}>
-              <td className="mono">{s.name}</td>
-              <td>{t(`queues.job.${s.name}` as MessageKey)}</td>
-              <td className="mono">{s.pattern ?? s.every}</td>
-              <td>{s.next ? formatInstant(new Date(s.next), locale) : '—'}</td>
+              <td className="mono cell-title">{s.name}</td>
+              <td data-label={t('queues.what')}>{t(`queues.job.${s.name}` as MessageKey)}</td>
+              <td data-label={t('queues.pattern')} className="mono">
+                {s.pattern ?? s.every}
+              </td>
+              <td data-label={t('queues.next')}>{s.next ? formatInstant(new Date(s.next), locale) : '—'}</td>
             </tr>
           ))}
       </Table>
       <h2>{t('queues.deliveries')}</h2>
-      <Table headers={STATUSES.map((s) => t(`queues.status.${s}`))}>
+      <Table cards headers={STATUSES.map((s) => t(`queues.status.${s}`))}>
         <tr>
           {STATUSES.map((s) => (
-            <td key={s}>{deliveries[s] ?? 0}</td>
+            <td key={s} data-label={t(`queues.status.${s}`)}>
+              {deliveries[s] ?? 0}
+            </td>
           ))}
         </tr>
       </Table>

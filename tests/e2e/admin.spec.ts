@@ -62,3 +62,19 @@ test('an admin finds a user by name, sees no way to disable their own account, a
   await page.getByRole('button', { name: '添加', exact: true }).click()
   await expect(page.getByText('乡镇/街道代码应为 9 位数字，并以上级代码 522327 开头。')).toBeVisible()
 })
+
+test('@phone the admin reads the queues on a phone: Redis checked, each queue and schedule a card in words, nothing off the side', async ({ page }) => {
+  await signIn(page, 'admin', SEED_PASSWORD)
+  await page.goto('/admin/queues')
+  await expect(page.getByRole('heading', { name: '后台队列', level: 1 })).toBeVisible()
+  await expect(page.getByTestId('redis-health')).toContainText('maxmemory-policy')
+  // Each row a card (display: block), each number under its column's name (the data-label the card shows before it).
+  const reminders = page.getByTestId('queue-reminders')
+  expect(await reminders.evaluate((tr) => getComputedStyle(tr).display)).toBe('block')
+  await expect(reminders.locator('td[data-label="等待"]')).toHaveText(/^\d+$/)
+  await expect(reminders.locator('td[data-label="失败"]')).toHaveText(/^\d+$/)
+  const sweep = page.locator('tr').filter({ hasText: 'daily-sweep' })
+  await expect(sweep.locator('td[data-label="做什么"]')).toHaveText('每天 8:30 检查所有在读学员，发进度和截止提醒')
+  await expect(sweep.locator('td[data-label="下次运行"]')).toHaveText(/^\d{4}年\d{1,2}月\d{1,2}日 08:30$/)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+})
