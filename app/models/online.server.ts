@@ -14,7 +14,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { renderLessonHtml } from '#app/domain/lesson-render.ts'
 import { decideCredit, decideFinishCredit, lessonCapSeconds, type CreditReason, type FinishReason, type Presence } from '#app/domain/online-credit.ts'
-import { roundHasEnded } from '#app/domain/rounds.ts'
 import { beijingDate, dateOnly } from '#app/domain/time.ts'
 import type { Db, Tx } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
@@ -94,28 +93,49 @@ type TotalsRow = {
 }
 
 /**
+ * The rule, written once, of what a learner is offered (issue 13: their own lessons only): per
+ * active enrollment, the courses of its class's teaching plan (the major's PlanItems not retired)
+ * or of its round's programme (its RoundCourses) while the round has not ended on `day` (a round
+ * ends after its end date, app/domain/rounds.ts `roundHasEnded`). One row per enrollment and
+ * course. The lesson list, the lesson page and 学完了 (lessonSources) and the heartbeats
+ * (READ_SQL) all read it, so time is credited exactly where the list offers a lesson.
+ * `person` and `day` are SQL expressions (parameters or columns of the query around it).
+ */
+function offeredCoursesSql(person: string, day: string) {
+  return `
+    SELECT e."id" AS "enrollmentId", e."programId", e."policyVersion", e."createdAt", e."startDate",
+      g."id" AS "groupId", g."name" AS "groupName", g."kind" AS "groupKind",
+      o."courseId", o."position", o."itemCreatedAt"
+    FROM "Enrollment" e
+    JOIN "Group" g ON g."id" = e."groupId"
+    JOIN LATERAL (
+      SELECT rc."courseId", rc."position", NULL::timestamptz AS "itemCreatedAt" FROM "RoundCourse" rc
+       WHERE g."kind" = 'round' AND rc."groupId" = g."id"
+      UNION ALL
+      SELECT pi."courseId", pi."position", pi."createdAt" FROM "PlanItem" pi
+       WHERE g."kind" <> 'round' AND pi."majorId" = g."majorId" AND pi."retiredAt" IS NULL
+    ) o ON true
+    WHERE e."personId" = ${person} AND e."status" = 'active'
+      AND (g."kind" <> 'round' OR g."endDate" IS NULL OR g."endDate" >= ${day})`
+}
+
+/**
  * Presence, today's totals and the active enrollment of (person, lesson,
  * day, program, course) tuples, one row per tuple in order; one snapshot.
  * Concurrent beats' reads are coalesced into one statement
  * (app/utils/pg-batch.server.ts). The enrollment credited is an active one of
- * the lesson's program that offers the lesson, as the learner's lesson list
- * does (listLessonsForPerson): a class whose major's plan has the course, or a
- * round not yet ended whose programme has it (the newest such); a lesson the
- * list does not offer credits nothing.
+ * the lesson's program that offers the lesson's course (offeredCoursesSql, the
+ * newest such); a lesson the list does not offer credits nothing.
  */
 const READ_SQL = `
   SELECT k."i", p."tabToken", p."lessonId", p."lastSeq", p."lastBeatAt", p."lastSentAt",
-    e."id" AS "enrollmentId", e."policyVersion",
+    e."enrollmentId", e."policyVersion",
     (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = k."person" AND c."day" = k."day") AS "personSeconds",
     (SELECT COALESCE(SUM(c."seconds"), 0)::int FROM "OnlineCredit" c WHERE c."personId" = k."person" AND c."lessonId" = k."lesson" AND c."day" = k."day") AS "lessonSeconds"
   FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[]) WITH ORDINALITY AS k("person", "lesson", "day", "program", "course", "i")
   LEFT JOIN "OnlinePresence" p ON p."personId" = k."person"
-  LEFT JOIN LATERAL (SELECT x."id", x."policyVersion" FROM "Enrollment" x JOIN "Group" g ON g."id" = x."groupId"
-                     WHERE x."personId" = k."person" AND x."programId" = k."program" AND x."status" = 'active'
-                       AND CASE WHEN g."kind" = 'round'
-                                THEN (g."endDate" IS NULL OR g."endDate" >= k."day")
-                                     AND EXISTS (SELECT 1 FROM "RoundCourse" rc WHERE rc."groupId" = x."groupId" AND rc."courseId" = k."course")
-                                ELSE EXISTS (SELECT 1 FROM "PlanItem" pi WHERE pi."majorId" = g."majorId" AND pi."courseId" = k."course" AND pi."retiredAt" IS NULL) END
+  LEFT JOIN LATERAL (SELECT x."enrollmentId", x."policyVersion" FROM (${offeredCoursesSql('k."person"', 'k."day"')}) x
+                     WHERE x."programId" = k."program" AND x."courseId" = k."course"
                      ORDER BY x."createdAt" DESC
                      LIMIT 1) e ON true
   ORDER BY k."i"`
@@ -336,34 +356,39 @@ export async function lessonSecondsOn(db: Db | Tx, personId: string, day: string
 /** Whole minutes shown for credited seconds (the same rounding the ledger uses). */
 export { onlineMinutes }
 
+type OfferedRow = {
+  enrollmentId: string
+  startDate: Date
+  createdAt: Date
+  groupId: string
+  groupName: string
+  groupKind: 'class' | 'round'
+  courseId: string
+  position: number
+  itemCreatedAt: Date | null
+}
+
 /**
- * Where the person's online lessons come from, as of `today` (issue 13: the learner's own lessons
- * only): the teaching plan of each active class's major (its PlanItems, in plan order; never the
- * whole program, so a 种植 learner sees no 烹饪 lessons) and their current rounds (the courses of
- * each round's programme, in its order). A round that has ended offers nothing, closed or not.
+ * Where the person's online lessons come from, as of `today` (offeredCoursesSql): the teaching
+ * plan of each active class's major (in plan order; never the whole program, so a 种植 learner
+ * sees no 烹饪 lessons) and their current rounds (the courses of each round's programme, in its
+ * order; rounds as the person joined them).
  */
 async function lessonSources(db: Db | Tx, personId: string, today: string) {
-  const active = await db.enrollment.findMany({
-    where: { personId, status: 'active' },
-    orderBy: [{ startDate: 'asc' }, { createdAt: 'asc' }],
-    select: {
-      group: {
-        select: {
-          id: true,
-          name: true,
-          kind: true,
-          endDate: true,
-          major: { select: { planItems: { where: { retiredAt: null }, orderBy: [{ position: 'asc' }, { createdAt: 'asc' }], select: { courseId: true } } } },
-          roundCourses: { orderBy: { position: 'asc' }, select: { courseId: true } },
-        },
-      },
-    },
-  })
-  const planCourseIds = [...new Set(active.filter((e) => e.group.kind === 'class').flatMap((e) => e.group.major?.planItems.map((p) => p.courseId) ?? []))]
-  const rounds = active
-    .filter((e) => e.group.kind === 'round' && !roundHasEnded(e.group.endDate ? beijingDate(e.group.endDate) : null, today))
-    .map((e) => ({ id: e.group.id, name: e.group.name, courseIds: e.group.roundCourses.map((rc) => rc.courseId) }))
-  return { planCourseIds, rounds }
+  const rows = await db.$queryRawUnsafe<OfferedRow[]>(
+    `SELECT * FROM (${offeredCoursesSql('$1', '$2::date')}) x
+      ORDER BY x."startDate", x."createdAt", x."enrollmentId", x."position", x."itemCreatedAt" NULLS FIRST, x."courseId"`,
+    personId,
+    today,
+  )
+  const planCourseIds = [...new Set(rows.filter((r) => r.groupKind !== 'round').map((r) => r.courseId))]
+  const rounds = new Map<string, { id: string; name: string; courseIds: string[] }>()
+  for (const r of rows.filter((row) => row.groupKind === 'round')) {
+    const round = rounds.get(r.groupId) ?? { id: r.groupId, name: r.groupName, courseIds: [] }
+    if (!round.courseIds.includes(r.courseId)) round.courseIds.push(r.courseId)
+    rounds.set(r.groupId, round)
+  }
+  return { planCourseIds, rounds: [...rounds.values()] }
 }
 
 const LESSON_COURSE_SELECT = {
