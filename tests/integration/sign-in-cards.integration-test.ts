@@ -150,8 +150,10 @@ describe('signing in with a card', () => {
     // Looking at the card page signs nobody in.
     const view = await callRoute(cardLoader, { url: `/c/${token}`, params: { token } })
     expect(view.status).toBe(200)
-    const page = (view.value as { data: { state: string; maskedName: string; groupLine: string } }).data
+    // Only the masked name and the class, with the page's own words (app/i18n/page-messages.server.ts).
+    const { messages, ...page } = (view.value as { data: { state: string; maskedName: string; groupLine: string; messages?: Record<string, string> } }).data
     expect(page).toEqual({ state: 'ok', maskedName: maskName(person.name), groupLine: world.groups.class.name })
+    expect(messages?.['cards.page.submit']).toBe('登录')
     expect(page.maskedName).not.toBe(person.name)
     expect(await db.session.count({ where: { userId: user.id } })).toBe(0)
 
