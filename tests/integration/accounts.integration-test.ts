@@ -7,11 +7,8 @@
  * SMS; forgot password by SMS code; the person page's account and phone
  * actions are audited and stay in scope.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { userForSessionToken } from '#app/auth/permissions.server.ts'
 import { validateSessionToken } from '#app/auth/session.server.ts'
@@ -27,15 +24,14 @@ import { action as loginAction } from '#app/routes/login.tsx'
 import { action as forgotAction } from '#app/routes/password_.forgot.tsx'
 import { startSmsStandIn, type SmsStandIn } from '#app/server/sms-stand-in.ts'
 import { encryptField, lookupHmac } from '#app/utils/crypto.server.ts'
-import { createDb, getDb } from '#app/utils/db.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
 import { resetEnvCache } from '#app/utils/env.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { sendSms } from '#app/utils/sms.server.ts'
 import { fakePerson } from '#tests/fixtures/factories.ts'
 import { callRoute, createPersonIn, createTestUser, createUserWithSession, TEST_PASSWORD } from '#tests/fixtures/db.ts'
 import { createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
-import { migrate, MIGRATIONS_DIR, readMigrations } from '#prisma/migrate-runner.ts'
-import { createDatabase, dropDatabase, withDatabase } from '#tests/services.ts'
+import { beforeMigration } from '#tests/fixtures/migrations.ts'
 
 let world: TrainingWorld
 let gateway: SmsStandIn
@@ -388,19 +384,8 @@ describe('the account on the person page', () => {
 
 describe('the accounts migration', () => {
   test("a user's phone carried over from User to Person by the migration still signs in by phone, by password and by SMS code", async () => {
-    const adminUrl = inject('pgAdminUrl')
-    const name = `xx_t_mig_${newId().slice(0, 10)}`
-    await createDatabase(adminUrl, name)
-    const url = withDatabase(adminUrl, name)
-    const before = await mkdtemp(path.join(os.tmpdir(), 'xx-migrations-'))
-    const db2 = createDb(url)
-    try {
-      // The schema as it was before 20261201100000_accounts_phone_sms_cards: the phone HMAC on User.
-      for (const m of await readMigrations()) {
-        if (m.name >= '20261201100000') break
-        await cp(path.join(MIGRATIONS_DIR, m.name), path.join(before, m.name), { recursive: true })
-      }
-      await migrate({ connectionString: url, dir: before })
+    // The schema as it was before 20261201100000_accounts_phone_sms_cards: the phone HMAC on User.
+    await beforeMigration('20261201100000_accounts_phone_sms_cards', async ({ url, db: db2, migrateRest }) => {
       const phone = '13800771234'
       const person = fakePerson('adult_learner')
       const client = new pg.Client({ connectionString: url })
@@ -421,18 +406,14 @@ describe('the accounts migration', () => {
       } finally {
         await client.end()
       }
-      const { applied } = await migrate({ connectionString: url })
+      const applied = await migrateRest()
       expect(applied[0]).toBe('20261201100000_accounts_phone_sms_cards')
 
       expect(await db2.person.findUniqueOrThrow({ where: { id: 'p1' } })).toMatchObject({ phoneHmac: lookupHmac('phone', phone) })
       expect(await signIn(db2, { identifier: '138 0077 1234', password: TEST_PASSWORD, ip: '10.6.0.1' })).toMatchObject({ ok: true, userId: 'u1' })
       expect(await requestSignInCode(db2, { phone, ip: '10.6.0.1', send })).toEqual({ sent: true })
       expect(await signInWithSmsCode(db2, { phone, code: lastCode(phone)!, ip: '10.6.0.1' })).toMatchObject({ ok: true, userId: 'u1' })
-    } finally {
-      await db2.$disconnect()
-      await rm(before, { recursive: true, force: true })
-      await dropDatabase(adminUrl, name)
-    }
+    })
   })
 })
 

@@ -15,19 +15,15 @@
  * entries written among them, and when hours are written while their
  * person or round changes.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import fc from 'fast-check'
-import { beforeAll, describe, expect, inject, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Scope } from '#app/models/access.server.ts'
 import { personTimeStats } from '#app/models/person-times.server.ts'
-import { createDb, getDb, type Db } from '#app/utils/db.server.ts'
+import { getDb, type Db } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/ids.server.ts'
 import { createPersonIn } from '#tests/fixtures/db.ts'
 import { createTrainingWorld, type TrainingWorld } from '#tests/fixtures/training.ts'
-import { migrate, MIGRATIONS_DIR, readMigrations } from '#prisma/migrate-runner.ts'
-import { createDatabase, dropDatabase, withDatabase } from '#tests/services.ts'
+import { beforeMigration } from '#tests/fixtures/migrations.ts'
 
 const db = getDb()
 let world: TrainingWorld
@@ -397,18 +393,7 @@ describe('EnrollmentFact stays equal to its sources', () => {
 
 describe('the cells migration', () => {
   test('on a database with hours already written, the backfill gives the cells the triggers would have', { timeout: 60_000 }, async () => {
-    const adminUrl = inject('pgAdminUrl')
-    const name = `xx_t_cells_${newId().slice(0, 10)}`
-    await createDatabase(adminUrl, name)
-    const url = withDatabase(adminUrl, name)
-    const before = await mkdtemp(path.join(os.tmpdir(), 'xx-migrations-'))
-    const old = createDb(url)
-    try {
-      for (const m of await readMigrations()) {
-        if (m.name >= '20261202100000') break
-        await cp(path.join(MIGRATIONS_DIR, m.name), path.join(before, m.name), { recursive: true })
-      }
-      await migrate({ connectionString: url, dir: before })
+    await beforeMigration('20261202100000_rollup_cells', async ({ db: old, migrateRest }) => {
       // people in two townships, one in a class and a round (two programs), hours over two years with a correction
       const w = await createTrainingWorld(old)
       const people = [
@@ -449,17 +434,12 @@ describe('the cells migration', () => {
           entry(enrollments[3]!, 120, '2026-07-07'),
         ],
       })
-      const { applied } = await migrate({ connectionString: url })
-      expect(applied).toContain('20261202100000_rollup_cells')
+      expect(await migrateRest()).toContain('20261202100000_rollup_cells')
       expect(await cellDrift(old)).toEqual([])
       // 2026 in the cells: 3 人次 (the March one cancelled), 2 persons (one of them in two programs)
       const cells = await old.rollupCell.findMany({ where: { grain: 'year', periodStart: new Date('2026-01-01T00:00:00Z') } })
       expect(cells.filter((c) => c.programCode !== '*').reduce((n, c) => n + c.enrollments, 0)).toBe(3)
       expect(cells.filter((c) => c.programCode === '*').reduce((n, c) => n + c.persons, 0)).toBe(2)
-    } finally {
-      await old.$disconnect()
-      await rm(before, { recursive: true, force: true })
-      await dropDatabase(adminUrl, name)
-    }
+    })
   })
 })
