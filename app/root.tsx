@@ -2,8 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { getCurrentUser, homePath, primaryRole } from '#app/auth/permissions.server.ts'
-import { STAFF_ROLES } from '#app/domain/roles.ts'
-import { clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
+import { audienceOf, clientCatalog, getLocale } from '#app/i18n/locale.server.ts'
 import { graduationVerifierPaths } from '#app/models/certificates.server.ts'
 import { unreadCount } from '#app/models/notifications.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -34,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     locale,
     // Staff pages get every message; learners, teachers and visitors only theirs (app/i18n/audiences.ts).
-    messages: clientCatalog(locale, user && user.grants.some((g) => STAFF_ROLES.includes(g.role)) ? 'staff' : 'learner'),
+    messages: clientCatalog(locale, audienceOf(user?.grants)),
     unread,
     user:
       user && !user.mustChangePassword

@@ -1,10 +1,16 @@
 import { readCookieHeader } from '#app/auth/cookie.server.ts'
+import { STAFF_ROLES, type RoleName } from '#app/domain/roles.ts'
 import { en } from './en.ts'
 import { messagesFor, type Audience } from './audiences.ts'
 import { DEFAULT_LOCALE, isLocale, LOCALE_COOKIE, type Locale, type Messages, registerCatalog, translator } from './index.ts'
 import { zhCN } from './zh-CN.ts'
 
 registerCatalog('en', en)
+
+/** Whose messages a viewer gets: staff (any staff grant) the whole catalog, everyone else (learners, teachers, visitors) a page's. */
+export function audienceOf(grants: readonly { role: RoleName }[] | undefined): Audience {
+  return grants?.some((g) => STAFF_ROLES.includes(g.role)) ? 'staff' : 'learner'
+}
 
 /** The messages the root loader sends for this locale and audience (a learner page's own come from its loader: page-messages.server.ts). */
 export function clientCatalog(locale: Locale, audience: Audience): Messages {

@@ -7,16 +7,15 @@
  */
 import { data as dataWithInit, type LoaderFunctionArgs } from '@remix-run/node'
 import { getCurrentUser } from '#app/auth/permissions.server.ts'
-import { STAFF_ROLES } from '#app/domain/roles.ts'
 import { namespaceMessages } from './audiences.ts'
 import { en } from './en.ts'
-import { getLocale } from './locale.server.ts'
+import { audienceOf, getLocale } from './locale.server.ts'
 import { zhCN } from './zh-CN.ts'
 
 /** The messages of these namespaces for the request's viewer and locale (none for staff: the root sent them all). */
 export async function pageMessages(request: Request, namespaces: readonly string[]) {
   const user = await getCurrentUser(request)
-  if (user?.grants.some((g) => STAFF_ROLES.includes(g.role))) return undefined
+  if (audienceOf(user?.grants) === 'staff') return undefined
   const locale = getLocale(request, user?.locale)
   return namespaceMessages(locale === 'en' ? en : zhCN, namespaces)
 }
