@@ -54,7 +54,6 @@ export const STAFF_ONLY_NAMESPACES: readonly string[] = [
 export const CORE_NAMESPACES: readonly string[] = ['app', 'error', 'errors', 'locale', 'nav', 'notifications', 'role']
 
 const staffOnly = new Set(STAFF_ONLY_NAMESPACES)
-export const isLearnerKey = (key: string) => !staffOnly.has(key.split('.', 1)[0]!)
 
 /** The messages of `catalog` the root loader sends this audience: all of them to staff, the core namespaces to the others. */
 export function messagesFor<C extends Messages>(catalog: C, audience: Audience): Messages {

@@ -12,9 +12,12 @@ export function audienceOf(grants: readonly { role: RoleName }[] | undefined): A
   return grants?.some((g) => STAFF_ROLES.includes(g.role)) ? 'staff' : 'learner'
 }
 
+/** The whole catalog of a locale (the server's; the browser gets parts of it). */
+export const catalogFor = (locale: Locale): Messages => (locale === 'en' ? en : zhCN)
+
 /** The messages the root loader sends for this locale and audience (a learner page's own come from its loader: page-messages.server.ts). */
 export function clientCatalog(locale: Locale, audience: Audience): Messages {
-  return messagesFor(locale === 'en' ? en : zhCN, audience)
+  return messagesFor(catalogFor(locale), audience)
 }
 
 /** The locale cookie wins (a switch that sticks), then the signed-in user's choice, then Chinese. */

@@ -8,16 +8,13 @@
 import { data as dataWithInit, type LoaderFunctionArgs } from '@remix-run/node'
 import { getCurrentUser } from '#app/auth/permissions.server.ts'
 import { namespaceMessages } from './audiences.ts'
-import { en } from './en.ts'
-import { audienceOf, getLocale } from './locale.server.ts'
-import { zhCN } from './zh-CN.ts'
+import { audienceOf, catalogFor, getLocale } from './locale.server.ts'
 
 /** The messages of these namespaces for the request's viewer and locale (none for staff: the root sent them all). */
 export async function pageMessages(request: Request, namespaces: readonly string[]) {
   const user = await getCurrentUser(request)
   if (audienceOf(user?.grants) === 'staff') return undefined
-  const locale = getLocale(request, user?.locale)
-  return namespaceMessages(locale === 'en' ? en : zhCN, namespaces)
+  return namespaceMessages(catalogFor(getLocale(request, user?.locale)), namespaces)
 }
 
 type DataResult = ReturnType<typeof dataWithInit>
