@@ -45,6 +45,7 @@ export const en: Record<MessageKey, string> = {
   'error.sendLost.title': 'The network dropped: the log was not sent',
   'error.sendLost.body': 'It is saved on this phone and will not be lost. Open “Log self-study” when you are online and it is sent by itself.',
   'error.sendLost.back': 'Back to self-study',
+  'error.sendLost.photo': 'The photo could not be kept on the phone: the log goes without it.',
   'nav.password': 'Change password',
   'locale.switch': '中文',
   'locale.label': 'Language',

@@ -43,6 +43,7 @@ export const zhCN = {
   'error.sendLost.title': '网络断了，没有提交上',
   'error.sendLost.body': '这条记录已经保存在手机上，不会丢。有网的时候打开“记录自学”，它会自动提交。',
   'error.sendLost.back': '回到记录自学',
+  'error.sendLost.photo': '照片没能存在手机上：这条记录会先不带照片提交。',
   'nav.password': '修改密码',
   'locale.switch': 'English',
   'locale.label': '语言',

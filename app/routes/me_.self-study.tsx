@@ -338,12 +338,14 @@ function LogItem(p: { date: Date | string; minutes: number; tag: string; approve
 export function ErrorBoundary() {
   const error = useRouteError()
   const t = useT()
-  // (On the server nothing is in flight: keptAfterFailedSend is false.)
-  if (isRouteErrorResponse(error) || !keptAfterFailedSend()) throw error
+  // (On the server nothing is in flight: keptAfterFailedSend is null.)
+  const kept = isRouteErrorResponse(error) ? null : keptAfterFailedSend()
+  if (!kept) throw error
   return (
     <div className="card narrow" role="alert" data-testid="send-failed">
       <h1>{t('error.sendLost.title')}</h1>
       <p>{t('error.sendLost.body')}</p>
+      {kept.withPhoto ? <p>{t('error.sendLost.photo')}</p> : null}
       <a className="button" href="/me/self-study">
         {t('error.sendLost.back')}
       </a>
@@ -392,7 +394,9 @@ function useOfflineQueue(owner: string) {
     const entry = { queuedAt: Date.now() } as QueuedLog
     for (const f of SELF_STUDY_FIELDS) entry[f] = String(form.get(f) ?? '').trim()
     // Online as far as the phone knows: the form goes as usual, a copy kept until the server answers.
-    if (navigator.onLine) return sendingOnline(owner, entry)
+    const photo = form.get('photo')
+    const withPhoto = photo instanceof File && photo.size > 0
+    if (navigator.onLine) return sendingOnline(owner, entry, withPhoto)
     event.preventDefault()
     const total = Number(entry.hours) * 60 + Number(entry.minutes)
     const problems: Errors = {}
@@ -400,10 +404,9 @@ function useOfflineQueue(owner: string) {
     if (!(total >= MIN_LOG_MINUTES && total <= MAX_LOG_MINUTES)) problems.duration = t('selfStudy.err.minutes')
     if (!entry.content) problems.content = t('selfStudy.err.content')
     if (Object.keys(problems).length > 0) return setErrors(problems)
-    const photo = form.get('photo')
     enqueue(owner, entry)
     setQueued(readQueue(owner))
-    setNote(photo instanceof File && photo.size > 0 ? 'queuedPhoto' : 'queued')
+    setNote(withPhoto ? 'queuedPhoto' : 'queued')
     setResult({ sent: 0, refused: 0 })
     setFresh({ after: serverKey, key: newClientKey() })
   }

@@ -60,11 +60,12 @@ export function forget(owner: string, idempotencyKey: string) {
 }
 
 /** The log sent online and not yet answered (one page, one form: at most one), for the page's error boundary. */
-let inFlight: { owner: string; idempotencyKey: string } | null = null
+let inFlight: { owner: string; idempotencyKey: string; withPhoto: boolean } | null = null
 
-export function sendingOnline(owner: string, entry: QueuedLog) {
+/** Keeps a copy of a log the form is sending (its photo cannot be kept: `withPhoto` says there was one). */
+export function sendingOnline(owner: string, entry: QueuedLog, withPhoto: boolean) {
   enqueue(owner, entry)
-  inFlight = { owner, idempotencyKey: entry.idempotencyKey }
+  inFlight = { owner, idempotencyKey: entry.idempotencyKey, withPhoto }
 }
 
 /** The server answered the log sent online: its copy on the phone is not needed. */
@@ -73,11 +74,11 @@ export function answeredOnline() {
   inFlight = null
 }
 
-/** Whether the log sent online got no answer and waits on the phone (the request failed). */
-export function keptAfterFailedSend(): boolean {
-  if (!inFlight) return false
-  const { owner, idempotencyKey } = inFlight
-  return readQueue(owner).some((e) => e.idempotencyKey === idempotencyKey)
+/** The log sent online that got no answer and waits on the phone (the request failed), or null. */
+export function keptAfterFailedSend(): { withPhoto: boolean } | null {
+  if (!inFlight) return null
+  const { owner, idempotencyKey, withPhoto } = inFlight
+  return readQueue(owner).some((e) => e.idempotencyKey === idempotencyKey) ? { withPhoto } : null
 }
 
 /** A fresh idempotency key, in the server's shape (32 lowercase hex digits). */

@@ -1,6 +1,9 @@
 import { newId } from '#app/utils/ids.server.ts'
 import { expect, SEED_PASSWORD, signIn, signOut, test } from './fixtures.ts'
 
+/** A 1×1 PNG (a photo for the form). */
+const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
 /**
  * Issue 13, must show 3: the service worker (public/sw.js) keeps a lesson the
  * learner opened, so it reads offline; a self-study log made offline waits on
@@ -118,9 +121,12 @@ test('@phone a signal lost mid-send: the log waits on the phone and is sent once
   await page.getByLabel('小时').selectOption('0')
   await page.getByLabel('分钟').selectOption('10')
   await page.getByLabel('学了什么').fill(content)
+  // With a photo, which a phone cannot keep: the page says the log goes without it.
+  await page.getByLabel('照片（可不传）').setInputFiles({ name: 'study.png', mimeType: 'image/png', buffer: PNG_1PX })
   await page.getByRole('button', { name: '提交' }).click()
   await expect(page.getByTestId('send-failed')).toContainText('网络断了，没有提交上')
   await expect(page.getByTestId('send-failed')).toContainText('已经保存在手机上')
+  await expect(page.getByTestId('send-failed')).toContainText('这条记录会先不带照片提交')
   expect(await kept()).toBe(1)
   expect(await db.selfStudyLog.count({ where: { content } })).toBe(0)
 
