@@ -115,7 +115,7 @@ function TopBar() {
             >
               <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15zM10 20.5a2.2 2.2 0 0 0 4 0" />
             </svg>
-            {t('notifications.nav')}
+            <span className="topbar-label">{t('notifications.nav')}</span>
             {data.unread > 0 ? (
               <span className="badge" data-testid="unread-badge">
                 {data.unread}

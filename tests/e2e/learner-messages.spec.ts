@@ -42,6 +42,10 @@ test('@phone in English too: a learner page loaded and one reached inside the ap
   await context.addCookies([{ name: 'xx_locale', value: 'en', url: page.url() }])
   await page.goto('/me/records')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(en['records.title'])
+  // The longer English top bar still fits the phone: Sign out is wholly on screen, the bell keeps its name.
+  const signOut = await page.getByRole('button', { name: en['nav.signOut'] }).boundingBox()
+  expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(360)
+  await expect(page.getByTestId('notifications-link')).toHaveAccessibleName(en['notifications.nav'])
   expect(await shownKeys(page)).toEqual([])
   await goInside(page, '/learn')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(en['learn.title'])
