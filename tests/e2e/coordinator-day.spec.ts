@@ -20,12 +20,16 @@ function uniqueName(prefix: string) {
 async function sessionToday(db: Db) {
   const group = await db.group.findUniqueOrThrow({ where: { code: 'CH2026-ZZ01' } })
   const now = Date.now()
+  // Starting in ten minutes, unless that is already tomorrow in Beijing (a run just before midnight there):
+  // then it started an hour ago, still today's.
+  const soon = now + 10 * 60_000
+  const start = beijingDate(new Date(soon)) === beijingDate(new Date(now)) ? soon : now - 60 * 60_000
   return db.classSession.create({
     data: {
       id: newId(),
       groupId: group.id,
-      startsAt: new Date(now + 10 * 60_000),
-      endsAt: new Date(now + 130 * 60_000),
+      startsAt: new Date(start),
+      endsAt: new Date(start + 120 * 60_000),
       venue: `e2e 村委会 ${newId().slice(0, 4)}`,
       plannedMinutes: 120,
       description: 'e2e 首页',
