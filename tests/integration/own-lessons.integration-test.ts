@@ -3,7 +3,8 @@
  * a 404, by URL too), and the lesson page's "学完了" form credits the time since the page was
  * served, capped like the heartbeats, once per page.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, beforeAll, expect, onTestFinished, test, vi } from 'vitest'
+import { beijingDate, startOfBeijingDay } from '#app/domain/time.ts'
 import { finishLessonReading, listLessonsForPerson, openLessonForPerson, recordHeartbeat } from '#app/models/online.server.ts'
 import { action as lessonAction, loader as lessonLoader } from '#app/routes/learn.lessons.$lessonId.tsx'
 import { loader as listLoader } from '#app/routes/learn._index.tsx'
@@ -152,6 +153,15 @@ test('with JavaScript on, time the heartbeats credited during the page is not cr
 })
 
 test('the page’s 学完了 form through the route: credited minutes in words, the second submit says it was already counted', async () => {
+  // Ten minutes of reading, all on one Beijing day (a day's credit starts at its midnight): a run in the first
+  // minutes after midnight there reads a clock a quarter of an hour on.
+  const now = Date.now()
+  const sinceMidnight = now - startOfBeijingDay(beijingDate(new Date(now))).getTime()
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(sinceMidnight < 12 * 60_000 ? now + 15 * 60_000 : now)
+  onTestFinished(() => {
+    vi.useRealTimers()
+  })
   const db = getDb()
   const { person, user } = await createSignedInLearner(db, world)
   const lessonId = world.lessons.lesson.id
